@@ -1,0 +1,22 @@
+/*
+ * boiler.h — removes the leftovers that extracted article text carries: standalone short
+ * lines that are navigation, share, app or comment prompts ("Next Story", "Send Push",
+ * "Loving X? Download the app now"), "More stories"/"You may also like" headers with
+ * their counters and teaser titles, copyright and image-credit lines, breadcrumb lines.
+ * Real subheads (a short line followed by article paragraphs) stay. General rules, never
+ * a list of one site's strings. Runs on normalized text (paragraphs separated by "\n\n")
+ * from both HTML and plain-text input.
+ */
+#ifndef NW_BOILER_H
+#define NW_BOILER_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+/* Writes the cleaned text to *out (nw_malloc'd, caller frees with nw_free) and its
+ * length to *out_len. title (may be NULL) lets a repeat of the title be dropped. */
+enum nw_status nw_boiler_strip(const char *text, size_t len, const char *title, char **out,
+                               size_t *out_len);
+
+#endif

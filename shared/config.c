@@ -1,0 +1,472 @@
+/* config.c — the key table, parsing and layering of configuration sources. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+enum key_type { KEY_STRING, KEY_INT, KEY_BOOL, KEY_ENUM };
+
+struct key_def {
+    const char *name;
+    enum key_type type;
+    const char *def; /* default as text, NULL for none */
+    long long min, max;
+    const char *choices; /* KEY_ENUM: '|'-separated */
+    const char *help;
+};
+
+/* The one table of known keys. Add a key here and nowhere else. */
+static const struct key_def keys[] = {
+    {"log.level", KEY_ENUM, "info", 0, 0, "error|warn|info|debug", "log verbosity"},
+    {"log.format", KEY_ENUM, "text", 0, 0, "text|json", "log line format on stderr"},
+
+    {"fetch.concurrency", KEY_INT, "64", 1, 10000, NULL, "transfers at once"},
+    {"fetch.per_host", KEY_INT, "4", 1, 1000, NULL, "transfers at once to one host"},
+    {"fetch.timeout_ms", KEY_INT, "30000", 100, 3600000, NULL, "total time for one transfer"},
+    {"fetch.connect_timeout_ms", KEY_INT, "10000", 100, 600000, NULL, "time to connect"},
+    {"fetch.low_speed_bytes", KEY_INT, "1000", 0, 1LL << 30, NULL,
+     "abort a transfer slower than this many bytes/s ..."},
+    {"fetch.low_speed_time_s", KEY_INT, "15", 0, 3600, NULL, "... for this many seconds"},
+    {"fetch.max_redirects", KEY_INT, "5", 0, 50, NULL, "redirects followed"},
+    {"fetch.max_body_bytes", KEY_INT, "16777216", 1024, 1LL << 32, NULL,
+     "largest decoded body accepted"},
+    {"fetch.user_agent", KEY_STRING, "newsworker/0.1 (+https://github.com/newsworker)", 0, 0, NULL,
+     "User-Agent header"},
+    {"fetch.allow_file", KEY_BOOL, "false", 0, 0, NULL, "allow file:// URLs"},
+    {"fetch.allow_private", KEY_BOOL, "false", 0, 0, NULL,
+     "allow loopback, private and link-local addresses"},
+    {"fetch.retries", KEY_INT, "3", 0, 100, NULL, "retries after a transient failure"},
+    {"fetch.retry_backoff_ms", KEY_INT, "500", 0, 3600000, NULL, "first retry delay"},
+    {"fetch.retry_backoff_max_ms", KEY_INT, "30000", 0, 86400000, NULL, "largest retry delay"},
+    {"fetch.robots", KEY_BOOL, "false", 0, 0, NULL, "obey robots.txt"},
+
+    {"extract.max_html_bytes", KEY_INT, "16777216", 1024, 1LL << 32, NULL,
+     "HTML beyond this is cut before parsing (noted in the record)"},
+    {"extract.max_depth", KEY_INT, "512", 16, 100000, NULL,
+     "DOM depth beyond which content is ignored"},
+    {"extract.min_chars", KEY_INT, "0", 0, 1000000, NULL,
+     "a body shorter than this is an error record"},
+
+    {"output.file", KEY_STRING, "-", 0, 0, NULL, "JSONL sink without Kafka ('-' = stdout)"},
+    {"output.topic", KEY_STRING, "news.articles", 0, 0, NULL, "article records topic"},
+    {"errors.topic", KEY_STRING, "news.errors", 0, 0, NULL, "error records topic"},
+    {"input.topic", KEY_STRING, "news.urls", 0, 0, NULL, "url job topic"},
+    {"route.rules", KEY_STRING, NULL, 0, 0, NULL, "routing rules file"},
+
+    {"worker.max_in_flight", KEY_INT, "256", 1, 1000000, NULL, "jobs in flight before pausing"},
+    {"worker.drain_timeout_ms", KEY_INT, "30000", 0, 3600000, NULL,
+     "time to finish jobs in flight on shutdown or revoke"},
+    {"worker.delivery_timeout_ms", KEY_INT, "300000", 1000, 3600000, NULL,
+     "producer delivery timeout"},
+
+    {"metrics.port", KEY_INT, "0", 0, 65535, NULL, "HTTP metrics port (0 = off)"},
+    {"metrics.address", KEY_STRING, "127.0.0.1", 0, 0, NULL, "HTTP metrics bind address"},
+
+    {"watch.feeds", KEY_STRING, NULL, 0, 0, NULL, "file listing feed and sitemap URLs"},
+    {"watch.interval_s", KEY_INT, "300", 1, 86400, NULL, "feed poll interval"},
+    {"watch.state_file", KEY_STRING, NULL, 0, 0, NULL, "where seen URLs are kept"},
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+struct kafka_prop {
+    char *name; /* full key, "kafka.bootstrap.servers" */
+    char *value;
+    struct kafka_prop *next;
+};
+
+struct nw_config {
+    char *values[NKEYS];      /* NULL = default */
+    struct kafka_prop *kafka; /* in order of setting (appended) */
+};
+
+struct nw_config *nw_config_create(void)
+{
+    return nw_calloc(1, sizeof(struct nw_config));
+}
+
+void nw_config_destroy(struct nw_config *cfg)
+{
+    struct kafka_prop *p, *next;
+
+    if (!cfg)
+        return;
+    for (size_t i = 0; i < NKEYS; i++)
+        nw_free(cfg->values[i]);
+    for (p = cfg->kafka; p; p = next) {
+        next = p->next;
+        nw_free(p->name);
+        nw_free(p->value);
+        nw_free(p);
+    }
+    nw_free(cfg);
+}
+
+static const struct key_def *find_key(const char *name, size_t *index)
+{
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (strcmp(keys[i].name, name) == 0) {
+            if (index)
+                *index = i;
+            return &keys[i];
+        }
+    }
+    return NULL;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+    if (!strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "yes") ||
+        !strcasecmp(v, "on")) {
+        *out = 1;
+        return 0;
+    }
+    if (!strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "no") ||
+        !strcasecmp(v, "off")) {
+        *out = 0;
+        return 0;
+    }
+    return -1;
+}
+
+static int parse_int(const char *v, long long *out)
+{
+    char *end;
+
+    errno = 0;
+    *out = strtoll(v, &end, 10);
+    if (errno || end == v || *end != '\0')
+        return -1;
+    return 0;
+}
+
+static int enum_has(const char *choices, const char *v)
+{
+    size_t n = strlen(v);
+    const char *p = choices;
+
+    while (*p) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncmp(p, v, n) == 0)
+            return 1;
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return 0;
+}
+
+static enum nw_status validate(const struct key_def *def, const char *value, char *errstr,
+                               size_t errstr_size)
+{
+    long long n;
+    int b;
+
+    switch (def->type) {
+    case KEY_STRING:
+        return NW_OK;
+    case KEY_INT:
+        if (parse_int(value, &n))
+            return nw_fail(NW_ECONFIG, errstr, errstr_size, "%s: '%s' is not an integer", def->name,
+                           value);
+        if (n < def->min || n > def->max)
+            return nw_fail(NW_ECONFIG, errstr, errstr_size, "%s: %lld is out of range [%lld, %lld]",
+                           def->name, n, def->min, def->max);
+        return NW_OK;
+    case KEY_BOOL:
+        if (parse_bool(value, &b))
+            return nw_fail(NW_ECONFIG, errstr, errstr_size,
+                           "%s: '%s' is not a boolean (true/false)", def->name, value);
+        return NW_OK;
+    case KEY_ENUM:
+        if (!enum_has(def->choices, value))
+            return nw_fail(NW_ECONFIG, errstr, errstr_size, "%s: '%s' is not one of %s", def->name,
+                           value, def->choices);
+        return NW_OK;
+    }
+    return NW_EINTERNAL;
+}
+
+static enum nw_status set_kafka(struct nw_config *cfg, const char *key, const char *value,
+                                char *errstr, size_t errstr_size)
+{
+    struct kafka_prop *p, **tail;
+
+    if (strlen(key) <= strlen("kafka.") || key[strlen(key) - 1] == '.')
+        return nw_fail(NW_ECONFIG, errstr, errstr_size, "%s: missing librdkafka property", key);
+    for (tail = &cfg->kafka; *tail; tail = &(*tail)->next) {
+        if (strcmp((*tail)->name, key) == 0) {
+            char *copy = nw_strdup(value);
+            if (!copy)
+                return NW_ENOMEM;
+            nw_free((*tail)->value);
+            (*tail)->value = copy;
+            return NW_OK;
+        }
+    }
+    p = nw_calloc(1, sizeof(*p));
+    if (!p)
+        return NW_ENOMEM;
+    p->name = nw_strdup(key);
+    p->value = nw_strdup(value);
+    if (!p->name || !p->value) {
+        nw_free(p->name);
+        nw_free(p->value);
+        nw_free(p);
+        return NW_ENOMEM;
+    }
+    *tail = p;
+    return NW_OK;
+}
+
+enum nw_status nw_config_set(struct nw_config *cfg, const char *key, const char *value,
+                             char *errstr, size_t errstr_size)
+{
+    const struct key_def *def;
+    enum nw_status result;
+    size_t index;
+    char *copy;
+
+    if (strncmp(key, "kafka.", 6) == 0)
+        return set_kafka(cfg, key, value, errstr, errstr_size);
+    def = find_key(key, &index);
+    if (!def)
+        return nw_fail(NW_ECONFIG, errstr, errstr_size, "unknown configuration key '%s'", key);
+    result = validate(def, value, errstr, errstr_size);
+    if (result)
+        return result;
+    copy = nw_strdup(value);
+    if (!copy)
+        return NW_ENOMEM;
+    nw_free(cfg->values[index]);
+    cfg->values[index] = copy;
+    return NW_OK;
+}
+
+/* Trims ASCII white space in place; returns the start. */
+static char *trim(char *s)
+{
+    char *end;
+
+    while (isspace((unsigned char)*s))
+        s++;
+    end = s + strlen(s);
+    while (end > s && isspace((unsigned char)end[-1]))
+        *--end = '\0';
+    return s;
+}
+
+enum nw_status nw_config_set_pair(struct nw_config *cfg, const char *pair, char *errstr,
+                                  size_t errstr_size)
+{
+    enum nw_status result;
+    char *copy, *eq;
+
+    copy = nw_strdup(pair);
+    if (!copy)
+        return NW_ENOMEM;
+    eq = strchr(copy, '=');
+    if (!eq) {
+        result = nw_fail(NW_ECONFIG, errstr, errstr_size, "'%s' is not key=value", pair);
+        goto out;
+    }
+    *eq = '\0';
+    result = nw_config_set(cfg, trim(copy), trim(eq + 1), errstr, errstr_size);
+out:
+    nw_free(copy);
+    return result;
+}
+
+enum nw_status nw_config_load_file(struct nw_config *cfg, const char *path, char *errstr,
+                                   size_t errstr_size)
+{
+    enum nw_status result = NW_OK;
+    char line[8192], inner[512];
+    unsigned lineno = 0;
+    FILE *f;
+
+    f = fopen(path, "r");
+    if (!f)
+        return nw_fail(NW_ECONFIG, errstr, errstr_size, "%s: cannot open: %s", path,
+                       strerror(errno));
+    while (fgets(line, sizeof(line), f)) {
+        char *s, *eq;
+
+        lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            result = nw_fail(NW_ECONFIG, errstr, errstr_size, "%s:%u: line too long", path, lineno);
+            goto out;
+        }
+        s = trim(line);
+        if (*s == '\0' || *s == '#' || *s == ';')
+            continue;
+        eq = strchr(s, '=');
+        if (!eq) {
+            result = nw_fail(NW_ECONFIG, errstr, errstr_size, "%s:%u: expected key = value", path,
+                             lineno);
+            goto out;
+        }
+        *eq = '\0';
+        result = nw_config_set(cfg, trim(s), trim(eq + 1), inner, sizeof(inner));
+        if (result) {
+            nw_fail(result, errstr, errstr_size, "%s:%u: %s", path, lineno, inner);
+            goto out;
+        }
+    }
+    if (ferror(f))
+        result = nw_fail(NW_ECONFIG, errstr, errstr_size, "%s: read error", path);
+out:
+    fclose(f);
+    return result;
+}
+
+/* NEWSWORKER_FETCH_TIMEOUT_MS -> the known key whose name, with '.' as '_', matches
+ * case-insensitively; NEWSWORKER_KAFKA_X_Y -> kafka.x.y (librdkafka names use dots). */
+static int env_to_key(const char *suffix, char *out, size_t out_size)
+{
+    size_t n = strlen(suffix);
+
+    if (n + 1 > out_size)
+        return -1;
+    for (size_t i = 0; i < NKEYS; i++) {
+        const char *k = keys[i].name;
+        size_t j;
+        if (strlen(k) != n)
+            continue;
+        for (j = 0; j < n; j++) {
+            char a = (char)tolower((unsigned char)suffix[j]);
+            char b = k[j] == '.' ? '_' : k[j];
+            if (a != b)
+                break;
+        }
+        if (j == n) {
+            memcpy(out, k, n + 1);
+            return 0;
+        }
+    }
+    if (strncasecmp(suffix, "KAFKA_", 6) == 0) {
+        for (size_t j = 0; j <= n; j++)
+            out[j] = suffix[j] == '_' ? '.' : (char)tolower((unsigned char)suffix[j]);
+        return 0;
+    }
+    return -1;
+}
+
+enum nw_status nw_config_load_env(struct nw_config *cfg, char *const *envp, char *errstr,
+                                  size_t errstr_size)
+{
+    static const char prefix[] = "NEWSWORKER_";
+    char name[256], key[256], inner[512];
+    enum nw_status result;
+
+    for (; envp && *envp; envp++) {
+        const char *e = *envp, *eq;
+        size_t len;
+
+        if (strncmp(e, prefix, sizeof(prefix) - 1) != 0)
+            continue;
+        eq = strchr(e, '=');
+        if (!eq)
+            continue;
+        len = (size_t)(eq - e) - (sizeof(prefix) - 1);
+        if (len == 0 || len >= sizeof(name))
+            continue;
+        memcpy(name, e + sizeof(prefix) - 1, len);
+        name[len] = '\0';
+        if (env_to_key(name, key, sizeof(key)))
+            return nw_fail(NW_ECONFIG, errstr, errstr_size,
+                           "environment variable %.*s names no configuration key", (int)(eq - e),
+                           e);
+        result = nw_config_set(cfg, key, eq + 1, inner, sizeof(inner));
+        if (result)
+            return nw_fail(result, errstr, errstr_size, "environment %.*s: %s", (int)(eq - e), e,
+                           inner);
+    }
+    return NW_OK;
+}
+
+const char *nw_config_get(const struct nw_config *cfg, const char *key)
+{
+    size_t index;
+
+    if (strncmp(key, "kafka.", 6) == 0) {
+        for (const struct kafka_prop *p = cfg->kafka; p; p = p->next)
+            if (strcmp(p->name, key) == 0)
+                return p->value;
+        return NULL;
+    }
+    if (!find_key(key, &index))
+        return NULL;
+    return cfg->values[index] ? cfg->values[index] : keys[index].def;
+}
+
+long long nw_config_get_int(const struct nw_config *cfg, const char *key)
+{
+    const char *v = nw_config_get(cfg, key);
+    long long n = 0;
+
+    if (v)
+        parse_int(v, &n);
+    return n;
+}
+
+int nw_config_get_bool(const struct nw_config *cfg, const char *key)
+{
+    const char *v = nw_config_get(cfg, key);
+    int b = 0;
+
+    if (v)
+        parse_bool(v, &b);
+    return b;
+}
+
+int nw_config_is_set(const struct nw_config *cfg, const char *key)
+{
+    size_t index;
+
+    if (strncmp(key, "kafka.", 6) == 0)
+        return nw_config_get(cfg, key) != NULL;
+    return find_key(key, &index) && cfg->values[index] != NULL;
+}
+
+void nw_config_foreach_kafka(const struct nw_config *cfg, const char *client,
+                             nw_config_kafka_fn *fn, void *ctx)
+{
+    char scoped[64];
+    size_t scoped_len;
+    const struct kafka_prop *p;
+
+    snprintf(scoped, sizeof(scoped), "kafka.%s.", client);
+    scoped_len = strlen(scoped);
+    /* Common keys first, so that client-scoped ones override them. */
+    for (p = cfg->kafka; p; p = p->next) {
+        if (strncmp(p->name, "kafka.consumer.", 15) == 0 ||
+            strncmp(p->name, "kafka.producer.", 15) == 0)
+            continue;
+        fn(p->name + 6, p->value, ctx);
+    }
+    for (p = cfg->kafka; p; p = p->next)
+        if (strncmp(p->name, scoped, scoped_len) == 0)
+            fn(p->name + scoped_len, p->value, ctx);
+}
+
+void nw_config_describe(const struct nw_config *cfg, void *stream)
+{
+    static const char *const type_names[] = {"string", "int", "bool", "enum"};
+    FILE *f = stream;
+
+    for (size_t i = 0; i < NKEYS; i++) {
+        const char *v = cfg ? nw_config_get(cfg, keys[i].name) : keys[i].def;
+        fprintf(f, "  %-28s %-6s %-14s %s%s%s\n", keys[i].name, type_names[keys[i].type],
+                v ? v : "(none)", keys[i].help, keys[i].choices ? ": " : "",
+                keys[i].choices ? keys[i].choices : "");
+    }
+    fprintf(f, "  %-28s %-6s %-14s %s\n", "kafka.*", "string", "", "passed to librdkafka");
+}

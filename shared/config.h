@@ -1,0 +1,60 @@
+/*
+ * config.h — newsworker's configuration: a table of known keys with types, defaults and
+ * bounds, plus the `kafka.*` pass-through to librdkafka.
+ *
+ * Sources, later wins: a properties file (`key = value`, `#` comments), environment
+ * variables (NEWSWORKER_FETCH_TIMEOUT_MS sets fetch.timeout_ms), then `-o key=value`.
+ * An unknown key or a value of the wrong type or out of range is NW_ECONFIG with a
+ * message that names the key (and the file and line, for files).
+ * Keys under `kafka.` are not checked here: librdkafka checks them when the clients are
+ * built. `kafka.consumer.X` and `kafka.producer.X` reach one client only.
+ */
+#ifndef NW_CONFIG_H
+#define NW_CONFIG_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+struct nw_config;
+
+/* A new configuration holding only defaults. Caller frees with nw_config_destroy. */
+struct nw_config *nw_config_create(void);
+void nw_config_destroy(struct nw_config *cfg);
+
+/* Sets one key (validated). The strings are copied. */
+enum nw_status nw_config_set(struct nw_config *cfg, const char *key, const char *value,
+                             char *errstr, size_t errstr_size);
+
+/* Parses "key=value" (as given to -o) and sets it. */
+enum nw_status nw_config_set_pair(struct nw_config *cfg, const char *pair, char *errstr,
+                                  size_t errstr_size);
+
+/* Loads a properties file. Messages name "FILE:LINE". */
+enum nw_status nw_config_load_file(struct nw_config *cfg, const char *path, char *errstr,
+                                   size_t errstr_size);
+
+/* Applies NEWSWORKER_* variables from envp (NULL-terminated, like environ). */
+enum nw_status nw_config_load_env(struct nw_config *cfg, char *const *envp, char *errstr,
+                                  size_t errstr_size);
+
+/* Value of a known key (its default if unset), or NULL for a key with no value.
+ * Borrowed: valid until the key is set again or cfg is destroyed.
+ * Asking for a key that is not in the table is a bug and returns NULL. */
+const char *nw_config_get(const struct nw_config *cfg, const char *key);
+long long nw_config_get_int(const struct nw_config *cfg, const char *key);
+int nw_config_get_bool(const struct nw_config *cfg, const char *key);
+
+/* True if the key was set explicitly by file, env or -o (not a default). */
+int nw_config_is_set(const struct nw_config *cfg, const char *key);
+
+/* Calls fn for each kafka.* key set for `client` ("consumer" or "producer"): first the
+ * common kafka.X keys, then kafka.<client>.X, with the librdkafka property name X. */
+typedef void nw_config_kafka_fn(const char *property, const char *value, void *ctx);
+void nw_config_foreach_kafka(const struct nw_config *cfg, const char *client,
+                             nw_config_kafka_fn *fn, void *ctx);
+
+/* Writes the key table (name, type, default, description) to a stream, for --help. */
+void nw_config_describe(const struct nw_config *cfg, void *stream);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * enrich.h — everything computed from the normalized text: stats, hashes, language,
+ * entities, dateline, quotes, amounts, keywords, summary.
+ *
+ * One nw_enrich per thread (it holds read-only resources loaded once: ISO 3166 names,
+ * stopwords, stemmers). nw_enrich_run reads art->text (and title, declared_language)
+ * and fills the enrichment fields of art, replacing what was there.
+ * Each enricher is its own module in shared/enrich/ with its own header.
+ */
+#ifndef NW_ENRICH_H
+#define NW_ENRICH_H
+
+#include <stddef.h>
+
+#include "article.h"
+#include "status.h"
+
+struct nw_enrich;
+
+/* Loads resources (iso_codes_dir: Debian's /usr/share/iso-codes/json; NULL = the built-in
+ * default). NULL on failure with a message in errstr. Free with nw_enrich_destroy. */
+struct nw_enrich *nw_enrich_create(const char *iso_codes_dir, char *errstr, size_t errstr_size);
+void nw_enrich_destroy(struct nw_enrich *en);
+
+enum nw_status nw_enrich_run(struct nw_enrich *en, struct nw_article *art);
+
+#endif

@@ -1,0 +1,70 @@
+/* gunzip.c — bounded inflate with zlib. */
+#include "gunzip.h"
+
+#include <zlib.h>
+
+#include "buf.h"
+#include "mem.h"
+
+int nw_gunzip_is_gzip(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+
+    return len >= 2 && p[0] == 0x1f && p[1] == 0x8b;
+}
+
+enum nw_status nw_gunzip(const void *data, size_t len, size_t max_out, char **out, size_t *out_len)
+{
+    enum nw_status result = NW_OK;
+    unsigned char chunk[65536];
+    struct nw_buf buf;
+    z_stream zs = {0};
+    int zr = Z_OK;
+
+    nw_buf_init(&buf, max_out);
+    /* 15 + 32: accept gzip and zlib headers. */
+    if (inflateInit2(&zs, 15 + 32) != Z_OK)
+        return NW_ENOMEM;
+    zs.next_in = (Bytef *)data;
+    while (len > 0 || zr != Z_STREAM_END) {
+        uInt feed = len > (1u << 30) ? (1u << 30) : (uInt)len;
+        if (zs.avail_in == 0 && feed) {
+            zs.next_in = (Bytef *)data;
+            zs.avail_in = feed;
+            data = (const char *)data + feed;
+            len -= feed;
+        }
+        zs.next_out = chunk;
+        zs.avail_out = sizeof(chunk);
+        zr = inflate(&zs, Z_NO_FLUSH);
+        if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
+            result = NW_EPARSE;
+            goto out;
+        }
+        result = nw_buf_append(&buf, chunk, sizeof(chunk) - zs.avail_out);
+        if (result)
+            goto out;
+        if (zr == Z_STREAM_END) {
+            /* Concatenated members (gzip -c a b): continue with the next one. */
+            if (zs.avail_in == 0 && len == 0)
+                break;
+            if (inflateReset(&zs) != Z_OK) {
+                result = NW_EPARSE;
+                goto out;
+            }
+            zr = Z_OK;
+            continue;
+        }
+        if (zr == Z_BUF_ERROR && zs.avail_in == 0 && len == 0) {
+            result = NW_EPARSE; /* truncated stream */
+            goto out;
+        }
+    }
+    *out = nw_buf_detach(&buf, out_len);
+    if (!*out)
+        result = NW_ENOMEM;
+out:
+    inflateEnd(&zs);
+    nw_buf_fini(&buf);
+    return result;
+}

@@ -1,0 +1,131 @@
+/* job.c — url job lines: a bare URL or a JSON object. */
+#include "job.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "mem.h"
+#include "url.h"
+
+void nw_job_fini(struct nw_job *job)
+{
+    if (!job)
+        return;
+    nw_free(job->url);
+    nw_free(job->html);
+    nw_free(job->text);
+    json_decref(job->meta);
+    json_decref(job->raw);
+    memset(job, 0, sizeof(*job));
+}
+
+/* Checks that url is an absolute http, https or file URL. */
+static enum nw_status check_url(const char *url, char *errstr, size_t errstr_size)
+{
+    enum nw_status result;
+    char *scheme = NULL;
+
+    result = nw_url_scheme(url, &scheme);
+    nw_free(scheme);
+    if (result == NW_EUNSUPPORTED)
+        return nw_fail(NW_EINVAL, errstr, errstr_size,
+                       "url '%.200s' has a scheme other than http, https or file", url);
+    if (result == NW_ENOMEM)
+        return result;
+    if (result)
+        return nw_fail(NW_EINVAL, errstr, errstr_size, "'%.200s' is not an absolute URL", url);
+    return NW_OK;
+}
+
+static enum nw_status copy_string_field(json_t *obj, const char *key, char **out, size_t *out_len,
+                                        char *errstr, size_t errstr_size)
+{
+    json_t *v = json_object_get(obj, key);
+
+    if (!v || json_is_null(v))
+        return NW_OK;
+    if (!json_is_string(v))
+        return nw_fail(NW_EINVAL, errstr, errstr_size, "job field '%s' must be a string", key);
+    *out = nw_strndup(json_string_value(v), json_string_length(v));
+    if (!*out)
+        return NW_ENOMEM;
+    if (out_len)
+        *out_len = strlen(*out); /* an embedded NUL ends the content */
+    return NW_OK;
+}
+
+static enum nw_status parse_object(const char *s, size_t len, struct nw_job *job, char *errstr,
+                                   size_t errstr_size)
+{
+    enum nw_status result;
+    json_error_t jerr;
+    json_t *obj, *v;
+
+    obj = json_loadb(s, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!obj)
+        return nw_fail(NW_EINVAL, errstr, errstr_size, "invalid JSON at column %d: %s", jerr.column,
+                       jerr.text);
+    job->raw = obj;
+    if (!json_is_object(obj))
+        return nw_fail(NW_EINVAL, errstr, errstr_size, "a JSON job must be an object");
+    v = json_object_get(obj, "url");
+    if (!json_is_string(v) || json_string_length(v) == 0)
+        return nw_fail(NW_EINVAL, errstr, errstr_size, "job has no string field 'url'");
+    job->url = nw_strdup(json_string_value(v));
+    if (!job->url)
+        return NW_ENOMEM;
+    v = json_object_get(obj, "meta");
+    if (v && !json_is_null(v)) {
+        if (!json_is_object(v))
+            return nw_fail(NW_EINVAL, errstr, errstr_size, "job field 'meta' must be an object");
+        job->meta = json_incref(v);
+    }
+    v = json_object_get(obj, "priority");
+    if (v && !json_is_null(v)) {
+        if (!json_is_integer(v))
+            return nw_fail(NW_EINVAL, errstr, errstr_size,
+                           "job field 'priority' must be an integer");
+        job->priority = (int)json_integer_value(v);
+    }
+    result = copy_string_field(obj, "html", &job->html, &job->html_len, errstr, errstr_size);
+    if (!result)
+        result = copy_string_field(obj, "text", &job->text, &job->text_len, errstr, errstr_size);
+    return result;
+}
+
+enum nw_status nw_job_parse(const char *line, size_t len, size_t max_bytes, struct nw_job *job,
+                            char *errstr, size_t errstr_size)
+{
+    enum nw_status result;
+
+    memset(job, 0, sizeof(*job));
+    if (len > max_bytes)
+        return nw_fail(NW_ETOOBIG, errstr, errstr_size, "job of %zu bytes exceeds %zu", len,
+                       max_bytes);
+    while (len && isspace((unsigned char)*line)) {
+        line++;
+        len--;
+    }
+    while (len && isspace((unsigned char)line[len - 1]))
+        len--;
+    if (!len)
+        return nw_fail(NW_EINVAL, errstr, errstr_size, "empty job line");
+    if (memchr(line, '\0', len))
+        return nw_fail(NW_EINVAL, errstr, errstr_size, "job line contains a NUL byte");
+    if (line[0] == '{' || line[0] == '[' || line[0] == '"') {
+        result = parse_object(line, len, job, errstr, errstr_size);
+    } else {
+        job->url = nw_strndup(line, len);
+        result = job->url ? NW_OK : NW_ENOMEM;
+        if (!result) {
+            job->raw = json_object();
+            if (!job->raw || json_object_set_new(job->raw, "url", json_stringn(line, len)))
+                result = nw_fail(NW_EINVAL, errstr, errstr_size, "job is not valid UTF-8");
+        }
+    }
+    if (!result)
+        result = check_url(job->url, errstr, errstr_size);
+    if (result)
+        nw_job_fini(job);
+    return result;
+}

@@ -1,0 +1,34 @@
+/*
+ * job.h — url jobs (schemas/url-job.v1.json): a bare URL line, or a JSON object
+ * {url, meta?, html?, text?, priority?}. `html` or `text` skips the fetch.
+ */
+#ifndef NW_JOB_H
+#define NW_JOB_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "status.h"
+
+struct nw_job {
+    char *url;    /* as given (trimmed); always set on success */
+    json_t *meta; /* the job's "meta" object, or NULL */
+    char *html;   /* inline page, or NULL */
+    size_t html_len;
+    char *text; /* inline plain text, or NULL */
+    size_t text_len;
+    int priority; /* 0 if absent */
+    json_t *raw;  /* the job as a JSON object (a bare URL becomes {"url": ...}); passed
+                     through into records as "job" */
+};
+
+/* Parses one line (len bytes, no trailing newline needed; surrounding white space
+ * ignored). NW_EINVAL with a message for: empty line, invalid JSON, a JSON value that is
+ * not an object, missing or non-string url, wrong field types, a line over max_bytes
+ * (NW_ETOOBIG), a URL that is not absolute http(s)/file. On failure the job is empty. */
+enum nw_status nw_job_parse(const char *line, size_t len, size_t max_bytes, struct nw_job *job,
+                            char *errstr, size_t errstr_size);
+
+void nw_job_fini(struct nw_job *job);
+
+#endif

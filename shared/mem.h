@@ -1,0 +1,27 @@
+/*
+ * mem.h — allocation wrappers for all of newsworker.
+ *
+ * They behave like the libc functions, except that a test may ask the N-th allocation
+ * from now to fail (nw_mem_fail_after), as curl's torture mode does, to prove that a
+ * failed allocation fails the job and never the process. Memory from these functions
+ * is freed with nw_free (or free: they are the same allocator).
+ */
+#ifndef NW_MEM_H
+#define NW_MEM_H
+
+#include <stddef.h>
+
+void *nw_malloc(size_t size);
+void *nw_calloc(size_t n, size_t size);
+void *nw_realloc(void *ptr, size_t size);
+void nw_free(void *ptr);
+
+/* Copies of a string; NULL on allocation failure (or if s is NULL). Caller frees. */
+char *nw_strdup(const char *s);
+char *nw_strndup(const char *s, size_t n);
+
+/* Test hook: the n-th allocation from now (1 = the next one) fails, and so do all after it
+ * until nw_mem_fail_after(0) turns failures off. Process-global; tests only. */
+void nw_mem_fail_after(long n);
+
+#endif

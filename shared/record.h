@@ -1,0 +1,47 @@
+/*
+ * record.h — article and error records as JSON (schemas/article.v1.json, error.v1.json).
+ *
+ * Builders return a new Jansson object (one reference, released with json_decref) or NULL
+ * on allocation failure. Strings that are not valid UTF-8 (a hostile URL in a job, say)
+ * are repaired with U+FFFD rather than dropped.
+ */
+#ifndef NW_RECORD_H
+#define NW_RECORD_H
+
+#include <jansson.h>
+
+#include "article.h"
+#include "status.h"
+
+#define NW_ARTICLE_SCHEMA "newsworker.article/1"
+#define NW_ERROR_SCHEMA "newsworker.error/1"
+
+/* Builds the article record. id = hex SHA-256 of canonical_url, else final_url, else url. */
+json_t *nw_record_article(const struct nw_article *art);
+
+struct nw_error_info {
+    const char *url;     /* may be NULL (a job that had no URL) */
+    const char *stage;   /* "job", "fetch", "decode", "extract", "normalize", "enrich", ... */
+    const char *code;    /* machine code, e.g. nw_status_name() or "http_404" */
+    const char *message; /* human message */
+    long http_status;    /* 0 = null */
+    int attempts;
+    json_t *job;    /* borrowed; the input job (object or the raw line as string) */
+    const char *at; /* RFC 3339 UTC; NULL = now */
+};
+
+json_t *nw_record_error(const struct nw_error_info *info);
+
+/* Serializes compactly on one line (no newline). Caller frees with free(). NULL on ENOMEM. */
+char *nw_record_dump(const json_t *record);
+
+/* The record's "id" (articles) or NULL (errors). Borrowed from the record. */
+const char *nw_record_id(const json_t *record);
+
+/* A UTF-8-safe Jansson string (invalid bytes repaired). NULL in -> json null. */
+json_t *nw_json_string(const char *s);
+
+/* Formats a UNIX time as RFC 3339 UTC ("2026-11-23T10:00:00Z") into out (>= 21 bytes). */
+void nw_rfc3339(long long unix_seconds, char *out, size_t out_size);
+
+#endif

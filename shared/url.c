@@ -1,0 +1,272 @@
+/* url.c — URL handling on top of libcurl's CURLU parser (pure parsing, no transfers). */
+#include "url.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "mem.h"
+
+#define URL_MAX 8192
+
+/* Query parameters that only track the click, never select content. */
+static int is_tracking_param(const char *name, size_t len)
+{
+    static const char *const exact[] = {
+        "fbclid",     "gclid",     "dclid",       "gbraid",  "wbraid", "msclkid", "mc_cid",
+        "mc_eid",     "igshid",    "yclid",       "_ga",     "_gl",    "ref_src", "ref_url",
+        "twclid",     "ttclid",    "li_fat_id",   "mkt_tok", "_hsenc", "_hsmi",   "oly_anon_id",
+        "oly_enc_id", "vero_id",   "wickedid",    "s_cid",   "cmpid",  "ocid",    "ncid",
+        "sr_share",   "at_medium", "at_campaign", "smid",
+    };
+    if (len > 4 && strncasecmp(name, "utm_", 4) == 0)
+        return 1;
+    for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+        if (strlen(exact[i]) == len && strncasecmp(name, exact[i], len) == 0)
+            return 1;
+    return 0;
+}
+
+static enum nw_status copy_out(const char *s, char **out)
+{
+    char *copy = nw_strdup(s);
+
+    if (!copy)
+        return NW_ENOMEM;
+    *out = copy;
+    return NW_OK;
+}
+
+/* Parses url into h, accepting absolute http/https/file only. */
+static enum nw_status parse(CURLU *h, const char *url)
+{
+    char *scheme = NULL;
+    enum nw_status result = NW_OK;
+    CURLUcode uc;
+
+    if (!url || strlen(url) > URL_MAX)
+        return NW_EINVAL;
+    for (const char *p = url; *p; p++)
+        if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+            return NW_EINVAL; /* spaces and controls: reject rather than guess */
+    uc = curl_url_set(h, CURLUPART_URL, url, 0);
+    if (uc == CURLUE_OUT_OF_MEMORY)
+        return NW_ENOMEM;
+    if (uc)
+        return NW_EINVAL;
+    if (curl_url_get(h, CURLUPART_SCHEME, &scheme, 0))
+        return NW_EINVAL;
+    if (strcmp(scheme, "http") && strcmp(scheme, "https") && strcmp(scheme, "file"))
+        result = NW_EUNSUPPORTED;
+    curl_free(scheme);
+    return result;
+}
+
+/* Lower-cases the host in place inside h. */
+static enum nw_status lower_host(CURLU *h)
+{
+    char *host = NULL;
+    CURLUcode uc;
+
+    if (curl_url_get(h, CURLUPART_HOST, &host, 0))
+        return NW_OK; /* file:// URLs have no host */
+    for (char *p = host; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    uc = curl_url_set(h, CURLUPART_HOST, host, 0);
+    curl_free(host);
+    return uc ? NW_EINVAL : NW_OK;
+}
+
+static enum nw_status emit(CURLU *h, char **out)
+{
+    enum nw_status result;
+    char *s = NULL;
+
+    if (curl_url_get(h, CURLUPART_URL, &s, CURLU_NO_DEFAULT_PORT))
+        return NW_EINVAL;
+    result = copy_out(s, out);
+    curl_free(s);
+    return result;
+}
+
+static enum nw_status normalize_into(CURLU *h, const char *url)
+{
+    enum nw_status result = parse(h, url);
+
+    if (result)
+        return result;
+    result = lower_host(h);
+    if (result)
+        return result;
+    if (curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0))
+        return NW_ENOMEM;
+    return NW_OK;
+}
+
+enum nw_status nw_url_normalize(const char *url, char **out)
+{
+    enum nw_status result;
+    CURLU *h = curl_url();
+
+    if (!h)
+        return NW_ENOMEM;
+    result = normalize_into(h, url);
+    if (!result)
+        result = emit(h, out);
+    curl_url_cleanup(h);
+    return result;
+}
+
+/* Rebuilds the query without tracking parameters. */
+static enum nw_status strip_tracking(CURLU *h)
+{
+    enum nw_status result = NW_OK;
+    char *query = NULL;
+    struct nw_buf kept;
+    const char *p;
+
+    if (curl_url_get(h, CURLUPART_QUERY, &query, 0))
+        return NW_OK; /* no query */
+    nw_buf_init(&kept, URL_MAX);
+    for (p = query; *p;) {
+        const char *amp = strchr(p, '&');
+        size_t len = amp ? (size_t)(amp - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        size_t name_len = eq ? (size_t)(eq - p) : len;
+
+        if (len && !is_tracking_param(p, name_len)) {
+            if (kept.len)
+                result = nw_buf_putc(&kept, '&');
+            if (!result)
+                result = nw_buf_append(&kept, p, len);
+            if (result)
+                goto out;
+        }
+        if (!amp)
+            break;
+        p = amp + 1;
+    }
+    if (curl_url_set(h, CURLUPART_QUERY, kept.len ? nw_buf_str(&kept) : NULL, 0))
+        result = NW_ENOMEM;
+out:
+    nw_buf_fini(&kept);
+    curl_free(query);
+    return result;
+}
+
+enum nw_status nw_url_canonicalize(const char *url, char **out)
+{
+    enum nw_status result;
+    CURLU *h = curl_url();
+
+    if (!h)
+        return NW_ENOMEM;
+    result = normalize_into(h, url);
+    if (!result)
+        result = strip_tracking(h);
+    if (!result)
+        result = emit(h, out);
+    curl_url_cleanup(h);
+    return result;
+}
+
+enum nw_status nw_url_resolve(const char *base, const char *ref, char **out)
+{
+    enum nw_status result;
+    CURLU *h = curl_url();
+    CURLUcode uc;
+
+    if (!h)
+        return NW_ENOMEM;
+    result = parse(h, base);
+    if (result)
+        goto out;
+    if (!ref || strlen(ref) > URL_MAX) {
+        result = NW_EINVAL;
+        goto out;
+    }
+    /* Relative references are resolved against the URL already in the handle. */
+    uc = curl_url_set(h, CURLUPART_URL, ref, CURLU_URLENCODE);
+    if (uc) {
+        result = uc == CURLUE_OUT_OF_MEMORY ? NW_ENOMEM : NW_EINVAL;
+        goto out;
+    }
+    result = emit(h, out);
+out:
+    curl_url_cleanup(h);
+    return result;
+}
+
+static enum nw_status get_part(const char *url, CURLUPart part, int lower, char **out)
+{
+    enum nw_status result;
+    char *s = NULL;
+    CURLU *h = curl_url();
+
+    if (!h)
+        return NW_ENOMEM;
+    result = parse(h, url);
+    if (result)
+        goto out;
+    if (curl_url_get(h, part, &s, 0)) {
+        result = NW_EINVAL;
+        goto out;
+    }
+    if (lower)
+        for (char *p = s; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+    result = copy_out(s, out);
+out:
+    curl_free(s);
+    curl_url_cleanup(h);
+    return result;
+}
+
+enum nw_status nw_url_host(const char *url, char **out)
+{
+    return get_part(url, CURLUPART_HOST, 1, out);
+}
+
+enum nw_status nw_url_scheme(const char *url, char **out)
+{
+    return get_part(url, CURLUPART_SCHEME, 1, out);
+}
+
+enum nw_status nw_url_from_path(const char *path, char **out)
+{
+    enum nw_status result;
+    struct nw_buf buf;
+    char cwd[PATH_MAX];
+
+    nw_buf_init(&buf, URL_MAX);
+    result = nw_buf_puts(&buf, "file://");
+    if (!result && path[0] != '/') {
+        if (!getcwd(cwd, sizeof(cwd))) {
+            result = NW_EIO;
+            goto out;
+        }
+        result = nw_buf_puts(&buf, cwd);
+        if (!result)
+            result = nw_buf_putc(&buf, '/');
+    }
+    /* Percent-encode what may not stand in a URL path. */
+    for (const char *p = path; !result && *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (isalnum(c) || strchr("/-._~!$&'()*+,;=:@", c))
+            result = nw_buf_putc(&buf, (char)c);
+        else
+            result = nw_buf_printf(&buf, "%%%02X", c);
+    }
+    if (result)
+        goto out;
+    *out = nw_buf_detach(&buf, NULL);
+    if (!*out)
+        result = NW_ENOMEM;
+out:
+    nw_buf_fini(&buf);
+    return result;
+}

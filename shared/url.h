@@ -1,0 +1,35 @@
+/*
+ * url.h — URL parsing, normalization and canonical form (libcurl's URL API, no network).
+ *
+ * Every function returns a new nw_malloc'd string in *out (caller frees with nw_free) and
+ * leaves *out untouched on failure. Only absolute http, https and file URLs are accepted
+ * where a URL is required (NW_EINVAL otherwise, NW_EUNSUPPORTED for other schemes).
+ */
+#ifndef NW_URL_H
+#define NW_URL_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+/* Normal form: scheme and host lower case, default port dropped, dot segments resolved,
+ * percent-encoding of unreserved characters decoded, empty path "/", fragment removed. */
+enum nw_status nw_url_normalize(const char *url, char **out);
+
+/* Normal form without tracking parameters (utm_*, fbclid, gclid, dclid, msclkid, mc_cid,
+ * mc_eid, igshid, yclid, _ga, ref_src, ...); the remaining parameters keep their order. */
+enum nw_status nw_url_canonicalize(const char *url, char **out);
+
+/* Resolves ref (absolute or relative) against base. */
+enum nw_status nw_url_resolve(const char *base, const char *ref, char **out);
+
+/* Host, lower case, without port or brackets' port ("www.example.com"). */
+enum nw_status nw_url_host(const char *url, char **out);
+
+/* Scheme, lower case ("https"). */
+enum nw_status nw_url_scheme(const char *url, char **out);
+
+/* file:// URL of a local path (made absolute against the current directory). */
+enum nw_status nw_url_from_path(const char *path, char **out);
+
+#endif

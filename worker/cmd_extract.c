@@ -1,0 +1,150 @@
+/* cmd_extract.c — `newsworker extract [--text] FILE...`: the offline pipeline. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "article.h"
+#include "buf.h"
+#include "commands.h"
+#include "log.h"
+#include "mem.h"
+#include "process.h"
+#include "record.h"
+#include "sink.h"
+#include "url.h"
+
+/* Compressed files are read whole; this bounds what one input may occupy in memory. */
+#define READ_MAX ((size_t)1 << 30)
+
+static enum nw_status read_all(const char *path, struct nw_buf *buf, char *errstr,
+                               size_t errstr_size)
+{
+    enum nw_status result = NW_OK;
+    char chunk[65536];
+    FILE *f;
+    size_t n;
+
+    f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!f)
+        return nw_fail(NW_EIO, errstr, errstr_size, "%s: %s", path, strerror(errno));
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        result = nw_buf_append(buf, chunk, n);
+        if (result) {
+            nw_fail(result, errstr, errstr_size, "%s: %s", path, nw_status_message(result));
+            goto out;
+        }
+    }
+    if (ferror(f))
+        result = nw_fail(NW_EIO, errstr, errstr_size, "%s: read error", path);
+out:
+    if (f != stdin)
+        fclose(f);
+    return result;
+}
+
+static json_t *error_record(const char *url, const char *stage, enum nw_status status,
+                            const char *message)
+{
+    struct nw_error_info info = {.url = url,
+                                 .stage = stage,
+                                 .code = nw_status_name(status),
+                                 .message = message,
+                                 .attempts = 1};
+    return nw_record_error(&info);
+}
+
+/* Processes one input into one record; returns 0, or -1 if the input could not be read. */
+static int extract_one(struct nw_processor *proc, struct nw_sink_file *sink, const char *path,
+                       int is_text)
+{
+    enum nw_status result;
+    struct nw_article art;
+    struct nw_buf buf;
+    const char *stage = "read";
+    char errstr[512] = "", *url = NULL;
+    json_t *rec = NULL;
+    int failed_read = 0;
+
+    nw_article_init(&art);
+    nw_buf_init(&buf, READ_MAX);
+    result = nw_url_from_path(strcmp(path, "-") ? path : "/dev/stdin", &url);
+    if (result) {
+        snprintf(errstr, sizeof(errstr), "%s: cannot form a file URL", path);
+        goto out;
+    }
+    result = read_all(path, &buf, errstr, sizeof(errstr));
+    if (result) {
+        failed_read = 1;
+        goto out;
+    }
+    {
+        struct nw_input in = {
+            .data = nw_buf_str(&buf), .len = buf.len, .is_text = is_text, .url = url};
+        result = nw_processor_run(proc, &in, &art, &stage, errstr, sizeof(errstr));
+    }
+out:
+    if (result) {
+        NW_LOG_WARN("extract", "%s: %s failed: %s", path, stage, errstr);
+        rec = error_record(url ? url : path, stage, result, errstr);
+    } else {
+        rec = nw_record_article(&art);
+    }
+    if (!rec || nw_sink_file_write(sink, rec)) {
+        NW_LOG_ERROR("extract", "%s: cannot write the record", path);
+        failed_read = 1;
+    }
+    json_decref(rec);
+    nw_article_fini(&art);
+    nw_buf_fini(&buf);
+    nw_free(url);
+    return failed_read ? -1 : 0;
+}
+
+int nw_cmd_extract(struct nw_config *cfg, int argc, char **argv)
+{
+    struct nw_processor *proc = NULL;
+    struct nw_sink_file *sink = NULL;
+    int is_text = 0, n_files = 0, failures = 0, code = NW_EXIT_OK;
+    char errstr[512];
+
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--text"))
+            is_text = 1;
+        else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "newsworker extract: unknown option '%s'\n", argv[i]);
+            return NW_EXIT_USAGE;
+        } else
+            n_files++;
+    }
+    if (!n_files) {
+        fprintf(stderr, "usage: newsworker extract [--text] FILE... ('-' is stdin)\n");
+        return NW_EXIT_USAGE;
+    }
+    proc = nw_processor_create(cfg, errstr, sizeof(errstr));
+    if (!proc) {
+        fprintf(stderr, "newsworker extract: %s\n", errstr);
+        return NW_EXIT_FAILURE;
+    }
+    sink = nw_sink_file_create("-", errstr, sizeof(errstr));
+    if (!sink) {
+        fprintf(stderr, "newsworker extract: %s\n", errstr);
+        code = NW_EXIT_FAILURE;
+        goto out;
+    }
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--text"))
+            continue;
+        if (extract_one(proc, sink, argv[i], is_text))
+            failures++;
+    }
+    if (failures) {
+        fprintf(stderr, "newsworker extract: %d of %d inputs could not be read or written\n",
+                failures, n_files);
+        code = NW_EXIT_FAILURE;
+    }
+out:
+    nw_sink_file_destroy(sink);
+    nw_processor_destroy(proc);
+    return code;
+}

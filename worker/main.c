@@ -1,0 +1,141 @@
+/* main.c — arguments, configuration layering and dispatch to the subcommands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "config.h"
+#include "log.h"
+
+extern char **environ;
+
+#ifndef NW_VERSION
+#define NW_VERSION "0.0.0"
+#endif
+
+static void usage(FILE *f, const struct nw_config *cfg)
+{
+    fprintf(f, "usage: newsworker COMMAND [options] [args]\n"
+               "\n"
+               "commands:\n"
+               "  extract [--text] FILE...        process local HTML (or .html.gz) files, or\n"
+               "                                  plain text with --text; '-' is stdin;\n"
+               "                                  one JSON record per line on stdout\n"
+               "  fetch [URL...] [--input FILE|-] fetch URLs (or url-job JSON lines) and write\n"
+               "                                  records to output.file (stdout) or Kafka\n"
+               "  run                             the service: url jobs from Kafka in,\n"
+               "                                  article and error records to Kafka out\n"
+               "  watch                           poll feeds and publish new article URLs\n"
+               "\n"
+               "options (every command):\n"
+               "  -c FILE          configuration file (key = value lines)\n"
+               "  -o KEY=VALUE     override one key (repeatable; wins over file and env)\n"
+               "  -h, --help       this help\n"
+               "  -V, --version    print the version\n"
+               "\n"
+               "Environment: NEWSWORKER_<KEY> with dots as underscores, e.g.\n"
+               "NEWSWORKER_FETCH_TIMEOUT_MS=5000. Exit codes: 0 done, 1 failure, 2 usage/config.\n"
+               "\n"
+               "configuration keys (current value):\n");
+    nw_config_describe(cfg, f);
+}
+
+/* Splits argv into common options (applied after file and env) and the command's own
+ * arguments, which are compacted into cmd_argv. */
+static int parse_args(int argc, char **argv, const char **config_file, char **overrides,
+                      int *n_overrides, char **cmd_argv, int *cmd_argc, int *want_help,
+                      int *want_version)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-c") || !strcmp(a, "-o")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "newsworker: %s needs an argument\n", a);
+                return -1;
+            }
+            if (a[1] == 'c')
+                *config_file = argv[++i];
+            else
+                overrides[(*n_overrides)++] = argv[++i];
+        } else if (!strncmp(a, "-o", 2) && a[2]) {
+            overrides[(*n_overrides)++] = (char *)a + 2;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            *want_help = 1;
+        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+            *want_version = 1;
+        } else {
+            cmd_argv[(*cmd_argc)++] = argv[i];
+        }
+    }
+    cmd_argv[*cmd_argc] = NULL;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(struct nw_config *, int, char **);
+    } commands[] = {
+        {"extract", nw_cmd_extract},
+        {"fetch", nw_cmd_fetch},
+        {"run", nw_cmd_run},
+        {"watch", nw_cmd_watch},
+    };
+    char errstr[512], **overrides, **cmd_argv;
+    const char *config_file = NULL;
+    int n_overrides = 0, cmd_argc = 0, want_help = 0, want_version = 0;
+    int code = NW_EXIT_USAGE;
+    struct nw_config *cfg;
+    enum nw_log_level level;
+
+    cfg = nw_config_create();
+    overrides = calloc((size_t)argc + 1, sizeof(char *));
+    cmd_argv = calloc((size_t)argc + 1, sizeof(char *));
+    if (!cfg || !overrides || !cmd_argv) {
+        fprintf(stderr, "newsworker: out of memory\n");
+        code = NW_EXIT_FAILURE;
+        goto out;
+    }
+    if (parse_args(argc, argv, &config_file, overrides, &n_overrides, cmd_argv, &cmd_argc,
+                   &want_help, &want_version))
+        goto out;
+    if (want_version) {
+        printf("newsworker %s\n", NW_VERSION);
+        code = NW_EXIT_OK;
+        goto out;
+    }
+    if (config_file && nw_config_load_file(cfg, config_file, errstr, sizeof(errstr))) {
+        fprintf(stderr, "newsworker: config error: %s\n", errstr);
+        goto out;
+    }
+    if (nw_config_load_env(cfg, environ, errstr, sizeof(errstr))) {
+        fprintf(stderr, "newsworker: config error: %s\n", errstr);
+        goto out;
+    }
+    for (int i = 0; i < n_overrides; i++) {
+        if (nw_config_set_pair(cfg, overrides[i], errstr, sizeof(errstr))) {
+            fprintf(stderr, "newsworker: config error: -o %s: %s\n", overrides[i], errstr);
+            goto out;
+        }
+    }
+    if (want_help || cmd_argc == 0) {
+        usage(want_help ? stdout : stderr, cfg);
+        code = want_help ? NW_EXIT_OK : NW_EXIT_USAGE;
+        goto out;
+    }
+    if (nw_log_level_parse(nw_config_get(cfg, "log.level"), &level) == 0)
+        nw_log_set_level(level);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (!strcmp(cmd_argv[0], commands[i].name)) {
+            code = commands[i].fn(cfg, cmd_argc - 1, cmd_argv + 1);
+            goto out;
+        }
+    }
+    fprintf(stderr, "newsworker: unknown command '%s' (try --help)\n", cmd_argv[0]);
+out:
+    nw_config_destroy(cfg);
+    free(overrides);
+    free(cmd_argv);
+    return code;
+}
