@@ -1,17 +1,431 @@
-/* boiler.c — removal of leftover lines from extracted article text. */
+/*
+ * boiler.c — removal of leftover lines from extracted article text.
+ *
+ * The text is cut into lines (paragraphs are separated by blank lines, and a paragraph
+ * may hold several short lines). Each line is judged by its shape, never by a list of
+ * one site's strings:
+ *   - a repeat of the title (or a breadcrumb ending in it);
+ *   - copyright lines (©, "all rights reserved") and image credits ("Photo: ...");
+ *   - prompts: short lines without a sentence end whose content words are all
+ *     interface vocabulary (share, download, app, comment, next, story, related, ...),
+ *     allowing one capitalized brand name ("Loving Brand? Download the app now");
+ *   - list headers among those prompts ("More stories", "You may also like") start a
+ *     list: the short teaser lines after them go too, until article text resumes;
+ *   - bylines ("by Desk Name"), date-only lines, bare counters;
+ *   - single-token lines ("--AGENCY", "ed/xy") unless they are a capitalized subhead
+ *     followed by article text;
+ *   - short non-sentence lines after the last article paragraph (sign-offs, widgets).
+ * Short lines followed by article paragraphs (subheads) and decks stay.
+ */
 #include "boiler.h"
 
 #include <string.h>
 
+#include "buf.h"
 #include "mem.h"
+
+#define NW_BOILER_MAX_LINES 20000
+#define NW_BOILER_SHORT_WORDS 12  /* a line this short, without a sentence end, is "short" */
+#define NW_BOILER_PROMPT_WORDS 10 /* prompts are at most this long */
+#define NW_BOILER_LONG_WORDS 20   /* a paragraph this long is article text */
+#define NW_BOILER_CREDIT_WORDS 15
+#define NW_BOILER_COPYRIGHT_WORDS 30
+#define NW_BOILER_WORD_MAX 32
+
+struct line {
+    size_t off, len;
+    size_t words;
+    int para_start; /* first line of a paragraph */
+    int sentence;   /* ends with . ! ? (optionally followed by a closing quote) */
+    int drop;
+    int list_header;
+};
+
+/* Interface vocabulary of news pages (English). A line made only of these words (plus
+ * function words and at most one brand name) is a prompt, not article text. */
+static const char *const ui_words[] = {
+    "advertisement", "advert",        "ad",           "ads",       "app",
+    "apps",          "article",       "articles",     "back",      "banner",
+    "blog",          "blogs",         "bookmark",     "click",     "comment",
+    "comments",      "copy",          "download",     "email",     "enjoy",
+    "facebook",      "feed",          "follow",       "gallery",   "get",
+    "google",        "home",          "install",      "latest",    "like",
+    "link",          "linkedin",      "listen",       "load",      "loading",
+    "login",         "logout",        "loving",       "menu",      "more",
+    "most",          "newsletter",    "newsletters",  "next",      "now",
+    "photos",        "popular",       "post",         "posts",     "prev",
+    "previous",      "print",         "push",         "read",      "recommended",
+    "register",      "related",       "reply",        "save",      "search",
+    "see",           "send",          "share",        "shares",    "sign",
+    "skip",          "sponsored",     "stories",      "story",     "subscribe",
+    "subscription",  "tap",           "telegram",     "top",       "trending",
+    "tweet",         "twitter",       "up",           "video",     "videos",
+    "view",          "views",         "watch",        "whatsapp",  "x",
+    "content",       "notifications", "notification", "allow",     "continue",
+    "reading",       "full",          "open",         "close",     "topics",
+    "tags",          "news",          "headlines",    "also",      "min",
+    "mins",          "minute",        "minutes",      "pinterest", "reddit",
+    "instagram",     "youtube",
+};
+
+/* Words that make a prompt a list header: what follows it is a list of teasers. */
+static const char *const list_words[] = {"related",     "more",     "latest", "popular",
+                                         "recommended", "trending", "like",   "read",
+                                         "stories",     "articles", "top",    "headlines"};
+
+/* Function words that do not count as content in a prompt. */
+static const char *const function_words[] = {
+    "the",  "a",   "an",   "to",  "of",   "on",   "in", "for",   "and", "or",   "you",
+    "your", "may", "our",  "we",  "us",   "this", "it", "is",    "be",  "with", "from",
+    "at",   "by",  "here", "all", "what", "are",  "do", "don't", "not", "miss", "s",
+};
+
+static const char *const months[] = {
+    "january",   "february", "march",     "april",    "may",    "june",     "july",   "august",
+    "september", "october",  "november",  "december", "jan",    "feb",      "mar",    "apr",
+    "jun",       "jul",      "aug",       "sep",      "sept",   "oct",      "nov",    "dec",
+    "monday",    "tuesday",  "wednesday", "thursday", "friday", "saturday", "sunday", "updated",
+    "published", "am",       "pm",        "gmt",      "utc",    "ist",      "pst",    "est",
+    "pkt",       "mon",      "tue",       "wed",      "thu",    "fri",      "sat",    "sun",
+    "on",        "at",       "last",
+};
+
+static int in_list(const char *w, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(w, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+#define IN_LIST(w, l) in_list(w, l, sizeof(l) / sizeof(l[0]))
+
+static int is_alnum_byte(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/* Iterates over the words of a line: runs of letters/digits (apostrophes inside). Writes
+ * the lower-cased ASCII word to w. Returns 0 at the end. */
+static int next_word(const char *s, size_t n, size_t *pos, char *w, size_t wsize, int *cap,
+                     int *digit)
+{
+    size_t i = *pos, k = 0;
+    while (i < n && !is_alnum_byte((unsigned char)s[i]))
+        i++;
+    if (i >= n)
+        return 0;
+    *cap = s[i] >= 'A' && s[i] <= 'Z';
+    *digit = s[i] >= '0' && s[i] <= '9';
+    while (i < n && (is_alnum_byte((unsigned char)s[i]) ||
+                     (s[i] == '\'' && i + 1 < n && is_alnum_byte((unsigned char)s[i + 1])))) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (k + 1 < wsize)
+            w[k++] = c;
+        i++;
+    }
+    w[k] = '\0';
+    *pos = i;
+    return 1;
+}
+
+static size_t count_words(const char *s, size_t n)
+{
+    size_t pos = 0, words = 0;
+    char w[NW_BOILER_WORD_MAX];
+    int cap, digit;
+    while (next_word(s, n, &pos, w, sizeof(w), &cap, &digit))
+        words++;
+    return words;
+}
+
+static int ends_sentence(const char *s, size_t n)
+{
+    while (n > 0) {
+        unsigned char c = (unsigned char)s[n - 1];
+        if (c == ' ' || c == '"' || c == '\'' || c == ')')
+            n--;
+        else if (n >= 3 && (unsigned char)s[n - 3] == 0xE2 && (unsigned char)s[n - 2] == 0x80 &&
+                 (c == 0x9D || c == 0x99))
+            n -= 3; /* closing curly quote */
+        else
+            break;
+    }
+    return n > 0 && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?');
+}
+
+static int contains_ci(const char *s, size_t n, const char *needle)
+{
+    size_t m = strlen(needle);
+    for (size_t i = 0; i + m <= n; i++) {
+        size_t k = 0;
+        for (; k < m; k++) {
+            char c = s[i + k];
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c - 'A' + 'a');
+            if (c != needle[k])
+                break;
+        }
+        if (k == m)
+            return 1;
+    }
+    return 0;
+}
+
+static int starts_ci(const char *s, size_t n, const char *prefix)
+{
+    size_t m = strlen(prefix);
+    return n >= m && contains_ci(s, m, prefix);
+}
+
+/* Compares letters and digits only, case-insensitively: "Title!" equals "title". */
+static int same_letters(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t i = 0, j = 0;
+    for (;;) {
+        while (i < an && !is_alnum_byte((unsigned char)a[i]))
+            i++;
+        while (j < bn && !is_alnum_byte((unsigned char)b[j]))
+            j++;
+        if (i >= an || j >= bn)
+            return i >= an && j >= bn;
+        char x = a[i], y = b[j];
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y - 'A' + 'a');
+        if (x != y)
+            return 0;
+        i++;
+        j++;
+    }
+}
+
+static int is_title_repeat(const char *s, size_t n, const char *title)
+{
+    size_t tl;
+    if (!title)
+        return 0;
+    tl = strlen(title);
+    if (tl == 0)
+        return 0;
+    if (same_letters(s, n, title, tl))
+        return 1;
+    /* a breadcrumb ending in the title: "Home » Section » Title" */
+    if (n > tl && (contains_ci(s, n, "\xC2\xBB") || contains_ci(s, n, " > ") ||
+                   contains_ci(s, n, "\xE2\x80\xBA")))
+        return same_letters(s + n - tl, tl, title, tl);
+    return 0;
+}
+
+static int is_copyright(const char *s, size_t n, size_t words)
+{
+    if (words > NW_BOILER_COPYRIGHT_WORDS)
+        return 0;
+    return contains_ci(s, n, "\xC2\xA9") || contains_ci(s, n, "all rights reserved") ||
+           starts_ci(s, n, "copyright") || contains_ci(s, n, "(c) 20") ||
+           contains_ci(s, n, "(c) 19");
+}
+
+static int is_credit(const char *s, size_t n, size_t words)
+{
+    static const char *const starts[] = {
+        "photo:",   "photo credit", "photo by",    "photos:",  "image:",        "image credit",
+        "image by", "picture:",     "credit:",     "credits:", "illustration:", "file photo",
+        "courtesy", "source:",      "photograph:", "pic:"};
+    if (words > NW_BOILER_CREDIT_WORDS)
+        return 0;
+    for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++)
+        if (starts_ci(s, n, starts[i]))
+            return 1;
+    if (ends_sentence(s, n))
+        return 0;
+    return contains_ci(s, n, "getty images") || contains_ci(s, n, "shutterstock") ||
+           contains_ci(s, n, "(photo") || contains_ci(s, n, "/ afp") ||
+           contains_ci(s, n, "/ reuters") || contains_ci(s, n, "/ ap photo");
+}
+
+/* A prompt: short, no sentence end, every content word is interface vocabulary except
+ * at most one capitalized word (the site's brand). Sets *list when it heads a list. */
+static int is_prompt(const char *s, size_t n, size_t words, int *list)
+{
+    size_t pos = 0, ui = 0, brands = 0, other = 0, listy = 0;
+    char w[NW_BOILER_WORD_MAX];
+    int cap, digit;
+
+    *list = 0;
+    if (words == 0 || words > NW_BOILER_PROMPT_WORDS || ends_sentence(s, n))
+        return 0;
+    while (next_word(s, n, &pos, w, sizeof(w), &cap, &digit)) {
+        if (digit)
+            continue; /* counters: "0 comment", "Share 12" */
+        if (IN_LIST(w, ui_words)) {
+            ui++;
+            if (IN_LIST(w, list_words))
+                listy++;
+        } else if (IN_LIST(w, function_words)) {
+            continue;
+        } else if (cap) {
+            brands++;
+        } else {
+            other++;
+        }
+    }
+    if (ui == 0 || other > 0 || brands > 1 || (brands == 1 && ui < 2))
+        return 0;
+    *list = listy > 0;
+    return 1;
+}
+
+static int is_byline(const char *s, size_t n, size_t words)
+{
+    return words >= 2 && words <= 6 && !ends_sentence(s, n) &&
+           (starts_ci(s, n, "by ") || starts_ci(s, n, "written by ") ||
+            starts_ci(s, n, "reported by ") || starts_ci(s, n, "edited by "));
+}
+
+/* Only dates, times and numbers: "December 31, 2023", "Updated: 10:30 AM PKT". */
+static int is_date_only(const char *s, size_t n, size_t words)
+{
+    size_t pos = 0, month = 0;
+    char w[NW_BOILER_WORD_MAX];
+    int cap, digit;
+    if (words == 0 || words > 8)
+        return 0;
+    while (next_word(s, n, &pos, w, sizeof(w), &cap, &digit)) {
+        if (digit)
+            continue;
+        if (!IN_LIST(w, months))
+            return 0;
+        month++;
+    }
+    return month > 0 || words <= 2;
+}
+
+/* No space inside: "--AGENCY", "ed/xy", "banner". */
+static int is_single_chunk(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == ' ' || s[i] == '\t')
+            return 0;
+    return 1;
+}
 
 enum nw_status nw_boiler_strip(const char *text, size_t len, const char *title, char **out,
                                size_t *out_len)
 {
-    (void)title;
-    *out = nw_strndup(text ? text : "", text ? len : 0);
+    enum nw_status result = NW_OK;
+    struct line *lines = NULL;
+    size_t nlines = 0, cap = 0, i = 0, last_long = (size_t)-1;
+    struct nw_buf buf;
+    int in_list = 0, blank = 1;
+
+    nw_buf_init(&buf, len + 1);
+    *out = NULL;
+    *out_len = 0;
+    if (!text)
+        len = 0;
+    while (i < len) {
+        size_t start = i, end;
+        while (i < len && text[i] != '\n')
+            i++;
+        end = i;
+        if (i < len)
+            i++;
+        while (start < end && (text[start] == ' ' || text[start] == '\t'))
+            start++;
+        while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\r'))
+            end--;
+        if (start == end) {
+            blank = 1;
+            continue;
+        }
+        if (nlines >= NW_BOILER_MAX_LINES)
+            break;
+        if (nlines == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            struct line *nl = nw_realloc(lines, ncap * sizeof(*nl));
+            if (!nl) {
+                result = NW_ENOMEM;
+                goto out;
+            }
+            lines = nl;
+            cap = ncap;
+        }
+        memset(&lines[nlines], 0, sizeof(lines[nlines]));
+        lines[nlines].off = start;
+        lines[nlines].len = end - start;
+        lines[nlines].words = count_words(text + start, end - start);
+        lines[nlines].sentence = ends_sentence(text + start, end - start);
+        lines[nlines].para_start = blank;
+        blank = 0;
+        nlines++;
+    }
+
+    for (i = 0; i < nlines; i++) {
+        struct line *l = &lines[i];
+        const char *s = text + l->off;
+        int list = 0;
+        int long_para = l->words >= NW_BOILER_LONG_WORDS;
+
+        if (long_para)
+            in_list = 0;
+        if (is_title_repeat(s, l->len, title) || is_copyright(s, l->len, l->words) ||
+            is_credit(s, l->len, l->words) || is_byline(s, l->len, l->words) ||
+            is_date_only(s, l->len, l->words)) {
+            l->drop = 1;
+        } else if (is_prompt(s, l->len, l->words, &list)) {
+            l->drop = 1;
+            if (list)
+                in_list = 1;
+        } else if (in_list && !l->sentence && l->words <= 2 * NW_BOILER_SHORT_WORDS) {
+            l->drop = 1; /* a teaser title under a list header */
+        } else if (l->words == 0) {
+            l->drop = 1; /* punctuation only */
+        } else if (is_single_chunk(s, l->len) && !l->sentence) {
+            /* keep a one-word subhead only if it is capitalized and article text follows */
+            int subhead = s[0] >= 'A' && s[0] <= 'Z' && i + 1 < nlines &&
+                          lines[i + 1].words >= NW_BOILER_LONG_WORDS;
+            for (size_t k = 1; subhead && k < l->len; k++)
+                if (!((s[k] >= 'a' && s[k] <= 'z') || (unsigned char)s[k] >= 0x80))
+                    subhead = 0;
+            l->drop = !subhead;
+        }
+        if (!l->drop && (long_para || (l->sentence && l->words >= 8)))
+            last_long = i;
+    }
+    /* after the last article paragraph, short non-sentences are sign-offs and widgets */
+    if (last_long != (size_t)-1)
+        for (i = last_long + 1; i < nlines; i++)
+            if (!lines[i].sentence && lines[i].words <= NW_BOILER_SHORT_WORDS)
+                lines[i].drop = 1;
+
+    {
+        int first = 1, para_open = 0;
+        for (i = 0; i < nlines; i++) {
+            if (lines[i].para_start)
+                para_open = 0;
+            if (lines[i].drop)
+                continue;
+            if (!first) {
+                result = nw_buf_puts(&buf, para_open ? "\n" : "\n\n");
+                if (result != NW_OK)
+                    goto out;
+            }
+            result = nw_buf_append(&buf, text + lines[i].off, lines[i].len);
+            if (result != NW_OK)
+                goto out;
+            first = 0;
+            para_open = 1;
+        }
+    }
+    *out = nw_buf_detach(&buf, out_len);
     if (!*out)
-        return NW_ENOMEM;
-    *out_len = strlen(*out);
-    return NW_OK;
+        result = NW_ENOMEM;
+out:
+    nw_buf_fini(&buf);
+    nw_free(lines);
+    return result;
 }
