@@ -1,0 +1,1057 @@
+/*
+ * extract.c — the article body.
+ *
+ * One walk over <body> (iterative, depth-capped) builds two flat arrays: the kept elements
+ * (subtrees that are boilerplate by tag, role, class, id or visibility are skipped whole)
+ * and the text blocks (paragraph-level runs of text, each tied to the element that holds
+ * it). Scoring then works on the arrays only, as Readability does: every paragraph adds
+ * a score to its ancestors, scaled by link density; the best element is the candidate,
+ * widened to a parent that scores comparably, and siblings that continue the article are
+ * recovered. When semantic markup (itemprop=articleBody, <article>, common body classes)
+ * names a container holding most of the candidate's text, that container wins. The blocks
+ * inside the chosen subtrees, minus link lists and other short furniture, become the text.
+ * If the strict pass finds too little, a pass that only drops subtrees by tag runs again.
+ */
+#include "extract.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "html.h"
+#include "mem.h"
+#include "meta.h"
+
+#define NW_EXTRACT_TEXT_MAX (64u * 1024u * 1024u)
+
+enum nw_block_kind {
+    NW_BLOCK_TEXT = 0,
+    NW_BLOCK_PARA,
+    NW_BLOCK_HEADING,
+    NW_BLOCK_ITEM,
+    NW_BLOCK_QUOTE,
+    NW_BLOCK_PRE,
+    NW_BLOCK_CELL,
+};
+
+/* Element flags */
+#define EL_POSITIVE 0x01u /* class/id suggests article content */
+#define EL_SEMANTIC 0x02u /* itemprop=articleBody or a typical body class */
+#define EL_ARTICLE 0x04u  /* <article> */
+#define EL_LINK 0x08u     /* <a href> */
+#define EL_BLOCK 0x10u    /* block-level: starts and ends a text block */
+
+struct nw_elem {
+    myhtml_tree_node_t *node;
+    int parent;
+    myhtml_tag_id_t tag;
+    unsigned flags;
+    int class_weight;
+    size_t text;                   /* bytes of kept text below */
+    size_t link;                   /* bytes of it inside links */
+    size_t first_block, end_block; /* blocks [first, end) lie inside this element */
+    double score;
+    int scored;
+    int included;
+};
+
+struct nw_block {
+    size_t off, len;
+    size_t link;
+    int elem;
+    enum nw_block_kind kind;
+    int commas;
+};
+
+struct nw_frame {
+    myhtml_tree_node_t *node;
+    int elem;
+};
+
+struct nw_extractor {
+    struct nw_extract_opts opts;
+    struct nw_html *html;
+    struct nw_elem *elems;
+    size_t nelems, elems_cap;
+    struct nw_block *blocks;
+    size_t nblocks, blocks_cap;
+    struct nw_frame *stack;
+    size_t stack_cap;
+    struct nw_buf text; /* block texts, each followed by '\n' */
+    struct nw_buf out;
+    struct nw_buf attr; /* scratch: lower-cased class + id */
+    size_t block_start;
+    int in_link;
+    int strict;
+};
+
+struct nw_extractor *nw_extractor_create(const struct nw_extract_opts *opts)
+{
+    struct nw_extractor *ex = nw_calloc(1, sizeof(*ex));
+    if (!ex)
+        return NULL;
+    if (opts)
+        ex->opts = *opts;
+    if (ex->opts.max_html_bytes == 0)
+        ex->opts.max_html_bytes = 16u * 1024u * 1024u;
+    if (ex->opts.max_depth <= 0)
+        ex->opts.max_depth = 512;
+    ex->html = nw_html_create();
+    if (!ex->html) {
+        nw_extractor_destroy(ex);
+        return NULL;
+    }
+    nw_buf_init(&ex->text, NW_EXTRACT_TEXT_MAX);
+    nw_buf_init(&ex->out, NW_EXTRACT_TEXT_MAX);
+    nw_buf_init(&ex->attr, 4096);
+    return ex;
+}
+
+void nw_extractor_destroy(struct nw_extractor *ex)
+{
+    if (!ex)
+        return;
+    nw_html_destroy(ex->html);
+    nw_free(ex->elems);
+    nw_free(ex->blocks);
+    nw_free(ex->stack);
+    nw_buf_fini(&ex->text);
+    nw_buf_fini(&ex->out);
+    nw_buf_fini(&ex->attr);
+    nw_free(ex);
+}
+
+/* ---- classification of elements ---- */
+
+static int is_block_tag(myhtml_tag_id_t tag)
+{
+    switch (tag) {
+    case MyHTML_TAG_P:
+    case MyHTML_TAG_DIV:
+    case MyHTML_TAG_SECTION:
+    case MyHTML_TAG_ARTICLE:
+    case MyHTML_TAG_MAIN:
+    case MyHTML_TAG_HEADER:
+    case MyHTML_TAG_FOOTER:
+    case MyHTML_TAG_ASIDE:
+    case MyHTML_TAG_NAV:
+    case MyHTML_TAG_H1:
+    case MyHTML_TAG_H2:
+    case MyHTML_TAG_H3:
+    case MyHTML_TAG_H4:
+    case MyHTML_TAG_H5:
+    case MyHTML_TAG_H6:
+    case MyHTML_TAG_UL:
+    case MyHTML_TAG_OL:
+    case MyHTML_TAG_LI:
+    case MyHTML_TAG_DL:
+    case MyHTML_TAG_DT:
+    case MyHTML_TAG_DD:
+    case MyHTML_TAG_BLOCKQUOTE:
+    case MyHTML_TAG_PRE:
+    case MyHTML_TAG_TABLE:
+    case MyHTML_TAG_TR:
+    case MyHTML_TAG_TD:
+    case MyHTML_TAG_TH:
+    case MyHTML_TAG_THEAD:
+    case MyHTML_TAG_TBODY:
+    case MyHTML_TAG_TFOOT:
+    case MyHTML_TAG_CAPTION:
+    case MyHTML_TAG_FIGURE:
+    case MyHTML_TAG_FIGCAPTION:
+    case MyHTML_TAG_FORM:
+    case MyHTML_TAG_FIELDSET:
+    case MyHTML_TAG_ADDRESS:
+    case MyHTML_TAG_HR:
+    case MyHTML_TAG_BR:
+    case MyHTML_TAG_CENTER:
+    case MyHTML_TAG_DETAILS:
+    case MyHTML_TAG_SUMMARY:
+    case MyHTML_TAG_HGROUP:
+    case MyHTML_TAG_BODY:
+    case MyHTML_TAG_HTML:
+    case MyHTML_TAG_LISTING:
+    case MyHTML_TAG_MENU:
+    case MyHTML_TAG_IMG:
+    case MyHTML_TAG_VIDEO:
+    case MyHTML_TAG_AUDIO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Subtrees that never hold article text. */
+static int is_dropped_tag(myhtml_tag_id_t tag)
+{
+    switch (tag) {
+    case MyHTML_TAG__COMMENT:
+    case MyHTML_TAG_SCRIPT:
+    case MyHTML_TAG_STYLE:
+    case MyHTML_TAG_NOSCRIPT:
+    case MyHTML_TAG_TEMPLATE:
+    case MyHTML_TAG_IFRAME:
+    case MyHTML_TAG_OBJECT:
+    case MyHTML_TAG_EMBED:
+    case MyHTML_TAG_SVG:
+    case MyHTML_TAG_MATH:
+    case MyHTML_TAG_CANVAS:
+    case MyHTML_TAG_NAV:
+    case MyHTML_TAG_FOOTER:
+    case MyHTML_TAG_ASIDE:
+    case MyHTML_TAG_HEADER:
+    case MyHTML_TAG_FIGCAPTION:
+    case MyHTML_TAG_BUTTON:
+    case MyHTML_TAG_SELECT:
+    case MyHTML_TAG_TEXTAREA:
+    case MyHTML_TAG_INPUT:
+    case MyHTML_TAG_LABEL:
+    case MyHTML_TAG_OPTION:
+    case MyHTML_TAG_DIALOG:
+    case MyHTML_TAG_MENU:
+    case MyHTML_TAG_HEAD:
+    case MyHTML_TAG_TITLE:
+    case MyHTML_TAG_META:
+    case MyHTML_TAG_LINK:
+    case MyHTML_TAG_AUDIO:
+    case MyHTML_TAG_VIDEO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Any of a NULL-terminated list of substrings. */
+static int has_any(const char *hay, const char *const *needles)
+{
+    for (size_t i = 0; needles[i]; i++)
+        if (strstr(hay, needles[i]))
+            return 1;
+    return 0;
+}
+
+/* Class/id words of furniture that is never article text, whatever else the class says. */
+static const char *const strong_negative[] = {
+    "comment",
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "newsletter",
+    "subscri",
+    "promo",
+    "cookie",
+    "consent",
+    "gdpr",
+    "paywall",
+    "recommend",
+    "outbrain",
+    "taboola",
+    "sponsor",
+    "byline",
+    "caption",
+    "breadcrumb",
+    "sidebar",
+    "popular",
+    "trending",
+    "advert",
+    "disqus",
+    "signup",
+    "sign-up",
+    "read-more",
+    "readmore",
+    "more-stories",
+    "toolbar",
+    "author-bio",
+    "authorbio",
+    "author-info",
+    "dateline",
+    "newsletter",
+    "most-read",
+    "mostread",
+    "also-read",
+    "see-also",
+    "further-reading",
+    "nav-",
+    "-nav",
+    "navbar",
+    "navigation",
+    "masthead",
+    "skip-link",
+    "skiplink",
+    "tag-list",
+    "taglist",
+    "article-tags",
+    "post-tags",
+    "entry-tags",
+    "topics-list",
+    "inline-ad",
+    "ad-container",
+    "ad-slot",
+    "adslot",
+    "ad-wrapper",
+    "ad-unit",
+    "adunit",
+    "dfp-",
+    "-ad-",
+    "gpt-ad",
+    "piano",
+    "modal",
+    "popup",
+    "overlay",
+    "banner",
+    "footer",
+    "pagination",
+    "pager",
+    "print-only",
+    "visually-hidden",
+    "sr-only",
+    "screen-reader",
+    "credit",
+    "copyright",
+    "rating",
+    "timestamp",
+    "published-date",
+    "pubdate",
+    "post-meta",
+    "entry-meta",
+    "article-meta",
+    "story-meta",
+    "meta-data",
+    "follow-us",
+    "app-promo",
+    "download-app",
+    "widget",
+    "jump-link",
+    "inline-link",
+    "embed-",
+    "twitter-tweet",
+    "instagram",
+    "video-",
+    "player",
+    "gallery",
+    "slideshow",
+    "carousel",
+    "teaser",
+    "headline-list",
+    "more-from",
+    "next-article",
+    "prev-article",
+    "contributor",
+    "utility",
+    "tools",
+    NULL,
+};
+
+/* Weaker furniture words: dropped unless the class also says "article"/"content"/... */
+static const char *const weak_negative[] = {
+    "header", "menu",     "meta",       "tags",   "author",  "extra",     "hidden",  "rss",
+    "print",  "date",     "time",       "topic",  "keyword", "label",     "badge",   "supplement",
+    "combx",  "shoutbox", "skyscraper", "remark", "replies", "community", "agegate", NULL,
+};
+
+static const char *const maybe_candidate[] = {
+    "article", "body", "content", "main", "story", "entry", "post-text", "text", NULL,
+};
+
+static const char *const positive_words[] = {
+    "article", "body", "content", "entry", "hentry", "main",
+    "page",    "post", "text",    "blog",  "story",  NULL,
+};
+
+static const char *const negative_words[] = {
+    "hidden",     "banner",   "combx",    "comment", "contact", "foot",   "masthead", "media",
+    "meta",       "outbrain", "promo",    "related", "scroll",  "share",  "shoutbox", "sidebar",
+    "skyscraper", "sponsor",  "shopping", "tags",    "tool",    "widget", NULL,
+};
+
+/* Classes that name the article body itself. */
+static const char *const body_classes[] = {
+    "articlebody",     "article-body",   "article__body",
+    "article_body",    "story-body",     "storybody",
+    "story__body",     "post-content",   "entry-content",
+    "article-content", "articlecontent", "article__content",
+    "story-content",   "post-body",      "postbody",
+    "entry-body",      "body-text",      "article-text",
+    "articletext",     "story-text",     "content-body",
+    "main-content",    "article-main",   "post__content",
+    "rich-text",       "richtext",       NULL,
+};
+
+/* Lower-cased "class id" of node into ex->attr; returns its string ("" when none). */
+static const char *class_id(struct nw_extractor *ex, myhtml_tree_node_t *node)
+{
+    nw_buf_reset(&ex->attr);
+    size_t len = 0;
+    const char *v = nw_html_attr(node, "class", &len);
+    if (v)
+        (void)nw_buf_append(&ex->attr, v, len);
+    v = nw_html_attr(node, "id", &len);
+    if (v) {
+        (void)nw_buf_putc(&ex->attr, ' ');
+        (void)nw_buf_append(&ex->attr, v, len);
+    }
+    for (size_t i = 0; i < ex->attr.len; i++) {
+        char c = ex->attr.data[i];
+        if (c >= 'A' && c <= 'Z')
+            ex->attr.data[i] = (char)(c - 'A' + 'a');
+        else if (c == '_')
+            ex->attr.data[i] = '-';
+    }
+    return nw_buf_str(&ex->attr);
+}
+
+static int attr_contains_ci(myhtml_tree_node_t *node, const char *key, const char *needle)
+{
+    size_t len = 0;
+    const char *v = nw_html_attr(node, key, &len);
+    size_t nlen = strlen(needle);
+    if (!v || len < nlen)
+        return 0;
+    for (size_t i = 0; i + nlen <= len; i++)
+        if (strncasecmp(v + i, needle, nlen) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_hidden(myhtml_tree_node_t *node)
+{
+    if (nw_html_attr(node, "hidden", NULL))
+        return 1;
+    size_t len = 0;
+    const char *style = nw_html_attr(node, "style", &len);
+    if (style && len) {
+        /* "display: none" / "visibility:hidden" with any spacing */
+        char compact[256];
+        size_t n = 0;
+        for (size_t i = 0; i < len && n + 1 < sizeof(compact); i++) {
+            char c = style[i];
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+                continue;
+            compact[n++] = (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+        }
+        compact[n] = '\0';
+        if (strstr(compact, "display:none") || strstr(compact, "visibility:hidden"))
+            return 1;
+    }
+    size_t rlen = 0;
+    const char *aria = nw_html_attr(node, "aria-hidden", &rlen);
+    if (aria && rlen == 4 && strncasecmp(aria, "true", 4) == 0)
+        return 1;
+    return 0;
+}
+
+static int is_furniture_role(myhtml_tree_node_t *node)
+{
+    size_t len = 0;
+    const char *role = nw_html_attr(node, "role", &len);
+    if (!role)
+        return 0;
+    static const char *const roles[] = {"navigation", "banner",  "complementary", "contentinfo",
+                                        "menu",       "menubar", "dialog",        "alert",
+                                        "search",     "toolbar", "tablist",       NULL};
+    for (size_t i = 0; roles[i]; i++)
+        if (strlen(roles[i]) == len && strncasecmp(role, roles[i], len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Decides whether an element's subtree is skipped; sets flags and class weight otherwise. */
+static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_tag_id_t tag,
+                    unsigned *flags, int *weight)
+{
+    *flags = 0;
+    *weight = 0;
+    if (tag == MyHTML_TAG_BODY || tag == MyHTML_TAG_HTML)
+        return 0;
+    if (is_dropped_tag(tag))
+        return 1;
+    if (is_hidden(node))
+        return 1;
+    if (is_furniture_role(node))
+        return 1;
+    if (attr_contains_ci(node, "itemprop", "articlebody") ||
+        attr_contains_ci(node, "itemprop", "articleBody"))
+        *flags |= EL_SEMANTIC;
+    const char *ci = class_id(ex, node);
+    if (*ci) {
+        int maybe = has_any(ci, maybe_candidate);
+        if (ex->strict && !(*flags & EL_SEMANTIC) && tag != MyHTML_TAG_ARTICLE &&
+            tag != MyHTML_TAG_MAIN) {
+            if (has_any(ci, strong_negative))
+                return 1;
+            if (!maybe && has_any(ci, weak_negative))
+                return 1;
+        }
+        if (has_any(ci, positive_words)) {
+            *weight += 25;
+            *flags |= EL_POSITIVE;
+        }
+        if (has_any(ci, negative_words))
+            *weight -= 25;
+        if (has_any(ci, body_classes))
+            *flags |= EL_SEMANTIC;
+    }
+    if (tag == MyHTML_TAG_ARTICLE)
+        *flags |= EL_ARTICLE;
+    if (tag == MyHTML_TAG_A && nw_html_attr(node, "href", NULL))
+        *flags |= EL_LINK;
+    return 0;
+}
+
+/* ---- the walk ---- */
+
+static enum nw_status grow(void **arr, size_t *cap, size_t need, size_t elem_size)
+{
+    if (need <= *cap)
+        return NW_OK;
+    size_t ncap = *cap ? *cap * 2 : 256;
+    while (ncap < need)
+        ncap *= 2;
+    void *p = nw_realloc(*arr, ncap * elem_size);
+    if (!p)
+        return NW_ENOMEM;
+    *arr = p;
+    *cap = ncap;
+    return NW_OK;
+}
+
+static enum nw_block_kind kind_of(myhtml_tag_id_t tag)
+{
+    switch (tag) {
+    case MyHTML_TAG_P:
+        return NW_BLOCK_PARA;
+    case MyHTML_TAG_H1:
+    case MyHTML_TAG_H2:
+    case MyHTML_TAG_H3:
+    case MyHTML_TAG_H4:
+    case MyHTML_TAG_H5:
+    case MyHTML_TAG_H6:
+        return NW_BLOCK_HEADING;
+    case MyHTML_TAG_LI:
+    case MyHTML_TAG_DD:
+    case MyHTML_TAG_DT:
+        return NW_BLOCK_ITEM;
+    case MyHTML_TAG_BLOCKQUOTE:
+        return NW_BLOCK_QUOTE;
+    case MyHTML_TAG_PRE:
+        return NW_BLOCK_PRE;
+    case MyHTML_TAG_TD:
+    case MyHTML_TAG_TH:
+        return NW_BLOCK_CELL;
+    default:
+        return NW_BLOCK_TEXT;
+    }
+}
+
+/* Ends the current text block; it belongs to element elem. */
+static enum nw_status flush_block(struct nw_extractor *ex, int elem)
+{
+    enum nw_status result = NW_OK;
+    nw_html_rtrim(&ex->text);
+    if (ex->text.len < ex->block_start)
+        nw_buf_truncate(&ex->text, ex->block_start);
+    size_t len = ex->text.len > ex->block_start ? ex->text.len - ex->block_start : 0;
+    if (len == 0)
+        goto out;
+    result = grow((void **)&ex->blocks, &ex->blocks_cap, ex->nblocks + 1, sizeof(*ex->blocks));
+    if (result)
+        goto out;
+    struct nw_block *b = &ex->blocks[ex->nblocks++];
+    b->off = ex->block_start;
+    b->len = len;
+    b->link = 0;
+    b->elem = elem;
+    /* the nearest ancestor that gives the block its kind */
+    b->kind = NW_BLOCK_TEXT;
+    for (int e = elem, hops = 0; e >= 0 && hops < 4; e = ex->elems[e].parent, hops++) {
+        enum nw_block_kind k = kind_of(ex->elems[e].tag);
+        if (k != NW_BLOCK_TEXT) {
+            b->kind = k;
+            break;
+        }
+    }
+    b->commas = 0;
+    for (size_t i = 0; i < len; i++)
+        if (ex->text.data[b->off + i] == ',')
+            b->commas++;
+    result = nw_buf_putc(&ex->text, '\n');
+    if (result)
+        goto out;
+out:
+    ex->block_start = ex->text.len;
+    return result;
+}
+
+static enum nw_status add_elem(struct nw_extractor *ex, myhtml_tree_node_t *node,
+                               myhtml_tag_id_t tag, int parent, unsigned flags, int weight)
+{
+    enum nw_status result =
+        grow((void **)&ex->elems, &ex->elems_cap, ex->nelems + 1, sizeof(*ex->elems));
+    if (result)
+        return result;
+    struct nw_elem *e = &ex->elems[ex->nelems++];
+    memset(e, 0, sizeof(*e));
+    e->node = node;
+    e->parent = parent;
+    e->tag = tag;
+    e->flags = flags | (is_block_tag(tag) ? EL_BLOCK : 0);
+    e->class_weight = weight;
+    e->first_block = ex->nblocks;
+    e->end_block = ex->nblocks;
+    return NW_OK;
+}
+
+static enum nw_status leave_elem(struct nw_extractor *ex, int idx)
+{
+    enum nw_status result = NW_OK;
+    struct nw_elem *e = &ex->elems[idx];
+    if (e->flags & EL_BLOCK) {
+        result = flush_block(ex, idx);
+        if (result)
+            return result;
+    }
+    e = &ex->elems[idx];
+    if (e->flags & EL_LINK)
+        ex->in_link--;
+    e->end_block = ex->nblocks;
+    if (e->parent >= 0) {
+        ex->elems[e->parent].text += e->text;
+        ex->elems[e->parent].link += e->link;
+    }
+    return NW_OK;
+}
+
+static enum nw_status add_text(struct nw_extractor *ex, myhtml_tree_node_t *node, int elem)
+{
+    size_t len = 0;
+    const char *s = nw_html_text(node, &len);
+    size_t before = ex->text.len;
+    /* a block starts without a leading space */
+    if (ex->text.len == ex->block_start && ex->block_start > 0) {
+        /* text.data[len-1] is '\n', which append_collapsed treats as a space */
+    }
+    enum nw_status result = nw_html_append_collapsed(&ex->text, s, len);
+    if (result)
+        return result;
+    if (ex->text.len == ex->block_start + 1 && ex->text.data[ex->block_start] == ' ')
+        nw_buf_truncate(&ex->text, ex->block_start);
+    size_t added = ex->text.len - before;
+    ex->elems[elem].text += added;
+    if (ex->in_link > 0)
+        ex->elems[elem].link += added;
+    return NW_OK;
+}
+
+static enum nw_status walk(struct nw_extractor *ex, myhtml_tree_node_t *root)
+{
+    enum nw_status result = NW_OK;
+    size_t max_depth = (size_t)ex->opts.max_depth;
+    ex->nelems = 0;
+    ex->nblocks = 0;
+    ex->in_link = 0;
+    nw_buf_reset(&ex->text);
+    ex->block_start = 0;
+
+    result = add_elem(ex, root, nw_html_tag(root), -1, 0, 0);
+    if (result)
+        goto out;
+    result = grow((void **)&ex->stack, &ex->stack_cap, 1, sizeof(*ex->stack));
+    if (result)
+        goto out;
+    size_t sp = 0;
+    ex->stack[sp++] = (struct nw_frame){root, 0};
+    myhtml_tree_node_t *node = myhtml_node_child(root);
+    while (node) {
+        int parent = ex->stack[sp - 1].elem;
+        myhtml_tag_id_t tag = nw_html_tag(node);
+        int descend = 0;
+        if (tag == MyHTML_TAG__TEXT) {
+            result = add_text(ex, node, parent);
+            if (result)
+                goto out;
+        } else if (tag == MyHTML_TAG_BR || tag == MyHTML_TAG_HR) {
+            result = flush_block(ex, parent);
+            if (result)
+                goto out;
+        } else {
+            unsigned flags = 0;
+            int weight = 0;
+            if (classify(ex, node, tag, &flags, &weight)) {
+                if (is_block_tag(tag)) {
+                    result = flush_block(ex, parent);
+                    if (result)
+                        goto out;
+                }
+            } else {
+                if (is_block_tag(tag)) {
+                    result = flush_block(ex, parent);
+                    if (result)
+                        goto out;
+                }
+                result = add_elem(ex, node, tag, parent, flags, weight);
+                if (result)
+                    goto out;
+                int idx = (int)ex->nelems - 1;
+                if (flags & EL_LINK)
+                    ex->in_link++;
+                if (myhtml_node_child(node) && sp < max_depth) {
+                    result = grow((void **)&ex->stack, &ex->stack_cap, sp + 1, sizeof(*ex->stack));
+                    if (result)
+                        goto out;
+                    ex->stack[sp++] = (struct nw_frame){node, idx};
+                    node = myhtml_node_child(node);
+                    descend = 1;
+                } else {
+                    result = leave_elem(ex, idx);
+                    if (result)
+                        goto out;
+                }
+            }
+        }
+        if (descend)
+            continue;
+        /* next sibling, or climb (leaving elements) until one exists */
+        while (node) {
+            myhtml_tree_node_t *next = myhtml_node_next(node);
+            if (next) {
+                node = next;
+                break;
+            }
+            if (sp <= 1) {
+                node = NULL;
+                break;
+            }
+            sp--;
+            node = ex->stack[sp].node;
+            result = leave_elem(ex, ex->stack[sp].elem);
+            if (result)
+                goto out;
+        }
+    }
+    result = leave_elem(ex, 0);
+out:
+    return result;
+}
+
+/* ---- scoring ---- */
+
+static double link_density(const struct nw_elem *e)
+{
+    return e->text ? (double)e->link / (double)e->text : 0.0;
+}
+
+static int tag_bonus(myhtml_tag_id_t tag)
+{
+    switch (tag) {
+    case MyHTML_TAG_DIV:
+    case MyHTML_TAG_ARTICLE:
+    case MyHTML_TAG_SECTION:
+    case MyHTML_TAG_MAIN:
+        return 5;
+    case MyHTML_TAG_PRE:
+    case MyHTML_TAG_TD:
+    case MyHTML_TAG_BLOCKQUOTE:
+        return 3;
+    case MyHTML_TAG_ADDRESS:
+    case MyHTML_TAG_OL:
+    case MyHTML_TAG_UL:
+    case MyHTML_TAG_DL:
+    case MyHTML_TAG_DD:
+    case MyHTML_TAG_DT:
+    case MyHTML_TAG_LI:
+    case MyHTML_TAG_FORM:
+        return -3;
+    case MyHTML_TAG_H1:
+    case MyHTML_TAG_H2:
+    case MyHTML_TAG_H3:
+    case MyHTML_TAG_H4:
+    case MyHTML_TAG_H5:
+    case MyHTML_TAG_H6:
+    case MyHTML_TAG_TH:
+        return -5;
+    default:
+        return 0;
+    }
+}
+
+static void init_score(struct nw_elem *e)
+{
+    if (e->scored)
+        return;
+    e->scored = 1;
+    e->score = tag_bonus(e->tag) + e->class_weight;
+}
+
+static size_t block_chars(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    (void)ex;
+    return b->len;
+}
+
+static void score_blocks(struct nw_extractor *ex)
+{
+    for (size_t i = 0; i < ex->nblocks; i++) {
+        struct nw_block *b = &ex->blocks[i];
+        if (b->kind == NW_BLOCK_HEADING || b->kind == NW_BLOCK_CELL)
+            continue;
+        size_t len = block_chars(ex, b);
+        if (len < 25)
+            continue;
+        /* link text of the block: from its element when the element is the block itself */
+        double s = 1.0 + b->commas + fmin((double)len / 100.0, 3.0);
+        int e = ex->elems[b->elem].parent;
+        if (!(ex->elems[b->elem].flags & EL_BLOCK) || ex->elems[b->elem].tag == MyHTML_TAG_DIV)
+            e = b->elem;
+        for (int level = 0; e >= 0 && level < 5; level++, e = ex->elems[e].parent) {
+            struct nw_elem *el = &ex->elems[e];
+            init_score(el);
+            double div = level == 0 ? 1.0 : level == 1 ? 2.0 : level * 3.0;
+            el->score += s / div;
+        }
+    }
+    for (size_t i = 0; i < ex->nelems; i++) {
+        struct nw_elem *el = &ex->elems[i];
+        if (el->scored)
+            el->score *= 1.0 - link_density(el);
+    }
+}
+
+static int pick_candidate(struct nw_extractor *ex)
+{
+    int top = -1;
+    for (size_t i = 0; i < ex->nelems; i++) {
+        struct nw_elem *el = &ex->elems[i];
+        if (!el->scored)
+            continue;
+        if (top < 0 || el->score > ex->elems[top].score)
+            top = (int)i;
+    }
+    if (top < 0)
+        return -1;
+    /* Widen to a parent whose score says it holds the same article. */
+    double last = ex->elems[top].score;
+    double threshold = last / 3.0;
+    for (int p = ex->elems[top].parent; p > 0; p = ex->elems[p].parent) {
+        struct nw_elem *pe = &ex->elems[p];
+        if (!pe->scored)
+            continue;
+        if (pe->score < threshold)
+            break;
+        if (pe->score > last) {
+            top = p;
+            break;
+        }
+        last = pe->score;
+    }
+    /* An only child says nothing: use the parent. */
+    while (ex->elems[top].parent > 0) {
+        int p = ex->elems[top].parent;
+        if (ex->elems[p].text != ex->elems[top].text)
+            break;
+        top = p;
+    }
+    /* Semantic markup: a body container that holds most of the candidate's text, or that
+     * lies inside the candidate and holds most of it. */
+    int best_sem = -1;
+    for (size_t i = 1; i < ex->nelems; i++) {
+        struct nw_elem *el = &ex->elems[i];
+        if (!(el->flags & EL_SEMANTIC) || el->text < 200)
+            continue;
+        if (best_sem < 0 || el->text > ex->elems[best_sem].text)
+            best_sem = (int)i;
+    }
+    if (best_sem >= 0) {
+        struct nw_elem *s = &ex->elems[best_sem];
+        struct nw_elem *t = &ex->elems[top];
+        /* overlap: blocks of top inside s */
+        size_t lo = s->first_block > t->first_block ? s->first_block : t->first_block;
+        size_t hi = s->end_block < t->end_block ? s->end_block : t->end_block;
+        size_t overlap = 0;
+        for (size_t b = lo; b < hi; b++)
+            overlap += ex->blocks[b].len;
+        size_t top_text = 0;
+        for (size_t b = t->first_block; b < t->end_block; b++)
+            if (ex->blocks[b].len >= 25)
+                top_text += ex->blocks[b].len;
+        if (overlap * 10 >= top_text * 6 && link_density(s) < 0.5)
+            top = best_sem;
+    }
+    return top;
+}
+
+static void mark_included(struct nw_extractor *ex, int top)
+{
+    for (size_t i = 0; i < ex->nelems; i++)
+        ex->elems[i].included = 0;
+    struct nw_elem *t = &ex->elems[top];
+    t->included = 1;
+    int parent = t->parent;
+    if (parent < 0)
+        return;
+    double threshold = fmax(10.0, t->score * 0.2);
+    for (size_t i = (size_t)parent + 1; i < ex->nelems; i++) {
+        struct nw_elem *s = &ex->elems[i];
+        if (s->parent != parent || (int)i == top)
+            continue;
+        double bonus = 0.0;
+        if ((s->flags & EL_POSITIVE) && (t->flags & EL_POSITIVE))
+            bonus = t->score * 0.2;
+        if (s->scored && s->score + bonus >= threshold) {
+            s->included = 1;
+            continue;
+        }
+        if (s->tag == MyHTML_TAG_P) {
+            double ld = link_density(s);
+            if (s->text > 80 && ld < 0.25)
+                s->included = 1;
+            else if (s->text > 0 && s->text <= 80 && ld == 0.0 && s->first_block < s->end_block) {
+                const struct nw_block *b = &ex->blocks[s->first_block];
+                if (memchr(ex->text.data + b->off, '.', b->len))
+                    s->included = 1;
+            }
+        }
+    }
+}
+
+/* Link text inside one block: sum over the link elements whose blocks are this one. */
+static void block_links(struct nw_extractor *ex)
+{
+    for (size_t i = 0; i < ex->nelems; i++) {
+        struct nw_elem *el = &ex->elems[i];
+        if (!(el->flags & EL_LINK))
+            continue;
+        /* a link's text belongs to the block that was open when it ended */
+        size_t b = el->end_block;
+        if (el->first_block < el->end_block)
+            b = el->first_block;
+        if (b < ex->nblocks) {
+            /* count only when the link lies inside that block's element */
+            ex->blocks[b].link += el->text;
+        }
+    }
+}
+
+static int keep_block(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    double ld = b->len ? (double)b->link / (double)b->len : 0.0;
+    if (ld > 0.5 && b->len < 400)
+        return 0;
+    (void)ex;
+    return 1;
+}
+
+static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
+{
+    enum nw_status result = NW_OK;
+    nw_buf_reset(&ex->out);
+    for (size_t i = 0; i < ex->nelems; i++) {
+        struct nw_elem *el = &ex->elems[i];
+        if (!el->included)
+            continue;
+        for (size_t bi = el->first_block; bi < el->end_block; bi++) {
+            const struct nw_block *b = &ex->blocks[bi];
+            if (!keep_block(ex, b))
+                continue;
+            if (ex->out.len) {
+                result = nw_buf_append(&ex->out, "\n\n", 2);
+                if (result)
+                    goto out;
+            }
+            result = nw_buf_append(&ex->out, ex->text.data + b->off, b->len);
+            if (result)
+                goto out;
+        }
+    }
+    (void)top;
+out:
+    *chars = ex->out.len;
+    return result;
+}
+
+static enum nw_status extract_body(struct nw_extractor *ex, myhtml_tree_node_t *root, size_t *chars)
+{
+    enum nw_status result = walk(ex, root);
+    *chars = 0;
+    if (result)
+        return result;
+    block_links(ex);
+    score_blocks(ex);
+    int top = pick_candidate(ex);
+    if (top < 0) {
+        nw_buf_reset(&ex->out);
+        return NW_OK;
+    }
+    mark_included(ex, top);
+    return assemble(ex, top, chars);
+}
+
+enum nw_status nw_extractor_run(struct nw_extractor *ex, const char *html, size_t len,
+                                const char *base_url, const char *fetched_at,
+                                struct nw_article *art, char *errstr, size_t errstr_size)
+{
+    enum nw_status result = NW_OK;
+    if (!ex || !art || (!html && len))
+        return nw_fail(NW_EINVAL, errstr, errstr_size, "extract: bad arguments");
+    if (len > ex->opts.max_html_bytes) {
+        char note[96];
+        snprintf(note, sizeof(note), "html truncated at %zu bytes", ex->opts.max_html_bytes);
+        len = ex->opts.max_html_bytes;
+        /* do not cut a UTF-8 sequence in half */
+        while (len > 0 && ((unsigned char)html[len] & 0xC0) == 0x80)
+            len--;
+        result = nw_article_warn(art, note);
+        if (result)
+            goto out;
+    }
+    result = nw_html_parse(ex->html, html, len);
+    if (result) {
+        nw_fail(result, errstr, errstr_size, "extract: HTML parser failed");
+        goto out;
+    }
+    result = nw_meta_extract(ex->html, base_url, fetched_at, ex->opts.max_depth, art);
+    if (result) {
+        nw_fail(result, errstr, errstr_size, "extract: out of memory (metadata)");
+        goto out;
+    }
+    myhtml_tree_node_t *root = nw_html_body(ex->html);
+    if (!root)
+        root = nw_html_root(ex->html);
+    size_t chars = 0;
+    if (root) {
+        ex->strict = 1;
+        result = extract_body(ex, root, &chars);
+        if (!result && chars < 250) {
+            /* Class-based removal may have taken the article: retry by tags only. */
+            ex->strict = 0;
+            size_t loose = 0;
+            struct nw_buf keep = ex->out;
+            nw_buf_init(&ex->out, NW_EXTRACT_TEXT_MAX);
+            result = extract_body(ex, root, &loose);
+            if (!result && loose <= chars) {
+                nw_buf_fini(&ex->out);
+                ex->out = keep;
+            } else {
+                nw_buf_fini(&keep);
+                chars = loose;
+            }
+        }
+        if (result) {
+            nw_fail(result, errstr, errstr_size, "extract: %s", nw_status_message(result));
+            goto out;
+        }
+    }
+    if (chars == 0) {
+        result = nw_article_set(&art->text, NULL);
+        if (!result)
+            result = nw_fail(NW_ENOCONTENT, errstr, errstr_size, "extract: no article text");
+        goto out;
+    }
+    result = nw_article_setn(&art->text, ex->out.data, ex->out.len);
+    if (result)
+        nw_fail(result, errstr, errstr_size, "extract: out of memory");
+out:
+    return result;
+}

@@ -1,0 +1,1192 @@
+/*
+ * meta.c — article metadata from several sources per field (the order is documented in
+ * meta.h). One bounded walk over the document gathers the candidates (meta tags, links,
+ * JSON-LD blocks, microdata, <time>, bylines, headings), then each field takes the first
+ * source that has a usable value.
+ */
+#include "meta.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "buf.h"
+#include "mem.h"
+
+#define META_MAX_TAGS 512
+#define META_MAX_JSONLD 16
+#define META_JSONLD_MAX_BYTES (1024u * 1024u)
+#define META_TEXT_MAX 4096
+
+struct meta_tag {
+    const char *key; /* property / name / itemprop / http-equiv, borrowed */
+    size_t key_len;
+    const char *value;
+    size_t value_len;
+};
+
+struct meta_ctx {
+    struct nw_html *html;
+    struct meta_tag tags[META_MAX_TAGS];
+    size_t ntags;
+    json_t *ld[META_MAX_JSONLD]; /* parsed JSON-LD blocks (owned) */
+    size_t nld;
+    json_t *article; /* borrowed from ld: the Article-like object */
+    json_t *any_obj; /* borrowed: the first typed object (fallback) */
+    const char *canonical;
+    size_t canonical_len;
+    const char *lang;
+    size_t lang_len;
+    myhtml_tree_node_t *title_el;
+    myhtml_tree_node_t *h1;
+    myhtml_tree_node_t *time_el;
+    myhtml_tree_node_t *itemprop_author;
+    myhtml_tree_node_t *itemprop_headline;
+    myhtml_tree_node_t *byline;
+    myhtml_tree_node_t *rel_author;
+    int max_depth;
+};
+
+/* ---- small string helpers ---- */
+
+static int eq_ci(const char *a, size_t alen, const char *b)
+{
+    size_t blen = strlen(b);
+    return alen == blen && strncasecmp(a, b, blen) == 0;
+}
+
+static int starts_ci(const char *a, size_t alen, const char *prefix)
+{
+    size_t plen = strlen(prefix);
+    return alen >= plen && strncasecmp(a, prefix, plen) == 0;
+}
+
+static int is_ws(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static const char *meta_get(const struct meta_ctx *mc, const char *key, size_t *len)
+{
+    for (size_t i = 0; i < mc->ntags; i++) {
+        const struct meta_tag *t = &mc->tags[i];
+        if (t->value_len && eq_ci(t->key, t->key_len, key)) {
+            *len = t->value_len;
+            return t->value;
+        }
+    }
+    return NULL;
+}
+
+/* Sets *field from s (len bytes) with white space collapsed and trimmed; empty = unset.
+ * Returns NW_OK also when nothing was set; *set tells. */
+static enum nw_status set_clean(char **field, const char *s, size_t len, int *set)
+{
+    struct nw_buf b;
+    enum nw_status result = NW_OK;
+    *set = 0;
+    if (!s || !len)
+        return NW_OK;
+    nw_buf_init(&b, META_TEXT_MAX * 4);
+    result = nw_html_append_collapsed(&b, s, len);
+    if (result == NW_ETOOBIG)
+        result = NW_OK;
+    if (result)
+        goto out;
+    nw_html_rtrim(&b);
+    const char *p = nw_buf_str(&b);
+    while (*p == ' ')
+        p++;
+    if (*p) {
+        result = nw_article_set(field, p);
+        *set = !result;
+    }
+out:
+    nw_buf_fini(&b);
+    return result;
+}
+
+/* Text of an element, collapsed, into b (reset first). */
+static enum nw_status node_text(myhtml_tree_node_t *node, struct nw_buf *b, int max_depth)
+{
+    nw_buf_reset(b);
+    enum nw_status result = nw_html_collect_text(node, b, max_depth);
+    if (result == NW_ETOOBIG)
+        result = NW_OK;
+    nw_html_rtrim(b);
+    return result;
+}
+
+/* ---- the gathering walk ---- */
+
+static int attr_is(myhtml_tree_node_t *node, const char *key, const char *value)
+{
+    size_t len = 0;
+    const char *v = nw_html_attr(node, key, &len);
+    return v && eq_ci(v, len, value);
+}
+
+static int class_has(myhtml_tree_node_t *node, const char *needle)
+{
+    size_t len = 0;
+    const char *v = nw_html_attr(node, "class", &len);
+    size_t nlen = strlen(needle);
+    for (size_t i = 0; v && i + nlen <= len; i++)
+        if (strncasecmp(v + i, needle, nlen) == 0)
+            return 1;
+    return 0;
+}
+
+static void add_tag(struct meta_ctx *mc, const char *key, size_t key_len, const char *value,
+                    size_t value_len)
+{
+    if (mc->ntags >= META_MAX_TAGS || !key || !value)
+        return;
+    mc->tags[mc->ntags++] = (struct meta_tag){key, key_len, value, value_len};
+}
+
+static int is_article_type(json_t *type)
+{
+    static const char *const types[] = {
+        "NewsArticle",
+        "Article",
+        "BlogPosting",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "TechArticle",
+        "ScholarlyArticle",
+        "LiveBlogPosting",
+        "Report",
+        "SocialMediaPosting",
+        "Review",
+        NULL,
+    };
+    if (json_is_array(type)) {
+        size_t i;
+        json_t *t;
+        json_array_foreach(type, i, t) if (is_article_type(t)) return 1;
+        return 0;
+    }
+    const char *s = json_string_value(type);
+    if (!s)
+        return 0;
+    for (size_t i = 0; types[i]; i++)
+        if (strcasecmp(s, types[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Finds the article object in a JSON-LD value (arrays, @graph), bounded in depth. */
+static void find_article(struct meta_ctx *mc, json_t *v, int depth)
+{
+    if (!v || depth > 8 || mc->article)
+        return;
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item)
+        {
+            if (i >= 256)
+                break;
+            find_article(mc, item, depth + 1);
+        }
+        return;
+    }
+    if (!json_is_object(v))
+        return;
+    json_t *type = json_object_get(v, "@type");
+    if (is_article_type(type)) {
+        mc->article = v;
+        return;
+    }
+    if (type && !mc->any_obj) {
+        const char *t = json_string_value(type);
+        if (t && (strcasecmp(t, "WebPage") == 0 || strcasecmp(t, "ItemPage") == 0))
+            mc->any_obj = v;
+    }
+    find_article(mc, json_object_get(v, "@graph"), depth + 1);
+    json_t *main = json_object_get(v, "mainEntity");
+    if (json_is_object(main))
+        find_article(mc, main, depth + 1);
+}
+
+static void gather_jsonld(struct meta_ctx *mc, myhtml_tree_node_t *script)
+{
+    if (mc->nld >= META_MAX_JSONLD)
+        return;
+    myhtml_tree_node_t *child = myhtml_node_child(script);
+    size_t len = 0;
+    const char *text = child ? nw_html_text(child, &len) : NULL;
+    if (!text || len == 0 || len > META_JSONLD_MAX_BYTES)
+        return;
+    json_error_t err;
+    json_t *v = json_loadb(text, len, JSON_DECODE_ANY, &err);
+    if (!v)
+        return;
+    mc->ld[mc->nld++] = v;
+}
+
+static void gather(struct meta_ctx *mc, myhtml_tree_node_t *root)
+{
+    int depth = 0;
+    myhtml_tree_node_t *node = root;
+    while (node) {
+        myhtml_tag_id_t tag = nw_html_tag(node);
+        int skip = 0;
+        size_t len = 0, vlen = 0;
+        const char *v;
+        switch (tag) {
+        case MyHTML_TAG_HTML:
+            v = nw_html_attr(node, "lang", &len);
+            if (!v)
+                v = nw_html_attr(node, "xml:lang", &len);
+            if (v && len) {
+                mc->lang = v;
+                mc->lang_len = len;
+            }
+            break;
+        case MyHTML_TAG_META: {
+            const char *content = nw_html_attr(node, "content", &vlen);
+            if (!content)
+                break;
+            if ((v = nw_html_attr(node, "property", &len)) != NULL)
+                add_tag(mc, v, len, content, vlen);
+            if ((v = nw_html_attr(node, "name", &len)) != NULL)
+                add_tag(mc, v, len, content, vlen);
+            if ((v = nw_html_attr(node, "itemprop", &len)) != NULL)
+                add_tag(mc, v, len, content, vlen);
+            if ((v = nw_html_attr(node, "http-equiv", &len)) != NULL)
+                add_tag(mc, v, len, content, vlen);
+            break;
+        }
+        case MyHTML_TAG_LINK:
+            if (nw_html_attr_has_word(node, "rel", "canonical") && !mc->canonical) {
+                v = nw_html_attr(node, "href", &len);
+                if (v && len) {
+                    mc->canonical = v;
+                    mc->canonical_len = len;
+                }
+            }
+            if ((v = nw_html_attr(node, "itemprop", &len)) != NULL) {
+                const char *href = nw_html_attr(node, "href", &vlen);
+                if (href)
+                    add_tag(mc, v, len, href, vlen);
+            }
+            break;
+        case MyHTML_TAG_SCRIPT:
+            if (attr_is(node, "type", "application/ld+json"))
+                gather_jsonld(mc, node);
+            skip = 1; /* never read dates or text from scripts */
+            break;
+        case MyHTML_TAG_STYLE:
+        case MyHTML_TAG_NOSCRIPT:
+        case MyHTML_TAG_TEMPLATE:
+            skip = 1;
+            break;
+        case MyHTML_TAG_TITLE:
+            if (!mc->title_el)
+                mc->title_el = node;
+            skip = 1;
+            break;
+        case MyHTML_TAG_H1:
+            if (!mc->h1)
+                mc->h1 = node;
+            break;
+        case MyHTML_TAG_TIME:
+            if (!mc->time_el && nw_html_attr(node, "datetime", NULL))
+                mc->time_el = node;
+            break;
+        case MyHTML_TAG_A:
+            if (!mc->rel_author && nw_html_attr_has_word(node, "rel", "author"))
+                mc->rel_author = node;
+            break;
+        default:
+            break;
+        }
+        if (tag != MyHTML_TAG__TEXT && tag != MyHTML_TAG_META && tag != MyHTML_TAG_LINK) {
+            v = nw_html_attr(node, "itemprop", &len);
+            if (v && len) {
+                const char *content = nw_html_attr(node, "content", &vlen);
+                if (!content && tag == MyHTML_TAG_TIME)
+                    content = nw_html_attr(node, "datetime", &vlen);
+                if (content)
+                    add_tag(mc, v, len, content, vlen);
+                else if (eq_ci(v, len, "author") && !mc->itemprop_author)
+                    mc->itemprop_author = node;
+                else if (eq_ci(v, len, "headline") && !mc->itemprop_headline)
+                    mc->itemprop_headline = node;
+            }
+            if (!mc->byline && tag != MyHTML_TAG_BODY && tag != MyHTML_TAG_HTML &&
+                (class_has(node, "byline") || class_has(node, "author-name") ||
+                 attr_is(node, "rel", "author")))
+                mc->byline = node;
+        }
+        node = nw_html_next(root, node, &depth, mc->max_depth, skip);
+    }
+    for (size_t i = 0; i < mc->nld && !mc->article; i++)
+        find_article(mc, mc->ld[i], 0);
+}
+
+/* ---- JSON-LD accessors ---- */
+
+static const char *ld_str(json_t *obj, const char *key)
+{
+    json_t *v = obj ? json_object_get(obj, key) : NULL;
+    if (json_is_array(v))
+        v = json_array_get(v, 0);
+    if (json_is_object(v)) {
+        json_t *inner = json_object_get(v, "name");
+        if (!inner)
+            inner = json_object_get(v, "@id");
+        if (!inner)
+            inner = json_object_get(v, "url");
+        v = inner;
+    }
+    return json_string_value(v);
+}
+
+/* ---- dates ---- */
+
+static long long days_from_civil(long long y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (long long)doe - 719468;
+}
+
+static int read_num(const char *s, size_t len, size_t *i, int digits, int *out)
+{
+    int v = 0;
+    for (int k = 0; k < digits; k++) {
+        if (*i >= len || s[*i] < '0' || s[*i] > '9')
+            return -1;
+        v = v * 10 + (s[*i] - '0');
+        (*i)++;
+    }
+    *out = v;
+    return 0;
+}
+
+static int month_from_name(const char *s, size_t len)
+{
+    static const char *const names[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                        "jul", "aug", "sep", "oct", "nov", "dec"};
+    if (len < 3)
+        return 0;
+    for (int m = 0; m < 12; m++)
+        if (strncasecmp(s, names[m], 3) == 0)
+            return m + 1;
+    return 0;
+}
+
+/* Seconds since the epoch, or -1. */
+static long long parse_epoch(const char *s, size_t len)
+{
+    size_t i = 0;
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+    long long off = 0;
+    while (i < len && is_ws((unsigned char)s[i]))
+        i++;
+    if (i + 4 <= len && s[i] >= '0' && s[i] <= '9' && s[i + 1] >= '0' && s[i + 1] <= '9' &&
+        s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9') {
+        /* ISO 8601: YYYY-MM-DD or YYYYMMDD */
+        if (read_num(s, len, &i, 4, &y))
+            return -1;
+        int sep = i < len && (s[i] == '-' || s[i] == '/');
+        if (sep)
+            i++;
+        if (read_num(s, len, &i, 2, &mo))
+            return -1;
+        if (sep) {
+            if (i >= len || (s[i] != '-' && s[i] != '/'))
+                return -1;
+            i++;
+        }
+        if (read_num(s, len, &i, 2, &d))
+            return -1;
+        if (i < len && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
+            size_t save = i++;
+            if (read_num(s, len, &i, 2, &h) == 0 && i < len && s[i] == ':' &&
+                (i++, read_num(s, len, &i, 2, &mi) == 0)) {
+                if (i < len && s[i] == ':') {
+                    i++;
+                    if (read_num(s, len, &i, 2, &sec))
+                        return -1;
+                    if (i < len && (s[i] == '.' || s[i] == ','))
+                        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+                            ;
+                }
+                while (i < len && s[i] == ' ')
+                    i++;
+                if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
+                    i++;
+                } else if (i < len && (s[i] == '+' || s[i] == '-')) {
+                    int sign = s[i] == '-' ? -1 : 1;
+                    int oh = 0, om = 0;
+                    i++;
+                    if (read_num(s, len, &i, 2, &oh))
+                        return -1;
+                    if (i < len && s[i] == ':')
+                        i++;
+                    if (i < len && s[i] >= '0' && s[i] <= '9' && read_num(s, len, &i, 2, &om))
+                        return -1;
+                    off = sign * (oh * 3600LL + om * 60LL);
+                }
+            } else {
+                i = save;
+                h = mi = 0;
+            }
+        }
+    } else {
+        /* RFC 2822: [Wdy,] DD Mon YYYY HH:MM[:SS] zone ; also "Mon DD, YYYY" */
+        while (i < len && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
+            i++;
+        if (i < len && s[i] == ',')
+            i++;
+        while (i < len && s[i] == ' ')
+            i++;
+        size_t start = i;
+        if (i < len && s[i] >= '0' && s[i] <= '9') {
+            if (read_num(s, len, &i, 1, &d))
+                return -1;
+            if (i < len && s[i] >= '0' && s[i] <= '9') {
+                int d2 = 0;
+                read_num(s, len, &i, 1, &d2);
+                d = d * 10 + d2;
+            }
+            while (i < len && s[i] == ' ')
+                i++;
+            mo = month_from_name(s + i, len - i);
+            while (i < len && s[i] != ' ')
+                i++;
+            while (i < len && s[i] == ' ')
+                i++;
+        } else {
+            (void)start;
+            return -1;
+        }
+        if (!mo || read_num(s, len, &i, 4, &y))
+            return -1;
+        while (i < len && s[i] == ' ')
+            i++;
+        if (read_num(s, len, &i, 2, &h) == 0 && i < len && s[i] == ':') {
+            i++;
+            if (read_num(s, len, &i, 2, &mi))
+                return -1;
+            if (i < len && s[i] == ':') {
+                i++;
+                if (read_num(s, len, &i, 2, &sec))
+                    return -1;
+            }
+            while (i < len && s[i] == ' ')
+                i++;
+            if (i < len && (s[i] == '+' || s[i] == '-')) {
+                int sign = s[i] == '-' ? -1 : 1;
+                int oh = 0, om = 0;
+                i++;
+                if (read_num(s, len, &i, 2, &oh) || read_num(s, len, &i, 2, &om))
+                    return -1;
+                off = sign * (oh * 3600LL + om * 60LL);
+            }
+        } else {
+            h = mi = sec = 0;
+        }
+    }
+    if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+        sec > 60)
+        return -1;
+    long long days = days_from_civil(y, (unsigned)mo, (unsigned)d);
+    return days * 86400LL + h * 3600LL + mi * 60LL + sec - off;
+}
+
+static void format_epoch(long long t, char *out, size_t out_size)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, out_size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int nw_meta_parse_date(const char *s, size_t len, char *out, size_t out_size)
+{
+    if (!s || out_size < 21)
+        return -1;
+    long long t = parse_epoch(s, len);
+    if (t < 0)
+        return -1;
+    format_epoch(t, out, out_size);
+    return 0;
+}
+
+/* Sets *field to the date in s if it parses and is not after the fetch time. */
+static enum nw_status set_date(char **field, const char *s, size_t len, long long limit, int *set)
+{
+    *set = 0;
+    if (!s || *field)
+        return NW_OK;
+    long long t = parse_epoch(s, len);
+    if (t < 0 || (limit >= 0 && t > limit))
+        return NW_OK;
+    char buf[32];
+    format_epoch(t, buf, sizeof(buf));
+    *set = 1;
+    return nw_article_set(field, buf);
+}
+
+/* A /YYYY/MM/DD/ or /YYYY-MM-DD in a URL path. */
+static int url_date(const char *url, char *out, size_t out_size)
+{
+    if (!url)
+        return -1;
+    size_t n = strlen(url);
+    for (size_t i = 0; i + 11 <= n; i++) {
+        if (url[i] != '/')
+            continue;
+        const char *p = url + i + 1;
+        int y = 0, m = 0, d = 0;
+        size_t k = 0, rem = n - i - 1;
+        if (read_num(p, rem, &k, 4, &y) || k >= rem || (p[k] != '/' && p[k] != '-'))
+            continue;
+        char sep = p[k++];
+        if (read_num(p, rem, &k, 2, &m) || k >= rem || p[k] != sep)
+            continue;
+        k++;
+        if (read_num(p, rem, &k, 2, &d))
+            continue;
+        if (y < 1990 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
+            continue;
+        snprintf(out, out_size, "%04d-%02d-%02dT00:00:00Z", y, m, d);
+        return 0;
+    }
+    return -1;
+}
+
+/* ---- URLs ---- */
+
+char *nw_meta_resolve_url(const char *base, const char *ref, size_t ref_len)
+{
+    char *result = NULL;
+    char *refz = NULL;
+    char *full = NULL;
+    CURLU *u = NULL;
+    if (!ref || ref_len == 0 || ref_len > 8192)
+        return NULL;
+    refz = nw_malloc(ref_len + 1);
+    if (!refz)
+        return NULL;
+    /* trim and drop control characters / spaces at the ends */
+    size_t a = 0, b = ref_len;
+    while (a < b && is_ws((unsigned char)ref[a]))
+        a++;
+    while (b > a && is_ws((unsigned char)ref[b - 1]))
+        b--;
+    memcpy(refz, ref + a, b - a);
+    refz[b - a] = '\0';
+    if (!*refz || memchr(refz, '\0', b - a))
+        goto out;
+    u = curl_url();
+    if (!u)
+        goto out;
+    if (strncmp(refz, "//", 2) == 0) {
+        /* protocol-relative: take the base's scheme if it is http(s), else https */
+        const char *scheme = (base && strncasecmp(base, "http:", 5) == 0) ? "http:" : "https:";
+        size_t need = strlen(scheme) + strlen(refz) + 1;
+        full = nw_malloc(need);
+        if (!full)
+            goto out;
+        snprintf(full, need, "%s%s", scheme, refz);
+        if (curl_url_set(u, CURLUPART_URL, full, CURLU_URLENCODE) != CURLUE_OK)
+            goto out;
+    } else if (curl_url_set(u, CURLUPART_URL, refz, CURLU_URLENCODE) != CURLUE_OK) {
+        /* relative: resolve against the base */
+        if (!base || curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
+            curl_url_set(u, CURLUPART_URL, refz, CURLU_URLENCODE) != CURLUE_OK)
+            goto out;
+    }
+    char *scheme = NULL;
+    if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK)
+        goto out;
+    int ok = strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0;
+    curl_free(scheme);
+    if (!ok)
+        goto out;
+    char *s = NULL;
+    if (curl_url_get(u, CURLUPART_URL, &s, 0) != CURLUE_OK)
+        goto out;
+    result = nw_strdup(s);
+    curl_free(s);
+out:
+    if (u)
+        curl_url_cleanup(u);
+    nw_free(refz);
+    nw_free(full);
+    return result;
+}
+
+/* ---- title ---- */
+
+static int word_count(const char *s, size_t len)
+{
+    int n = 0, in = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (is_ws((unsigned char)s[i])) {
+            in = 0;
+        } else if (!in) {
+            in = 1;
+            n++;
+        }
+    }
+    return n;
+}
+
+static int same_site(const char *part, size_t len, const char *site, const char *host)
+{
+    while (len && is_ws((unsigned char)part[len - 1]))
+        len--;
+    while (len && is_ws((unsigned char)*part)) {
+        part++;
+        len--;
+    }
+    if (!len)
+        return 0;
+    if (site && eq_ci(part, len, site))
+        return 1;
+    if (host) {
+        /* "Example.com" / "The Example" against www.example.com */
+        const char *h = strncasecmp(host, "www.", 4) == 0 ? host + 4 : host;
+        if (eq_ci(part, len, h))
+            return 1;
+        size_t hl = strcspn(h, ".");
+        char comp[128];
+        size_t n = 0;
+        for (size_t i = 0; i < len && n + 1 < sizeof(comp); i++)
+            if (part[i] != ' ' && part[i] != '\'' && part[i] != '-')
+                comp[n++] = part[i];
+        comp[n] = '\0';
+        if (n && hl == n && strncasecmp(comp, h, n) == 0)
+            return 1;
+        if (n > 3 && strncasecmp(comp, "the", 3) == 0 && hl == n - 3 &&
+            strncasecmp(comp + 3, h, n - 3) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Cuts " | Site" suffixes and "Site | " prefixes. from_title_tag: <title> may carry
+ * a short suffix that is not the exact site name ("... - Sports"). */
+static void clean_title(char *title, const char *site, const char *host, int from_title_tag)
+{
+    static const char *const seps[] = {
+        " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ", NULL};
+    for (int round = 0; round < 3; round++) {
+        size_t len = strlen(title);
+        int cut = 0;
+        for (size_t k = 0; seps[k] && !cut; k++) {
+            size_t sl = strlen(seps[k]);
+            /* suffix: last separator */
+            const char *last = NULL;
+            for (const char *p = strstr(title, seps[k]); p; p = strstr(p + 1, seps[k]))
+                last = p;
+            if (last) {
+                const char *suf = last + sl;
+                size_t suf_len = len - (size_t)(suf - title);
+                size_t pre_len = (size_t)(last - title);
+                int short_suffix = word_count(suf, suf_len) <= 4 &&
+                                   word_count(title, pre_len) >= 4 && from_title_tag &&
+                                   strcmp(seps[k], " | ") == 0;
+                if (same_site(suf, suf_len, site, host) || short_suffix) {
+                    title[pre_len] = '\0';
+                    cut = 1;
+                    break;
+                }
+            }
+            const char *first = strstr(title, seps[k]);
+            if (first && same_site(title, (size_t)(first - title), site, host)) {
+                memmove(title, first + sl, strlen(first + sl) + 1);
+                cut = 1;
+            }
+        }
+        if (!cut)
+            break;
+    }
+}
+
+/* ---- authors ---- */
+
+static int contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
+static int has_letter(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+            (unsigned char)s[i] >= 0x80)
+            return 1;
+    return 0;
+}
+
+/* Adds one cleaned name (or several, split at "," / " and " / "&") to arr. */
+static enum nw_status add_author(json_t *arr, const char *s, size_t len)
+{
+    enum nw_status result = NW_OK;
+    struct nw_buf b;
+    nw_buf_init(&b, 1024);
+    if (!s || len == 0 || len > 1000)
+        goto out;
+    result = nw_html_append_collapsed(&b, s, len);
+    if (result)
+        goto out;
+    nw_html_rtrim(&b);
+    char *p = b.data;
+    while (*p == ' ')
+        p++;
+    /* strip a leading "By"/"by:" */
+    if (strncasecmp(p, "by ", 3) == 0)
+        p += 3;
+    else if (strncasecmp(p, "by:", 3) == 0)
+        p += 3;
+    while (*p == ' ')
+        p++;
+    /* split at separators */
+    while (*p) {
+        size_t n = strlen(p);
+        size_t cut = n, skip = 0;
+        static const char *const seps[] = {",",     " and ", " & ",  ";", " | ",
+                                           " und ", " y ",   " et ", NULL};
+        for (size_t k = 0; seps[k]; k++) {
+            const char *q = strstr(p, seps[k]);
+            if (q && (size_t)(q - p) < cut) {
+                cut = (size_t)(q - p);
+                skip = strlen(seps[k]);
+            }
+        }
+        char name[256];
+        size_t a = 0, e = cut;
+        while (a < e && p[a] == ' ')
+            a++;
+        while (e > a && (p[e - 1] == ' ' || p[e - 1] == '.'))
+            e--;
+        if (e - a < sizeof(name)) {
+            memcpy(name, p + a, e - a);
+            name[e - a] = '\0';
+            int bad = e == a || strchr(name, '@') || strncasecmp(name, "http", 4) == 0 ||
+                      contains_ci(name, "staff") || contains_ci(name, "email the author") ||
+                      contains_ci(name, "contributor") || contains_ci(name, "editor") ||
+                      !has_letter(name, e - a) || word_count(name, e - a) > 5;
+            if (!bad) {
+                int dup = 0;
+                size_t i;
+                json_t *x;
+                json_array_foreach(arr, i, x) if (strcasecmp(json_string_value(x), name) == 0) dup =
+                    1;
+                if (!dup && json_array_size(arr) < 32 &&
+                    json_array_append_new(arr, json_string(name)) != 0) {
+                    result = NW_ENOMEM;
+                    goto out;
+                }
+            }
+        }
+        p += cut + skip;
+        if (cut == n)
+            break;
+    }
+out:
+    nw_buf_fini(&b);
+    return result;
+}
+
+static enum nw_status ld_authors(json_t *arr, json_t *v, int depth)
+{
+    enum nw_status result = NW_OK;
+    if (!v || depth > 3)
+        return NW_OK;
+    if (json_is_string(v))
+        return add_author(arr, json_string_value(v), json_string_length(v));
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x)
+        {
+            if (i >= 32)
+                break;
+            result = ld_authors(arr, x, depth + 1);
+            if (result)
+                return result;
+        }
+        return NW_OK;
+    }
+    if (json_is_object(v)) {
+        json_t *type = json_object_get(v, "@type");
+        const char *t = json_string_value(type);
+        if (t && strcasecmp(t, "Organization") == 0)
+            return NW_OK;
+        json_t *name = json_object_get(v, "name");
+        if (json_is_string(name))
+            return add_author(arr, json_string_value(name), json_string_length(name));
+    }
+    return NW_OK;
+}
+
+/* ---- tags ---- */
+
+static enum nw_status add_tags(json_t *arr, const char *s, size_t len, int split)
+{
+    size_t i = 0;
+    while (i < len && json_array_size(arr) < 64) {
+        size_t start = i;
+        while (i < len && (!split || s[i] != ','))
+            i++;
+        size_t a = start, e = i;
+        while (a < e && is_ws((unsigned char)s[a]))
+            a++;
+        while (e > a && is_ws((unsigned char)s[e - 1]))
+            e--;
+        if (e > a && e - a < 200) {
+            int dup = 0;
+            size_t k;
+            json_t *x;
+            json_array_foreach(arr, k, x)
+            {
+                const char *xs = json_string_value(x);
+                if (strlen(xs) == e - a && strncasecmp(xs, s + a, e - a) == 0)
+                    dup = 1;
+            }
+            if (!dup && json_array_append_new(arr, json_stringn(s + a, e - a)) != 0)
+                return NW_ENOMEM;
+        }
+        i++;
+    }
+    return NW_OK;
+}
+
+/* ---- the fields ---- */
+
+static enum nw_status fill(struct meta_ctx *mc, const char *base_url, const char *fetched_at,
+                           struct nw_article *art)
+{
+    enum nw_status result = NW_OK;
+    struct nw_buf tb;
+    json_t *authors = NULL, *tags = NULL;
+    char *host = NULL;
+    const char *v;
+    size_t len = 0;
+    int set = 0;
+    json_t *ld = mc->article ? mc->article : mc->any_obj;
+    nw_buf_init(&tb, META_TEXT_MAX);
+
+    long long limit = -1;
+    if (fetched_at)
+        limit = parse_epoch(fetched_at, strlen(fetched_at));
+
+    /* host of the page, for title suffixes */
+    if (base_url) {
+        CURLU *u = curl_url();
+        char *h = NULL;
+        if (u && curl_url_set(u, CURLUPART_URL, base_url, 0) == CURLUE_OK &&
+            curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK) {
+            host = nw_strdup(h);
+            curl_free(h);
+        }
+        if (u)
+            curl_url_cleanup(u);
+    }
+
+    /* site_name */
+    static const char *const site_keys[] = {"og:site_name", "application-name",
+                                            "apple-mobile-web-app-title", NULL};
+    for (size_t k = 0; site_keys[k] && !set; k++)
+        if ((v = meta_get(mc, site_keys[k], &len)) != NULL)
+            if ((result = set_clean(&art->site_name, v, len, &set)))
+                goto out;
+    if (!set && ld) {
+        json_t *pub = json_object_get(ld, "publisher");
+        const char *s = ld_str(pub ? ld : NULL, "publisher");
+        if (s && strncasecmp(s, "http", 4) != 0 &&
+            (result = set_clean(&art->site_name, s, strlen(s), &set)))
+            goto out;
+    }
+
+    /* canonical_url: link rel=canonical, og:url, JSON-LD url / mainEntityOfPage */
+    {
+        char *canon = NULL;
+        if (mc->canonical)
+            canon = nw_meta_resolve_url(base_url, mc->canonical, mc->canonical_len);
+        if (!canon && (v = meta_get(mc, "og:url", &len)) != NULL)
+            canon = nw_meta_resolve_url(base_url, v, len);
+        if (!canon && ld) {
+            const char *s = ld_str(ld, "mainEntityOfPage");
+            if (!s)
+                s = ld_str(ld, "url");
+            if (s)
+                canon = nw_meta_resolve_url(base_url, s, strlen(s));
+        }
+        nw_free(art->canonical_url);
+        art->canonical_url = canon;
+    }
+
+    /* title */
+    set = 0;
+    {
+        int from_tag = 0;
+        const char *s = ld ? ld_str(ld, "headline") : NULL;
+        if (!s && mc->article)
+            s = ld_str(mc->article, "name");
+        if (s)
+            result = set_clean(&art->title, s, strlen(s), &set);
+        static const char *const keys[] = {"og:title", "twitter:title", "title", "headline", NULL};
+        for (size_t k = 0; keys[k] && !set && !result; k++)
+            if ((v = meta_get(mc, keys[k], &len)) != NULL)
+                result = set_clean(&art->title, v, len, &set);
+        if (result)
+            goto out;
+        myhtml_tree_node_t *els[] = {mc->itemprop_headline, mc->h1, mc->title_el};
+        for (size_t k = 0; k < 3 && !set; k++) {
+            if (!els[k])
+                continue;
+            if ((result = node_text(els[k], &tb, mc->max_depth)))
+                goto out;
+            if ((result = set_clean(&art->title, tb.data, tb.len, &set)))
+                goto out;
+            from_tag = k == 2;
+        }
+        if (set)
+            clean_title(art->title, art->site_name, host, from_tag);
+        if (!set)
+            nw_article_set(&art->title, NULL);
+    }
+
+    /* authors */
+    authors = json_array();
+    if (!authors) {
+        result = NW_ENOMEM;
+        goto out;
+    }
+    if (ld && (result = ld_authors(authors, json_object_get(ld, "author"), 0)))
+        goto out;
+    if (json_array_size(authors) == 0) {
+        static const char *const keys[] = {"author",     "article:author", "byl", "sailthru.author",
+                                           "dc.creator", "parsely-author", NULL};
+        for (size_t k = 0; keys[k] && json_array_size(authors) == 0; k++) {
+            if ((v = meta_get(mc, keys[k], &len)) == NULL)
+                continue;
+            if (starts_ci(v, len, "http") || memchr(v, '/', len))
+                continue;
+            if ((result = add_author(authors, v, len)))
+                goto out;
+        }
+    }
+    myhtml_tree_node_t *by_els[] = {mc->itemprop_author, mc->rel_author, mc->byline};
+    for (size_t k = 0; k < 3 && json_array_size(authors) == 0; k++) {
+        if (!by_els[k])
+            continue;
+        if ((result = node_text(by_els[k], &tb, mc->max_depth)))
+            goto out;
+        if (tb.len < 200 && (result = add_author(authors, tb.data, tb.len)))
+            goto out;
+    }
+    json_decref(art->authors);
+    art->authors = authors;
+    authors = NULL;
+
+    /* dates */
+    nw_article_set(&art->published_at, NULL);
+    nw_article_set(&art->modified_at, NULL);
+    {
+        const char *s = ld ? ld_str(ld, "datePublished") : NULL;
+        if (!s && ld)
+            s = ld_str(ld, "dateCreated");
+        if (s && (result = set_date(&art->published_at, s, strlen(s), limit, &set)))
+            goto out;
+        static const char *const keys[] = {"article:published_time",
+                                           "og:published_time",
+                                           "published_time",
+                                           "datePublished",
+                                           "pubdate",
+                                           "publishdate",
+                                           "publish-date",
+                                           "date",
+                                           "dc.date",
+                                           "dc.date.issued",
+                                           "dcterms.created",
+                                           "sailthru.date",
+                                           "parsely-pub-date",
+                                           "article.published",
+                                           "og:article:published_time",
+                                           NULL};
+        for (size_t k = 0; keys[k] && !art->published_at; k++)
+            if ((v = meta_get(mc, keys[k], &len)) != NULL &&
+                (result = set_date(&art->published_at, v, len, limit, &set)))
+                goto out;
+        if (!art->published_at && mc->time_el) {
+            v = nw_html_attr(mc->time_el, "datetime", &len);
+            if ((result = set_date(&art->published_at, v, len, limit, &set)))
+                goto out;
+        }
+        char ubuf[32];
+        if (!art->published_at && url_date(base_url, ubuf, sizeof(ubuf)) == 0 &&
+            (result = set_date(&art->published_at, ubuf, strlen(ubuf), limit, &set)))
+            goto out;
+        s = ld ? ld_str(ld, "dateModified") : NULL;
+        if (s && (result = set_date(&art->modified_at, s, strlen(s), limit, &set)))
+            goto out;
+        static const char *const mkeys[] = {"article:modified_time",
+                                            "og:updated_time",
+                                            "modified_time",
+                                            "dateModified",
+                                            "last-modified",
+                                            "dcterms.modified",
+                                            NULL};
+        for (size_t k = 0; mkeys[k] && !art->modified_at; k++)
+            if ((v = meta_get(mc, mkeys[k], &len)) != NULL &&
+                (result = set_date(&art->modified_at, v, len, limit, &set)))
+                goto out;
+    }
+
+    /* description */
+    set = 0;
+    {
+        static const char *const keys[] = {"og:description", "description", "twitter:description",
+                                           NULL};
+        for (size_t k = 0; keys[k] && !set; k++)
+            if ((v = meta_get(mc, keys[k], &len)) != NULL &&
+                (result = set_clean(&art->description, v, len, &set)))
+                goto out;
+        const char *s = ld ? ld_str(ld, "description") : NULL;
+        if (!set && s && (result = set_clean(&art->description, s, strlen(s), &set)))
+            goto out;
+        if (!set)
+            nw_article_set(&art->description, NULL);
+    }
+
+    /* image */
+    {
+        char *img = NULL;
+        static const char *const keys[] = {
+            "og:image",      "og:image:url",      "og:image:secure_url",
+            "twitter:image", "twitter:image:src", NULL};
+        for (size_t k = 0; keys[k] && !img; k++)
+            if ((v = meta_get(mc, keys[k], &len)) != NULL)
+                img = nw_meta_resolve_url(base_url, v, len);
+        if (!img && ld) {
+            const char *s = ld_str(ld, "image");
+            if (s)
+                img = nw_meta_resolve_url(base_url, s, strlen(s));
+        }
+        if (!img && (v = meta_get(mc, "image", &len)) != NULL)
+            img = nw_meta_resolve_url(base_url, v, len);
+        nw_free(art->image);
+        art->image = img;
+    }
+
+    /* section */
+    set = 0;
+    {
+        if ((v = meta_get(mc, "article:section", &len)) != NULL &&
+            (result = set_clean(&art->section, v, len, &set)))
+            goto out;
+        const char *s = ld ? ld_str(ld, "articleSection") : NULL;
+        if (!set && s && (result = set_clean(&art->section, s, strlen(s), &set)))
+            goto out;
+        static const char *const keys[] = {"section", "articleSection", "category",
+                                           "parsely-section", NULL};
+        for (size_t k = 0; keys[k] && !set; k++)
+            if ((v = meta_get(mc, keys[k], &len)) != NULL &&
+                (result = set_clean(&art->section, v, len, &set)))
+                goto out;
+        if (!set)
+            nw_article_set(&art->section, NULL);
+    }
+
+    /* tags */
+    tags = json_array();
+    if (!tags) {
+        result = NW_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < mc->ntags; i++)
+        if (eq_ci(mc->tags[i].key, mc->tags[i].key_len, "article:tag") &&
+            (result = add_tags(tags, mc->tags[i].value, mc->tags[i].value_len, 0)))
+            goto out;
+    if (json_array_size(tags) == 0 && ld) {
+        json_t *kw = json_object_get(ld, "keywords");
+        if (json_is_string(kw)) {
+            result = add_tags(tags, json_string_value(kw), json_string_length(kw), 1);
+        } else if (json_is_array(kw)) {
+            size_t i;
+            json_t *x;
+            json_array_foreach(kw, i, x) if (json_is_string(x) && !result) result =
+                add_tags(tags, json_string_value(x), json_string_length(x), 0);
+        }
+        if (result)
+            goto out;
+    }
+    static const char *const tkeys[] = {"news_keywords", "keywords", NULL};
+    for (size_t k = 0; tkeys[k] && json_array_size(tags) == 0; k++)
+        if ((v = meta_get(mc, tkeys[k], &len)) != NULL && (result = add_tags(tags, v, len, 1)))
+            goto out;
+    json_decref(art->tags);
+    art->tags = tags;
+    tags = NULL;
+
+    /* declared language */
+    set = 0;
+    if (mc->lang && (result = set_clean(&art->declared_language, mc->lang, mc->lang_len, &set)))
+        goto out;
+    static const char *const lkeys[] = {"content-language", "og:locale",  "language",
+                                        "dc.language",      "inLanguage", NULL};
+    for (size_t k = 0; lkeys[k] && !set; k++)
+        if ((v = meta_get(mc, lkeys[k], &len)) != NULL &&
+            (result = set_clean(&art->declared_language, v, len, &set)))
+            goto out;
+    if (!set && ld) {
+        const char *s = ld_str(ld, "inLanguage");
+        if (s && (result = set_clean(&art->declared_language, s, strlen(s), &set)))
+            goto out;
+    }
+    if (!set)
+        nw_article_set(&art->declared_language, NULL);
+    else
+        for (char *p = art->declared_language; *p; p++)
+            if (*p == '_')
+                *p = '-';
+out:
+    json_decref(authors);
+    json_decref(tags);
+    nw_free(host);
+    nw_buf_fini(&tb);
+    return result;
+}
+
+enum nw_status nw_meta_extract(struct nw_html *html, const char *base_url, const char *fetched_at,
+                               int max_depth, struct nw_article *art)
+{
+    enum nw_status result = NW_OK;
+    struct meta_ctx *mc = nw_calloc(1, sizeof(*mc));
+    if (!mc)
+        return NW_ENOMEM;
+    mc->html = html;
+    mc->max_depth = max_depth > 0 ? max_depth : 512;
+    myhtml_tree_node_t *root = nw_html_root(html);
+    if (root)
+        gather(mc, root);
+    nw_article_set(&art->site_name, NULL);
+    result = fill(mc, base_url, fetched_at, art);
+    for (size_t i = 0; i < mc->nld; i++)
+        json_decref(mc->ld[i]);
+    nw_free(mc);
+    return result;
+}
