@@ -10,12 +10,13 @@
  * recovered. When semantic markup (itemprop=articleBody, <article>, common body classes)
  * names a container holding most of the candidate's text, that container wins. The blocks
  * inside the chosen subtrees, minus link lists and other short furniture, become the text.
- * If the strict pass finds too little, a pass that only drops subtrees by tag runs again.
+ * If the strict pass finds too little, passes with fewer class rules (at last tags only) run.
  */
 #include "extract.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -42,6 +43,7 @@ enum nw_block_kind {
 #define EL_ARTICLE 0x04u  /* <article> */
 #define EL_LINK 0x08u     /* <a href> */
 #define EL_BLOCK 0x10u    /* block-level: starts and ends a text block */
+#define EL_CDROP 0x20u    /* furniture by class: dropped unless it holds most of the text */
 
 struct nw_elem {
     myhtml_tree_node_t *node;
@@ -63,6 +65,7 @@ struct nw_block {
     int elem;
     enum nw_block_kind kind;
     int commas;
+    int excluded; /* inside furniture that stays dropped */
 };
 
 struct nw_frame {
@@ -234,115 +237,28 @@ static int has_any(const char *hay, const char *const *needles)
 
 /* Class/id words of furniture that is never article text, whatever else the class says. */
 static const char *const strong_negative[] = {
-    "comment",
-    "share",
-    "sharing",
-    "social",
-    "related",
-    "newsletter",
-    "subscri",
-    "promo",
-    "cookie",
-    "consent",
-    "gdpr",
-    "paywall",
-    "recommend",
-    "outbrain",
-    "taboola",
-    "sponsor",
-    "byline",
-    "caption",
-    "breadcrumb",
-    "sidebar",
-    "popular",
-    "trending",
-    "advert",
-    "disqus",
-    "signup",
-    "sign-up",
-    "read-more",
-    "readmore",
-    "more-stories",
-    "toolbar",
-    "author-bio",
-    "authorbio",
-    "author-info",
-    "dateline",
-    "newsletter",
-    "most-read",
-    "mostread",
-    "also-read",
-    "see-also",
-    "further-reading",
-    "nav-",
-    "-nav",
-    "navbar",
-    "navigation",
-    "masthead",
-    "skip-link",
-    "skiplink",
-    "tag-list",
-    "taglist",
-    "article-tags",
-    "post-tags",
-    "entry-tags",
-    "topics-list",
-    "inline-ad",
-    "ad-container",
-    "ad-slot",
-    "adslot",
-    "ad-wrapper",
-    "ad-unit",
-    "adunit",
-    "dfp-",
-    "-ad-",
-    "gpt-ad",
-    "piano",
-    "modal",
-    "popup",
-    "overlay",
-    "banner",
-    "footer",
-    "pagination",
-    "pager",
-    "print-only",
-    "visually-hidden",
-    "sr-only",
-    "screen-reader",
-    "credit",
-    "copyright",
-    "rating",
-    "timestamp",
-    "published-date",
-    "pubdate",
-    "post-meta",
-    "entry-meta",
-    "article-meta",
-    "story-meta",
-    "meta-data",
-    "follow-us",
-    "app-promo",
-    "download-app",
-    "widget",
-    "jump-link",
-    "inline-link",
-    "embed-",
-    "twitter-tweet",
-    "instagram",
-    "video-",
-    "player",
-    "gallery",
-    "slideshow",
-    "carousel",
-    "teaser",
-    "headline-list",
-    "more-from",
-    "next-article",
-    "prev-article",
-    "contributor",
-    "utility",
-    "tools",
-    NULL,
+    "comment",     "share",        "sharing",      "social",      "related",    "newsletter",
+    "recommend",   "outbrain",     "taboola",      "byline",      "caption",    "breadcrumb",
+    "disqus",      "author-bio",   "authorbio",    "author-info", "most-read",  "mostread",
+    "also-read",   "see-also",     "more-stories", "read-more",   "readmore",   "credit",
+    "follow-us",   "twitter-tweet", "dateline",    "skip-link",   "skiplink",   "sr-only",
+    "visually-hidden", "screen-reader", "gpt-ad",  "dfp-",        "ad-slot",    "adslot",
+    "ad-container", "ad-wrapper",  "ad-unit",      "adunit",      "inline-ad",  NULL,
+};
+
+/* Furniture words that a content class ("article-content paywall") outweighs. */
+static const char *const medium_negative[] = {
+    "subscri",     "promo",        "cookie",       "consent",     "gdpr",       "paywall",
+    "sponsor",     "sidebar",      "popular",      "trending",    "advert",     "signup",
+    "sign-up",     "toolbar",      "nav-",         "-nav",        "navbar",     "navigation",
+    "masthead",    "tag-list",     "taglist",      "article-tags", "post-tags", "entry-tags",
+    "topics-list", "-ad-",         "piano",        "modal",       "popup",      "overlay",
+    "banner",      "footer",       "pagination",   "pager",       "print-only", "copyright",
+    "rating",      "timestamp",    "published-date", "pubdate",   "post-meta",  "entry-meta",
+    "article-meta", "story-meta",  "meta-data",    "app-promo",   "download-app", "widget",
+    "jump-link",   "embed-",       "instagram",    "video-",      "player",     "gallery",
+    "slideshow",   "carousel",     "teaser",       "headline-list", "more-from", "next-article",
+    "prev-article", "contributor", "utility",      "tools",       NULL,
 };
 
 /* Weaker furniture words: dropped unless the class also says "article"/"content"/... */
@@ -482,8 +398,10 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
             tag != MyHTML_TAG_MAIN) {
             if (has_any(ci, strong_negative))
                 return 1;
-            if (!maybe && has_any(ci, weak_negative))
-                return 1;
+            if (!maybe && has_any(ci, medium_negative))
+                *flags |= EL_CDROP;
+            if (ex->strict > 1 && !maybe && has_any(ci, weak_negative))
+                *flags |= EL_CDROP;
         }
         if (has_any(ci, positive_words)) {
             *weight += 25;
@@ -795,7 +713,7 @@ static void score_blocks(struct nw_extractor *ex)
 {
     for (size_t i = 0; i < ex->nblocks; i++) {
         struct nw_block *b = &ex->blocks[i];
-        if (b->kind == NW_BLOCK_HEADING || b->kind == NW_BLOCK_CELL)
+        if (b->excluded || b->kind == NW_BLOCK_HEADING || b->kind == NW_BLOCK_CELL)
             continue;
         size_t len = block_chars(ex, b);
         if (len < 25)
@@ -936,6 +854,8 @@ static void block_links(struct nw_extractor *ex)
 
 static int keep_block(const struct nw_extractor *ex, const struct nw_block *b)
 {
+    if (b->excluded)
+        return 0;
     double ld = b->len ? (double)b->link / (double)b->len : 0.0;
     if (ld > 0.5 && b->len < 400)
         return 0;
@@ -971,6 +891,48 @@ out:
     return result;
 }
 
+/* Decides the deferred class drops: an element named like furniture ("page-ad-margins",
+ * "content-with-sidebar") that holds most of the page's paragraph text is a wrapper, not
+ * furniture. Then marks the blocks inside the remaining drops and recounts element text
+ * and link text from the blocks that stay. */
+static void settle_drops(struct nw_extractor *ex)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < ex->nblocks; i++)
+        if (ex->blocks[i].len >= 25)
+            total += ex->blocks[i].len;
+    for (size_t i = 0; i < ex->nelems; i++) {
+        struct nw_elem *el = &ex->elems[i];
+        if (!(el->flags & EL_CDROP))
+            continue;
+        size_t mine = 0;
+        for (size_t b = el->first_block; b < el->end_block; b++)
+            if (ex->blocks[b].len >= 25)
+                mine += ex->blocks[b].len;
+        if (mine * 10 > total * 4)
+            el->flags &= ~EL_CDROP;
+    }
+    for (size_t i = 0; i < ex->nelems; i++) {
+        ex->elems[i].text = 0;
+        ex->elems[i].link = 0;
+    }
+    for (size_t i = 0; i < ex->nblocks; i++) {
+        struct nw_block *b = &ex->blocks[i];
+        b->excluded = 0;
+        for (int e = b->elem; e >= 0; e = ex->elems[e].parent)
+            if (ex->elems[e].flags & EL_CDROP) {
+                b->excluded = 1;
+                break;
+            }
+        if (b->excluded)
+            continue;
+        for (int e = b->elem; e >= 0; e = ex->elems[e].parent) {
+            ex->elems[e].text += b->len;
+            ex->elems[e].link += b->link;
+        }
+    }
+}
+
 static enum nw_status extract_body(struct nw_extractor *ex, myhtml_tree_node_t *root, size_t *chars)
 {
     enum nw_status result = walk(ex, root);
@@ -978,6 +940,7 @@ static enum nw_status extract_body(struct nw_extractor *ex, myhtml_tree_node_t *
     if (result)
         return result;
     block_links(ex);
+    settle_drops(ex);
     score_blocks(ex);
     int top = pick_candidate(ex);
     if (top < 0) {
@@ -1021,22 +984,25 @@ enum nw_status nw_extractor_run(struct nw_extractor *ex, const char *html, size_
         root = nw_html_root(ex->html);
     size_t chars = 0;
     if (root) {
-        ex->strict = 1;
-        result = extract_body(ex, root, &chars);
-        if (!result && chars < 250) {
-            /* Class-based removal may have taken the article: retry by tags only. */
-            ex->strict = 0;
-            size_t loose = 0;
+        /* Class-based removal may take the article with the furniture (a wrapper named
+         * "content-with-sidebar"): when a pass finds too little, retry with fewer rules. */
+        for (int level = 2; level >= 0 && !result; level--) {
+            ex->strict = level;
+            size_t got = 0;
             struct nw_buf keep = ex->out;
             nw_buf_init(&ex->out, NW_EXTRACT_TEXT_MAX);
-            result = extract_body(ex, root, &loose);
-            if (!result && loose <= chars) {
+            result = extract_body(ex, root, &got);
+            if (getenv("NWX_DEBUG"))
+                fprintf(stderr, "level %d chars %zu\n", level, got);
+            if (!result && got > chars) {
+                nw_buf_fini(&keep);
+                chars = got;
+            } else {
                 nw_buf_fini(&ex->out);
                 ex->out = keep;
-            } else {
-                nw_buf_fini(&keep);
-                chars = loose;
             }
+            if (chars >= 250)
+                break;
         }
         if (result) {
             nw_fail(result, errstr, errstr_size, "extract: %s", nw_status_message(result));
