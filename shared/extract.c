@@ -66,6 +66,7 @@ struct nw_block {
     enum nw_block_kind kind;
     int commas;
     int excluded; /* inside furniture that stays dropped */
+    int take;     /* part of the output */
 };
 
 struct nw_frame {
@@ -237,28 +238,35 @@ static int has_any(const char *hay, const char *const *needles)
 
 /* Class/id words of furniture that is never article text, whatever else the class says. */
 static const char *const strong_negative[] = {
-    "comment",     "share",        "sharing",      "social",      "related",    "newsletter",
-    "recommend",   "outbrain",     "taboola",      "byline",      "caption",    "breadcrumb",
-    "disqus",      "author-bio",   "authorbio",    "author-info", "most-read",  "mostread",
-    "also-read",   "see-also",     "more-stories", "read-more",   "readmore",   "credit",
-    "follow-us",   "twitter-tweet", "dateline",    "skip-link",   "skiplink",   "sr-only",
-    "visually-hidden", "screen-reader", "gpt-ad",  "dfp-",        "ad-slot",    "adslot",
-    "ad-container", "ad-wrapper",  "ad-unit",      "adunit",      "inline-ad",  NULL,
+    "comment",         "share",         "sharing",      "social",      "related",   "newsletter",
+    "recommend",       "outbrain",      "taboola",      "byline",      "caption",   "breadcrumb",
+    "disqus",          "author-bio",    "authorbio",    "author-info", "most-read", "mostread",
+    "also-read",       "see-also",      "more-stories", "read-more",   "readmore",  "credit",
+    "follow-us",       "twitter-tweet", "dateline",     "skip-link",   "skiplink",  "sr-only",
+    "visually-hidden", "screen-reader", "gpt-ad",       "dfp-",        "ad-slot",   "adslot",
+    "ad-container",    "ad-wrapper",    "ad-unit",      "adunit",      "inline-ad", NULL,
 };
 
 /* Furniture words that a content class ("article-content paywall") outweighs. */
 static const char *const medium_negative[] = {
-    "subscri",     "promo",        "cookie",       "consent",     "gdpr",       "paywall",
-    "sponsor",     "sidebar",      "popular",      "trending",    "advert",     "signup",
-    "sign-up",     "toolbar",      "nav-",         "-nav",        "navbar",     "navigation",
-    "masthead",    "tag-list",     "taglist",      "article-tags", "post-tags", "entry-tags",
-    "topics-list", "-ad-",         "piano",        "modal",       "popup",      "overlay",
-    "banner",      "footer",       "pagination",   "pager",       "print-only", "copyright",
-    "rating",      "timestamp",    "published-date", "pubdate",   "post-meta",  "entry-meta",
-    "article-meta", "story-meta",  "meta-data",    "app-promo",   "download-app", "widget",
-    "jump-link",   "embed-",       "instagram",    "video-",      "player",     "gallery",
-    "slideshow",   "carousel",     "teaser",       "headline-list", "more-from", "next-article",
-    "prev-article", "contributor", "utility",      "tools",       NULL,
+    "subscri",      "promo",         "cookie",         "consent",
+    "gdpr",         "paywall",       "sponsor",        "sidebar",
+    "popular",      "trending",      "advert",         "signup",
+    "sign-up",      "toolbar",       "nav-",           "-nav",
+    "navbar",       "navigation",    "masthead",       "tag-list",
+    "taglist",      "article-tags",  "post-tags",      "entry-tags",
+    "topics-list",  "-ad-",          "piano",          "modal",
+    "popup",        "overlay",       "banner",         "footer",
+    "pagination",   "pager",         "print-only",     "copyright",
+    "rating",       "timestamp",     "published-date", "pubdate",
+    "post-meta",    "entry-meta",    "article-meta",   "story-meta",
+    "meta-data",    "app-promo",     "download-app",   "widget",
+    "jump-link",    "embed-",        "instagram",      "video-",
+    "player",       "gallery",       "slideshow",      "carousel",
+    "teaser",       "headline-list", "more-from",      "next-article",
+    "prev-article", "contributor",   "utility",        "tools",
+    "next-prev",    "prev-next",     "ticker",         "breaking-news",
+    NULL,
 };
 
 /* Weaker furniture words: dropped unless the class also says "article"/"content"/... */
@@ -721,7 +729,8 @@ static void score_blocks(struct nw_extractor *ex)
         /* link text of the block: from its element when the element is the block itself */
         double s = 1.0 + b->commas + fmin((double)len / 100.0, 3.0);
         int e = ex->elems[b->elem].parent;
-        if (!(ex->elems[b->elem].flags & EL_BLOCK) || ex->elems[b->elem].tag == MyHTML_TAG_DIV)
+        if (e < 0 || !(ex->elems[b->elem].flags & EL_BLOCK) ||
+            ex->elems[b->elem].tag == MyHTML_TAG_DIV)
             e = b->elem;
         for (int level = 0; e >= 0 && level < 5; level++, e = ex->elems[e].parent) {
             struct nw_elem *el = &ex->elems[e];
@@ -821,7 +830,7 @@ static void mark_included(struct nw_extractor *ex, int top)
             s->included = 1;
             continue;
         }
-        if (s->tag == MyHTML_TAG_P) {
+        if (s->tag == MyHTML_TAG_P || !(s->flags & EL_BLOCK)) {
             double ld = link_density(s);
             if (s->text > 80 && ld < 0.25)
                 s->included = 1;
@@ -867,25 +876,36 @@ static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
 {
     enum nw_status result = NW_OK;
     nw_buf_reset(&ex->out);
+    for (size_t bi = 0; bi < ex->nblocks; bi++)
+        ex->blocks[bi].take = 0;
     for (size_t i = 0; i < ex->nelems; i++) {
-        struct nw_elem *el = &ex->elems[i];
-        if (!el->included)
+        const struct nw_elem *el = &ex->elems[i];
+        if (el->included)
+            for (size_t bi = el->first_block; bi < el->end_block; bi++)
+                ex->blocks[bi].take = 1;
+    }
+    /* Loose text of the candidate's parent (text outside any block element, e.g. after
+     * misnested tags) continues the article when it reads like a paragraph. */
+    int parent = ex->elems[top].parent;
+    if (parent >= 0)
+        for (size_t bi = ex->elems[parent].first_block; bi < ex->elems[parent].end_block; bi++) {
+            struct nw_block *b = &ex->blocks[bi];
+            if (b->elem == parent && b->len > 80 && b->link * 4 < b->len)
+                b->take = 1;
+        }
+    for (size_t bi = 0; bi < ex->nblocks; bi++) {
+        const struct nw_block *b = &ex->blocks[bi];
+        if (!b->take || !keep_block(ex, b))
             continue;
-        for (size_t bi = el->first_block; bi < el->end_block; bi++) {
-            const struct nw_block *b = &ex->blocks[bi];
-            if (!keep_block(ex, b))
-                continue;
-            if (ex->out.len) {
-                result = nw_buf_append(&ex->out, "\n\n", 2);
-                if (result)
-                    goto out;
-            }
-            result = nw_buf_append(&ex->out, ex->text.data + b->off, b->len);
+        if (ex->out.len) {
+            result = nw_buf_append(&ex->out, "\n\n", 2);
             if (result)
                 goto out;
         }
+        result = nw_buf_append(&ex->out, ex->text.data + b->off, b->len);
+        if (result)
+            goto out;
     }
-    (void)top;
 out:
     *chars = ex->out.len;
     return result;
@@ -951,6 +971,93 @@ static enum nw_status extract_body(struct nw_extractor *ex, myhtml_tree_node_t *
     return assemble(ex, top, chars);
 }
 
+/* Tags that the parser keeps open until an explicit end tag (no void elements, none of the
+ * ones that an opening sibling closes implicitly). */
+static int nests(const char *name, size_t len)
+{
+    static const char *const flat[] = {
+        "area",     "base",     "br",      "col",   "embed",   "hr",       "img",
+        "input",    "link",     "meta",    "param", "source",  "track",    "wbr",
+        "p",        "li",       "dt",      "dd",    "option",  "optgroup", "tr",
+        "td",       "th",       "thead",   "tbody", "tfoot",   "rb",       "rt",
+        "rp",       "colgroup", "caption", "html",  "head",    "body",     "keygen",
+        "basefont", "bgsound",  "frame",   "image", "isindex", NULL,
+    };
+    for (size_t i = 0; flat[i]; i++)
+        if (strlen(flat[i]) == len && strncasecmp(name, flat[i], len) == 0)
+            return 0;
+    return 1;
+}
+
+/* MyHTML's tree builder checks element scopes by walking its stack of open elements, so
+ * markup nested tens of thousands deep costs quadratic time. A cheap scan estimates the
+ * nesting (start tags minus end tags that the parser keeps open) and returns the offset
+ * where it first passes NW_EXTRACT_PARSE_DEPTH, or len. Script, style and comments are
+ * skipped; the estimate only ever shortens a page that is nested absurdly deep. */
+#define NW_EXTRACT_PARSE_DEPTH 4096
+static size_t nesting_cut(const char *html, size_t len)
+{
+    long depth = 0;
+    const char *p = html, *end = html + len;
+    while (p < end) {
+        const char *lt = memchr(p, '<', (size_t)(end - p));
+        if (!lt || lt + 1 >= end)
+            break;
+        p = lt + 1;
+        if (*p == '!') {
+            if (end - p >= 3 && p[1] == '-' && p[2] == '-') {
+                const char *q = p + 3;
+                while (q + 2 < end && !(q[0] == '-' && q[1] == '-' && q[2] == '>'))
+                    q++;
+                p = q;
+            }
+            continue;
+        }
+        int closing = *p == '/';
+        if (closing)
+            p++;
+        const char *name = p;
+        while (p < end && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                           (*p >= '0' && *p <= '9') || *p == '-'))
+            p++;
+        size_t nlen = (size_t)(p - name);
+        if (nlen == 0 ||
+            !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')))
+            continue;
+        const char *gt = memchr(p, '>', (size_t)(end - p));
+        if (!gt)
+            break;
+        int self_closing = gt > p && gt[-1] == '/';
+        p = gt + 1;
+        int raw = !closing && ((nlen == 6 && strncasecmp(name, "script", 6) == 0) ||
+                               (nlen == 5 && strncasecmp(name, "style", 5) == 0) ||
+                               (nlen == 8 && strncasecmp(name, "textarea", 8) == 0));
+        if (raw) {
+            /* skip to the matching end tag */
+            while (p < end) {
+                const char *q = memchr(p, '<', (size_t)(end - p));
+                if (!q || q + 2 + nlen > end) {
+                    p = end;
+                    break;
+                }
+                p = q + 1;
+                if (*p == '/' && strncasecmp(p + 1, name, nlen) == 0)
+                    break;
+            }
+            continue;
+        }
+        if (!nests(name, nlen) || self_closing)
+            continue;
+        if (closing) {
+            if (depth > 0)
+                depth--;
+        } else if (++depth > NW_EXTRACT_PARSE_DEPTH) {
+            return (size_t)(lt - html);
+        }
+    }
+    return len;
+}
+
 enum nw_status nw_extractor_run(struct nw_extractor *ex, const char *html, size_t len,
                                 const char *base_url, const char *fetched_at,
                                 struct nw_article *art, char *errstr, size_t errstr_size)
@@ -965,6 +1072,16 @@ enum nw_status nw_extractor_run(struct nw_extractor *ex, const char *html, size_
         /* do not cut a UTF-8 sequence in half */
         while (len > 0 && ((unsigned char)html[len] & 0xC0) == 0x80)
             len--;
+        result = nw_article_warn(art, note);
+        if (result)
+            goto out;
+    }
+    size_t cut = nesting_cut(html, len);
+    if (cut < len) {
+        char note[128];
+        snprintf(note, sizeof(note), "html nested deeper than %d elements: truncated at %zu bytes",
+                 NW_EXTRACT_PARSE_DEPTH, cut);
+        len = cut;
         result = nw_article_warn(art, note);
         if (result)
             goto out;
