@@ -26,6 +26,8 @@ void nw_buf_fini(struct nw_buf *buf)
 
 void nw_buf_reset(struct nw_buf *buf)
 {
+    if (!buf)
+        return;
     buf->len = 0;
     if (buf->data)
         buf->data[0] = '\0';
@@ -39,13 +41,16 @@ static enum nw_status reserve(struct nw_buf *buf, size_t extra)
 
     if (extra > buf->max || buf->len > buf->max - extra)
         return NW_ETOOBIG;
+    if (buf->len + extra == (size_t)-1)
+        return NW_ETOOBIG; /* no room for the terminator (max == SIZE_MAX) */
     need = buf->len + extra + 1;
     if (need <= buf->cap)
         return NW_OK;
     cap = buf->cap ? buf->cap : 64;
     while (cap < need)
         cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
-    if (cap > buf->max + 1)
+    /* max + 1 would wrap for an "unbounded" SIZE_MAX buffer. */
+    if (buf->max < (size_t)-1 && cap > buf->max + 1)
         cap = buf->max + 1;
     data = nw_realloc(buf->data, cap);
     if (!data)

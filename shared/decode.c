@@ -91,26 +91,162 @@ static int prescan_meta(const char *data, size_t len, char *out, size_t out_size
     return -1;
 }
 
-/* WHATWG label aliases that iconv names differently or that browsers override. */
-static void canonical_label(char *label, size_t size)
+/* Labels of the WHATWG Encoding standard (the ones pages actually use) and the encoding
+ * each names. Only these are passed to iconv: a page cannot pick an arbitrary iconv
+ * converter (UTF-7, UTF-32, EBCDIC...) that no browser would apply. */
+static const struct {
+    const char *label;
+    const char *name; /* what we report and look up in iconv_names */
+} labels[] = {
+    {"utf-8", "utf-8"},
+    {"utf8", "utf-8"},
+    {"unicode-1-1-utf-8", "utf-8"},
+    {"unicode11utf8", "utf-8"},
+    {"unicode20utf8", "utf-8"},
+    {"x-unicode20utf8", "utf-8"},
+    {"windows-1252", "windows-1252"},
+    {"cp1252", "windows-1252"},
+    {"x-cp1252", "windows-1252"},
+    {"iso-8859-1", "windows-1252"},
+    {"iso8859-1", "windows-1252"},
+    {"iso88591", "windows-1252"},
+    {"iso_8859-1", "windows-1252"},
+    {"iso_8859-1:1987", "windows-1252"},
+    {"latin1", "windows-1252"},
+    {"l1", "windows-1252"},
+    {"cp819", "windows-1252"},
+    {"ibm819", "windows-1252"},
+    {"csisolatin1", "windows-1252"},
+    {"us-ascii", "windows-1252"},
+    {"ascii", "windows-1252"},
+    {"ansi_x3.4-1968", "windows-1252"},
+    {"iso-8859-2", "iso-8859-2"},
+    {"iso8859-2", "iso-8859-2"},
+    {"latin2", "iso-8859-2"},
+    {"iso-8859-3", "iso-8859-3"},
+    {"latin3", "iso-8859-3"},
+    {"iso-8859-4", "iso-8859-4"},
+    {"latin4", "iso-8859-4"},
+    {"iso-8859-5", "iso-8859-5"},
+    {"cyrillic", "iso-8859-5"},
+    {"iso-8859-6", "iso-8859-6"},
+    {"arabic", "iso-8859-6"},
+    {"iso-8859-7", "iso-8859-7"},
+    {"greek", "iso-8859-7"},
+    {"iso-8859-8", "iso-8859-8"},
+    {"iso-8859-8-i", "iso-8859-8"},
+    {"hebrew", "iso-8859-8"},
+    {"iso-8859-10", "iso-8859-10"},
+    {"latin6", "iso-8859-10"},
+    {"iso-8859-13", "iso-8859-13"},
+    {"iso-8859-14", "iso-8859-14"},
+    {"iso-8859-15", "iso-8859-15"},
+    {"iso8859-15", "iso-8859-15"},
+    {"latin9", "iso-8859-15"},
+    {"iso-8859-16", "iso-8859-16"},
+    {"iso-8859-9", "windows-1254"},
+    {"iso8859-9", "windows-1254"},
+    {"latin5", "windows-1254"},
+    {"iso-8859-11", "windows-874"},
+    {"tis-620", "windows-874"},
+    {"windows-874", "windows-874"},
+    {"windows-1250", "windows-1250"},
+    {"cp1250", "windows-1250"},
+    {"windows-1251", "windows-1251"},
+    {"cp1251", "windows-1251"},
+    {"x-cp1251", "windows-1251"},
+    {"windows-1253", "windows-1253"},
+    {"windows-1254", "windows-1254"},
+    {"windows-1255", "windows-1255"},
+    {"windows-1256", "windows-1256"},
+    {"windows-1257", "windows-1257"},
+    {"windows-1258", "windows-1258"},
+    {"koi8-r", "koi8-r"},
+    {"koi8", "koi8-r"},
+    {"koi", "koi8-r"},
+    {"koi8-u", "koi8-u"},
+    {"koi8-ru", "koi8-u"},
+    {"ibm866", "ibm866"},
+    {"cp866", "ibm866"},
+    {"866", "ibm866"},
+    {"macintosh", "macintosh"},
+    {"mac", "macintosh"},
+    {"x-mac-roman", "macintosh"},
+    {"x-mac-cyrillic", "x-mac-cyrillic"},
+    {"x-mac-ukrainian", "x-mac-cyrillic"},
+    {"shift_jis", "shift_jis"},
+    {"shift-jis", "shift_jis"},
+    {"sjis", "shift_jis"},
+    {"x-sjis", "shift_jis"},
+    {"ms_kanji", "shift_jis"},
+    {"ms932", "shift_jis"},
+    {"windows-31j", "shift_jis"},
+    {"csshiftjis", "shift_jis"},
+    {"euc-jp", "euc-jp"},
+    {"x-euc-jp", "euc-jp"},
+    {"iso-2022-jp", "iso-2022-jp"},
+    {"gbk", "gbk"},
+    {"gb2312", "gbk"},
+    {"gb_2312", "gbk"},
+    {"gb_2312-80", "gbk"},
+    {"x-gbk", "gbk"},
+    {"chinese", "gbk"},
+    {"csgb2312", "gbk"},
+    {"gb18030", "gb18030"},
+    {"big5", "big5"},
+    {"big5-hkscs", "big5"},
+    {"cn-big5", "big5"},
+    {"x-x-big5", "big5"},
+    {"euc-kr", "euc-kr"},
+    {"ks_c_5601-1987", "euc-kr"},
+    {"windows-949", "euc-kr"},
+    {"korean", "euc-kr"},
+    {"utf-16le", "utf-16le"},
+    {"utf-16", "utf-16le"},
+    {"unicode", "utf-16le"},
+    {"ucs-2", "utf-16le"},
+    {"utf-16be", "utf-16be"},
+};
+
+/* The iconv converter for an encoding name: the WHATWG decoders are supersets of the
+ * ISO names (Shift_JIS is Microsoft's CP932, GBK decodes as GB18030, ...). */
+static const char *iconv_name(const char *name)
 {
-    static const char *const cp1252[] = {
-        "iso-8859-1", "iso8859-1", "latin1",         "l1",           "us-ascii", "ascii",
-        "iso_8859-1", "cp819",     "ansi_x3.4-1968", "windows-1252", "cp1252",   "x-cp1252"};
-    for (size_t i = 0; i < sizeof(cp1252) / sizeof(cp1252[0]); i++) {
-        if (strcmp(label, cp1252[i]) == 0) {
-            snprintf(label, size, "windows-1252");
-            return;
+    if (!strcmp(name, "shift_jis"))
+        return "CP932";
+    if (!strcmp(name, "gbk"))
+        return "GB18030";
+    if (!strcmp(name, "euc-kr"))
+        return "CP949";
+    if (!strcmp(name, "big5"))
+        return "BIG5-HKSCS";
+    if (!strcmp(name, "x-mac-cyrillic"))
+        return "MACCYRILLIC";
+    if (!strcmp(name, "ibm866"))
+        return "CP866";
+    return name;
+}
+
+/* Replaces label by the encoding it names; returns -1 (label untouched) if unknown. */
+static int canonical_label(char *label, size_t size)
+{
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+        if (strcmp(label, labels[i].label) == 0) {
+            snprintf(label, size, "%s", labels[i].name);
+            return 0;
         }
     }
-    if (!strcmp(label, "utf8") || !strcmp(label, "unicode-1-1-utf-8"))
-        snprintf(label, size, "utf-8");
-    else if (!strcmp(label, "gb2312") || !strcmp(label, "x-gbk"))
-        snprintf(label, size, "gbk");
-    else if (!strcmp(label, "iso-8859-9") || !strcmp(label, "latin5"))
-        snprintf(label, size, "windows-1254");
-    else if (!strcmp(label, "tis-620") || !strcmp(label, "iso-8859-11"))
-        snprintf(label, size, "windows-874");
+    return -1;
+}
+
+/* True if the first bytes look like UTF-16 (ASCII text in UTF-16 is half NUL bytes). */
+static int looks_utf16(const char *data, size_t len)
+{
+    size_t n = len < 512 ? len : 512, zeros = 0;
+
+    for (size_t i = 0; i < n; i++)
+        zeros += data[i] == '\0';
+    return n >= 2 && zeros * 4 >= n;
 }
 
 /* Converts with iconv; invalid or incomplete input becomes U+FFFD. */
@@ -122,14 +258,17 @@ static enum nw_status convert(const char *data, size_t len, const char *charset,
     size_t inleft = len, cap, outleft, fixed_len;
     iconv_t cd;
 
-    cd = iconv_open("UTF-8", charset);
+    cd = iconv_open("UTF-8", iconv_name(charset));
     if (cd == (iconv_t)-1)
         return NW_ECHARSET;
     if (len > ((size_t)-1) / 4 - 16) {
         iconv_close(cd);
         return NW_ETOOBIG;
     }
-    cap = len * 4 + 16; /* no single-byte or double-byte charset expands past 4x */
+    /* Every input byte yields at most 3 output bytes (a U+FFFD, or one byte of a
+     * single-byte charset), and a 4-byte UTF-8 sequence needs at least 2 input bytes
+     * (UTF-16 surrogate pair: 4), so 4x plus room for a final shift reset is enough. */
+    cap = len * 4 + 16;
     dst = nw_malloc(cap);
     if (!dst) {
         iconv_close(cd);
@@ -156,6 +295,8 @@ static enum nw_status convert(const char *data, size_t len, const char *charset,
         inp++;
         inleft--;
     }
+    /* Stateful encodings (ISO-2022-JP) may hold a pending shift state: flush it. */
+    iconv(cd, NULL, NULL, &outp, &outleft);
     *outp = '\0';
     /* iconv passes NUL bytes through; the sanitizer drops them and re-checks UTF-8. */
     result = nw_utf8_sanitize(dst, (size_t)(outp - dst), &fixed, &fixed_len, NULL);
@@ -169,6 +310,13 @@ out:
     return result;
 }
 
+/* The guess for unlabeled (or wrongly labeled) bytes: UTF-8 when they are valid UTF-8,
+ * else windows-1252, what browsers assume for Western pages. */
+static const char *guess(const char *data, size_t len)
+{
+    return nw_utf8_valid(data, len) ? "utf-8" : "windows-1252";
+}
+
 enum nw_status nw_decode(const char *data, size_t len, const char *content_type, int is_html,
                          size_t max_bytes, struct nw_decoded *out, char *errstr, size_t errstr_size)
 {
@@ -180,6 +328,12 @@ enum nw_status nw_decode(const char *data, size_t len, const char *content_type,
     if (len > max_bytes)
         return nw_fail(NW_ETOOBIG, errstr, errstr_size, "body of %zu bytes exceeds %zu", len,
                        max_bytes);
+    if (!data || !len) {
+        /* Nothing to decode; also keeps NULL + 0 pointer arithmetic out of the scanners. */
+        data = "";
+        len = 0;
+        u = (const unsigned char *)data;
+    }
     if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
         snprintf(label, sizeof(label), "utf-8");
         data += 3;
@@ -195,33 +349,35 @@ enum nw_status nw_decode(const char *data, size_t len, const char *content_type,
         data += 2;
         len -= 2;
         out->source = "bom";
-    } else if (nw_decode_charset_param(content_type, label, sizeof(label)) == 0) {
+    } else if (nw_decode_charset_param(content_type, label, sizeof(label)) == 0 &&
+               canonical_label(label, sizeof(label)) == 0) {
         out->source = "header";
-    } else if (is_html && prescan_meta(data, len, label, sizeof(label)) == 0) {
-        out->source = "meta";
+        /* A UTF-16 label on bytes that are plainly not UTF-16 is a server misconfiguration;
+         * decoding them as UTF-16 would only produce noise. */
+        if (!strncmp(label, "utf-16", 6) && !looks_utf16(data, len))
+            out->source = NULL;
     }
-    if (out->source) {
-        canonical_label(label, sizeof(label));
+    if (!out->source && is_html && prescan_meta(data, len, label, sizeof(label)) == 0 &&
+        canonical_label(label, sizeof(label)) == 0) {
+        out->source = "meta";
         /* A page that claims UTF-16 in ASCII-compatible markup is lying (WHATWG). */
-        if (strcmp(out->source, "bom") != 0 && !strncmp(label, "utf-16", 6))
+        if (!strncmp(label, "utf-16", 6))
             snprintf(label, sizeof(label), "utf-8");
     }
-    if (!out->source || !strcmp(label, "utf-8")) {
-        if (!out->source) {
-            out->source = "guess";
-            snprintf(label, sizeof(label), "%s",
-                     nw_utf8_valid(data, len) ? "utf-8" : "windows-1252");
-        }
+    if (!out->source) {
+        /* No label, or one no browser knows: decode as the guess would. */
+        out->source = "guess";
+        snprintf(label, sizeof(label), "%s", guess(data, len));
     }
     if (!strcmp(label, "utf-8")) {
         result = nw_utf8_sanitize(data, len, &out->text, &out->len, &out->replaced);
     } else {
         result = convert(data, len, label, out);
         if (result == NW_ECHARSET) {
-            /* Unknown label: decode as the guess would, and say so in charset. */
+            /* Known label, but this system's iconv lacks the converter. */
             out->source = "guess";
-            snprintf(label, sizeof(label), "%s",
-                     nw_utf8_valid(data, len) ? "utf-8" : "windows-1252");
+            out->replaced = 0;
+            snprintf(label, sizeof(label), "%s", guess(data, len));
             result = !strcmp(label, "utf-8")
                          ? nw_utf8_sanitize(data, len, &out->text, &out->len, &out->replaced)
                          : convert(data, len, label, out);

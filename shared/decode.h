@@ -5,9 +5,12 @@
  * charset parameter, a <meta charset> or <meta http-equiv="Content-Type"> in the first
  * 4096 bytes (HTML only), else guessed: UTF-8 when the bytes are valid UTF-8, otherwise
  * windows-1252 (what browsers assume for unlabeled Western pages). Labels are mapped as
- * the WHATWG Encoding standard does (latin1, iso-8859-1 and us-ascii mean windows-1252).
- * An unknown label falls back to the guess. The output is always valid UTF-8: invalid
- * input sequences become U+FFFD and NUL bytes are dropped, never passed on.
+ * the WHATWG Encoding standard does (latin1, iso-8859-1 and us-ascii mean windows-1252,
+ * shift_jis decodes as Windows-31J, gbk as GB18030); only WHATWG labels are honoured.
+ * An unknown label falls back to the next source, then to the guess. A <meta> that claims
+ * UTF-16 means UTF-8; a header that claims it is believed only if the bytes look like it. The
+ * output is always valid UTF-8: invalid input sequences become U+FFFD and NUL bytes are dropped,
+ * never passed on.
  */
 #ifndef NW_DECODE_H
 #define NW_DECODE_H

@@ -13,6 +13,19 @@ int nw_gunzip_is_gzip(const void *data, size_t len)
     return len >= 2 && p[0] == 0x1f && p[1] == 0x8b;
 }
 
+/* zlib's allocations go through nw_calloc too, so fault injection reaches them. */
+static voidpf zalloc(voidpf opaque, uInt items, uInt size)
+{
+    (void)opaque;
+    return nw_calloc(items, size);
+}
+
+static void zfree(voidpf opaque, voidpf ptr)
+{
+    (void)opaque;
+    nw_free(ptr);
+}
+
 enum nw_status nw_gunzip(const void *data, size_t len, size_t max_out, char **out, size_t *out_len)
 {
     enum nw_status result = NW_OK;
@@ -22,11 +35,15 @@ enum nw_status nw_gunzip(const void *data, size_t len, size_t max_out, char **ou
     int zr = Z_OK;
 
     nw_buf_init(&buf, max_out);
+    zs.zalloc = zalloc;
+    zs.zfree = zfree;
     /* 15 + 32: accept gzip and zlib headers. */
-    if (inflateInit2(&zs, 15 + 32) != Z_OK)
-        return NW_ENOMEM;
+    zr = inflateInit2(&zs, 15 + 32);
+    if (zr != Z_OK)
+        return zr == Z_MEM_ERROR ? NW_ENOMEM : NW_EINTERNAL;
     zs.next_in = (Bytef *)data;
-    while (len > 0 || zr != Z_STREAM_END) {
+    /* Bounded: every round consumes input or produces output (capped by max_out), or ends. */
+    for (;;) {
         uInt feed = len > (1u << 30) ? (1u << 30) : (uInt)len;
         if (zs.avail_in == 0 && feed) {
             zs.next_in = (Bytef *)data;
@@ -37,22 +54,29 @@ enum nw_status nw_gunzip(const void *data, size_t len, size_t max_out, char **ou
         zs.next_out = chunk;
         zs.avail_out = sizeof(chunk);
         zr = inflate(&zs, Z_NO_FLUSH);
+        if (zr == Z_MEM_ERROR) {
+            result = NW_ENOMEM;
+            goto out;
+        }
         if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
-            result = NW_EPARSE;
+            result = NW_EPARSE; /* corrupt data, bad checksum, preset dictionary */
             goto out;
         }
         result = nw_buf_append(&buf, chunk, sizeof(chunk) - zs.avail_out);
         if (result)
             goto out;
         if (zr == Z_STREAM_END) {
-            /* Concatenated members (gzip -c a b): continue with the next one. */
-            if (zs.avail_in == 0 && len == 0)
+            /* Concatenated members (gzip -c a b) continue with the next one. Anything
+             * else after a complete member (servers that pad with NULs) is ignored, as
+             * gzip(1) does with trailing garbage. */
+            if (zs.avail_in == 0 && len > 0)
+                continue; /* refill, then look at the next bytes */
+            if (zs.avail_in < 2 || zs.next_in[0] != 0x1f || zs.next_in[1] != 0x8b)
                 break;
             if (inflateReset(&zs) != Z_OK) {
                 result = NW_EPARSE;
                 goto out;
             }
-            zr = Z_OK;
             continue;
         }
         if (zr == Z_BUF_ERROR && zs.avail_in == 0 && len == 0) {

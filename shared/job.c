@@ -2,6 +2,7 @@
 #include "job.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <string.h>
 
 #include "mem.h"
@@ -61,7 +62,8 @@ static enum nw_status parse_object(const char *s, size_t len, struct nw_job *job
     json_error_t jerr;
     json_t *obj, *v;
 
-    obj = json_loadb(s, len, JSON_REJECT_DUPLICATES, &jerr);
+    /* DECODE_ANY: a JSON string or array is valid JSON, just not a job; say so. */
+    obj = json_loadb(s, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (!obj)
         return nw_fail(NW_EINVAL, errstr, errstr_size, "invalid JSON at column %d: %s", jerr.column,
                        jerr.text);
@@ -82,9 +84,10 @@ static enum nw_status parse_object(const char *s, size_t len, struct nw_job *job
     }
     v = json_object_get(obj, "priority");
     if (v && !json_is_null(v)) {
-        if (!json_is_integer(v))
+        if (!json_is_integer(v) || json_integer_value(v) < INT_MIN ||
+            json_integer_value(v) > INT_MAX)
             return nw_fail(NW_EINVAL, errstr, errstr_size,
-                           "job field 'priority' must be an integer");
+                           "job field 'priority' must be a 32-bit integer");
         job->priority = (int)json_integer_value(v);
     }
     result = copy_string_field(obj, "html", &job->html, &job->html_len, errstr, errstr_size);

@@ -1,6 +1,7 @@
 /* normalize.c — NFC, white space and paragraph shape. */
 #include "normalize.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <utf8proc.h>
 
@@ -35,7 +36,7 @@ enum nw_status nw_normalize_text(const char *in, size_t len, size_t max_out, cha
     int started = 0;
 
     nw_buf_init(&buf, max_out);
-    if (len > (size_t)UTF8PROC_SSIZE_MAX / 4)
+    if (len > (size_t)PTRDIFF_MAX / 8) /* utf8proc works in 4-byte code points */
         return NW_ETOOBIG;
     nfc_len = utf8proc_map((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)len, &nfc,
                            UTF8PROC_STABLE | UTF8PROC_COMPOSE);
@@ -57,8 +58,14 @@ enum nw_status nw_normalize_text(const char *in, size_t len, size_t max_out, cha
             }
             cp = '\n';
         }
-        if (cp == '\n') {
-            newlines++;
+        if (cp == 0x2029) {
+            /* PARAGRAPH SEPARATOR ends a paragraph. */
+            newlines = 2;
+            pending_space = 0;
+        } else if (cp == '\n' || cp == 0x2028 || cp == 0x0085 || cp == '\v' || cp == '\f') {
+            /* LINE SEPARATOR, NEXT LINE, vertical tab and form feed end a line. */
+            if (newlines < 2) /* only "one" and "more than one" matter */
+                newlines++;
             pending_space = 0; /* trailing space of a line is dropped */
         } else if (is_removed(cp)) {
             /* dropped */

@@ -1,7 +1,8 @@
 /*
  * normalize.h — the text form every record carries.
  *
- * Unicode NFC (utf8proc); carriage returns become newlines; control and invisible format
+ * Unicode NFC (utf8proc); carriage returns, U+2028, U+0085, vertical tab and form feed
+ * become newlines and U+2029 a paragraph break; control and invisible format
  * characters (C0/C1 controls, U+200B, U+FEFF, U+00AD, U+2060) are removed; every run of
  * horizontal white space (tabs, NBSP, the U+2000 spaces, ...) becomes one ASCII space;
  * lines are trimmed; paragraphs (separated by one or more blank lines) are joined by

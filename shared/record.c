@@ -30,11 +30,90 @@ json_t *nw_json_string(const char *s)
 
 void nw_rfc3339(long long unix_seconds, char *out, size_t out_size)
 {
-    time_t t = (time_t)unix_seconds;
+    /* RFC 3339 has four-digit years: clamp to 0000-01-01 .. 9999-12-31. */
+    const long long min = -62167219200LL, max = 253402300799LL;
+    time_t t;
     struct tm tm;
 
-    gmtime_r(&t, &tm);
-    strftime(out, out_size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!out || !out_size)
+        return;
+    if (unix_seconds < min)
+        unix_seconds = min;
+    if (unix_seconds > max)
+        unix_seconds = max;
+    t = (time_t)unix_seconds;
+    if (!gmtime_r(&t, &tm) || !strftime(out, out_size, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(out, out_size, "%s", "1970-01-01T00:00:00Z");
+}
+
+static int digits(const char *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+static int num(const char *s, int n)
+{
+    int v = 0;
+
+    for (int i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+int nw_rfc3339_valid(const char *s)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int year, month, day;
+
+    if (!s || strlen(s) < 20 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
+        !digits(s + 8, 2) || (s[10] != 'T' && s[10] != 't') || !digits(s + 11, 2) || s[13] != ':' ||
+        !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2))
+        return 0;
+    year = num(s, 4);
+    month = num(s + 5, 2);
+    day = num(s + 8, 2);
+    if (month < 1 || month > 12 || day < 1 || day > mdays[month - 1])
+        return 0;
+    if (month == 2 && day == 29 && !(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)))
+        return 0;
+    if (num(s + 11, 2) > 23 || num(s + 14, 2) > 59 || num(s + 17, 2) > 60)
+        return 0;
+    s += 19;
+    if (*s == '.') {
+        if (!digits(++s, 1))
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
+        return 1;
+    return (*s == '+' || *s == '-') && digits(s + 1, 2) && s[3] == ':' && digits(s + 4, 2) &&
+           s[6] == '\0' && num(s + 1, 2) <= 23 && num(s + 4, 2) <= 59;
+}
+
+/* A date field: kept only if it is RFC 3339, so a page's odd date never breaks a record. */
+static json_t *date_or_null(const char *s)
+{
+    return nw_rfc3339_valid(s) ? json_string(s) : json_null();
+}
+
+/* ISO 639-1: two lower-case letters, else null. */
+static json_t *language_or_null(const char *s)
+{
+    if (s && s[0] >= 'a' && s[0] <= 'z' && s[1] >= 'a' && s[1] <= 'z' && s[2] == '\0')
+        return json_string(s);
+    return json_null();
+}
+
+static int is_hex(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return s[n] == '\0';
 }
 
 /* Sets key to value (stolen); a NULL value (allocation failure) marks the build failed. */
@@ -90,8 +169,8 @@ static json_t *entities_object(const json_t *entities)
 
 json_t *nw_record_article(const struct nw_article *art)
 {
-    const char *id_source;
-    char id[65], now[32];
+    const char *id_source, *text;
+    char id[65], now[32], sha[65];
     json_t *rec;
     int bad = 0;
 
@@ -100,8 +179,15 @@ json_t *nw_record_article(const struct nw_article *art)
                 : art->url         ? art->url
                                    : "";
     nw_sha256_hex(id_source, strlen(id_source), id);
-    if (!art->fetched_at)
+    if (!nw_rfc3339_valid(art->fetched_at))
         nw_rfc3339((long long)time(NULL), now, sizeof(now));
+    /* The text hash is a pure function of text: fill it if enrichment did not. */
+    if (is_hex(art->sha256, 64)) {
+        memcpy(sha, art->sha256, sizeof(sha));
+    } else {
+        text = art->text ? art->text : "";
+        nw_sha256_hex(text, strlen(text), sha);
+    }
 
     rec = json_object();
     if (!rec)
@@ -112,23 +198,23 @@ json_t *nw_record_article(const struct nw_article *art)
     bad |= put(rec, "final_url", nw_json_string(art->final_url ? art->final_url : art->url));
     bad |= put(rec, "canonical_url", nw_json_string(art->canonical_url));
     bad |= put(rec, "domain", nw_json_string(art->domain));
-    bad |= put(rec, "fetched_at", nw_json_string(art->fetched_at ? art->fetched_at : now));
+    bad |= put(rec, "fetched_at",
+               nw_json_string(nw_rfc3339_valid(art->fetched_at) ? art->fetched_at : now));
     bad |= put(rec, "http", http_object(&art->http));
     bad |= put(rec, "title", nw_json_string(art->title));
     bad |= put(rec, "authors", array_or_empty(art->authors));
-    bad |= put(rec, "published_at", nw_json_string(art->published_at));
-    bad |= put(rec, "modified_at", nw_json_string(art->modified_at));
+    bad |= put(rec, "published_at", date_or_null(art->published_at));
+    bad |= put(rec, "modified_at", date_or_null(art->modified_at));
     bad |= put(rec, "site_name", nw_json_string(art->site_name));
     bad |= put(rec, "description", nw_json_string(art->description));
     bad |= put(rec, "image", nw_json_string(art->image));
     bad |= put(rec, "section", nw_json_string(art->section));
     bad |= put(rec, "tags", array_or_empty(art->tags));
-    bad |= put(rec, "language", nw_json_string(art->language));
+    bad |= put(rec, "language", language_or_null(art->language));
     bad |= put(rec, "declared_language", nw_json_string(art->declared_language));
     bad |= put(rec, "text", nw_json_string(art->text ? art->text : ""));
     bad |= put(rec, "stats", stats_object(&art->stats));
-    bad |=
-        put(rec, "hashes", json_pack("{s:s, s:s}", "sha256", art->sha256, "simhash", art->simhash));
+    bad |= put(rec, "hashes", json_pack("{s:s, s:s}", "sha256", sha, "simhash", art->simhash));
     bad |= put(rec, "entities", entities_object(art->entities));
     bad |= put(rec, "dateline", art->dateline ? json_incref(art->dateline) : json_null());
     bad |= put(rec, "quotes", array_or_empty(art->quotes));
@@ -150,7 +236,7 @@ json_t *nw_record_error(const struct nw_error_info *info)
     json_t *rec;
     int bad = 0;
 
-    if (!info->at)
+    if (!nw_rfc3339_valid(info->at))
         nw_rfc3339((long long)time(NULL), now, sizeof(now));
     rec = json_object();
     if (!rec)
@@ -164,7 +250,7 @@ json_t *nw_record_error(const struct nw_error_info *info)
                info->http_status > 0 ? json_integer(info->http_status) : json_null());
     bad |= put(rec, "attempts", json_integer(info->attempts));
     bad |= put(rec, "job", info->job ? json_incref(info->job) : json_null());
-    bad |= put(rec, "at", nw_json_string(info->at ? info->at : now));
+    bad |= put(rec, "at", nw_json_string(nw_rfc3339_valid(info->at) ? info->at : now));
     if (bad) {
         json_decref(rec);
         return NULL;

@@ -16,7 +16,10 @@
 #define NW_ARTICLE_SCHEMA "newsworker.article/1"
 #define NW_ERROR_SCHEMA "newsworker.error/1"
 
-/* Builds the article record. id = hex SHA-256 of canonical_url, else final_url, else url. */
+/* Builds the article record. id = hex SHA-256 of canonical_url, else final_url, else url.
+ * Values that would break the schema are not passed on: published_at/modified_at that are
+ * not RFC 3339 and a language that is not two lower-case letters become null; fetched_at
+ * that is not RFC 3339 becomes now; an empty sha256 is computed from text. */
 json_t *nw_record_article(const struct nw_article *art);
 
 struct nw_error_info {
@@ -41,7 +44,12 @@ const char *nw_record_id(const json_t *record);
 /* A UTF-8-safe Jansson string (invalid bytes repaired). NULL in -> json null. */
 json_t *nw_json_string(const char *s);
 
-/* Formats a UNIX time as RFC 3339 UTC ("2026-11-23T10:00:00Z") into out (>= 21 bytes). */
+/* Formats a UNIX time as RFC 3339 UTC ("2026-11-23T10:00:00Z") into out (>= 21 bytes).
+ * Times outside years 0000-9999 are clamped to that range. */
 void nw_rfc3339(long long unix_seconds, char *out, size_t out_size);
+
+/* True if s is an RFC 3339 date-time (section 5.6: "2026-11-23T10:00:00Z",
+ * "2026-11-23T10:00:00.5+01:00"), with real calendar dates. NULL is not. */
+int nw_rfc3339_valid(const char *s);
 
 #endif

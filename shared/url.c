@@ -41,11 +41,23 @@ static enum nw_status copy_out(const char *s, char **out)
     return NW_OK;
 }
 
+/* NW_OK if the URL in h has an http, https or file scheme. */
+static enum nw_status check_scheme(CURLU *h)
+{
+    enum nw_status result = NW_OK;
+    char *scheme = NULL;
+
+    if (curl_url_get(h, CURLUPART_SCHEME, &scheme, 0))
+        return NW_EINVAL;
+    if (strcmp(scheme, "http") && strcmp(scheme, "https") && strcmp(scheme, "file"))
+        result = NW_EUNSUPPORTED;
+    curl_free(scheme);
+    return result;
+}
+
 /* Parses url into h, accepting absolute http/https/file only. */
 static enum nw_status parse(CURLU *h, const char *url)
 {
-    char *scheme = NULL;
-    enum nw_status result = NW_OK;
     CURLUcode uc;
 
     if (!url || strlen(url) > URL_MAX)
@@ -58,12 +70,7 @@ static enum nw_status parse(CURLU *h, const char *url)
         return NW_ENOMEM;
     if (uc)
         return NW_EINVAL;
-    if (curl_url_get(h, CURLUPART_SCHEME, &scheme, 0))
-        return NW_EINVAL;
-    if (strcmp(scheme, "http") && strcmp(scheme, "https") && strcmp(scheme, "file"))
-        result = NW_EUNSUPPORTED;
-    curl_free(scheme);
-    return result;
+    return check_scheme(h);
 }
 
 /* Lower-cases the host in place inside h. */
@@ -178,8 +185,10 @@ enum nw_status nw_url_resolve(const char *base, const char *ref, char **out)
 {
     enum nw_status result;
     CURLU *h = curl_url();
+    struct nw_buf clean;
     CURLUcode uc;
 
+    nw_buf_init(&clean, URL_MAX);
     if (!h)
         return NW_ENOMEM;
     result = parse(h, base);
@@ -189,14 +198,37 @@ enum nw_status nw_url_resolve(const char *base, const char *ref, char **out)
         result = NW_EINVAL;
         goto out;
     }
+    /* As browsers do (WHATWG URL): trim leading and trailing controls and spaces, drop
+     * tabs and newlines inside (hrefs wrapped across lines); other controls are refused. */
+    {
+        const char *start = ref, *end = ref + strlen(ref);
+        while (start < end && (unsigned char)*start <= 0x20)
+            start++;
+        while (end > start && (unsigned char)end[-1] <= 0x20)
+            end--;
+        for (const char *p = start; p < end && !result; p++) {
+            if (*p == '\t' || *p == '\n' || *p == '\r')
+                continue;
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                result = NW_EINVAL;
+            else
+                result = nw_buf_putc(&clean, *p);
+        }
+    }
+    if (result)
+        goto out;
     /* Relative references are resolved against the URL already in the handle. */
-    uc = curl_url_set(h, CURLUPART_URL, ref, CURLU_URLENCODE);
+    uc = curl_url_set(h, CURLUPART_URL, nw_buf_str(&clean), CURLU_URLENCODE);
     if (uc) {
         result = uc == CURLUE_OUT_OF_MEMORY ? NW_ENOMEM : NW_EINVAL;
         goto out;
     }
-    result = emit(h, out);
+    /* "mailto:x" or "ftp://h/" resolve fine but are nothing we can use. */
+    result = check_scheme(h);
+    if (!result)
+        result = emit(h, out);
 out:
+    nw_buf_fini(&clean);
     curl_url_cleanup(h);
     return result;
 }

@@ -60,12 +60,27 @@ enum nw_status nw_utf8_sanitize(const char *s, size_t len, char **out, size_t *o
     size_t i = 0, o = 0, bad = 0;
     char *dst;
 
-    /* Worst case: every byte becomes the 3-byte U+FFFD. */
-    if (len > ((size_t)-1) / 3 - 1)
-        return NW_ETOOBIG;
-    dst = nw_malloc(len * 3 + 1);
+    /* First pass: the exact output size, so that a large body is not given 3x its size
+     * up front (each invalid byte grows to the 3-byte U+FFFD). */
+    while (i < len) {
+        size_t n = nw_utf8_seq_len(p + i, len - i);
+        if (n == 1 && p[i] == 0) {
+            i++;
+        } else if (!n) {
+            if (o > ((size_t)-1) / 2 - 3)
+                return NW_ETOOBIG;
+            o += 3;
+            i++;
+        } else {
+            o += n;
+            i += n;
+        }
+    }
+    dst = nw_malloc(o + 1);
     if (!dst)
         return NW_ENOMEM;
+    i = 0;
+    o = 0;
     while (i < len) {
         size_t n = nw_utf8_seq_len(p + i, len - i);
         if (n == 1 && p[i] == 0) {
