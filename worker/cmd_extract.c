@@ -62,13 +62,16 @@ static int extract_one(struct nw_processor *proc, struct nw_sink_file *sink, con
     struct nw_article art;
     struct nw_buf buf;
     const char *stage = "read";
-    char errstr[512] = "", *url = NULL;
+    char errstr[512] = "", *url = NULL, *resolved;
     json_t *rec = NULL;
     int failed_read = 0;
 
     nw_article_init(&art);
     nw_buf_init(&buf, READ_MAX);
-    result = nw_url_from_path(strcmp(path, "-") ? path : "/dev/stdin", &url);
+    /* The record names the file by its absolute path, without "." or ".." segments. */
+    resolved = strcmp(path, "-") ? realpath(path, NULL) : NULL;
+    result = nw_url_from_path(resolved ? resolved : strcmp(path, "-") ? path : "/dev/stdin", &url);
+    free(resolved);
     if (result) {
         snprintf(errstr, sizeof(errstr), "%s: cannot form a file URL", path);
         goto out;
