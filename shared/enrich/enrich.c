@@ -1,26 +1,36 @@
 /*
  * enrich.c — the dispatcher: runs every enricher over art->text in order and stores
- * the results in the article. Each enricher lives in its own module.
+ * the results in the article. Each enricher lives in its own module; the text is
+ * tokenized once (tok.h) and shared by those that need words.
  */
 #include "enrich.h"
 
 #include <string.h>
 
+#include "entities.h"
+#include "gazetteer.h"
 #include "hash.h"
 #include "mem.h"
 #include "simhash.h"
 #include "stats.h"
+#include "tok.h"
+
+#define NW_ENRICH_MAX_TOKENS 60000
 
 struct nw_enrich {
-    int unused;
+    struct nw_gazetteer *gaz;
 };
 
 struct nw_enrich *nw_enrich_create(const char *iso_codes_dir, char *errstr, size_t errstr_size)
 {
     struct nw_enrich *en = nw_calloc(1, sizeof(*en));
-    (void)iso_codes_dir;
     if (!en) {
         nw_fail(NW_ENOMEM, errstr, errstr_size, "enrich: out of memory");
+        return NULL;
+    }
+    en->gaz = nw_gazetteer_create(iso_codes_dir, errstr, errstr_size);
+    if (!en->gaz) {
+        nw_enrich_destroy(en);
         return NULL;
     }
     return en;
@@ -28,7 +38,16 @@ struct nw_enrich *nw_enrich_create(const char *iso_codes_dir, char *errstr, size
 
 void nw_enrich_destroy(struct nw_enrich *en)
 {
+    if (!en)
+        return;
+    nw_gazetteer_destroy(en->gaz);
     nw_free(en);
+}
+
+static void set_json(json_t **field, json_t *value)
+{
+    json_decref(*field);
+    *field = value;
 }
 
 enum nw_status nw_enrich_run(struct nw_enrich *en, struct nw_article *art)
@@ -36,10 +55,27 @@ enum nw_status nw_enrich_run(struct nw_enrich *en, struct nw_article *art)
     enum nw_status result = NW_OK;
     const char *text = art->text ? art->text : "";
     size_t len = strlen(text);
+    struct nw_toks toks;
+    struct nw_entities ents;
+    json_t *j = NULL;
 
-    (void)en;
+    memset(&ents, 0, sizeof(ents));
     nw_stats_compute(text, len, &art->stats);
     nw_sha256_hex(text, len, art->sha256);
     nw_simhash_hex(nw_simhash_compute(text, len), art->simhash);
+
+    result = nw_toks_init(&toks, text, len, NW_ENRICH_MAX_TOKENS);
+    if (result != NW_OK)
+        goto out;
+    result = nw_entities_extract(en->gaz, &toks, &ents);
+    if (result != NW_OK)
+        goto out;
+    result = nw_entities_to_json(&ents, &j);
+    if (result != NW_OK)
+        goto out;
+    set_json(&art->entities, j);
+out:
+    nw_entities_fini(&ents);
+    nw_toks_fini(&toks);
     return result;
 }

@@ -338,10 +338,12 @@ static enum nw_status load_subdivisions(struct nw_gazetteer *g, const char *dir,
         if (first) {
             /* a city of the same name that is itself this subdivision (capital territory,
              * city municipality) carries its code: Islamabad -> PK-IS */
-            for (int k = *first; k >= 0; k = g->v[k].next)
-                if (g->v[k].kind == NW_GAZ_CITY && strcmp(g->v[k].cc, cc) == 0 && type &&
+            for (int node = *first; node >= 0; node = g->nodes[node].next) {
+                struct nw_gaz_entry *c = &g->v[g->nodes[node].entry];
+                if (c->kind == NW_GAZ_CITY && strcmp(c->cc, cc) == 0 && type &&
                     (strstr(type, "apital") || strstr(type, "ity") || strstr(type, "unicipality")))
-                    snprintf(g->v[k].code, sizeof(g->v[k].code), "%s", code);
+                    snprintf(c->code, sizeof(c->code), "%s", code);
+            }
         }
         {
             char display[128];

@@ -1,0 +1,1030 @@
+/*
+ * entities.c — persons, organizations and locations from capitalized word chunks.
+ *
+ * Pass 1 chunks the tokens into runs of capitalized words (joined by "of", "and", name
+ * particles) and classifies each run: a leading title ("Caretaker Prime Minister") makes
+ * the rest a person; an organization head word ("Council", "Fund") or a following
+ * "(ACRONYM)" makes an organization; the gazetteer makes a location; two to four
+ * capitalized words that are no common words make a person. Single words wait for
+ * pass 2: a surname of a known person, a defined acronym, or an acronym whose letters
+ * are the initials of an earlier chunk ("SIFC" for "Special Investment Facilitation
+ * Council"). Subdivisions count only when their country is mentioned (or they are a
+ * unique first-level name), so "Punjab" lands in the right country.
+ */
+#include "entities.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "mem.h"
+#include "strmap.h"
+
+#define NW_ENT_CHUNK_MAX 8
+#define NW_ENT_PERSON_MAX_TOKENS 4
+#define NW_ENT_GAZ_SPAN 5
+#define NW_ENT_GAZ_HITS 8
+#define NW_ENT_WORD 48
+#define NW_ENT_PENDING_MAX 4096
+#define NW_ENT_CHUNKS_MAX 2048
+
+static const char *const titles[] = {
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "ministers",
+    "secretary",
+    "secretary-general",
+    "deputy",
+    "foreign",
+    "defence",
+    "defense",
+    "state",
+    "caretaker",
+    "interim",
+    "former",
+    "chief",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sir",
+    "lord",
+    "lady",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "sheikh",
+    "senator",
+    "sen",
+    "rep",
+    "representative",
+    "governor",
+    "gov",
+    "mayor",
+    "judge",
+    "justice",
+    "ambassador",
+    "envoy",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "ceo",
+    "lt",
+    "col",
+    "colonel",
+    "maj",
+    "major",
+    "capt",
+    "captain",
+    "adm",
+    "admiral",
+    "commander",
+    "marshal",
+    "field",
+    "commissioner",
+    "speaker",
+    "pope",
+    "cardinal",
+    "bishop",
+    "professor",
+    "prof",
+    "chancellor",
+    "premier",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "director",
+    "president-elect",
+    "finance",
+    "interior",
+    "home",
+    "commerce",
+    "trade",
+    "health",
+    "education",
+    "information",
+    "external",
+    "affairs",
+    "national",
+    "security",
+    "adviser",
+    "advisor",
+    "attorney",
+    "crown",
+    "emir",
+    "ayatollah",
+    "supreme",
+    "general",
+    "gen",
+    "lieutenant",
+    "sergeant",
+    "brigadier",
+    "federal",
+    "provincial",
+    "opposition",
+    "leader",
+    "then",
+    "acting",
+    "senior",
+    "special",
+    "assistant",
+    "economic",
+    "energy",
+    "petroleum",
+    "planning",
+    "law",
+    "water",
+    "power",
+    "chief-executive",
+    "mp",
+    "minister-designate",
+    "president-designate",
+    "officer",
+    "head",
+};
+
+static const char *const connectors[] = {"of",  "and", "for", "the", "de",  "del", "da",
+                                         "di",  "du",  "al",  "el",  "bin", "ibn", "ul",
+                                         "van", "von", "der", "la",  "le",  "on",  "&"};
+
+/* Lower-case particles that may stand inside a person's name. */
+static const char *const particles[] = {"al", "bin", "ibn", "ul",  "van", "von", "de",
+                                        "da", "di",  "du",  "der", "la",  "le",  "el"};
+
+static const char *const org_heads[] = {
+    "council",     "fund",        "bank",         "army",         "command",       "ministry",
+    "party",       "initiative",  "organization", "organisation", "association",   "union",
+    "agency",      "committee",   "commission",   "court",        "university",    "institute",
+    "group",       "corporation", "company",      "inc",          "ltd",           "llc",
+    "plc",         "forum",       "front",        "movement",     "league",        "nations",
+    "assembly",    "parliament",  "senate",       "congress",     "department",    "office",
+    "service",     "police",      "forces",       "navy",         "authority",     "board",
+    "bureau",      "foundation",  "federation",   "alliance",     "network",       "times",
+    "post",        "tribune",     "herald",       "journal",      "news",          "airlines",
+    "airways",     "taliban",     "tehreek",      "jamiat",       "school",        "college",
+    "hospital",    "club",        "society",      "trust",        "programme",     "cabinet",
+    "secretariat", "reserve",     "exchange",     "press",        "television",    "radio",
+    "corp",        "holdings",    "industries",   "intelligence", "academy",       "museum",
+    "tribunal",    "brigade",     "guard",        "agencies",     "organisations", "organizations",
+    "unions",      "partners",    "bloc",         "coalition",    "media",         "reuters",
+    "institution", "centre",      "center",       "laboratory",   "labs",          "group's",
+};
+
+/* Capitalized words that start sentences and are never names. */
+static const char *const stop_caps[] = {
+    "the",      "a",         "an",        "in",      "on",       "at",         "it",
+    "this",     "that",      "these",     "those",   "he",       "she",        "they",
+    "we",       "i",         "but",       "and",     "or",       "if",         "while",
+    "when",     "since",     "despite",   "after",   "before",   "during",     "according",
+    "however",  "both",      "among",     "there",   "here",     "as",         "by",
+    "for",      "with",      "from",      "to",      "of",       "no",         "not",
+    "so",       "yet",       "also",      "its",     "his",      "her",        "their",
+    "our",      "my",        "your",      "what",    "which",    "who",        "how",
+    "why",      "where",     "then",      "now",     "one",      "two",        "three",
+    "many",     "some",      "all",       "each",    "every",    "other",      "another",
+    "such",     "more",      "most",      "under",   "over",     "though",     "although",
+    "because",  "unless",    "until",     "through", "into",     "about",      "against",
+    "between",  "within",    "without",   "key",     "new",      "regionally", "meanwhile",
+    "overall",  "january",   "february",  "march",   "april",    "may",        "june",
+    "july",     "august",    "september", "october", "november", "december",   "monday",
+    "tuesday",  "wednesday", "thursday",  "friday",  "saturday", "sunday",     "jan",
+    "feb",      "mar",       "apr",       "jun",     "jul",      "aug",        "sep",
+    "sept",     "oct",       "nov",       "dec",     "mr",       "mrs",        "ms",
+    "dr",       "will",      "would",     "can",     "could",    "should",     "must",
+    "did",      "do",        "does",      "is",      "are",      "was",        "were",
+    "be",       "been",      "has",       "have",    "had",      "year",       "years",
+    "people",   "talks",     "another",   "earlier", "later",    "last",       "next",
+    "first",    "second",    "third",     "like",    "even",     "only",       "just",
+    "still",    "said",      "says",      "say",     "told",     "added",      "article",
+    "articles", "act",       "acts",
+};
+
+static const char *const roman[] = {"ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii"};
+
+struct loc_cand {
+    size_t a, b;
+    int hits[NW_ENT_GAZ_HITS];
+    size_t nhits;
+};
+
+struct pending {
+    size_t a;   /* token index */
+    int titled; /* came after a title: a person even if unresolved */
+};
+
+struct chunk {
+    size_t a, b;
+};
+
+struct ctx {
+    const struct nw_gazetteer *gaz;
+    const struct nw_toks *t;
+    struct nw_entities *out;
+    struct nw_strmap lower;    /* words seen in lower case */
+    struct nw_strmap index;    /* "type|name" -> entity */
+    struct nw_strmap acronyms; /* acronym -> entity */
+    struct loc_cand *locs;
+    size_t nlocs;
+    struct pending *pend;
+    size_t npend;
+    struct chunk *chunks; /* unclassified multi-word chunks, for acronym initials */
+    size_t nchunks;
+    size_t ment_cap, ent_cap;
+    size_t skip_until; /* tokens already consumed (an acronym definition) */
+};
+
+static int in_words(const char *w, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(w, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+#define IN(w, l) in_words(w, l, sizeof(l) / sizeof(l[0]))
+
+static void lower(const struct ctx *c, size_t i, char *w)
+{
+    nw_tok_lower(c->t, i, w, NW_ENT_WORD);
+}
+
+static const char *ttext(const struct ctx *c, size_t i)
+{
+    return c->t->text + c->t->v[i].off;
+}
+
+static int is_word(const struct ctx *c, size_t i)
+{
+    return i < c->t->n && (c->t->v[i].flags & NW_TOK_WORD) && !(c->t->v[i].flags & NW_TOK_NUM);
+}
+
+static int is_cap(const struct ctx *c, size_t i)
+{
+    return is_word(c, i) && (c->t->v[i].flags & (NW_TOK_CAP | NW_TOK_UPPER)) &&
+           ttext(c, i)[0] != '\0' && !(ttext(c, i)[0] >= 'a' && ttext(c, i)[0] <= 'z');
+}
+
+static int is_acronym(const struct ctx *c, size_t i)
+{
+    char w[NW_ENT_WORD];
+    if (!is_word(c, i) || !(c->t->v[i].flags & NW_TOK_UPPER) || c->t->v[i].base_len > 12)
+        return 0;
+    lower(c, i, w);
+    return !IN(w, roman);
+}
+
+static int seen_lower(const struct ctx *c, const char *w)
+{
+    return nw_strmap_get(&c->lower, w, strlen(w)) != NULL;
+}
+
+/* A capitalized word that is an ordinary word here (a sentence start, a month). */
+static int is_common_cap(const struct ctx *c, size_t i)
+{
+    char w[NW_ENT_WORD];
+    lower(c, i, w);
+    if (IN(w, stop_caps))
+        return 1;
+    return (c->t->v[i].flags & NW_TOK_SENT_START) && seen_lower(c, w);
+}
+
+static size_t span_end_off(const struct ctx *c, size_t b)
+{
+    return c->t->v[b - 1].off + c->t->v[b - 1].base_len;
+}
+
+/* Copies the text of tokens [a, b) (base form of the last) into name. */
+static void span_name(const struct ctx *c, size_t a, size_t b, char *name, size_t size)
+{
+    size_t start = c->t->v[a].off, end = span_end_off(c, b);
+    size_t n = end - start;
+    size_t k = 0;
+    if (n >= size)
+        n = size - 1;
+    /* collapse line breaks and runs of spaces */
+    for (size_t i = 0; i < n; i++) {
+        char ch = c->t->text[start + i];
+        if (ch == '\n' || ch == '\t')
+            ch = ' ';
+        if (ch == ' ' && k > 0 && name[k - 1] == ' ')
+            continue;
+        name[k++] = ch;
+    }
+    name[k] = '\0';
+}
+
+static enum nw_status add_mention(struct ctx *c, int ent, size_t a, size_t b)
+{
+    struct nw_entities *o = c->out;
+    if (o->nm >= NW_ENT_MAX_MENTIONS)
+        return NW_OK;
+    if (o->nm == c->ment_cap) {
+        size_t ncap = c->ment_cap ? c->ment_cap * 2 : 128;
+        struct nw_ent_mention *nv = nw_realloc(o->m, ncap * sizeof(*nv));
+        if (!nv)
+            return NW_ENOMEM;
+        o->m = nv;
+        c->ment_cap = ncap;
+    }
+    o->m[o->nm].tok = a;
+    o->m[o->nm].tok_end = b;
+    o->m[o->nm].entity = ent;
+    o->nm++;
+    o->v[ent].count++;
+    return NW_OK;
+}
+
+/* Finds or creates the entity (type, name); -1 when full, -2 on allocation failure. */
+static int entity(struct ctx *c, int type, const char *name, const char *code, size_t tok)
+{
+    char key[NW_ENT_NAME_MAX + 4];
+    int *slot;
+    struct nw_entities *o = c->out;
+    struct nw_ent *e;
+    int n = snprintf(key, sizeof(key), "%d|%s", type, name);
+    enum nw_status r;
+
+    if (n < 0 || (size_t)n >= sizeof(key))
+        return -1;
+    slot = nw_strmap_get(&c->index, key, (size_t)n);
+    if (slot)
+        return *slot;
+    if (o->n >= NW_ENT_MAX)
+        return -1;
+    if (o->n == c->ent_cap) {
+        size_t ncap = c->ent_cap ? c->ent_cap * 2 : 32;
+        struct nw_ent *nv = nw_realloc(o->v, ncap * sizeof(*nv));
+        if (!nv)
+            return -2;
+        o->v = nv;
+        c->ent_cap = ncap;
+    }
+    e = &o->v[o->n];
+    memset(e, 0, sizeof(*e));
+    snprintf(e->name, sizeof(e->name), "%s", name);
+    snprintf(e->code, sizeof(e->code), "%s", code ? code : "");
+    e->type = type;
+    e->first_tok = tok;
+    r = nw_strmap_put(&c->index, key, (size_t)n, (int)o->n, NULL);
+    if (r == NW_ENOMEM)
+        return -2;
+    return (int)o->n++;
+}
+
+static enum nw_status count(struct ctx *c, int type, const char *name, const char *code, size_t a,
+                            size_t b, int *ent_out)
+{
+    int e = entity(c, type, name, code, a);
+    if (ent_out)
+        *ent_out = e;
+    if (e == -2)
+        return NW_ENOMEM;
+    if (e < 0)
+        return NW_OK;
+    return add_mention(c, e, a, b);
+}
+
+static size_t gaz_lookup(const struct ctx *c, size_t a, size_t b, int *hits)
+{
+    size_t start = c->t->v[a].off, end = span_end_off(c, b);
+    return nw_gazetteer_lookup(c->gaz, c->t->text + start, end - start, hits, NW_ENT_GAZ_HITS);
+}
+
+static enum nw_status add_loc(struct ctx *c, size_t a, size_t b, const int *hits, size_t n)
+{
+    struct loc_cand *l;
+    if (c->nlocs >= NW_ENT_MAX_MENTIONS)
+        return NW_OK;
+    if (c->nlocs % 64 == 0) {
+        struct loc_cand *nv = nw_realloc(c->locs, (c->nlocs + 64) * sizeof(*nv));
+        if (!nv)
+            return NW_ENOMEM;
+        c->locs = nv;
+    }
+    l = &c->locs[c->nlocs++];
+    l->a = a;
+    l->b = b;
+    l->nhits = n;
+    memcpy(l->hits, hits, n * sizeof(int));
+    return NW_OK;
+}
+
+static enum nw_status add_pending(struct ctx *c, size_t a, int titled)
+{
+    if (c->npend >= NW_ENT_PENDING_MAX)
+        return NW_OK;
+    if (c->npend % 64 == 0) {
+        struct pending *nv = nw_realloc(c->pend, (c->npend + 64) * sizeof(*nv));
+        if (!nv)
+            return NW_ENOMEM;
+        c->pend = nv;
+    }
+    c->pend[c->npend].a = a;
+    c->pend[c->npend].titled = titled;
+    c->npend++;
+    return NW_OK;
+}
+
+static enum nw_status add_chunk(struct ctx *c, size_t a, size_t b)
+{
+    if (c->nchunks >= NW_ENT_CHUNKS_MAX)
+        return NW_OK;
+    if (c->nchunks % 64 == 0) {
+        struct chunk *nv = nw_realloc(c->chunks, (c->nchunks + 64) * sizeof(*nv));
+        if (!nv)
+            return NW_ENOMEM;
+        c->chunks = nv;
+    }
+    c->chunks[c->nchunks].a = a;
+    c->chunks[c->nchunks].b = b;
+    c->nchunks++;
+    return NW_OK;
+}
+
+/* Gazetteer matches inside tokens [a, b), longest first; other capitalized words wait. */
+static enum nw_status scan_locations(struct ctx *c, size_t a, size_t b, int pend_titled)
+{
+    enum nw_status r = NW_OK;
+    size_t i = a;
+    while (i < b) {
+        size_t len = b - i < NW_ENT_GAZ_SPAN ? b - i : NW_ENT_GAZ_SPAN, found = 0;
+        int hits[NW_ENT_GAZ_HITS];
+        char w[NW_ENT_WORD];
+        for (; len > 0; len--) {
+            size_t nh;
+            if (!is_cap(c, i) || !is_cap(c, i + len - 1))
+                continue;
+            nh = gaz_lookup(c, i, i + len, hits);
+            if (nh) {
+                if ((r = add_loc(c, i, i + len, hits, nh)) != NW_OK)
+                    return r;
+                found = len;
+                break;
+            }
+        }
+        if (found) {
+            i += found;
+            continue;
+        }
+        lower(c, i, w);
+        if (is_cap(c, i) && !IN(w, connectors) && !is_common_cap(c, i)) {
+            /* a hyphenated pair of places: "Pakistan-US", "Pakistan-led" */
+            const char *s = ttext(c, i);
+            size_t n = c->t->v[i].base_len, p = 0, parts = 0;
+            while (p < n && memchr(s, '-', n)) {
+                size_t q = p;
+                while (q < n && s[q] != '-')
+                    q++;
+                if (q > p && s[p] >= 'A' && s[p] <= 'Z') {
+                    size_t nh = nw_gazetteer_lookup(c->gaz, s + p, q - p, hits, NW_ENT_GAZ_HITS);
+                    if (nh && (r = add_loc(c, i, i + 1, hits, nh)) != NW_OK)
+                        return r;
+                    parts += nh > 0;
+                }
+                p = q + 1;
+            }
+            if (!parts && (r = add_pending(c, i, pend_titled)) != NW_OK)
+                return r;
+        }
+        i++;
+    }
+    return r;
+}
+
+static int is_person_shape(const struct ctx *c, size_t a, size_t b)
+{
+    size_t words = 0;
+    char w[NW_ENT_WORD];
+    int hits[NW_ENT_GAZ_HITS];
+    for (size_t i = a; i < b; i++) {
+        lower(c, i, w);
+        if (IN(w, particles) && i > a && i + 1 < b)
+            continue;
+        if (!is_cap(c, i) || (c->t->v[i].flags & NW_TOK_UPPER) || IN(w, stop_caps) ||
+            IN(w, titles) || IN(w, org_heads) || IN(w, connectors) || seen_lower(c, w))
+            return 0;
+        if (gaz_lookup(c, i, i + 1, hits))
+            return 0;
+        words++;
+    }
+    return words >= 2 && words <= NW_ENT_PERSON_MAX_TOKENS;
+}
+
+static int has_org_head(const struct ctx *c, size_t a, size_t b)
+{
+    char w[NW_ENT_WORD];
+    for (size_t i = a; i < b; i++) {
+        const char *s = ttext(c, i);
+        size_t n = c->t->v[i].base_len;
+        lower(c, i, w);
+        if (is_cap(c, i) && IN(w, org_heads))
+            return 1;
+        /* hyphenated heads: "Tehreek-i-Taliban" */
+        for (size_t p = 0; p < n; p++)
+            if (s[p] == '-') {
+                char part[NW_ENT_WORD];
+                size_t q = p + 1, k = 0;
+                while (q < n && s[q] != '-' && k + 1 < sizeof(part)) {
+                    char ch = s[q++];
+                    part[k++] = (char)((ch >= 'A' && ch <= 'Z') ? ch - 'A' + 'a' : ch);
+                }
+                part[k] = '\0';
+                if (IN(part, org_heads))
+                    return 1;
+            }
+    }
+    return 0;
+}
+
+/* Upper-case initials of the capitalized parts of tokens [a, b), hyphen parts included. */
+static size_t initials(const struct ctx *c, size_t a, size_t b, char *out, size_t size)
+{
+    size_t k = 0;
+    for (size_t i = a; i < b; i++) {
+        const char *s = ttext(c, i);
+        size_t n = c->t->v[i].base_len;
+        for (size_t p = 0; p < n; p++) {
+            if ((p == 0 || s[p - 1] == '-') && s[p] >= 'A' && s[p] <= 'Z') {
+                if (k + 1 >= size)
+                    return 0;
+                out[k++] = s[p];
+            }
+        }
+    }
+    out[k] = '\0';
+    return k;
+}
+
+/* Letters of an acronym token ("JUI-F" -> "JUIF", "U.N." -> "UN"). */
+static size_t acronym_letters(const struct ctx *c, size_t i, char *out, size_t size)
+{
+    const char *s = ttext(c, i);
+    size_t k = 0;
+    for (size_t p = 0; p < c->t->v[i].base_len; p++)
+        if (s[p] >= 'A' && s[p] <= 'Z') {
+            if (k + 1 >= size)
+                return 0;
+            out[k++] = s[p];
+        }
+    out[k] = '\0';
+    return k;
+}
+
+static enum nw_status define_acronym(struct ctx *c, size_t acr_tok, int ent)
+{
+    char a[16];
+    size_t n = c->t->v[acr_tok].base_len;
+    if (ent < 0 || n >= sizeof(a))
+        return NW_OK;
+    memcpy(a, ttext(c, acr_tok), n);
+    a[n] = '\0';
+    snprintf(c->out->v[ent].acronym, sizeof(c->out->v[ent].acronym), "%s", a);
+    return nw_strmap_put(&c->acronyms, a, n, ent, NULL) == NW_ENOMEM ? NW_ENOMEM : NW_OK;
+}
+
+static enum nw_status classify(struct ctx *c, size_t a, size_t b);
+
+static enum nw_status classify(struct ctx *c, size_t a, size_t b)
+{
+    enum nw_status r = NW_OK;
+    char name[NW_ENT_NAME_MAX], w[NW_ENT_WORD];
+    int hits[NW_ENT_GAZ_HITS], ent;
+    size_t i = a, nh;
+    int titled = 0;
+
+    /* leading titles: "Caretaker Prime Minister", "U.S. Secretary of State" */
+    while (i < b) {
+        lower(c, i, w);
+        if (IN(w, titles) && (i + 1 < b || titled || !is_person_shape(c, i, b))) {
+            titled = 1;
+            i++;
+        } else if (titled && IN(w, connectors)) {
+            i++;
+        } else if (i + 1 < b && (is_acronym(c, i) || gaz_lookup(c, i, i + 1, hits)) &&
+                   (nw_tok_lower(c->t, i + 1, w, sizeof(w)), IN(w, titles))) {
+            i++; /* "UN Secretary-General", "US Secretary" */
+        } else {
+            break;
+        }
+    }
+    if (titled && i < b && !has_org_head(c, i, b)) {
+        if (b - i == 1)
+            return add_pending(c, i, 1);
+        /* the longest name right after the title; the rest of the chunk is classified
+         * on its own ("... Stephen Biegun and UN Secretary-General ...") */
+        for (size_t k = b - i < NW_ENT_PERSON_MAX_TOKENS ? b - i : NW_ENT_PERSON_MAX_TOKENS; k >= 2;
+             k--) {
+            if (is_person_shape(c, i, i + k)) {
+                size_t rest = i + k;
+                span_name(c, i, i + k, name, sizeof(name));
+                if ((r = count(c, NW_ENT_PERSON, name, NULL, i, i + k, NULL)) != NW_OK)
+                    return r;
+                while (rest < b && (nw_tok_lower(c->t, rest, w, sizeof(w)), IN(w, connectors)))
+                    rest++;
+                return rest < b ? classify(c, rest, b) : NW_OK;
+            }
+        }
+        return scan_locations(c, i, b, 1);
+    }
+    if (titled && i == b)
+        return NW_OK; /* only a title: "The U.N. Secretary-General" */
+
+    /* "Full Name (ACRONYM)" */
+    if (b + 2 < c->t->n && nw_tok_is(c->t, b, '(') && is_acronym(c, b + 1) &&
+        nw_tok_is(c->t, b + 2, ')') && b - a >= 2) {
+        span_name(c, a, b, name, sizeof(name));
+        if ((r = count(c, NW_ENT_ORG, name, NULL, a, b, &ent)) != NW_OK)
+            return r;
+        c->skip_until = b + 3;
+        return define_acronym(c, b + 1, ent);
+    }
+    if (has_org_head(c, a, b) ||
+        (b - a == 2 && (nw_tok_eq(c->t, a, "al") || nw_tok_eq(c->t, a, "el")))) {
+        if (b - a == 1) {
+            /* a head word alone is an organization only as a proper name: "Taliban" */
+            lower(c, a, w);
+            if (seen_lower(c, w) || is_common_cap(c, a))
+                return NW_OK;
+        }
+        span_name(c, a, b, name, sizeof(name));
+        return count(c, NW_ENT_ORG, name, NULL, a, b, NULL);
+    }
+    nh = gaz_lookup(c, a, b, hits);
+    if (nh)
+        return add_loc(c, a, b, hits, nh);
+    if (b - a == 1 && is_acronym(c, a))
+        return add_pending(c, a, 0);
+    if (is_person_shape(c, a, b)) {
+        span_name(c, a, b, name, sizeof(name));
+        return count(c, NW_ENT_PERSON, name, NULL, a, b, NULL);
+    }
+    if (b - a >= 2 && (r = add_chunk(c, a, b)) != NW_OK)
+        return r;
+    return scan_locations(c, a, b, 0);
+}
+
+/* Token i of person name (space-separated) equals the single word w? */
+static int name_has_word(const char *name, const char *s, size_t n, int last_only)
+{
+    const char *p = name;
+    while (*p) {
+        const char *q = strchr(p, ' ');
+        size_t len = q ? (size_t)(q - p) : strlen(p);
+        if (len == n && memcmp(p, s, n) == 0 && (!last_only || !q))
+            return 1;
+        if (!q)
+            break;
+        p = q + 1;
+    }
+    return 0;
+}
+
+/* Persons whose name is a run of a longer person's words merge into it:
+ * "Bilawal Bhutto" into "Bilawal Bhutto Zardari". */
+static void merge_persons(struct ctx *c)
+{
+    struct nw_entities *o = c->out;
+    for (size_t i = 0; i < o->n; i++) {
+        int target = -1, ambiguous = 0;
+        size_t li;
+        if (o->v[i].type != NW_ENT_PERSON || o->v[i].count == 0)
+            continue;
+        li = strlen(o->v[i].name);
+        for (size_t j = 0; j < o->n; j++) {
+            const char *hay, *pos;
+            if (j == i || o->v[j].type != NW_ENT_PERSON || strlen(o->v[j].name) <= li)
+                continue;
+            hay = o->v[j].name;
+            pos = strstr(hay, o->v[i].name);
+            if (pos && (pos == hay || pos[-1] == ' ') && (pos[li] == '\0' || pos[li] == ' ')) {
+                if (target >= 0 && target != (int)j)
+                    ambiguous = 1;
+                target = (int)j;
+            }
+        }
+        if (target < 0 || ambiguous)
+            continue;
+        o->v[target].count += o->v[i].count;
+        if (o->v[i].first_tok < o->v[target].first_tok)
+            o->v[target].first_tok = o->v[i].first_tok;
+        o->v[i].count = 0;
+        for (size_t m = 0; m < o->nm; m++)
+            if (o->m[m].entity == (int)i)
+                o->m[m].entity = target;
+    }
+}
+
+static enum nw_status resolve_pending(struct ctx *c)
+{
+    enum nw_status r = NW_OK;
+    struct nw_entities *o = c->out;
+
+    for (size_t k = 0; k < c->npend; k++) {
+        size_t a = c->pend[k].a;
+        const char *s = ttext(c, a);
+        size_t n = c->t->v[a].base_len;
+        int target = -1, ambiguous = 0;
+        char acr[16];
+
+        /* a person's surname (or another word of the name) */
+        for (int pass = 0; pass < 2 && target < 0; pass++)
+            for (size_t j = 0; j < o->n; j++)
+                if (o->v[j].type == NW_ENT_PERSON && o->v[j].count > 0 &&
+                    name_has_word(o->v[j].name, s, n, pass == 0)) {
+                    if (target >= 0 && target != (int)j)
+                        ambiguous = 1;
+                    target = (int)j;
+                }
+        if (target >= 0 && !ambiguous) {
+            if ((r = add_mention(c, target, a, a + 1)) != NW_OK)
+                return r;
+            continue;
+        }
+        if (is_acronym(c, a)) {
+            int *def = nw_strmap_get(&c->acronyms, s, n);
+            size_t al = acronym_letters(c, a, acr, sizeof(acr));
+            char name[NW_ENT_NAME_MAX];
+            if (def) {
+                if ((r = add_mention(c, *def, a, a + 1)) != NW_OK)
+                    return r;
+                continue;
+            }
+            /* an earlier chunk or organization whose initials spell the acronym */
+            for (size_t j = 0; j < c->nchunks && al >= 2; j++) {
+                char ini[16];
+                if (c->chunks[j].a > a)
+                    break;
+                if (initials(c, c->chunks[j].a, c->chunks[j].b, ini, sizeof(ini)) == al &&
+                    strcmp(ini, acr) == 0) {
+                    int ent;
+                    span_name(c, c->chunks[j].a, c->chunks[j].b, name, sizeof(name));
+                    if ((r = count(c, NW_ENT_ORG, name, NULL, c->chunks[j].a, c->chunks[j].b,
+                                   &ent)) != NW_OK)
+                        return r;
+                    if ((r = define_acronym(c, a, ent)) != NW_OK)
+                        return r;
+                    def = nw_strmap_get(&c->acronyms, s, n);
+                    break;
+                }
+            }
+            if (!def)
+                for (size_t j = 0; j < o->n && al >= 2; j++) {
+                    char ini[16];
+                    size_t q = 0, m = 0;
+                    const char *nm = o->v[j].name;
+                    if (o->v[j].type != NW_ENT_ORG || o->v[j].acronym[0])
+                        continue;
+                    for (; nm[q] && m + 1 < sizeof(ini); q++)
+                        if ((q == 0 || nm[q - 1] == ' ' || nm[q - 1] == '-') && nm[q] >= 'A' &&
+                            nm[q] <= 'Z')
+                            ini[m++] = nm[q];
+                    ini[m] = '\0';
+                    if (strcmp(ini, acr) == 0) {
+                        if ((r = define_acronym(c, a, (int)j)) != NW_OK)
+                            return r;
+                        def = nw_strmap_get(&c->acronyms, s, n);
+                        break;
+                    }
+                }
+            if (def) {
+                if ((r = add_mention(c, *def, a, a + 1)) != NW_OK)
+                    return r;
+                continue;
+            }
+            snprintf(name, sizeof(name), "%.*s", (int)n, s);
+            if ((r = count(c, NW_ENT_ORG, name, NULL, a, a + 1, NULL)) != NW_OK)
+                return r;
+            continue;
+        }
+        if (c->pend[k].titled) {
+            char name[NW_ENT_NAME_MAX];
+            snprintf(name, sizeof(name), "%.*s", (int)n, s);
+            if ((r = count(c, NW_ENT_PERSON, name, NULL, a, a + 1, NULL)) != NW_OK)
+                return r;
+        }
+    }
+    return r;
+}
+
+static enum nw_status resolve_locations(struct ctx *c)
+{
+    enum nw_status r = NW_OK;
+    char mentioned[64][3];
+    size_t nm = 0;
+
+    /* countries named, by name, adjective or a city of theirs */
+    for (size_t k = 0; k < c->nlocs; k++) {
+        const struct nw_gaz_entry *e = nw_gazetteer_entry(c->gaz, c->locs[k].hits[0]);
+        size_t j;
+        if (!e || e->kind == NW_GAZ_SUBDIV || !e->cc[0])
+            continue;
+        for (j = 0; j < nm && strcmp(mentioned[j], e->cc) != 0; j++)
+            ;
+        if (j == nm && nm < 64)
+            memcpy(mentioned[nm++], e->cc, 3);
+    }
+    for (size_t k = 0; k < c->nlocs; k++) {
+        const struct loc_cand *l = &c->locs[k];
+        const struct nw_gaz_entry *best = NULL, *first = nw_gazetteer_entry(c->gaz, l->hits[0]);
+        size_t majors = 0;
+        if (!first)
+            continue;
+        if (first->kind != NW_GAZ_SUBDIV) {
+            best = first;
+        } else {
+            for (size_t h = 0; h < l->nhits && !best; h++) {
+                const struct nw_gaz_entry *e = nw_gazetteer_entry(c->gaz, l->hits[h]);
+                for (size_t j = 0; j < nm && !best; j++)
+                    if (strcmp(mentioned[j], e->cc) == 0)
+                        best = e;
+                majors += e->major;
+            }
+            if (!best && l->nhits == 1 && majors == 1)
+                best = first; /* a unique state or province name */
+        }
+        if (!best)
+            continue;
+        r = count(c, NW_ENT_LOCATION, best->name, best->code, l->a, l->b, NULL);
+        if (r != NW_OK)
+            return r;
+    }
+    return r;
+}
+
+enum nw_status nw_entities_extract(const struct nw_gazetteer *gaz, const struct nw_toks *toks,
+                                   struct nw_entities *out)
+{
+    enum nw_status result = NW_OK;
+    struct ctx c;
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
+    memset(&c, 0, sizeof(c));
+    c.gaz = gaz;
+    c.t = toks;
+    c.out = out;
+    if ((result = nw_strmap_init(&c.lower, 8192)) != NW_OK ||
+        (result = nw_strmap_init(&c.index, NW_ENT_MAX)) != NW_OK ||
+        (result = nw_strmap_init(&c.acronyms, 256)) != NW_OK)
+        goto out;
+    for (i = 0; i < toks->n; i++) {
+        char w[NW_ENT_WORD];
+        if (!is_word(&c, i) || (toks->v[i].flags & (NW_TOK_CAP | NW_TOK_UPPER)))
+            continue;
+        size_t n = nw_tok_lower(toks, i, w, sizeof(w));
+        if (nw_strmap_put(&c.lower, w, n, 1, NULL) == NW_ENOMEM) {
+            result = NW_ENOMEM;
+            goto out;
+        }
+    }
+    i = 0;
+    while (i < toks->n) {
+        size_t a = i, b;
+        char w[NW_ENT_WORD];
+        if (!is_cap(&c, i) || i < c.skip_until) {
+            i++;
+            continue;
+        }
+        b = a + 1;
+        while (b < toks->n && b - a < NW_ENT_CHUNK_MAX &&
+               toks->v[b - 1].base_len == toks->v[b - 1].len) {
+            if (is_cap(&c, b)) {
+                b++;
+                continue;
+            }
+            nw_tok_lower(toks, b, w, sizeof(w));
+            if (is_word(&c, b) && IN(w, connectors) && is_cap(&c, b + 1) &&
+                !(toks->v[b + 1].flags & NW_TOK_SENT_START)) {
+                b += 2;
+                continue;
+            }
+            break;
+        }
+        i = b;
+        /* drop ordinary words at the start: "Despite Pakistan's ...", "The SIFC" */
+        while (a < b && is_common_cap(&c, a))
+            a++;
+        if (a >= b)
+            continue;
+        if ((result = classify(&c, a, b)) != NW_OK)
+            goto out;
+    }
+    if ((result = resolve_locations(&c)) != NW_OK)
+        goto out;
+    merge_persons(&c);
+    if ((result = resolve_pending(&c)) != NW_OK)
+        goto out;
+    /* mentions in text order for the quote attribution */
+    for (size_t x = 1; x < out->nm; x++) {
+        struct nw_ent_mention m = out->m[x];
+        size_t y = x;
+        while (y > 0 && out->m[y - 1].tok > m.tok) {
+            out->m[y] = out->m[y - 1];
+            y--;
+        }
+        out->m[y] = m;
+    }
+out:
+    nw_strmap_fini(&c.lower);
+    nw_strmap_fini(&c.index);
+    nw_strmap_fini(&c.acronyms);
+    nw_free(c.locs);
+    nw_free(c.pend);
+    nw_free(c.chunks);
+    if (result != NW_OK)
+        nw_entities_fini(out);
+    return result;
+}
+
+void nw_entities_fini(struct nw_entities *ents)
+{
+    if (!ents)
+        return;
+    nw_free(ents->v);
+    nw_free(ents->m);
+    memset(ents, 0, sizeof(*ents));
+}
+
+static int cmp_rank(const struct nw_ent *x, const struct nw_ent *y)
+{
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return x->first_tok < y->first_tok ? -1 : (x->first_tok > y->first_tok);
+}
+
+enum nw_status nw_entities_to_json(const struct nw_entities *ents, json_t **out)
+{
+    static const char *const keys[] = {"persons", "organizations", "locations"};
+    json_t *obj = json_object();
+    size_t *order = NULL;
+
+    *out = NULL;
+    if (!obj)
+        return NW_ENOMEM;
+    if (ents->n) {
+        order = nw_malloc(ents->n * sizeof(*order));
+        if (!order)
+            goto fail;
+    }
+    for (size_t i = 0; i < ents->n; i++) {
+        size_t j = i;
+        order[i] = i;
+        while (j > 0 && cmp_rank(&ents->v[order[j - 1]], &ents->v[i]) > 0) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    for (int t = 0; t < 3; t++) {
+        json_t *arr = json_array();
+        size_t emitted = 0;
+        if (!arr || json_object_set_new(obj, keys[t], arr))
+            goto fail;
+        for (size_t k = 0; k < ents->n && emitted < NW_ENT_JSON_MAX; k++) {
+            const struct nw_ent *e = &ents->v[order[k]];
+            json_t *item;
+            if (e->type != t + 1 || e->count == 0)
+                continue;
+            item = json_pack("{s:s, s:I}", "name", e->name, "count", (json_int_t)e->count);
+            if (!item)
+                goto fail;
+            if (e->type == NW_ENT_LOCATION && e->code[0] &&
+                json_object_set_new(item, "code", json_string(e->code))) {
+                json_decref(item);
+                goto fail;
+            }
+            if (json_array_append_new(arr, item))
+                goto fail;
+            emitted++;
+        }
+    }
+    nw_free(order);
+    *out = obj;
+    return NW_OK;
+fail:
+    nw_free(order);
+    json_decref(obj);
+    return NW_ENOMEM;
+}
+
+int nw_entities_person_in(const struct nw_entities *ents, size_t from, size_t to)
+{
+    int found = -1;
+    for (size_t i = 0; i < ents->nm; i++) {
+        const struct nw_ent_mention *m = &ents->m[i];
+        if (m->tok >= from && m->tok < to && ents->v[m->entity].type == NW_ENT_PERSON)
+            found = m->entity;
+    }
+    return found;
+}
+
+int nw_entities_last_person(const struct nw_entities *ents, size_t before)
+{
+    int found = -1;
+    for (size_t i = 0; i < ents->nm && ents->m[i].tok < before; i++)
+        if (ents->v[ents->m[i].entity].type == NW_ENT_PERSON)
+            found = ents->m[i].entity;
+    return found;
+}
