@@ -414,10 +414,12 @@ static long long parse_epoch(const char *s, size_t len)
             return -1;
         if (i < len && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
             size_t save = i++;
-            if (read_num(s, len, &i, 2, &h) == 0 && i < len && s[i] == ':' &&
-                (i++, read_num(s, len, &i, 2, &mi) == 0)) {
-                if (i < len && s[i] == ':') {
-                    i++;
+            /* extended (10:11:12) or basic (101112) time */
+            if (read_num(s, len, &i, 2, &h) == 0 && i < len &&
+                (s[i] == ':' ? (i++, 1) : sep == 0) && read_num(s, len, &i, 2, &mi) == 0) {
+                if (i < len && (s[i] == ':' || (!sep && s[i] >= '0' && s[i] <= '9'))) {
+                    if (s[i] == ':')
+                        i++;
                     if (read_num(s, len, &i, 2, &sec))
                         return -1;
                     if (i < len && (s[i] == '.' || s[i] == ','))
