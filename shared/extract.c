@@ -249,23 +249,21 @@ static const char *const strong_negative[] = {
 
 /* Furniture words that a content class ("article-content paywall") outweighs. */
 static const char *const medium_negative[] = {
-    "subscri",      "promo",         "cookie",         "consent",
-    "gdpr",         "paywall",       "sponsor",        "sidebar",
-    "popular",      "trending",      "advert",         "signup",
-    "sign-up",      "toolbar",       "nav-",           "-nav",
-    "navbar",       "navigation",    "masthead",       "tag-list",
-    "taglist",      "article-tags",  "post-tags",      "entry-tags",
-    "topics-list",  "-ad-",          "piano",          "modal",
-    "popup",        "overlay",       "banner",         "footer",
-    "pagination",   "pager",         "print-only",     "copyright",
-    "rating",       "timestamp",     "published-date", "pubdate",
-    "post-meta",    "entry-meta",    "article-meta",   "story-meta",
-    "meta-data",    "app-promo",     "download-app",   "widget",
-    "jump-link",    "embed-",        "instagram",      "video-",
-    "player",       "gallery",       "slideshow",      "carousel",
-    "teaser",       "headline-list", "more-from",      "next-article",
-    "prev-article", "contributor",   "utility",        "tools",
-    "next-prev",    "prev-next",     "ticker",         "breaking-news",
+    "subscri",      "promo",        "cookie",        "consent",        "gdpr",
+    "paywall",      "sponsor",      "sidebar",       "popular",        "trending",
+    "advert",       "signup",       "sign-up",       "toolbar",        "nav-",
+    "-nav",         "navbar",       "navigation",    "masthead",       "tag-list",
+    "taglist",      "article-tags", "post-tags",     "entry-tags",     "topics-list",
+    "-ad-",         "piano",        "modal",         "popup",          "overlay",
+    "banner",       "footer",       "pagination",    "pager",          "print-only",
+    "copyright",    "rating",       "timestamp",     "published-date", "pubdate",
+    "post-meta",    "entry-meta",   "article-meta",  "story-meta",     "meta-data",
+    "app-promo",    "download-app", "widget",        "jump-link",      "embed-",
+    "instagram",    "video-",       "player",        "gallery",        "slideshow",
+    "carousel",     "teaser",       "headline-list", "more-from",      "next-article",
+    "prev-article", "contributor",  "utility",       "tools",          "next-prev",
+    "prev-next",    "ticker",       "breaking-news", "latest-",        "recent",
+    "more-news",    "you-may",      "also-like",     "promoted",       "partner",
     NULL,
 };
 
@@ -863,6 +861,9 @@ static void block_links(struct nw_extractor *ex)
 
 static int keep_block(const struct nw_extractor *ex, const struct nw_block *b)
 {
+    /* the page title: the body leaves it out */
+    if (b->kind == NW_BLOCK_HEADING && ex->elems[b->elem].tag == MyHTML_TAG_H1)
+        return 0;
     if (b->excluded)
         return 0;
     double ld = b->len ? (double)b->link / (double)b->len : 0.0;
