@@ -1,0 +1,174 @@
+/*
+ * quotes.c — quotation marks pair up (“ with ”, " with the next "), within
+ * NW_QUOTES_MAX_TOKENS tokens. The attribution is looked for after the closing mark
+ * (", the report said", "Kakar added", "said Kakar") and then before the opening mark
+ * ("Kakar said: “...”"), within the sentence and a few tokens.
+ */
+#include "quotes.h"
+
+#include <string.h>
+
+#define NW_QUOTES_ATTR_TOKENS 8
+#define NW_QUOTES_SPEAKER_MAX 80
+
+static const char *const speech_verbs[] = {
+    "said",         "says",       "say",         "added",      "adds",       "noted",
+    "notes",        "stressed",   "detailed",    "told",       "tells",      "asserted",
+    "stated",       "states",     "explained",   "warned",     "argued",     "insisted",
+    "wrote",        "writes",     "remarked",    "declared",   "announced",  "observed",
+    "commented",    "continued",  "concluded",   "claimed",    "emphasised", "emphasized",
+    "acknowledged", "admitted",   "replied",     "responded",  "urged",      "asked",
+    "according",    "underlined", "highlighted", "maintained",
+};
+
+static const char *const pronouns[] = {"he", "she"};
+static const char *const it_pronouns[] = {"it", "they"};
+
+static int word_in(const struct nw_toks *t, size_t i, const char *const *list, size_t n)
+{
+    char w[24];
+    if (i >= t->n || !(t->v[i].flags & NW_TOK_WORD))
+        return 0;
+    nw_tok_lower(t, i, w, sizeof(w));
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(w, list[k]) == 0)
+            return 1;
+    return 0;
+}
+
+#define WORD_IN(t, i, l) word_in(t, i, l, sizeof(l) / sizeof(l[0]))
+
+static int is_open(const struct nw_toks *t, size_t i)
+{
+    const char *s = t->text + t->v[i].off;
+    return (t->v[i].flags & NW_TOK_QUOTE) &&
+           (s[0] == '"' || memcmp(s, "\xE2\x80\x9C", 3) == 0 || memcmp(s, "\xC2\xAB", 2) == 0 ||
+            memcmp(s, "\xE2\x80\x9E", 3) == 0);
+}
+
+static int is_close_for(const struct nw_toks *t, size_t open, size_t i)
+{
+    const char *o = t->text + t->v[open].off, *s = t->text + t->v[i].off;
+    if (!(t->v[i].flags & NW_TOK_QUOTE))
+        return 0;
+    if (o[0] == '"')
+        return s[0] == '"';
+    if ((unsigned char)o[0] == 0xC2)
+        return memcmp(s, "\xC2\xBB", 2) == 0;
+    return memcmp(s, "\xE2\x80\x9D", 3) == 0 || memcmp(s, "\xE2\x80\x9C", 3) == 0;
+}
+
+/* The speaker named by tokens [a, b) (the subject next to a speech verb). */
+static json_t *speaker_of(const struct nw_toks *t, const struct nw_entities *ents, size_t a,
+                          size_t b, size_t quote_start, json_t *prev)
+{
+    int p;
+    if (a >= b)
+        return NULL;
+    p = nw_entities_person_in(ents, a, b);
+    if (p >= 0)
+        return json_string(ents->v[p].name);
+    if (b - a == 1 && WORD_IN(t, a, pronouns)) {
+        p = nw_entities_last_person(ents, quote_start);
+        return p >= 0 ? json_string(ents->v[p].name) : NULL;
+    }
+    if (b - a == 1 && WORD_IN(t, a, it_pronouns))
+        return prev && json_is_string(prev) ? json_incref(prev) : NULL;
+    /* a short noun phrase: "the report", "the ministry", "officials" */
+    if (b - a <= 4) {
+        size_t start = t->v[a].off, end = t->v[b - 1].off + t->v[b - 1].len;
+        for (size_t k = a; k < b; k++)
+            if (!(t->v[k].flags & NW_TOK_WORD))
+                return NULL;
+        if (end - start <= NW_QUOTES_SPEAKER_MAX)
+            return json_stringn(t->text + start, end - start);
+    }
+    return NULL;
+}
+
+static json_t *attribution(const struct nw_toks *t, const struct nw_entities *ents, size_t open,
+                           size_t close, json_t *prev)
+{
+    size_t i = close + 1, verb = 0, end;
+    json_t *sp;
+
+    /* after: [,] SUBJECT VERB | [,] VERB SUBJECT */
+    if (i < t->n && (nw_tok_is(t, i, ',') || nw_tok_is(t, i, '.')))
+        i++;
+    end = i;
+    while (end < t->n && end - i < NW_QUOTES_ATTR_TOKENS && !(t->v[end].flags & NW_TOK_PUNCT))
+        end++;
+    for (size_t k = i; k < end; k++)
+        if (WORD_IN(t, k, speech_verbs)) {
+            verb = k + 1;
+            break;
+        }
+    if (verb) {
+        size_t v = verb - 1;
+        if (v > i && (sp = speaker_of(t, ents, i, v, open, prev)) != NULL)
+            return sp;
+        if (v == i && (sp = speaker_of(t, ents, v + 1, end, open, prev)) != NULL)
+            return sp;
+    }
+    /* before: SUBJECT VERB [:|,] “ */
+    if (open >= 2) {
+        size_t k = open,
+               stop = open > 2 * NW_QUOTES_ATTR_TOKENS ? open - 2 * NW_QUOTES_ATTR_TOKENS : 0;
+        if (nw_tok_is(t, k - 1, ':') || nw_tok_is(t, k - 1, ','))
+            k--;
+        if (k > 0 && WORD_IN(t, k - 1, speech_verbs)) {
+            size_t v = k - 1, s = v;
+            while (s > stop && !(t->v[s - 1].flags & NW_TOK_PUNCT))
+                s--;
+            return speaker_of(t, ents, s, v, open, prev);
+        }
+    }
+    return NULL;
+}
+
+enum nw_status nw_quotes_find(const struct nw_toks *t, const struct nw_entities *ents, json_t **out)
+{
+    json_t *arr = json_array(), *prev = NULL;
+    size_t i = 0;
+
+    *out = NULL;
+    if (!arr)
+        return NW_ENOMEM;
+    while (i < t->n && json_array_size(arr) < NW_QUOTES_MAX) {
+        size_t close = 0, words = 0, j;
+        json_t *item, *speaker;
+        if (!is_open(t, i)) {
+            i++;
+            continue;
+        }
+        for (j = i + 1; j < t->n && j - i <= NW_QUOTES_MAX_TOKENS; j++) {
+            if (is_close_for(t, i, j)) {
+                close = j;
+                break;
+            }
+            if (t->v[j].flags & NW_TOK_WORD)
+                words++;
+        }
+        if (!close) {
+            i++;
+            continue;
+        }
+        if (words >= NW_QUOTES_MIN_WORDS) {
+            size_t last = close - 1, start = t->v[i + 1].off, end;
+            while (last > i + 1 && nw_tok_is(t, last, ','))
+                last--; /* the comma before the attribution is not quoted text */
+            end = t->v[last].off + t->v[last].len;
+            speaker = attribution(t, ents, i, close, prev);
+            item = json_pack("{s:s%, s:o}", "text", t->text + start, end - start, "speaker",
+                             speaker ? speaker : json_null());
+            if (!item || json_array_append_new(arr, item)) {
+                json_decref(arr);
+                return NW_ENOMEM;
+            }
+            prev = json_object_get(item, "speaker");
+        }
+        i = close + 1;
+    }
+    *out = arr;
+    return NW_OK;
+}
