@@ -226,6 +226,8 @@ enum nw_status nw_url_resolve(const char *base, const char *ref, char **out)
     /* "mailto:x" or "ftp://h/" resolve fine but are nothing we can use. */
     result = check_scheme(h);
     if (!result)
+        result = lower_host(h);
+    if (!result)
         result = emit(h, out);
 out:
     nw_buf_fini(&clean);

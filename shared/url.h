@@ -22,8 +22,8 @@ enum nw_status nw_url_canonicalize(const char *url, char **out);
 
 /* Resolves ref (absolute or relative) against base. Leading and trailing spaces and
  * controls are trimmed and tabs and newlines dropped (as browsers do), inner spaces are
- * percent-encoded, other control characters are NW_EINVAL; a result whose scheme is not http, https
- * or file is NW_EUNSUPPORTED. */
+ * percent-encoded, the host is lower-cased, other control characters are NW_EINVAL; a result whose
+ * scheme is not http, https or file is NW_EUNSUPPORTED. */
 enum nw_status nw_url_resolve(const char *base, const char *ref, char **out);
 
 /* Host, lower case, without port or brackets' port ("www.example.com"). */

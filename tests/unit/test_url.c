@@ -1,0 +1,186 @@
+/* test_url.c — normal form, canonical form without tracking, resolution, hostile URLs. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "mem.h"
+#include "url.h"
+
+typedef enum nw_status url_fn(const char *, char **);
+
+static void expect_url(url_fn *fn, const char *in, const char *want)
+{
+    char *out = NULL;
+
+    assert_int_equal(fn(in, &out), NW_OK);
+    assert_non_null(out);
+    assert_string_equal(out, want);
+    nw_free(out);
+}
+
+static void expect_fail(url_fn *fn, const char *in, enum nw_status want)
+{
+    char *out = (char *)"untouched";
+
+    assert_int_equal(fn(in, &out), want);
+    assert_string_equal(out, "untouched");
+}
+
+static void test_normalize(void **state)
+{
+    (void)state;
+    expect_url(nw_url_normalize, "HTTP://WWW.Example.COM", "http://www.example.com/");
+    expect_url(nw_url_normalize, "https://Example.com:443/a/./b/../c?x=1#frag",
+               "https://example.com/a/c?x=1");
+    expect_url(nw_url_normalize, "http://example.com:80/", "http://example.com/");
+    expect_url(nw_url_normalize, "http://example.com:8080/", "http://example.com:8080/");
+    expect_url(nw_url_normalize, "file:///tmp/a.html", "file:///tmp/a.html");
+    /* tracking parameters stay in the normal form */
+    expect_url(nw_url_normalize, "https://a.com/?utm_source=x", "https://a.com/?utm_source=x");
+}
+
+static void test_canonicalize_strips_tracking(void **state)
+{
+    (void)state;
+    expect_url(nw_url_canonicalize,
+               "https://News.Example.com/story?utm_source=rss&utm_medium=feed&id=42"
+               "&UTM_Campaign=x&fbclid=abc&gclid=1&page=2#comments",
+               "https://news.example.com/story?id=42&page=2");
+    expect_url(nw_url_canonicalize, "https://a.com/p?fbclid=1", "https://a.com/p");
+    expect_url(nw_url_canonicalize,
+               "https://a.com/p?msclkid=1&dclid=2&mc_cid=3&mc_eid=4&igshid=5&yclid=6&_ga=7",
+               "https://a.com/p");
+    expect_url(nw_url_canonicalize, "https://a.com/p?b=2&a=1&utm_term=z",
+               "https://a.com/p?b=2&a=1");
+    /* look-alikes are content, not tracking */
+    expect_url(nw_url_canonicalize, "https://a.com/p?utm=1&utm_=2&ref=home&gclidx=3",
+               "https://a.com/p?utm=1&utm_=2&ref=home&gclidx=3");
+    expect_url(nw_url_canonicalize, "https://a.com/p?&&id=1&", "https://a.com/p?id=1");
+    expect_url(nw_url_canonicalize, "https://a.com/p?flag&utm_source", "https://a.com/p?flag");
+}
+
+static void test_scheme_and_host(void **state)
+{
+    (void)state;
+    expect_url(nw_url_host, "https://WWW.Example.COM:8443/x", "www.example.com");
+    expect_url(nw_url_scheme, "HTTPS://a.com/", "https");
+    expect_url(nw_url_host, "http://[::1]:8080/", "[::1]");
+    expect_fail(nw_url_host, "file:///etc/hosts", NW_EINVAL);
+}
+
+static void test_rejects(void **state)
+{
+    static char huge[20000];
+
+    (void)state;
+    expect_fail(nw_url_normalize, "ftp://example.com/file", NW_EUNSUPPORTED);
+    expect_fail(nw_url_normalize, "javascript:alert(1)", NW_EINVAL);
+    expect_fail(nw_url_normalize, "mailto:a@b.c", NW_EINVAL);
+    expect_fail(nw_url_normalize, "/relative/path", NW_EINVAL);
+    expect_fail(nw_url_normalize, "", NW_EINVAL);
+    expect_fail(nw_url_normalize, NULL, NW_EINVAL);
+    expect_fail(nw_url_normalize, "http://exa mple.com/", NW_EINVAL);
+    expect_fail(nw_url_normalize, "http://example.com/a b", NW_EINVAL);
+    expect_fail(nw_url_normalize, " http://example.com/", NW_EINVAL);
+    expect_fail(nw_url_normalize, "http://example.com/\r\nX-Injected: 1", NW_EINVAL);
+    expect_fail(nw_url_normalize, "http://example.com/\x01", NW_EINVAL);
+    expect_fail(nw_url_normalize, "http://example.com/\x7f", NW_EINVAL);
+    expect_fail(nw_url_normalize, "http://", NW_EINVAL);
+    expect_fail(nw_url_canonicalize, "gopher://example.com/", NW_EUNSUPPORTED);
+    expect_fail(nw_url_canonicalize, "data:text/html,<p>x</p>", NW_EINVAL);
+    memcpy(huge, "http://example.com/", 19);
+    memset(huge + 19, 'a', sizeof(huge) - 20);
+    expect_fail(nw_url_normalize, huge, NW_EINVAL);
+    expect_fail(nw_url_canonicalize, huge, NW_EINVAL);
+    expect_fail(nw_url_host, huge, NW_EINVAL);
+}
+
+static void test_hostile_but_parsable(void **state)
+{
+    char *out = NULL;
+    enum nw_status r;
+
+    (void)state;
+    /* non-ASCII bytes (UTF-8 path, even invalid UTF-8): an error or a URL, never a crash */
+    r = nw_url_normalize("http://example.com/caf\xC3\xA9?q=\xFF", &out);
+    assert_true(r == NW_OK || r == NW_EINVAL);
+    if (r == NW_OK) {
+        assert_non_null(out);
+        assert_memory_equal(out, "http://example.com/", 19);
+    }
+    nw_free(out);
+    out = NULL;
+    r = nw_url_canonicalize("http://user:pass@EXAMPLE.com:99999999/", &out);
+    assert_true(r == NW_OK || r == NW_EINVAL);
+    nw_free(out);
+}
+
+static void resolve(const char *base, const char *ref, const char *want)
+{
+    char *out = NULL;
+
+    assert_int_equal(nw_url_resolve(base, ref, &out), NW_OK);
+    assert_string_equal(out, want);
+    nw_free(out);
+}
+
+static void test_resolve(void **state)
+{
+    char *out = NULL;
+
+    (void)state;
+    resolve("https://a.com/news/2026/story.html", "other.html",
+            "https://a.com/news/2026/other.html");
+    resolve("https://a.com/news/2026/story.html", "../x", "https://a.com/news/x");
+    resolve("https://a.com/news/2026/story.html", "/abs", "https://a.com/abs");
+    resolve("https://a.com/news/story.html", "//cdn.b.com/i.jpg", "https://cdn.b.com/i.jpg");
+    resolve("https://a.com/news/story.html", "?page=2", "https://a.com/news/story.html?page=2");
+    resolve("https://a.com/news/story.html", "https://B.com/x", "https://b.com/x");
+    resolve("https://a.com/n/s.html", "with space.html", "https://a.com/n/with%20space.html");
+    /* as browsers: surrounding white space trimmed, newlines inside dropped */
+    resolve("https://a.com/n/s.html", "  \n /canon\n/ical \t", "https://a.com/canon/ical");
+    /* schemes we cannot use */
+    assert_int_equal(nw_url_resolve("https://a.com/", "ftp://b.com/x", &out), NW_EUNSUPPORTED);
+    assert_int_not_equal(nw_url_resolve("https://a.com/", "javascript:alert(1)", &out), NW_OK);
+    assert_int_not_equal(nw_url_resolve("https://a.com/", "mailto:x@y.z", &out), NW_OK);
+    assert_int_equal(nw_url_resolve("https://a.com/",
+                                    "/a\x01"
+                                    "b",
+                                    &out),
+                     NW_EINVAL);
+    assert_int_equal(nw_url_resolve("not a url", "/x", &out), NW_EINVAL);
+    assert_int_equal(nw_url_resolve("https://a.com/", NULL, &out), NW_EINVAL);
+    assert_null(out);
+}
+
+static void test_from_path(void **state)
+{
+    char *out = NULL;
+
+    (void)state;
+    assert_int_equal(nw_url_from_path("/tmp/a b/c%d.html", &out), NW_OK);
+    assert_string_equal(out, "file:///tmp/a%20b/c%25d.html");
+    nw_free(out);
+    assert_int_equal(nw_url_from_path("rel/x.html", &out), NW_OK);
+    assert_memory_equal(out, "file:///", 8);
+    assert_non_null(strstr(out, "/rel/x.html"));
+    nw_free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_canonicalize_strips_tracking),
+        cmocka_unit_test(test_scheme_and_host),
+        cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_hostile_but_parsable),
+        cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_from_path),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
