@@ -1,0 +1,27 @@
+/*
+ * fetch_policy.h — what the fetcher refuses before a byte is sent: non-public addresses
+ * and the retry schedule. Pure functions, so they can be tested without a network.
+ */
+#ifndef NW_FETCH_POLICY_H
+#define NW_FETCH_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+/* True if sa (AF_INET or AF_INET6) is not a public unicast address: unspecified, loopback,
+ * private (RFC 1918, RFC 4193), shared (100.64/10), link-local, multicast, reserved
+ * (240/4), broadcast, or an IPv4-mapped/compatible IPv6 form of one of those. Unknown
+ * families count as not public. */
+int nw_fetch_policy_address_denied(const struct sockaddr *sa);
+
+/* Writes the numeric form of sa into out ("10.0.0.1", "::1"); "?" if it cannot. */
+void nw_fetch_policy_address_str(const struct sockaddr *sa, char *out, size_t out_size);
+
+/* Delay before retry number `retry` (1 = first retry): exponential from base_ms, capped at
+ * max_ms, with "equal jitter" (a uniform pick in [d/2, d]) from the caller's PRNG state.
+ * retry_after_ms >= 0 is the server's Retry-After, honoured up to max_ms. */
+long nw_fetch_policy_backoff_ms(int retry, long base_ms, long max_ms, long retry_after_ms,
+                                uint64_t *rng);
+
+#endif

@@ -1,0 +1,188 @@
+/* pipeline.c — one url job plus its content (fetched or inline) to exactly one record. */
+#include "pipeline.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "article.h"
+#include "log.h"
+#include "mem.h"
+#include "process.h"
+#include "record.h"
+
+/* A malformed job line is kept in its error record up to this size: enough to find it in
+ * the producer's logs, not enough to make the dead-letter message huge. */
+#define JOB_ERROR_RAW_MAX 4096
+
+struct nw_pipeline {
+    struct nw_processor *proc;
+};
+
+struct nw_pipeline *nw_pipeline_create(const struct nw_config *cfg, char *errstr,
+                                       size_t errstr_size)
+{
+    struct nw_pipeline *p = nw_calloc(1, sizeof(*p));
+
+    if (!p) {
+        nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory");
+        return NULL;
+    }
+    p->proc = nw_processor_create(cfg, errstr, errstr_size);
+    if (!p->proc) {
+        nw_pipeline_destroy(p);
+        return NULL;
+    }
+    return p;
+}
+
+void nw_pipeline_destroy(struct nw_pipeline *p)
+{
+    if (!p)
+        return;
+    nw_processor_destroy(p->proc);
+    nw_free(p);
+}
+
+int nw_pipeline_needs_fetch(const struct nw_job *job)
+{
+    return !job->html && !job->text;
+}
+
+/* The job as it passes through into records: its JSON without the inline page, which
+ * would otherwise travel twice (once as the record's text). NULL on ENOMEM. */
+static json_t *job_passthrough(const struct nw_job *job)
+{
+    json_t *copy;
+
+    if (!job->raw)
+        return json_null();
+    if (!json_object_get(job->raw, "html") && !json_object_get(job->raw, "text"))
+        return json_incref(job->raw);
+    copy = json_copy(job->raw);
+    if (!copy)
+        return NULL;
+    json_object_del(copy, "html");
+    json_object_del(copy, "text");
+    return copy;
+}
+
+static json_t *error_record(const struct nw_job *job, json_t *job_json, const char *stage,
+                            const char *code, const char *message, long http_status, int attempts)
+{
+    struct nw_error_info info = {.url = job->url,
+                                 .stage = stage,
+                                 .code = code,
+                                 .message = message,
+                                 .http_status = http_status,
+                                 .attempts = attempts > 0 ? attempts : 1,
+                                 .job = job_json};
+    return nw_record_error(&info);
+}
+
+/* Copies the response facts into art->http. */
+static enum nw_status set_http(struct nw_article *art, const struct nw_fetch_result *res)
+{
+    enum nw_status result;
+
+    /* file:// responses have no HTTP exchange: their http object stays null. */
+    if (res->http_status <= 0)
+        return NW_OK;
+    art->http.present = 1;
+    art->http.status = res->http_status;
+    art->http.bytes = res->body_len;
+    art->http.elapsed_ms = res->elapsed_ms;
+    result = nw_article_set(&art->http.content_type, res->content_type);
+    if (!result)
+        result = nw_article_set(&art->http.etag, res->etag);
+    if (!result)
+        result = nw_article_set(&art->http.last_modified, res->last_modified);
+    return result;
+}
+
+json_t *nw_pipeline_record(struct nw_pipeline *p, const struct nw_job *job,
+                           const struct nw_fetch_result *res, int *is_error)
+{
+    enum nw_status result;
+    struct nw_article art;
+    struct nw_input in = {0};
+    const char *stage = "fetch";
+    char errstr[512] = "";
+    json_t *job_json, *rec = NULL;
+    long http_status = res ? res->http_status : 0;
+    int attempts = res ? res->attempts : 1;
+
+    *is_error = 1;
+    job_json = job_passthrough(job);
+    if (!job_json)
+        return error_record(job, NULL, "job", nw_status_name(NW_ENOMEM), "out of memory", 0, 1);
+    if (res && res->status != NW_OK) {
+        rec = error_record(job, job_json, "fetch", res->error_code, res->message, http_status,
+                           attempts);
+        json_decref(job_json);
+        return rec;
+    }
+
+    nw_article_init(&art);
+    art.job = json_incref(job_json);
+    if (res) {
+        in.data = res->body;
+        in.len = res->body_len;
+        in.content_type = res->content_type;
+        in.final_url = res->final_url;
+        in.fetched_at = res->fetched_at;
+        result = set_http(&art, res);
+        if (result) {
+            stage = "fetch";
+            nw_fail(result, errstr, sizeof(errstr), "out of memory");
+            goto out;
+        }
+    } else if (job->html) {
+        in.data = job->html;
+        in.len = job->html_len;
+    } else {
+        in.data = job->text ? job->text : "";
+        in.len = job->text ? job->text_len : 0;
+        in.is_text = 1;
+    }
+    in.url = job->url;
+    result = nw_processor_run(p->proc, &in, &art, &stage, errstr, sizeof(errstr));
+out:
+    if (result) {
+        NW_LOG_INFO("pipeline", "%s: %s failed: %s", job->url, stage, errstr);
+        rec = error_record(job, job_json, stage, nw_status_name(result),
+                           errstr[0] ? errstr : nw_status_message(result), http_status, attempts);
+    } else {
+        rec = nw_record_article(&art);
+        if (rec)
+            *is_error = 0;
+        else
+            rec = error_record(job, job_json, "record", nw_status_name(NW_ENOMEM),
+                               "out of memory building the record", http_status, attempts);
+    }
+    nw_article_fini(&art);
+    json_decref(job_json);
+    return rec;
+}
+
+json_t *nw_pipeline_job_error(const char *raw_line, size_t len, const char *message)
+{
+    struct nw_error_info info = {.stage = "job",
+                                 .code = "invalid_job",
+                                 .message = message ? message : "invalid job",
+                                 .attempts = 1};
+    char *copy;
+    json_t *rec;
+
+    /* The line is hostile: cut it, and let nw_json_string repair what the cut or the
+     * sender broke in its UTF-8. An embedded NUL simply ends the kept text. */
+    copy = nw_strndup(raw_line ? raw_line : "", len < JOB_ERROR_RAW_MAX ? len : JOB_ERROR_RAW_MAX);
+    if (!copy)
+        return NULL;
+    info.job = nw_json_string(copy);
+    nw_free(copy);
+    if (!info.job)
+        return NULL;
+    rec = nw_record_error(&info);
+    json_decref(info.job);
+    return rec;
+}
