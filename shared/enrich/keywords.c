@@ -171,10 +171,13 @@ enum nw_status nw_keywords_find(struct nw_keywords *kw, const struct nw_toks *t,
     json_t *arr = NULL;
     double top = 0;
 
+    /* at most two terms per token (the word and its pair), so size by the text */
+    size_t max_terms = 2 * t->n + 16 < NW_KW_MAX_TERMS ? 2 * t->n + 16 : NW_KW_MAX_TERMS;
+
     *out = NULL;
-    if ((result = nw_strmap_init(&map, NW_KW_MAX_TERMS)) != NW_OK)
+    if ((result = nw_strmap_init(&map, max_terms)) != NW_OK)
         return result;
-    terms = nw_calloc(NW_KW_MAX_TERMS, sizeof(*terms));
+    terms = nw_malloc(max_terms * sizeof(*terms));
     if (!terms) {
         result = NW_ENOMEM;
         goto out;
@@ -224,6 +227,7 @@ enum nw_status nw_keywords_find(struct nw_keywords *kw, const struct nw_toks *t,
                 goto out;
             if (*slot == (int)nterms) {
                 struct term *tm = &terms[nterms++];
+                tm->tf = 0;
                 double wgt = IN(w, background_en) ? NW_KW_BACKGROUND_WEIGHT : 1.0;
                 if (pass == 1) {
                     snprintf(tm->surface, sizeof(tm->surface), "%s %s", prev_word, w);
