@@ -29,7 +29,10 @@ struct stemmer_slot {
 struct nw_keywords {
     struct stemmer_slot slots[NW_KW_STEMMERS];
     size_t n;
+    struct nw_strmap words; /* stopword -> language bits, background word -> BG bit */
 };
+
+enum { W_EN = 1, W_FR = 2, W_DE = 4, W_ES = 8, W_BG = 16 };
 
 static const char *const stop_en[] = {
     "a",       "about",     "above",  "after",     "again",      "against",  "all",     "also",
@@ -85,9 +88,33 @@ static const char *const background_en[] = {
     "continue",      "continues", "show",        "shows",   "region", "also",
 };
 
+static enum nw_status add_words(struct nw_strmap *m, const char *const *list, size_t n, int bit)
+{
+    for (size_t i = 0; i < n; i++) {
+        int *v;
+        enum nw_status r = nw_strmap_put(m, list[i], strlen(list[i]), 0, &v);
+        if (r != NW_OK)
+            return r;
+        *v |= bit;
+    }
+    return NW_OK;
+}
+
+#define ADD_WORDS(m, l, bit) add_words(m, l, sizeof(l) / sizeof(l[0]), bit)
+
 struct nw_keywords *nw_keywords_create(void)
 {
-    return nw_calloc(1, sizeof(struct nw_keywords));
+    struct nw_keywords *kw = nw_calloc(1, sizeof(struct nw_keywords));
+    if (!kw)
+        return NULL;
+    /* one hash lookup per word instead of scanning the lists */
+    if (nw_strmap_init(&kw->words, 1024) != NW_OK || ADD_WORDS(&kw->words, stop_en, W_EN) ||
+        ADD_WORDS(&kw->words, stop_fr, W_FR) || ADD_WORDS(&kw->words, stop_de, W_DE) ||
+        ADD_WORDS(&kw->words, stop_es, W_ES) || ADD_WORDS(&kw->words, background_en, W_BG)) {
+        nw_keywords_destroy(kw);
+        return NULL;
+    }
+    return kw;
 }
 
 void nw_keywords_destroy(struct nw_keywords *kw)
@@ -97,6 +124,7 @@ void nw_keywords_destroy(struct nw_keywords *kw)
     for (size_t i = 0; i < kw->n; i++)
         if (kw->slots[i].st)
             sb_stemmer_delete(kw->slots[i].st);
+    nw_strmap_fini(&kw->words);
     nw_free(kw);
 }
 
@@ -116,28 +144,24 @@ static struct sb_stemmer *stemmer_for(struct nw_keywords *kw, const char *lang)
     return kw->slots[kw->n++].st;
 }
 
-static int in_list(const char *w, const char *const *list, size_t n)
+static int word_bits(const struct nw_keywords *kw, const char *w, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(w, list[i]) == 0)
-            return 1;
-    return 0;
+    const int *v = nw_strmap_get(&kw->words, w, n);
+    return v ? *v : 0;
 }
 
-#define IN(w, l) in_list(w, l, sizeof(l) / sizeof(l[0]))
-
-static int is_stop(const char *w, const char *lang)
+static int is_stop(int bits, const char *lang)
 {
-    if (IN(w, stop_en))
+    if (bits & W_EN)
         return 1;
     if (!lang)
         return 0;
     if (strcmp(lang, "fr") == 0)
-        return IN(w, stop_fr);
+        return (bits & W_FR) != 0;
     if (strcmp(lang, "de") == 0)
-        return IN(w, stop_de);
+        return (bits & W_DE) != 0;
     if (strcmp(lang, "es") == 0)
-        return IN(w, stop_es);
+        return (bits & W_ES) != 0;
     return 0;
 }
 
@@ -185,7 +209,7 @@ enum nw_status nw_keywords_find(struct nw_keywords *kw, const struct nw_toks *t,
     for (size_t i = 0; i < t->n && words < NW_KW_MAX_WORDS; i++) {
         char w[NW_KW_WORD], stem[NW_KW_WORD * 2], key[NW_KW_WORD * 4 + 2];
         size_t wl, sl;
-        int *slot;
+        int *slot, bits;
         const sb_symbol *s;
 
         if (!(t->v[i].flags & NW_TOK_WORD) || (t->v[i].flags & NW_TOK_NUM) ||
@@ -197,7 +221,8 @@ enum nw_status nw_keywords_find(struct nw_keywords *kw, const struct nw_toks *t,
             prev_stem[0] = '\0';
         words++;
         wl = word_of(t, i, w, sizeof(w));
-        if (wl < 3 || is_stop(w, lang)) {
+        bits = word_bits(kw, w, wl);
+        if (wl < 3 || is_stop(bits, lang)) {
             prev_stem[0] = '\0';
             continue;
         }
@@ -228,7 +253,7 @@ enum nw_status nw_keywords_find(struct nw_keywords *kw, const struct nw_toks *t,
             if (*slot == (int)nterms) {
                 struct term *tm = &terms[nterms++];
                 tm->tf = 0;
-                double wgt = IN(w, background_en) ? NW_KW_BACKGROUND_WEIGHT : 1.0;
+                double wgt = (bits & W_BG) ? NW_KW_BACKGROUND_WEIGHT : 1.0;
                 if (pass == 1) {
                     snprintf(tm->surface, sizeof(tm->surface), "%s %s", prev_word, w);
                     wgt *= NW_KW_PHRASE_BONUS;
