@@ -1,0 +1,148 @@
+/* test_enrich_entities.c — persons, organizations, locations and their merging. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "enrich/entities.h"
+#include "enrich/gazetteer.h"
+#include "enrich/tok.h"
+
+static struct nw_gazetteer *gaz;
+
+static int setup(void **state)
+{
+    char err[256];
+    (void)state;
+    gaz = nw_gazetteer_create(NULL, err, sizeof(err));
+    return gaz ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    nw_gazetteer_destroy(gaz);
+    return 0;
+}
+
+static const struct nw_ent *find(const struct nw_entities *e, int type, const char *name)
+{
+    for (size_t i = 0; i < e->n; i++)
+        if (e->v[i].type == type && e->v[i].count > 0 && strcmp(e->v[i].name, name) == 0)
+            return &e->v[i];
+    return NULL;
+}
+
+static void run(const char *text, struct nw_entities *e, struct nw_toks *t)
+{
+    assert_int_equal(nw_toks_init(t, text, strlen(text), 10000), NW_OK);
+    assert_int_equal(nw_entities_extract(gaz, t, e), NW_OK);
+}
+
+static void test_titles_and_short_forms(void **state)
+{
+    struct nw_entities e;
+    struct nw_toks t;
+    const struct nw_ent *p;
+    (void)state;
+    run("Interim Prime Minister Jane Q Doerring met Foreign Minister Arvid Lund. "
+        "Later, Minister Doerring spoke. Lund left.",
+        &e, &t);
+    p = find(&e, NW_ENT_PERSON, "Jane Q Doerring");
+    assert_non_null(p);
+    assert_int_equal(p->count, 2);
+    p = find(&e, NW_ENT_PERSON, "Arvid Lund");
+    assert_non_null(p);
+    assert_int_equal(p->count, 2);
+    assert_null(find(&e, NW_ENT_PERSON, "Interim Prime Minister Jane Q Doerring"));
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+}
+
+static void test_acronyms_merge(void **state)
+{
+    struct nw_entities e;
+    struct nw_toks t;
+    const struct nw_ent *o;
+    (void)state;
+    run("The National Water Review Board approved it. The NWRB said more. "
+        "The Harbour Pilots Union (HPU) objected, and the HPU will appeal.",
+        &e, &t);
+    o = find(&e, NW_ENT_ORG, "National Water Review Board");
+    assert_non_null(o);
+    assert_int_equal(o->count, 2);
+    o = find(&e, NW_ENT_ORG, "Harbour Pilots Union");
+    assert_non_null(o);
+    assert_int_equal(o->count, 2);
+    assert_null(find(&e, NW_ENT_ORG, "HPU"));
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+}
+
+static void test_locations_with_codes(void **state)
+{
+    struct nw_entities e;
+    struct nw_toks t;
+    const struct nw_ent *l;
+    (void)state;
+    run("Pakistani officials in Balochistan and Sindh met envoys from Norway. "
+        "In Pakistan, talks went on in Quetta.",
+        &e, &t);
+    l = find(&e, NW_ENT_LOCATION, "Pakistan");
+    assert_non_null(l);
+    assert_string_equal(l->code, "PK");
+    assert_int_equal(l->count, 2);
+    l = find(&e, NW_ENT_LOCATION, "Balochistan");
+    assert_non_null(l);
+    assert_string_equal(l->code, "PK-BA");
+    l = find(&e, NW_ENT_LOCATION, "Sindh");
+    assert_non_null(l);
+    assert_string_equal(l->code, "PK-SD");
+    l = find(&e, NW_ENT_LOCATION, "Quetta");
+    assert_non_null(l);
+    assert_string_equal(l->code, "");
+    l = find(&e, NW_ENT_LOCATION, "Norway");
+    assert_non_null(l);
+    assert_string_equal(l->code, "NO");
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+}
+
+static void test_sentence_starts_are_not_names(void **state)
+{
+    struct nw_entities e;
+    struct nw_toks t;
+    (void)state;
+    run("Despite the rain, the fair opened. Critics argue the despite clause is weak. "
+        "Infrastructure projects stand idle.",
+        &e, &t);
+    for (size_t i = 0; i < e.n; i++)
+        assert_int_equal(e.v[i].count, 0);
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+}
+
+static void test_lower_case_pronoun_is_not_us(void **state)
+{
+    struct nw_entities e;
+    struct nw_toks t;
+    (void)state;
+    run("Tell us more about the US plan.", &e, &t);
+    assert_int_equal(find(&e, NW_ENT_LOCATION, "United States")->count, 1);
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_titles_and_short_forms),
+        cmocka_unit_test(test_acronyms_merge),
+        cmocka_unit_test(test_locations_with_codes),
+        cmocka_unit_test(test_sentence_starts_are_not_names),
+        cmocka_unit_test(test_lower_case_pronoun_is_not_us),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
