@@ -19,6 +19,8 @@
  *                          later ones an article page
  *   /robots.txt            DIR/robots.txt, or rules disallowing /private/
  *   /hits?key=K            how many requests /retry-after saw for K (text)
+ *   /inflight-max          most /slow responses in progress at once since the last ask
+ *   /article               a short article page
  *
  * It stops on SIGTERM or SIGINT, and by itself after --max-seconds (default 300), so a
  * test that dies never leaves a server behind for long.
@@ -212,6 +214,21 @@ struct slow_state {
     long pause_ms;
 };
 
+/* Slow responses in progress, and the most seen at once: lets a test check the client's
+ * concurrency limits without timing anything. */
+static struct {
+    pthread_mutex_t lock;
+    int now, max;
+} inflight = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void slow_done(void *cls)
+{
+    pthread_mutex_lock(&inflight.lock);
+    inflight.now--;
+    pthread_mutex_unlock(&inflight.lock);
+    free(cls);
+}
+
 static ssize_t slow_reader(void *cls, uint64_t pos, char *buf, size_t max)
 {
     struct slow_state *st = cls;
@@ -244,9 +261,13 @@ static enum MHD_Result slow(struct MHD_Connection *c)
         return MHD_NO;
     st->chunks_left = 20;
     st->pause_ms = ms / 20;
-    r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, slow_reader, st, free);
+    pthread_mutex_lock(&inflight.lock);
+    if (++inflight.now > inflight.max)
+        inflight.max = inflight.now;
+    pthread_mutex_unlock(&inflight.lock);
+    r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, slow_reader, st, slow_done);
     if (!r) {
-        free(st);
+        slow_done(st);
         return MHD_NO;
     }
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
@@ -465,6 +486,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         const char *key = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "key");
         char body[32];
         snprintf(body, sizeof(body), "%d\n", hit(key ? key : "", 0));
+        return send_text(c, MHD_HTTP_OK, body);
+    }
+    if (!strcmp(url, "/inflight-max")) {
+        char body[32];
+        pthread_mutex_lock(&inflight.lock);
+        snprintf(body, sizeof(body), "%d\n", inflight.max);
+        inflight.max = inflight.now;
+        pthread_mutex_unlock(&inflight.lock);
         return send_text(c, MHD_HTTP_OK, body);
     }
     if (!strcmp(url, "/article"))
