@@ -42,8 +42,12 @@ void nw_rfc3339(long long unix_seconds, char *out, size_t out_size)
     if (unix_seconds > max)
         unix_seconds = max;
     t = (time_t)unix_seconds;
-    if (!gmtime_r(&t, &tm) || !strftime(out, out_size, "%Y-%m-%dT%H:%M:%SZ", &tm))
+    /* Not strftime's %Y, which writes year 0 as "0". */
+    if (!gmtime_r(&t, &tm))
         snprintf(out, out_size, "%s", "1970-01-01T00:00:00Z");
+    else
+        snprintf(out, out_size, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 static int digits(const char *s, int n)

@@ -1,0 +1,223 @@
+/* test_config.c — key table, validation, layering (file, env, -o) and the kafka pass-through. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static struct nw_config *cfg;
+
+static int setup(void **state)
+{
+    (void)state;
+    cfg = nw_config_create();
+    return cfg ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    nw_config_destroy(cfg);
+    cfg = NULL;
+    return 0;
+}
+
+static void write_file(const char *path, const char *content)
+{
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fputs(content, f);
+    fclose(f);
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    assert_int_equal(nw_config_get_int(cfg, "fetch.concurrency"), 64);
+    assert_int_equal(nw_config_get_bool(cfg, "fetch.allow_file"), 0);
+    assert_string_equal(nw_config_get(cfg, "log.level"), "info");
+    assert_false(nw_config_is_set(cfg, "fetch.concurrency"));
+    assert_null(nw_config_get(cfg, "no.such.key"));
+    assert_null(nw_config_get(cfg, "kafka.bootstrap.servers"));
+    nw_config_destroy(NULL);
+}
+
+static void test_set_and_validate(void **state)
+{
+    char err[256];
+
+    (void)state;
+    assert_int_equal(nw_config_set(cfg, "fetch.concurrency", "8", err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_get_int(cfg, "fetch.concurrency"), 8);
+    assert_true(nw_config_is_set(cfg, "fetch.concurrency"));
+    assert_int_equal(nw_config_set(cfg, "fetch.allow_file", "yes", err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_get_bool(cfg, "fetch.allow_file"), 1);
+
+    assert_int_equal(nw_config_set(cfg, "fetch.concurrnecy", "8", err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, "fetch.concurrnecy"));
+    assert_int_equal(nw_config_set(cfg, "fetch.concurrency", "lots", err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, "fetch.concurrency"));
+    assert_int_equal(nw_config_set(cfg, "fetch.concurrency", "0", err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, "range"));
+    assert_int_equal(nw_config_set(cfg, "fetch.concurrency", "8x", err, sizeof(err)), NW_ECONFIG);
+    assert_int_equal(nw_config_set(cfg, "fetch.concurrency", "", err, sizeof(err)), NW_ECONFIG);
+    assert_int_equal(
+        nw_config_set(cfg, "fetch.concurrency", "99999999999999999999999", err, sizeof(err)),
+        NW_ECONFIG);
+    assert_int_equal(nw_config_set(cfg, "fetch.allow_file", "maybe", err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, "fetch.allow_file"));
+    assert_int_equal(nw_config_set(cfg, "log.level", "loud", err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, "log.level"));
+    /* rejected values leave the old value */
+    assert_int_equal(nw_config_get_int(cfg, "fetch.concurrency"), 8);
+}
+
+static void test_set_pair(void **state)
+{
+    char err[256];
+
+    (void)state;
+    assert_int_equal(nw_config_set_pair(cfg, " fetch.timeout_ms = 1234 ", err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_get_int(cfg, "fetch.timeout_ms"), 1234);
+    assert_int_equal(nw_config_set_pair(cfg, "fetch.timeout_ms", err, sizeof(err)), NW_ECONFIG);
+    assert_int_equal(nw_config_set_pair(cfg, "=5", err, sizeof(err)), NW_ECONFIG);
+    assert_int_equal(nw_config_set_pair(cfg, "fetch.user_agent=a=b", err, sizeof(err)), NW_OK);
+    assert_string_equal(nw_config_get(cfg, "fetch.user_agent"), "a=b");
+}
+
+static void test_file(void **state)
+{
+    char path[] = "/tmp/nw_test_config_XXXXXX", err[512];
+    int fd = mkstemp(path);
+
+    (void)state;
+    assert_true(fd >= 0);
+    close(fd);
+    write_file(path, "# comment\n\n  fetch.concurrency = 16  \n; also comment\n"
+                     "kafka.bootstrap.servers = localhost:9092\nlog.level=debug\n");
+    assert_int_equal(nw_config_load_file(cfg, path, err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_get_int(cfg, "fetch.concurrency"), 16);
+    assert_string_equal(nw_config_get(cfg, "kafka.bootstrap.servers"), "localhost:9092");
+    assert_string_equal(nw_config_get(cfg, "log.level"), "debug");
+
+    write_file(path, "fetch.concurrency = 4\nbogus.key = 1\n");
+    assert_int_equal(nw_config_load_file(cfg, path, err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, ":2:"));
+    assert_non_null(strstr(err, "bogus.key"));
+
+    write_file(path, "just words\n");
+    assert_int_equal(nw_config_load_file(cfg, path, err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, ":1:"));
+
+    /* a line longer than the reader's buffer is an error, not two lines */
+    {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs("fetch.user_agent = ", f);
+        for (int i = 0; i < 10000; i++)
+            fputc('a', f);
+        fputs("\n", f);
+        fclose(f);
+    }
+    assert_int_equal(nw_config_load_file(cfg, path, err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, "too long"));
+    unlink(path);
+    assert_int_equal(nw_config_load_file(cfg, path, err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, path));
+}
+
+static void test_env(void **state)
+{
+    char err[256];
+    char *env_ok[] = {"PATH=/bin", "NEWSWORKER_FETCH_TIMEOUT_MS=4321",
+                      "NEWSWORKER_KAFKA_BOOTSTRAP_SERVERS=broker:9092", "NEWSWORKERX=1", NULL};
+    char *env_bad_key[] = {"NEWSWORKER_FETCH_TIMEOUT=5", NULL};
+    char *env_bad_value[] = {"NEWSWORKER_FETCH_CONCURRENCY=-3", NULL};
+
+    (void)state;
+    assert_int_equal(nw_config_load_env(cfg, env_ok, err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_get_int(cfg, "fetch.timeout_ms"), 4321);
+    assert_string_equal(nw_config_get(cfg, "kafka.bootstrap.servers"), "broker:9092");
+    assert_int_equal(nw_config_load_env(cfg, env_bad_key, err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, "NEWSWORKER_FETCH_TIMEOUT"));
+    assert_int_equal(nw_config_load_env(cfg, env_bad_value, err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, "fetch.concurrency"));
+    assert_int_equal(nw_config_load_env(cfg, NULL, err, sizeof(err)), NW_OK);
+}
+
+struct kv {
+    int n;
+    char names[8][64];
+    char values[8][64];
+};
+
+static void collect(const char *property, const char *value, void *ctx)
+{
+    struct kv *kv = ctx;
+
+    assert_true(kv->n < 8);
+    snprintf(kv->names[kv->n], 64, "%s", property);
+    snprintf(kv->values[kv->n], 64, "%s", value);
+    kv->n++;
+}
+
+static void test_kafka_passthrough(void **state)
+{
+    struct kv kv = {0};
+    char err[256];
+
+    (void)state;
+    assert_int_equal(nw_config_set(cfg, "kafka.bootstrap.servers", "b:1", err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_set(cfg, "kafka.consumer.group.id", "g", err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_set(cfg, "kafka.producer.linger.ms", "5", err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_set(cfg, "kafka.bootstrap.servers", "b:2", err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_set(cfg, "kafka.", "x", err, sizeof(err)), NW_ECONFIG);
+    assert_int_equal(nw_config_set(cfg, "kafka.consumer.", "x", err, sizeof(err)), NW_ECONFIG);
+    nw_config_foreach_kafka(cfg, "consumer", collect, &kv);
+    assert_int_equal(kv.n, 2);
+    assert_string_equal(kv.names[0], "bootstrap.servers");
+    assert_string_equal(kv.values[0], "b:2");
+    assert_string_equal(kv.names[1], "group.id");
+    memset(&kv, 0, sizeof(kv));
+    nw_config_foreach_kafka(cfg, "producer", collect, &kv);
+    assert_int_equal(kv.n, 2);
+    assert_string_equal(kv.names[1], "linger.ms");
+    assert_true(nw_config_is_set(cfg, "kafka.bootstrap.servers"));
+}
+
+static void test_describe(void **state)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    (void)state;
+    assert_non_null(f);
+    nw_config_describe(cfg, f);
+    fclose(f);
+    assert_non_null(strstr(text, "fetch.concurrency"));
+    assert_non_null(strstr(text, "kafka.*"));
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_and_validate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_pair, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_env, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kafka_passthrough, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
