@@ -1,10 +1,634 @@
-/* cmd_run.c — placeholder while the run command is written (replaced by its owner). */
+/*
+ * cmd_run.c — `newsworker run`: the service. Url jobs from input.topic in, one record per
+ * job out (articles to output.topic and routed topics, errors to errors.topic), input
+ * offsets stored only after the record's delivery report.
+ *
+ * One thread runs one loop that takes turns: the consumer (new jobs, rebalances), the
+ * fetcher (transfers, finished pages) and the producer (delivery reports). A job lives
+ * from its message to the delivery report of its last record message:
+ *
+ *   message -> parse -> [fetch] -> pipeline record -> produce to each topic
+ *           -> all delivered: offset finished / any failed for good: offset held
+ *
+ * Signals only set flags. The first SIGTERM/SIGINT stops consuming and drains (jobs in
+ * flight finish within worker.drain_timeout_ms, the producer is flushed, offsets stored
+ * and committed, the group left); the second exits at once.
+ */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "commands.h"
+#include "consume.h"
+#include "embedded.h"
+#include "fetch.h"
+#include "hash.h"
+#include "job.h"
+#include "log.h"
+#include "mem.h"
+#include "offsets.h"
+#include "pipeline.h"
+#include "publish.h"
+#include "record.h"
+#include "route.h"
+
+#define MAX_TOPICS_PER_RECORD 16
+#define INTAKE_BATCH 64 /* messages taken per turn before serving the others */
+#define IDLE_WAIT_MS 10 /* longest wait in one turn */
+#define STATS_INTERVAL_MS 30000
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t abort_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (stop_requested)
+        abort_requested = 1;
+    stop_requested = 1;
+}
+
+struct run;
+
+struct run_job {
+    struct run *run;
+    struct run_job *prev, *next;
+    int32_t partition;
+    int64_t offset;
+    uint64_t generation;
+    int tracked; /* counted in the offset tracker */
+    struct nw_job job;
+    int pending; /* messages produced and not yet reported */
+    int hold;    /* still producing: do not complete yet */
+    int failed;  /* some message failed for good */
+    int produced;
+};
+
+struct run {
+    const struct nw_config *cfg;
+    struct nw_embedded *embedded;
+    struct nw_consumer *consumer;
+    struct nw_publisher *publisher;
+    struct nw_fetcher *fetcher;
+    struct nw_pipeline *pipeline;
+    struct nw_route *route;
+    struct nw_offsets *offsets;
+    const char *input_topic, *output_topic, *errors_topic;
+    size_t max_in_flight, resume_below;
+    long long drain_ms;
+    size_t max_job_bytes;
+
+    struct run_job *jobs; /* every job not yet completed */
+    size_t njobs;
+    int32_t *assigned;
+    size_t nassigned, assigned_cap;
+    int offsets_dirty;
+    int closing; /* leaving the group: revoke does not wait */
+
+    unsigned long long consumed, articles, errors, held, suppressed, delivered_msgs;
+};
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- offsets ----------------------------------------------------------------------- */
+
+static void store_partition(struct run *run, int32_t partition, int force)
+{
+    int64_t offset;
+    int have = force ? nw_offsets_position(run->offsets, partition, &offset)
+                     : nw_offsets_committable(run->offsets, partition, &offset);
+
+    if (have)
+        nw_consumer_store(run->consumer, partition, offset);
+}
+
+static void store_offsets(struct run *run)
+{
+    if (!run->offsets_dirty)
+        return;
+    run->offsets_dirty = 0;
+    for (size_t i = 0; i < run->nassigned; i++)
+        store_partition(run, run->assigned[i], 0);
+}
+
+/* ---- job lifecycle ----------------------------------------------------------------- */
+
+static void job_free(struct run_job *j)
+{
+    struct run *run = j->run;
+
+    if (j->prev)
+        j->prev->next = j->next;
+    else
+        run->jobs = j->next;
+    if (j->next)
+        j->next->prev = j->prev;
+    run->njobs--;
+    nw_job_fini(&j->job);
+    nw_free(j);
+}
+
+/* Called whenever a job might be complete: nothing left to produce or to be reported. */
+static void job_maybe_complete(struct run_job *j)
+{
+    struct run *run = j->run;
+
+    if (j->hold || j->pending > 0)
+        return;
+    if (j->failed) {
+        run->held++;
+        NW_LOG_ERROR("run",
+                     "job at %s [%d] offset %lld: its record could not be delivered; the "
+                     "partition's stored offset stays at or below it",
+                     run->input_topic, (int)j->partition, (long long)j->offset);
+    }
+    if (j->tracked) {
+        enum nw_status r =
+            j->failed ? nw_offsets_fail(run->offsets, j->partition, j->generation, j->offset)
+                      : nw_offsets_finish(run->offsets, j->partition, j->generation, j->offset);
+        if (r == NW_OK)
+            run->offsets_dirty = 1;
+        /* else: the partition was revoked meanwhile; its new owner redoes the job. */
+    }
+    job_free(j);
+}
+
+static void on_delivery(void *msg_opaque, const struct nw_delivery *dr, void *ctx)
+{
+    struct run_job *j = msg_opaque;
+    struct run *run = ctx;
+
+    j->pending--;
+    if (dr->ok) {
+        run->delivered_msgs++;
+    } else {
+        j->failed = 1;
+        NW_LOG_ERROR("run", "record for %s [%d] offset %lld not delivered to %s: %s",
+                     run->input_topic, (int)j->partition, (long long)j->offset, dr->topic,
+                     dr->errmsg);
+    }
+    job_maybe_complete(j);
+}
+
+/* Produces the job's record (consumed: reference released) to its topics. */
+static void job_publish(struct run_job *j, json_t *record, int is_error)
+{
+    struct run *run = j->run;
+    const char *topics[MAX_TOPICS_PER_RECORD];
+    const char *key, *schema;
+    char key_buf[65], errstr[256];
+    size_t ntopics;
+    char *line = NULL;
+
+    j->hold = 1;
+    if (!record) {
+        NW_LOG_ERROR("run", "out of memory building the record for offset %lld",
+                     (long long)j->offset);
+        j->failed = 1;
+        goto out;
+    }
+    key = nw_record_id(record);
+    if (!key) {
+        /* Error records have no id: key them like the article the URL would give, so a
+         * compacted topic keeps the latest outcome per URL. */
+        const char *url = json_string_value(json_object_get(record, "url"));
+        if (url) {
+            nw_sha256_hex(url, strlen(url), key_buf);
+            key = key_buf;
+        }
+    }
+    schema = json_string_value(json_object_get(record, "schema"));
+    if (is_error) {
+        topics[0] = run->errors_topic;
+        ntopics = 1;
+        run->errors++;
+    } else {
+        ntopics =
+            nw_route_topics(run->route, record, run->output_topic, topics, MAX_TOPICS_PER_RECORD);
+        run->articles++;
+        if (ntopics == 0)
+            run->suppressed++;
+    }
+    line = nw_record_dump(record);
+    if (!line) {
+        NW_LOG_ERROR("run", "out of memory serializing the record for offset %lld",
+                     (long long)j->offset);
+        j->failed = 1;
+        goto out;
+    }
+    for (size_t i = 0; i < ntopics; i++) {
+        enum nw_status r = nw_publisher_send(run->publisher, topics[i], key, line, strlen(line),
+                                             schema, j, errstr, sizeof(errstr));
+        if (r) {
+            NW_LOG_ERROR("run", "record for offset %lld: %s", (long long)j->offset, errstr);
+            j->failed = 1;
+        } else {
+            j->pending++;
+            j->produced++;
+        }
+    }
+out:
+    free(line);
+    json_decref(record);
+    j->hold = 0;
+    job_maybe_complete(j);
+}
+
+static void on_fetched(void *opaque, const struct nw_fetch_result *res, void *ctx)
+{
+    struct run_job *j = opaque;
+    int is_error = 1;
+    json_t *record = nw_pipeline_record(j->run->pipeline, &j->job, res, &is_error);
+
+    job_publish(j, record, is_error);
+}
+
+/* Takes one job message in. */
+static void intake(struct run *run, rd_kafka_message_t *msg)
+{
+    struct run_job *j = nw_calloc(1, sizeof(*j));
+    char errstr[512];
+    enum nw_status r;
+    int is_error = 1;
+    json_t *record;
+
+    run->consumed++;
+    if (!j) {
+        /* Cannot even hold the job: read it again later rather than lose it. */
+        NW_LOG_ERROR("run", "out of memory taking offset %lld; will read it again",
+                     (long long)msg->offset);
+        nw_consumer_rewind(run->consumer, msg->partition, msg->offset);
+        return;
+    }
+    j->run = run;
+    j->partition = msg->partition;
+    j->offset = msg->offset;
+    r = nw_offsets_begin(run->offsets, msg->partition, msg->offset, &j->generation);
+    if (r == NW_ENOMEM) {
+        NW_LOG_ERROR("run", "out of memory tracking offset %lld; will read it again",
+                     (long long)msg->offset);
+        nw_free(j);
+        nw_consumer_rewind(run->consumer, msg->partition, msg->offset);
+        return;
+    }
+    j->tracked = r == NW_OK;
+    if (!j->tracked)
+        NW_LOG_WARN("run",
+                    "offset %lld of partition %d came again (a rewind?): processed "
+                    "without tracking",
+                    (long long)msg->offset, (int)msg->partition);
+    j->next = run->jobs;
+    if (run->jobs)
+        run->jobs->prev = j;
+    run->jobs = j;
+    run->njobs++;
+
+    r = nw_job_parse(msg->payload ? msg->payload : "", msg->len, run->max_job_bytes, &j->job,
+                     errstr, sizeof(errstr));
+    if (r) {
+        job_publish(j, nw_pipeline_job_error(msg->payload, msg->payload ? msg->len : 0, errstr), 1);
+        return;
+    }
+    if (nw_pipeline_needs_fetch(&j->job)) {
+        r = nw_fetcher_add(run->fetcher, j->job.url, j);
+        if (r) {
+            struct nw_fetch_result res = {.status = r,
+                                          .error_code = nw_status_name(r),
+                                          .message = "could not queue the fetch",
+                                          .url = j->job.url,
+                                          .final_url = j->job.url,
+                                          .attempts = 0};
+            on_fetched(j, &res, run);
+        }
+        return;
+    }
+    record = nw_pipeline_record(run->pipeline, &j->job, NULL, &is_error);
+    job_publish(j, record, is_error);
+}
+
+/* ---- the loop's turns -------------------------------------------------------------- */
+
+/* Serves the fetcher and the producer once; waits up to wait_ms if there is nothing. */
+static void serve_work(struct run *run, int wait_ms)
+{
+    enum nw_status r;
+
+    if (nw_fetcher_pending(run->fetcher) > 0) {
+        r = nw_fetcher_poll(run->fetcher, wait_ms, on_fetched, run);
+        if (r)
+            NW_LOG_ERROR("run", "fetcher: %s", nw_status_message(r));
+        nw_publisher_poll(run->publisher, 0);
+    } else {
+        nw_publisher_poll(run->publisher, wait_ms);
+    }
+    store_offsets(run);
+}
+
+static void backpressure(struct run *run)
+{
+    if (!nw_consumer_paused(run->consumer) && run->njobs >= run->max_in_flight) {
+        NW_LOG_DEBUG("run", "pausing: %zu jobs in flight", run->njobs);
+        nw_consumer_pause(run->consumer);
+    } else if (nw_consumer_paused(run->consumer) && run->njobs < run->resume_below) {
+        NW_LOG_DEBUG("run", "resuming: %zu jobs in flight", run->njobs);
+        nw_consumer_resume(run->consumer);
+    }
+}
+
+/* ---- rebalance ------------------------------------------------------------------- */
+
+static void on_assigned(const int32_t *parts, size_t n, void *ctx)
+{
+    struct run *run = ctx;
+
+    for (size_t i = 0; i < n; i++) {
+        uint64_t gen;
+        if (run->nassigned == run->assigned_cap) {
+            size_t ncap = run->assigned_cap ? run->assigned_cap * 2 : 16;
+            int32_t *na = nw_realloc(run->assigned, ncap * sizeof(*na));
+            if (!na) {
+                NW_LOG_ERROR("run", "out of memory recording an assignment");
+                continue; /* offsets of this partition will not be stored; jobs repeat */
+            }
+            run->assigned = na;
+            run->assigned_cap = ncap;
+        }
+        run->assigned[run->nassigned++] = parts[i];
+        if (nw_offsets_assign(run->offsets, parts[i], &gen))
+            NW_LOG_ERROR("run", "out of memory tracking partition %d", (int)parts[i]);
+    }
+}
+
+static size_t in_flight_of(const struct run *run, const int32_t *parts, size_t n)
+{
+    size_t total = 0;
+
+    for (size_t i = 0; i < n; i++)
+        total += nw_offsets_in_flight(run->offsets, parts[i]);
+    return total;
+}
+
+static void on_revoking(const int32_t *parts, size_t n, int lost, void *ctx)
+{
+    struct run *run = ctx;
+    long long deadline = now_ms() + run->drain_ms;
+    size_t left;
+
+    /* No new jobs come from these partitions: every message polled so far is taken in
+     * already. Give their jobs in flight a bounded time, then store what finished. */
+    if (!lost && !run->closing) {
+        while ((left = in_flight_of(run, parts, n)) > 0 && now_ms() < deadline && !abort_requested)
+            serve_work(run, 5);
+    }
+    left = in_flight_of(run, parts, n);
+    if (left)
+        NW_LOG_INFO("run", "revoke: leaving %zu unfinished job(s) to the next owner", left);
+    for (size_t i = 0; i < n; i++) {
+        if (!lost)
+            store_partition(run, parts[i], 1);
+        nw_offsets_revoke(run->offsets, parts[i]);
+        for (size_t k = 0; k < run->nassigned; k++) {
+            if (run->assigned[k] == parts[i]) {
+                run->assigned[k] = run->assigned[--run->nassigned];
+                break;
+            }
+        }
+    }
+}
+
+/* ---- set-up and the loop ----------------------------------------------------------- */
+
+struct topic_list {
+    const char *topics[NW_ROUTE_MAX_TOPICS];
+    size_t n;
+};
+
+static void add_topic(const char *topic, void *ctx)
+{
+    struct topic_list *l = ctx;
+
+    if (l->n < NW_ROUTE_MAX_TOPICS)
+        l->topics[l->n++] = topic;
+}
+
+struct bootstrap_check {
+    int set;
+};
+
+static void check_bootstrap(const char *property, const char *value, void *ctx)
+{
+    if (!strcmp(property, "bootstrap.servers") && value[0])
+        ((struct bootstrap_check *)ctx)->set = 1;
+}
+
+static int run_setup(struct run *run, const struct nw_config *cfg)
+{
+    const char *rules = nw_config_get(cfg, "route.rules");
+    const char *bootstrap = NULL;
+    struct nw_consumer_callbacks cbs = {on_assigned, on_revoking};
+    struct bootstrap_check bc = {0};
+    char errstr[512];
+    long long max_html;
+
+    run->cfg = cfg;
+    run->input_topic = nw_config_get(cfg, "input.topic");
+    run->output_topic = nw_config_get(cfg, "output.topic");
+    run->errors_topic = nw_config_get(cfg, "errors.topic");
+    run->max_in_flight = (size_t)nw_config_get_int(cfg, "worker.max_in_flight");
+    run->resume_below = run->max_in_flight - run->max_in_flight / 4;
+    run->drain_ms = nw_config_get_int(cfg, "worker.drain_timeout_ms");
+    max_html = nw_config_get_int(cfg, "extract.max_html_bytes");
+    run->max_job_bytes = (size_t)max_html * 2 + 65536;
+
+    nw_config_foreach_kafka(cfg, "consumer", check_bootstrap, &bc);
+    if (!bc.set) {
+        fprintf(stderr, "newsworker run: kafka.bootstrap.servers is required "
+                        "(a broker list, or 'embedded')\n");
+        return NW_EXIT_USAGE;
+    }
+    if (rules && nw_route_load_file(rules, &run->route, errstr, sizeof(errstr))) {
+        fprintf(stderr, "newsworker run: config error: %s\n", errstr);
+        return NW_EXIT_USAGE;
+    }
+    if (nw_embedded_wanted(cfg)) {
+        struct topic_list extra = {{0}, 0};
+        nw_route_foreach_topic(run->route, add_topic, &extra);
+        run->embedded = nw_embedded_create(cfg, extra.topics, extra.n, errstr, sizeof(errstr));
+        if (!run->embedded) {
+            fprintf(stderr, "newsworker run: %s\n", errstr);
+            return NW_EXIT_FAILURE;
+        }
+        bootstrap = nw_embedded_bootstraps(run->embedded);
+    }
+    run->offsets = nw_offsets_create();
+    if (!run->offsets) {
+        fprintf(stderr, "newsworker run: out of memory\n");
+        return NW_EXIT_FAILURE;
+    }
+    run->publisher = nw_publisher_create(cfg, bootstrap, on_delivery, run, errstr, sizeof(errstr));
+    if (!run->publisher) {
+        fprintf(stderr, "newsworker run: %s\n", errstr);
+        return NW_EXIT_USAGE;
+    }
+    nw_publisher_set_abort_flag(run->publisher, &abort_requested);
+    run->fetcher = nw_fetcher_create(cfg, errstr, sizeof(errstr));
+    if (!run->fetcher) {
+        fprintf(stderr, "newsworker run: %s\n", errstr);
+        return NW_EXIT_FAILURE;
+    }
+    run->pipeline = nw_pipeline_create(cfg, errstr, sizeof(errstr));
+    if (!run->pipeline) {
+        fprintf(stderr, "newsworker run: %s\n", errstr);
+        return NW_EXIT_FAILURE;
+    }
+    run->consumer = nw_consumer_create(cfg, bootstrap, &cbs, run, errstr, sizeof(errstr));
+    if (!run->consumer) {
+        fprintf(stderr, "newsworker run: %s\n", errstr);
+        return NW_EXIT_USAGE;
+    }
+    NW_LOG_INFO("run",
+                "consuming %s, articles to %s (+%zu routing rules), errors to %s, "
+                "max_in_flight %zu",
+                nw_config_get(cfg, "input.topic"), run->output_topic, nw_route_count(run->route),
+                run->errors_topic, run->max_in_flight);
+    return NW_EXIT_OK;
+}
+
+static void run_teardown(struct run *run)
+{
+    /* The fetcher goes first: it drops transfers without calling back. The producer
+     * then purges what is left, which reports (as failed) to jobs still alive. */
+    nw_fetcher_destroy(run->fetcher);
+    run->fetcher = NULL;
+    nw_consumer_destroy(run->consumer);
+    nw_publisher_destroy(run->publisher);
+    while (run->jobs)
+        job_free(run->jobs);
+    nw_pipeline_destroy(run->pipeline);
+    nw_offsets_destroy(run->offsets);
+    nw_route_destroy(run->route);
+    nw_embedded_destroy(run->embedded);
+    nw_free(run->assigned);
+}
+
+static void log_stats(const struct run *run, const char *when)
+{
+    NW_LOG_INFO("run",
+                "%s: %llu jobs consumed, %llu articles, %llu errors, %llu held back, "
+                "%llu routed nowhere, %llu messages delivered, %zu in flight",
+                when, run->consumed, run->articles, run->errors, run->held, run->suppressed,
+                run->delivered_msgs, run->njobs);
+}
+
+/* The first signal: stop taking jobs, finish what is in flight, flush, commit, leave. */
+static int drain_and_close(struct run *run, int fatal)
+{
+    long long deadline = now_ms() + run->drain_ms, left;
+    char errstr[512];
+
+    nw_consumer_pause(run->consumer);
+    NW_LOG_INFO("run", "stopping: draining %zu job(s) (up to %lld ms)", run->njobs, run->drain_ms);
+    while (run->njobs > 0 && now_ms() < deadline && !abort_requested && !fatal) {
+        serve_work(run, 5);
+        fatal = nw_publisher_fatal(run->publisher, NULL, 0);
+    }
+    left = deadline - now_ms();
+    if (nw_publisher_flush(run->publisher, left > 1000 ? (int)left : 1000))
+        NW_LOG_WARN("run", "stopping: %d message(s) not delivered in time",
+                    nw_publisher_outq_len(run->publisher));
+    store_offsets(run);
+    if (abort_requested) {
+        NW_LOG_WARN("run", "second signal: exiting at once");
+        return NW_EXIT_FAILURE;
+    }
+    if (run->njobs > 0)
+        NW_LOG_WARN("run", "stopping: %zu job(s) unfinished; they will be consumed again",
+                    run->njobs);
+    nw_consumer_commit(run->consumer);
+    run->closing = 1;
+    nw_consumer_close(run->consumer);
+    log_stats(run, "stopped");
+    if (nw_publisher_fatal(run->publisher, errstr, sizeof(errstr))) {
+        NW_LOG_ERROR("run", "exiting after a fatal producer error: %s", errstr);
+        return NW_EXIT_FAILURE;
+    }
+    return NW_EXIT_OK;
+}
 
 int nw_cmd_run(struct nw_config *cfg, int argc, char **argv)
 {
-    fprintf(stderr, "newsworker run: not implemented yet\n");
-    return NW_EXIT_USAGE;
+    struct run run;
+    struct sigaction sa, old_term, old_int;
+    long long next_stats;
+    int code, fatal = 0;
+
+    if (argc > 0) {
+        fprintf(stderr, "newsworker run: unexpected argument '%s'\n", argv[0]);
+        return NW_EXIT_USAGE;
+    }
+    memset(&run, 0, sizeof(run));
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGINT, &sa, &old_int);
+    signal(SIGPIPE, SIG_IGN);
+
+    code = run_setup(&run, cfg);
+    if (code != NW_EXIT_OK)
+        goto out;
+    next_stats = now_ms() + STATS_INTERVAL_MS;
+    while (!stop_requested) {
+        int fetching = nw_fetcher_pending(run.fetcher) > 0;
+        int producing = nw_publisher_outq_len(run.publisher) > 0;
+        int taken = 0;
+
+        /* Turn 1: the consumer (rebalance callbacks run in here too). It waits only when
+         * nothing else is going on; otherwise the fetcher or the producer waits. */
+        for (int i = 0; i < INTAKE_BATCH && !stop_requested; i++) {
+            int wait = i == 0 && !fetching && !producing ? IDLE_WAIT_MS : 0;
+            rd_kafka_message_t *msg = nw_consumer_poll(run.consumer, wait);
+            if (!msg)
+                break;
+            taken++;
+            intake(&run, msg);
+            rd_kafka_message_destroy(msg);
+            backpressure(&run);
+            if (nw_consumer_paused(run.consumer))
+                break;
+        }
+        /* Turns 2 and 3: transfers and delivery reports. */
+        serve_work(&run, taken ? 0 : fetching ? 5 : producing ? 2 : 0);
+        backpressure(&run);
+        if (nw_publisher_fatal(run.publisher, NULL, 0)) {
+            fatal = 1;
+            break;
+        }
+        if (now_ms() >= next_stats) {
+            log_stats(&run, "progress");
+            next_stats = now_ms() + STATS_INTERVAL_MS;
+        }
+    }
+    code = drain_and_close(&run, fatal);
+    if (abort_requested) {
+        /* Exit at once: skip every wait in the orderly teardown. */
+        fflush(NULL);
+        _exit(NW_EXIT_FAILURE);
+    }
+    if (fatal)
+        code = NW_EXIT_FAILURE;
+out:
+    run_teardown(&run);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGINT, &old_int, NULL);
+    return code;
 }

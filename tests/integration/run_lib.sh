@@ -1,0 +1,195 @@
+# run_lib.sh — helpers for the `newsworker run` integration tests (test_run_*.sh).
+# Sourced with BUILD=$1 SRC=$2 set. Every process started here is stopped on exit.
+
+set -u
+BUILD=$(cd "$1" && pwd)
+SRC=$(cd "$2" && pwd)
+WORK=$(mktemp -d /tmp/nw_run_test.XXXXXX)
+PIDS=""
+PY=/usr/bin/python3
+
+cleanup() {
+    for p in $PIDS; do kill -TERM "$p" 2>/dev/null; done
+    sleep 0.2
+    for p in $PIDS; do kill -KILL "$p" 2>/dev/null; done
+    exec 7>&- 2>/dev/null
+    if [ "${KEEP_WORK:-0}" = 1 ]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    for f in "$WORK"/*.log; do
+        [ -f "$f" ] || continue
+        echo "---- $f (last 30 lines)" >&2
+        tail -30 "$f" >&2
+    done
+    exit 1
+}
+
+# start_mock [--brokers N] TOPIC:PARTS... — sets BS (bootstrap); commands via mock_cmd.
+start_mock() {
+    mkfifo "$WORK/mock.ctl"
+    exec 7<>"$WORK/mock.ctl"
+    "$BUILD/tests/nw_mock_cluster" --max-seconds 500 "$@" <&7 >"$WORK/mock.out" 2>"$WORK/mock.log" &
+    PIDS="$PIDS $!"
+    for _ in $(seq 100); do [ -s "$WORK/mock.out" ] && break; sleep 0.05; done
+    BS=$(head -1 "$WORK/mock.out")
+    [ -n "$BS" ] || fail "mock cluster did not start"
+}
+
+mock_cmd() { echo "$*" >&7; }
+
+# start_httpd — sets HP (port) serving the fixture pages.
+start_httpd() {
+    "$BUILD/tests/nw_httpd" --root "$SRC/tests/fixtures/pages" --port 0 --max-seconds 500 \
+        >"$WORK/httpd.out" 2>"$WORK/httpd.log" &
+    PIDS="$PIDS $!"
+    for _ in $(seq 100); do [ -s "$WORK/httpd.out" ] && break; sleep 0.05; done
+    HP=$(head -1 "$WORK/httpd.out")
+    [ -n "$HP" ] || fail "nw_httpd did not start"
+}
+
+# start_worker NAME [-o k=v]... — runs newsworker in the background; pid in WPID_NAME.
+start_worker() {
+    local name=$1
+    shift
+    "$BUILD/bin/newsworker" run -o "kafka.bootstrap.servers=$BS" -o fetch.allow_private=true \
+        -o fetch.retries=1 -o fetch.retry_backoff_ms=50 -o kafka.consumer.session.timeout.ms=6000 \
+        -o kafka.consumer.heartbeat.interval.ms=500 -o kafka.consumer.auto.commit.interval.ms=500 "$@" \
+        >>"$WORK/$name.out" 2>>"$WORK/$name.log" &
+    eval "WPID_$name=$!"
+    PIDS="$PIDS $!"
+}
+
+# make_jobs FILE GOOD NOTFOUND REFUSED MALFORMED [SLOW_MS] — writes job lines, each
+# identifiable by meta.n (or the marker in malformed lines). Prints the job count.
+make_jobs() {
+    "$PY" - "$@" "$HP" <<'PYEOF'
+import json, sys
+path, good, nf, ref, bad = sys.argv[1], *map(int, sys.argv[2:6])
+slow = int(sys.argv[6]) if len(sys.argv) > 7 else 0
+port = sys.argv[-1]
+pages = ["nwm-diplomatic-reset.html", "newszop-pakistan-foreign-policy.html",
+         "weeklyreview-diplomatic-front.html"]
+lines, n = [], 0
+for i in range(good):
+    if i % 4 == 3:
+        html = ("<html><head><title>Inline %d</title></head><body><article><p>Inline article "
+                "number %d has a paragraph of ordinary text for the extractor to keep.</p>"
+                "</article></body></html>" % (i, i))
+        lines.append({"url": "https://inline.example/a/%d" % i, "html": html, "meta": {"n": n}})
+    elif slow:
+        lines.append({"url": "http://127.0.0.1:%s/slow?ms=%d&n=%d" % (port, slow, n),
+                      "meta": {"n": n}})
+    else:
+        lines.append({"url": "http://127.0.0.1:%s/%s?n=%d" % (port, pages[i % 3], n),
+                      "meta": {"n": n}})
+    n += 1
+for i in range(nf):
+    lines.append({"url": "http://127.0.0.1:%s/status/404?n=%d" % (port, n), "meta": {"n": n}})
+    n += 1
+for i in range(ref):
+    lines.append({"url": "http://127.0.0.1:1/refused?n=%d" % n, "meta": {"n": n}})
+    n += 1
+with open(path, "w") as f:
+    for l in lines:
+        f.write(json.dumps(l) + "\n")
+    for i in range(bad):
+        f.write(["garbage-%d not a url" % n, "{\"url\": 42, \"garbage\": %d}" % n,
+                 "ftp://example.com/garbage-%d" % n][i % 3] + "\n")
+        n += 1
+print(n)
+PYEOF
+}
+
+produce_jobs() { kcat -b "$BS" -P -t news.urls -l "$1" || fail "kcat produce"; }
+
+# read_topics OUT TOPIC... — every message of the topics as kcat JSON lines.
+read_topics() {
+    local out=$1
+    shift
+    : >"$out"
+    for t in "$@"; do
+        kcat -b "$BS" -C -t "$t" -e -o beginning -J -q >>"$out" 2>/dev/null
+    done
+}
+
+# analyze FILE N — prints "unique=U total=T missing=M dup=D bad=B" for the records in FILE
+# (kcat -J lines) against jobs 0..N-1; bad counts records on the wrong topic, with a
+# wrong key or without the headers.
+analyze() {
+    "$PY" - "$1" "$2" <<'PYEOF'
+import json, re, sys
+path, n = sys.argv[1], int(sys.argv[2])
+seen, total, bad, reasons = {}, 0, 0, []
+for line in open(path):
+    line = line.strip()
+    if not line:
+        continue
+    m = json.loads(line)
+    total += 1
+    try:
+        rec = json.loads(m["payload"])
+    except Exception:
+        bad += 1; reasons.append("payload not JSON"); continue
+    job = rec.get("job")
+    if isinstance(job, dict) and isinstance(job.get("meta"), dict) and "n" in job["meta"]:
+        k = job["meta"]["n"]
+    else:
+        s = json.dumps(job)
+        g = re.search(r"garbage[-\\\": ]*(\d+)", s)
+        k = int(g.group(1)) if g else None
+    if m["topic"] == "news.local":
+        continue  # routed copies are counted by the test itself
+    seen[k] = seen.get(k, 0) + 1
+    schema = rec.get("schema")
+    want = "news.articles" if schema == "newsworker.article/1" else "news.errors"
+    hdrs = m.get("headers") or []
+    hmap = dict(zip(hdrs[0::2], hdrs[1::2])) if hdrs and isinstance(hdrs[0], str) else {}
+    if m["topic"] != want:
+        bad += 1; reasons.append("%s on %s" % (schema, m["topic"]))
+    elif schema == "newsworker.article/1" and m.get("key") != rec.get("id"):
+        bad += 1; reasons.append("key %r != id" % m.get("key"))
+    elif hmap.get("schema") != schema or hmap.get("content-type") != "application/json":
+        bad += 1; reasons.append("headers %r" % hdrs)
+missing = [i for i in range(n) if i not in seen]
+dup = sum(c - 1 for c in seen.values())
+extra = [k for k in seen if k is None or not (0 <= k < n)]
+print("unique=%d total=%d missing=%d dup=%d bad=%d extra=%d" %
+      (len(seen) - len(extra), total, len(missing), dup, bad, len(extra)))
+if reasons:
+    print("bad examples: %s" % reasons[:3], file=sys.stderr)
+if missing:
+    print("missing jobs: %s" % missing[:20], file=sys.stderr)
+PYEOF
+}
+
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+
+# wait_for_jobs N SECONDS — waits until every job 0..N-1 has a record (or time is up).
+wait_for_jobs() {
+    local n=$1 secs=$2 end=$((SECONDS + $2)) a
+    while [ $SECONDS -lt $end ]; do
+        read_topics "$WORK/records.json" news.articles news.errors
+        a=$(analyze "$WORK/records.json" "$n" 2>/dev/null)
+        [ "$(field "$a" missing)" = 0 ] && return 0
+        sleep 0.5
+    done
+    return 1
+}
+
+# count_records — records on the articles and errors topics right now.
+count_records() {
+    read_topics "$WORK/count.json" news.articles news.errors
+    wc -l <"$WORK/count.json"
+}
+
+# stop_worker NAME — SIGTERM and wait; the exit code goes to CODE.
+stop_worker() {
+    local pid
+    eval "pid=\$WPID_$1"
+    kill -TERM "$pid" 2>/dev/null
+    wait "$pid"
+    CODE=$?
+}
