@@ -46,8 +46,12 @@ void nw_rfc3339(long long unix_seconds, char *out, size_t out_size)
     if (!gmtime_r(&t, &tm))
         snprintf(out, out_size, "%s", "1970-01-01T00:00:00Z");
     else
-        snprintf(out, out_size, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        /* The modulos cost nothing after the clamp above and let the compiler see that
+         * every field fits its width (-Wformat-truncation in optimized builds). */
+        snprintf(out, out_size, "%04u-%02u-%02uT%02u:%02u:%02uZ",
+                 (unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)(tm.tm_mon + 1) % 100u,
+                 (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
+                 (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u);
 }
 
 static int digits(const char *s, int n)
