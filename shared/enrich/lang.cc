@@ -34,9 +34,9 @@ extern "C" int nw_lang_detect(const char *text, size_t len, const char *hint, ch
             hint_code[i] = static_cast<char>(hint[i] | 0x20);
         hints.language_hint = CLD2::GetLanguageFromName(hint_code);
     }
-    lang = CLD2::ExtDetectLanguageSummary(text, static_cast<int>(len), true, &hints, 0,
-                                          language3, percent3, normalized_score3, NULL,
-                                          &text_bytes, &reliable);
+    lang =
+        CLD2::ExtDetectLanguageSummary(text, static_cast<int>(len), true, &hints, 0, language3,
+                                       percent3, normalized_score3, NULL, &text_bytes, &reliable);
     if (lang == CLD2::UNKNOWN_LANGUAGE || lang == CLD2::TG_UNKNOWN_LANGUAGE)
         return 0;
     code = CLD2::LanguageCode(lang);
