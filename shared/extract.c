@@ -54,6 +54,7 @@ struct nw_elem {
     size_t text;                   /* bytes of kept text below */
     size_t link;                   /* bytes of it inside links */
     size_t first_block, end_block; /* blocks [first, end) lie inside this element */
+    size_t end_elem;               /* elements (this one, end_elem) are its descendants */
     double score;
     int scored;
     int included;
@@ -89,6 +90,7 @@ struct nw_extractor {
     size_t block_start;
     int in_link;
     int strict;
+    int lone_article; /* the candidate is the titled one of several <article>s */
 };
 
 struct nw_extractor *nw_extractor_create(const struct nw_extract_opts *opts)
@@ -525,6 +527,7 @@ static enum nw_status add_elem(struct nw_extractor *ex, myhtml_tree_node_t *node
     e->class_weight = weight;
     e->first_block = ex->nblocks;
     e->end_block = ex->nblocks;
+    e->end_elem = ex->nelems;
     return NW_OK;
 }
 
@@ -541,6 +544,7 @@ static enum nw_status leave_elem(struct nw_extractor *ex, int idx)
     if (e->flags & EL_LINK)
         ex->in_link--;
     e->end_block = ex->nblocks;
+    e->end_elem = ex->nelems;
     if (e->parent >= 0) {
         ex->elems[e->parent].text += e->text;
         ex->elems[e->parent].link += e->link;
@@ -744,6 +748,8 @@ static void score_blocks(struct nw_extractor *ex)
     }
 }
 
+static int titled_article(struct nw_extractor *ex, int top);
+
 static int pick_candidate(struct nw_extractor *ex)
 {
     int top = -1;
@@ -804,7 +810,46 @@ static int pick_candidate(struct nw_extractor *ex)
         if (overlap * 10 >= top_text * 6 && link_density(s) < 0.5)
             top = best_sem;
     }
+    int titled = titled_article(ex, top);
+    /* the candidate may itself be one of the teaser articles beside the titled one */
+    if (titled == top && (ex->elems[top].flags & EL_ARTICLE) && ex->elems[top].parent > 0) {
+        int parent = ex->elems[top].parent;
+        titled = titled_article(ex, parent);
+        if (titled == parent)
+            titled = top;
+    }
+    if (titled != top && (ex->elems[titled].flags & EL_ARTICLE)) {
+        ex->lone_article = 1;
+        return titled;
+    }
     return top;
+}
+
+/* Several <article> elements side by side inside the candidate (a post followed by
+ * "you may also like" posts, a blog page listing its posts): the one that holds the
+ * page's <h1> is the article, the others are teasers. Returns the index of that article,
+ * or top when the rule does not apply. */
+static int titled_article(struct nw_extractor *ex, int top)
+{
+    const struct nw_elem *t = &ex->elems[top];
+    int titled = -1, articles = 0;
+    for (size_t i = (size_t)top + 1; i < t->end_elem; i++) {
+        struct nw_elem *el = &ex->elems[i];
+        if (!(el->flags & EL_ARTICLE))
+            continue;
+        articles++;
+        for (size_t j = i + 1; j < el->end_elem; j++)
+            if (ex->elems[j].tag == MyHTML_TAG_H1) {
+                if (titled >= 0)
+                    return top; /* two titled articles: no clear answer */
+                titled = (int)i;
+                break;
+            }
+        i = el->end_elem - 1; /* nested articles count with their outer one */
+    }
+    if (articles < 2 || titled < 0 || ex->elems[titled].text < 150)
+        return top;
+    return titled;
 }
 
 static void mark_included(struct nw_extractor *ex, int top)
@@ -820,6 +865,8 @@ static void mark_included(struct nw_extractor *ex, int top)
     for (size_t i = (size_t)parent + 1; i < ex->nelems; i++) {
         struct nw_elem *s = &ex->elems[i];
         if (s->parent != parent || (int)i == top)
+            continue;
+        if (ex->lone_article && (s->flags & EL_ARTICLE))
             continue;
         double bonus = 0.0;
         if ((s->flags & EL_POSITIVE) && (t->flags & EL_POSITIVE))
@@ -963,10 +1010,17 @@ static enum nw_status extract_body(struct nw_extractor *ex, myhtml_tree_node_t *
     block_links(ex);
     settle_drops(ex);
     score_blocks(ex);
+    ex->lone_article = 0;
     int top = pick_candidate(ex);
     if (top < 0) {
         nw_buf_reset(&ex->out);
         return NW_OK;
+    }
+    if (getenv("NWX_DEBUG")) {
+        size_t n = 0;
+        const char *nm = nw_html_tag_name(ex->html, ex->elems[top].node, &n);
+        fprintf(stderr, "top %d <%.*s> %s score %.1f text %zu\n", top, (int)n, nm,
+                class_id(ex, ex->elems[top].node), ex->elems[top].score, ex->elems[top].text);
     }
     mark_included(ex, top);
     return assemble(ex, top, chars);
