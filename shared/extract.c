@@ -240,13 +240,13 @@ static int has_any(const char *hay, const char *const *needles)
 
 /* Class/id words of furniture that is never article text, whatever else the class says. */
 static const char *const strong_negative[] = {
-    "comment",         "share",         "sharing",      "social",      "related",   "newsletter",
-    "recommend",       "outbrain",      "taboola",      "byline",      "caption",   "breadcrumb",
-    "disqus",          "author-bio",    "authorbio",    "author-info", "most-read", "mostread",
-    "also-read",       "see-also",      "more-stories", "read-more",   "readmore",  "credit",
-    "follow-us",       "twitter-tweet", "dateline",     "skip-link",   "skiplink",  "sr-only",
-    "visually-hidden", "screen-reader", "gpt-ad",       "dfp-",        "ad-slot",   "adslot",
-    "ad-container",    "ad-wrapper",    "ad-unit",      "adunit",      "inline-ad", NULL,
+    "comment",       "share",      "sharing",      "social",      "related",   "newsletter",
+    "recommend",     "outbrain",   "taboola",      "byline",      "caption",   "breadcrumb",
+    "disqus",        "author-bio", "authorbio",    "author-info", "most-read", "mostread",
+    "also-read",     "see-also",   "more-stories", "read-more",   "readmore",  "credit",
+    "follow-us",     "dateline",   "skip-link",    "skiplink",    "sr-only",   "visually-hidden",
+    "screen-reader", "gpt-ad",     "dfp-",         "ad-slot",     "adslot",    "ad-container",
+    "ad-wrapper",    "ad-unit",    "adunit",       "inline-ad",   NULL,
 };
 
 /* Furniture words that a content class ("article-content paywall") outweighs. */
