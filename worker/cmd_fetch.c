@@ -276,6 +276,10 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
     }
     if (!n_urls && !input)
         input = "-";
+    if (nw_config_get_bool(cfg, "fetch.robots")) {
+        fprintf(stderr, "newsworker fetch: fetch.robots=true is not supported by this build yet\n");
+        return NW_EXIT_USAGE;
+    }
 
     {
         long long html_max = nw_config_get_int(cfg, "extract.max_html_bytes");

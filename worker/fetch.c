@@ -623,6 +623,13 @@ struct nw_fetcher *nw_fetcher_create(const struct nw_config *cfg, char *errstr, 
         goto fail;
     }
     f->curl_global = 1;
+    if (nw_config_get_bool(cfg, "fetch.robots")) {
+        /* Crawling on while the operator asked for robots.txt to be obeyed would be worse
+         * than not starting. */
+        nw_fail(NW_EUNSUPPORTED, errstr, errstr_size,
+                "fetch.robots=true: robots.txt rules are not supported by this build yet");
+        goto fail;
+    }
     f->concurrency = (long)nw_config_get_int(cfg, "fetch.concurrency");
     f->per_host = (long)nw_config_get_int(cfg, "fetch.per_host");
     f->timeout_ms = (long)nw_config_get_int(cfg, "fetch.timeout_ms");

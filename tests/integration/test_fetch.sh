@@ -262,4 +262,8 @@ rc=0
 "$BIN" fetch --input "$TMP/does-not-exist" >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ] || fail "missing input file: exit $rc, expected 2"
 
+rc=0
+"$BIN" fetch -o fetch.robots=true "$H/$PAGE" >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || fail "fetch.robots=true (not supported yet): exit $rc, expected 2"
+
 echo "PASS"
