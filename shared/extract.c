@@ -58,6 +58,7 @@ struct nw_elem {
     double score;
     int scored;
     int included;
+    int list_keep; /* for lists: -1 undecided, else whether all items stay */
 };
 
 struct nw_block {
@@ -920,12 +921,47 @@ static int keep_block(const struct nw_extractor *ex, const struct nw_block *b)
     return 1;
 }
 
+/* The <ul>/<ol> that holds an item block (a few levels up), or -1. */
+static int list_of(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    int e = b->elem;
+    for (int hops = 0; e >= 0 && hops < 6; hops++, e = ex->elems[e].parent)
+        if (ex->elems[e].tag == MyHTML_TAG_UL || ex->elems[e].tag == MyHTML_TAG_OL)
+            return e;
+    return -1;
+}
+
+/* An article's own list whose items lead with a linked headline ("<b><a>Story</a>.</b>
+ * One sentence.") looks like a teaser list item by item; but when most items of the
+ * list carry enough plain text to stay, the list is the article's and every item stays.
+ * A teaser list has (almost) no item that stays on its own, so it is not rescued. */
+static int list_keeps_all(struct nw_extractor *ex, int list)
+{
+    struct nw_elem *l = &ex->elems[list];
+    if (l->list_keep >= 0)
+        return l->list_keep;
+    size_t items = 0, kept = 0;
+    for (size_t bi = l->first_block; bi < l->end_block; bi++) {
+        const struct nw_block *b = &ex->blocks[bi];
+        if (b->kind != NW_BLOCK_ITEM || b->excluded || !b->take)
+            continue;
+        items++;
+        /* a sentence of its own beside the link, not a headline split by a link */
+        if (keep_block(ex, b) && b->len - (b->link < b->len ? b->link : b->len) >= 60)
+            kept++;
+    }
+    l->list_keep = items >= 3 && kept * 2 >= items;
+    return l->list_keep;
+}
+
 static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
 {
     enum nw_status result = NW_OK;
     nw_buf_reset(&ex->out);
     for (size_t bi = 0; bi < ex->nblocks; bi++)
         ex->blocks[bi].take = 0;
+    for (size_t i = 0; i < ex->nelems; i++)
+        ex->elems[i].list_keep = -1;
     for (size_t i = 0; i < ex->nelems; i++) {
         const struct nw_elem *el = &ex->elems[i];
         if (el->included)
@@ -943,8 +979,14 @@ static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
         }
     for (size_t bi = 0; bi < ex->nblocks; bi++) {
         const struct nw_block *b = &ex->blocks[bi];
-        if (!b->take || !keep_block(ex, b))
+        if (!b->take)
             continue;
+        if (!keep_block(ex, b)) {
+            int list = -1;
+            if (b->excluded || b->kind != NW_BLOCK_ITEM || (list = list_of(ex, b)) < 0 ||
+                !list_keeps_all(ex, list))
+                continue;
+        }
         if (ex->out.len) {
             result = nw_buf_append(&ex->out, "\n\n", 2);
             if (result)
