@@ -26,10 +26,31 @@ struct stemmer_slot {
     struct sb_stemmer *st; /* NULL: no Snowball stemmer for the language */
 };
 
+/* A candidate keyword: a stem, or a pair of adjacent stems (a phrase). Its surface is
+ * the lower-cased text of its first occurrence, kept as token indexes until output. */
+struct term {
+    double tf;
+    double weight;
+    uint32_t tok_a;    /* first word of a phrase; NW_KW_NONE for a single word */
+    uint32_t tok_b;    /* the (last) word */
+    uint32_t stem_off; /* single words: the stem in kw->stems */
+    uint32_t stem_len;
+};
+
+#define NW_KW_NONE UINT32_MAX
+
+/* Reused from call to call, so that a text costs no allocation once the buffers have
+ * grown to the size of a typical article. */
 struct nw_keywords {
     struct stemmer_slot slots[NW_KW_STEMMERS];
     size_t n;
     struct nw_strmap words; /* stopword -> language bits, background word -> BG bit */
+    struct nw_strmap seen;  /* lower-cased word of this text -> its term, see word_code */
+    struct nw_strmap index; /* stem or "stem stem" -> term index */
+    struct term *terms;
+    size_t terms_cap;
+    char *stems;
+    size_t stems_len, stems_cap;
 };
 
 enum { W_EN = 1, W_FR = 2, W_DE = 4, W_ES = 8, W_BG = 16 };
@@ -108,9 +129,12 @@ struct nw_keywords *nw_keywords_create(void)
     if (!kw)
         return NULL;
     /* one hash lookup per word instead of scanning the lists */
-    if (nw_strmap_init(&kw->words, 1024) != NW_OK || ADD_WORDS(&kw->words, stop_en, W_EN) ||
-        ADD_WORDS(&kw->words, stop_fr, W_FR) || ADD_WORDS(&kw->words, stop_de, W_DE) ||
-        ADD_WORDS(&kw->words, stop_es, W_ES) || ADD_WORDS(&kw->words, background_en, W_BG)) {
+    if (nw_strmap_init(&kw->words, 1024) != NW_OK ||
+        nw_strmap_init(&kw->seen, NW_KW_MAX_TERMS) != NW_OK ||
+        nw_strmap_init(&kw->index, NW_KW_MAX_TERMS) != NW_OK ||
+        ADD_WORDS(&kw->words, stop_en, W_EN) || ADD_WORDS(&kw->words, stop_fr, W_FR) ||
+        ADD_WORDS(&kw->words, stop_de, W_DE) || ADD_WORDS(&kw->words, stop_es, W_ES) ||
+        ADD_WORDS(&kw->words, background_en, W_BG)) {
         nw_keywords_destroy(kw);
         return NULL;
     }
@@ -125,6 +149,10 @@ void nw_keywords_destroy(struct nw_keywords *kw)
         if (kw->slots[i].st)
             sb_stemmer_delete(kw->slots[i].st);
     nw_strmap_fini(&kw->words);
+    nw_strmap_fini(&kw->seen);
+    nw_strmap_fini(&kw->index);
+    nw_free(kw->terms);
+    nw_free(kw->stems);
     nw_free(kw);
 }
 
@@ -165,123 +193,196 @@ static int is_stop(int bits, const char *lang)
     return 0;
 }
 
-struct term {
-    double tf;
-    char surface[NW_KW_WORD * 2 + 2];
-    double weight;
-};
-
 struct scored {
-    const char *term;
+    size_t term;
     double score;
 };
 
-/* Lower-case copy of a token's base text (ASCII letters folded; other bytes kept). */
-static size_t word_of(const struct nw_toks *t, size_t i, char *w, size_t size)
+/* Appends a new term; its index in *idx. */
+static enum nw_status new_term(struct nw_keywords *kw, size_t *nterms, double weight,
+                               uint32_t tok_a, uint32_t tok_b, size_t *idx)
 {
-    return nw_tok_lower(t, i, w, size);
+    struct term *tm;
+    if (*nterms == kw->terms_cap) {
+        size_t ncap = kw->terms_cap ? kw->terms_cap * 2 : 512;
+        struct term *nt = nw_realloc(kw->terms, ncap * sizeof(*nt));
+        if (!nt)
+            return NW_ENOMEM;
+        kw->terms = nt;
+        kw->terms_cap = ncap;
+    }
+    tm = &kw->terms[*nterms];
+    tm->tf = 0;
+    tm->weight = weight;
+    tm->tok_a = tok_a;
+    tm->tok_b = tok_b;
+    tm->stem_off = 0;
+    tm->stem_len = 0;
+    *idx = (*nterms)++;
+    return NW_OK;
+}
+
+static enum nw_status keep_stem(struct nw_keywords *kw, struct term *tm, const char *stem,
+                                size_t sl)
+{
+    if (kw->stems_len + sl > kw->stems_cap) {
+        size_t ncap = kw->stems_cap ? kw->stems_cap * 2 : 8192;
+        char *ns;
+        while (ncap < kw->stems_len + sl)
+            ncap *= 2;
+        ns = nw_realloc(kw->stems, ncap);
+        if (!ns)
+            return NW_ENOMEM;
+        kw->stems = ns;
+        kw->stems_cap = ncap;
+    }
+    memcpy(kw->stems + kw->stems_len, stem, sl);
+    tm->stem_off = (uint32_t)kw->stems_len;
+    tm->stem_len = (uint32_t)sl;
+    kw->stems_len += sl;
+    return NW_OK;
+}
+
+/* The term of key (created with weight and surface tokens if new): its index in *idx,
+ * or -1 when the table is full. */
+static enum nw_status term_of(struct nw_keywords *kw, size_t *nterms, const char *key, size_t klen,
+                              double weight, uint32_t tok_a, uint32_t tok_b, long *idx)
+{
+    int *slot;
+    size_t ti;
+    enum nw_status result = nw_strmap_put(&kw->index, key, klen, -1, &slot);
+    *idx = -1;
+    if (result == NW_ETOOBIG)
+        return NW_OK;
+    if (result != NW_OK)
+        return result;
+    if (*slot < 0) {
+        if ((result = new_term(kw, nterms, weight, tok_a, tok_b, &ti)) != NW_OK)
+            return result;
+        *slot = (int)ti;
+    }
+    *idx = *slot;
+    return NW_OK;
+}
+
+/* What a word of the text is, cached per distinct lower-cased word in kw->seen: -1 for a
+ * word that is no keyword (stopword, too short), else its single-word term index * 2,
+ * plus 1 if it is a background word. */
+static enum nw_status word_code(struct nw_keywords *kw, size_t *nterms, const char *w, size_t wl,
+                                uint32_t tok, struct sb_stemmer *st, const char *lang, int *code)
+{
+    enum nw_status result;
+    const int *cached = nw_strmap_get(&kw->seen, w, wl);
+    int bits;
+    long ti = -1;
+
+    if (cached) {
+        *code = *cached;
+        return NW_OK;
+    }
+    bits = word_bits(kw, w, wl);
+    *code = -1;
+    if (wl >= 3 && !is_stop(bits, lang)) {
+        const sb_symbol *s = st ? sb_stemmer_stem(st, (const sb_symbol *)w, (int)wl) : NULL;
+        const char *stem = s ? (const char *)s : w;
+        size_t sl = s ? (size_t)sb_stemmer_length(st) : wl;
+        if (sl >= NW_KW_WORD * 2)
+            sl = NW_KW_WORD * 2 - 1;
+        result = term_of(kw, nterms, stem, sl, (bits & W_BG) ? NW_KW_BACKGROUND_WEIGHT : 1.0,
+                         NW_KW_NONE, tok, &ti);
+        if (result != NW_OK)
+            return result;
+        if (ti >= 0 && kw->terms[ti].stem_len == 0 &&
+            (result = keep_stem(kw, &kw->terms[ti], stem, sl)) != NW_OK)
+            return result;
+        if (ti >= 0)
+            *code = (int)(ti * 2 + ((bits & W_BG) ? 1 : 0));
+    }
+    result = nw_strmap_put(&kw->seen, w, wl, *code, NULL);
+    return result == NW_ETOOBIG ? NW_OK : result;
+}
+
+/* The lower-cased surface of term tm into out. */
+static void surface(const struct nw_toks *t, const struct term *tm, char *out, size_t size)
+{
+    size_t n = 0;
+    if (tm->tok_a != NW_KW_NONE) {
+        n = nw_tok_lower(t, tm->tok_a, out, size);
+        if (n + 2 < size)
+            out[n++] = ' ';
+    }
+    nw_tok_lower(t, tm->tok_b, out + n, size - n);
 }
 
 enum nw_status nw_keywords_find(struct nw_keywords *kw, const struct nw_toks *t, const char *lang,
                                 json_t **out)
 {
     enum nw_status result = NW_OK;
-    struct nw_strmap map;
-    struct term *terms = NULL;
-    struct scored *best = NULL;
+    struct scored best[NW_KEYWORDS_MAX + 1];
     size_t nterms = 0, nbest = 0, words = 0;
     struct sb_stemmer *st = stemmer_for(kw, lang);
-    char prev_stem[NW_KW_WORD * 2] = "", prev_word[NW_KW_WORD] = "";
+    long prev = -1; /* single-word term of the previous word, if it can start a phrase */
+    uint32_t prev_tok = 0;
     json_t *arr = NULL;
     double top = 0;
 
-    /* at most two terms per token (the word and its pair), so size by the text */
-    size_t max_terms = 2 * t->n + 16 < NW_KW_MAX_TERMS ? 2 * t->n + 16 : NW_KW_MAX_TERMS;
-
     *out = NULL;
-    if ((result = nw_strmap_init(&map, max_terms)) != NW_OK)
-        return result;
-    terms = nw_malloc(max_terms * sizeof(*terms));
-    if (!terms) {
-        result = NW_ENOMEM;
-        goto out;
-    }
+    nw_strmap_clear(&kw->seen);
+    nw_strmap_clear(&kw->index);
+    kw->stems_len = 0;
     for (size_t i = 0; i < t->n && words < NW_KW_MAX_WORDS; i++) {
-        char w[NW_KW_WORD], stem[NW_KW_WORD * 2], key[NW_KW_WORD * 4 + 2];
-        size_t wl, sl;
-        int *slot, bits;
-        const sb_symbol *s;
+        char w[NW_KW_WORD], key[NW_KW_WORD * 4 + 2];
+        size_t wl, kl;
+        long ti, pi;
+        int code;
+        const struct term *a, *b;
 
         if (!(t->v[i].flags & NW_TOK_WORD) || (t->v[i].flags & NW_TOK_NUM) ||
             t->v[i].base_len >= NW_KW_WORD) {
-            prev_stem[0] = '\0';
+            prev = -1;
             continue;
         }
         if (t->v[i].flags & NW_TOK_SENT_START)
-            prev_stem[0] = '\0';
+            prev = -1;
         words++;
-        wl = word_of(t, i, w, sizeof(w));
-        bits = word_bits(kw, w, wl);
-        if (wl < 3 || is_stop(bits, lang)) {
-            prev_stem[0] = '\0';
+        wl = nw_tok_lower(t, i, w, sizeof(w));
+        if ((result = word_code(kw, &nterms, w, wl, (uint32_t)i, st, lang, &code)) != NW_OK)
+            goto out;
+        if (code < 0) {
+            prev = -1;
             continue;
         }
-        s = st ? sb_stemmer_stem(st, (const sb_symbol *)w, (int)wl) : NULL;
-        sl = s ? (size_t)sb_stemmer_length(st) : wl;
-        if (sl >= sizeof(stem))
-            sl = sizeof(stem) - 1;
-        memcpy(stem, s ? (const char *)s : w, sl);
-        stem[sl] = '\0';
-        /* the word itself, then the pair with the previous word */
-        for (int pass = 0; pass < 2; pass++) {
-            int n;
-            if (pass == 0)
-                n = snprintf(key, sizeof(key), "%s", stem);
-            else if (prev_stem[0])
-                n = snprintf(key, sizeof(key), "%s %s", prev_stem, stem);
-            else
-                break;
-            if (n < 0 || (size_t)n >= sizeof(key))
-                continue;
-            result = nw_strmap_put(&map, key, (size_t)n, (int)nterms, &slot);
-            if (result == NW_ETOOBIG) {
-                result = NW_OK;
-                continue;
-            }
+        ti = code / 2;
+        kw->terms[ti].tf += 1;
+        if (prev >= 0) {
+            /* the pair with the previous word: "stem stem" */
+            a = &kw->terms[prev];
+            b = &kw->terms[ti];
+            memcpy(key, kw->stems + a->stem_off, a->stem_len);
+            key[a->stem_len] = ' ';
+            memcpy(key + a->stem_len + 1, kw->stems + b->stem_off, b->stem_len);
+            kl = a->stem_len + 1 + b->stem_len;
+            result = term_of(kw, &nterms, key, kl,
+                             ((code & 1) ? NW_KW_BACKGROUND_WEIGHT : 1.0) * NW_KW_PHRASE_BONUS,
+                             prev_tok, (uint32_t)i, &pi);
             if (result != NW_OK)
                 goto out;
-            if (*slot == (int)nterms) {
-                struct term *tm = &terms[nterms++];
-                tm->tf = 0;
-                double wgt = (bits & W_BG) ? NW_KW_BACKGROUND_WEIGHT : 1.0;
-                if (pass == 1) {
-                    snprintf(tm->surface, sizeof(tm->surface), "%s %s", prev_word, w);
-                    wgt *= NW_KW_PHRASE_BONUS;
-                } else {
-                    snprintf(tm->surface, sizeof(tm->surface), "%s", w);
-                }
-                tm->weight = wgt;
-            }
-            terms[*slot].tf += 1;
+            if (pi >= 0)
+                kw->terms[pi].tf += 1;
         }
-        snprintf(prev_stem, sizeof(prev_stem), "%s", stem);
-        snprintf(prev_word, sizeof(prev_word), "%s", w);
-    }
-    best = nw_calloc(NW_KEYWORDS_MAX + 1, sizeof(*best));
-    if (!best) {
-        result = NW_ENOMEM;
-        goto out;
+        prev = ti;
+        prev_tok = (uint32_t)i;
     }
     for (size_t k = 0; k < nterms; k++) {
-        int phrase = strchr(terms[k].surface, ' ') != NULL;
+        const struct term *tm = &kw->terms[k];
         double score;
         size_t j;
-        if (phrase && terms[k].tf < 2)
+        if (tm->tok_a != NW_KW_NONE && tm->tf < 2)
+            continue;
+        if (tm->tf < 2 && words > 50)
             continue;
         /* sublinear tf, so one word repeated everywhere does not drown the rest */
-        score = (1.0 + log(terms[k].tf)) * terms[k].weight;
-        if (terms[k].tf < 2 && words > 50)
-            continue;
+        score = (1.0 + log(tm->tf)) * tm->weight;
         j = nbest;
         while (j > 0 && best[j - 1].score < score) {
             if (j < NW_KEYWORDS_MAX)
@@ -289,7 +390,7 @@ enum nw_status nw_keywords_find(struct nw_keywords *kw, const struct nw_toks *t,
             j--;
         }
         if (j < NW_KEYWORDS_MAX) {
-            best[j].term = terms[k].surface;
+            best[j].term = k;
             best[j].score = score;
             if (nbest < NW_KEYWORDS_MAX)
                 nbest++;
@@ -302,8 +403,11 @@ enum nw_status nw_keywords_find(struct nw_keywords *kw, const struct nw_toks *t,
     }
     top = nbest ? best[0].score : 1;
     for (size_t k = 0; k < nbest; k++) {
-        json_t *item = json_pack("{s:s, s:f}", "term", best[k].term, "score",
-                                 round(best[k].score / top * 1000) / 1000);
+        char sf[NW_KW_WORD * 2 + 2];
+        json_t *item;
+        surface(t, &kw->terms[best[k].term], sf, sizeof(sf));
+        item =
+            json_pack("{s:s, s:f}", "term", sf, "score", round(best[k].score / top * 1000) / 1000);
         if (!item || json_array_append_new(arr, item)) {
             result = NW_ENOMEM;
             goto out;
@@ -313,9 +417,6 @@ enum nw_status nw_keywords_find(struct nw_keywords *kw, const struct nw_toks *t,
     arr = NULL;
 out:
     json_decref(arr);
-    nw_free(best);
-    nw_free(terms);
-    nw_strmap_fini(&map);
     return result;
 }
 

@@ -5,75 +5,139 @@
 
 #include "mem.h"
 
-static uint64_t hash_bytes(const char *s, size_t n)
+#define NW_STRMAP_MIN_CAP 64
+#define NW_STRMAP_MAX_ARENA (64u * 1024u * 1024u)
+
+/* FNV-1a folded to 32 bits with the top bit set, so 0 marks an empty slot. */
+static uint32_t hash_bytes(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < n; i++) {
         h ^= (unsigned char)s[i];
         h *= 1099511628211ULL;
     }
-    return h ^ (h >> 29);
+    h ^= h >> 29;
+    return (uint32_t)(h ^ (h >> 32)) | 0x80000000u;
 }
 
 enum nw_status nw_strmap_init(struct nw_strmap *m, size_t max_entries)
 {
-    size_t cap = 16;
     memset(m, 0, sizeof(*m));
-    while (cap < 2 * max_entries + 2)
-        cap *= 2;
-    m->slots = nw_calloc(cap, sizeof(*m->slots));
-    if (!m->slots)
-        return NW_ENOMEM;
-    m->cap = cap;
+    if (max_entries > (1u << 28))
+        max_entries = 1u << 28;
     m->max = max_entries;
     return NW_OK;
 }
 
 void nw_strmap_fini(struct nw_strmap *m)
 {
-    if (!m || !m->slots)
+    if (!m)
         return;
-    for (size_t i = 0; i < m->cap; i++)
-        nw_free(m->slots[i].key);
     nw_free(m->slots);
+    nw_free(m->keys);
     memset(m, 0, sizeof(*m));
 }
 
-static size_t find(const struct nw_strmap *m, const char *key, size_t klen)
+void nw_strmap_clear(struct nw_strmap *m)
 {
-    size_t i = (size_t)hash_bytes(key, klen) & (m->cap - 1);
-    while (m->slots[i].key &&
-           !(m->slots[i].klen == klen && memcmp(m->slots[i].key, key, klen) == 0))
-        i = (i + 1) & (m->cap - 1);
+    if (m->slots && m->n > 0)
+        memset(m->slots, 0, m->cap * sizeof(*m->slots));
+    m->n = 0;
+    m->keys_len = 0;
+}
+
+static size_t find(const struct nw_strmap *m, uint32_t h, const char *key, size_t klen)
+{
+    size_t mask = m->cap - 1, i = h & mask;
+    while (m->slots[i].hash && !(m->slots[i].hash == h && m->slots[i].klen == klen &&
+                                 memcmp(m->keys + m->slots[i].koff, key, klen) == 0))
+        i = (i + 1) & mask;
     return i;
 }
 
 int *nw_strmap_get(const struct nw_strmap *m, const char *key, size_t klen)
 {
     size_t i;
-    if (!m->slots)
+    if (!m->slots || m->n == 0)
         return NULL;
-    i = find(m, key, klen);
-    return m->slots[i].key ? &m->slots[i].value : NULL;
+    i = find(m, hash_bytes(key, klen), key, klen);
+    return m->slots[i].hash ? &m->slots[i].value : NULL;
+}
+
+/* Doubles the table (rehashing by the stored hashes). */
+static enum nw_status grow(struct nw_strmap *m)
+{
+    size_t ncap = m->cap ? m->cap * 2 : NW_STRMAP_MIN_CAP;
+    struct nw_strmap_slot *ns = nw_calloc(ncap, sizeof(*ns));
+    if (!ns)
+        return NW_ENOMEM;
+    for (size_t i = 0; i < m->cap; i++) {
+        size_t j;
+        if (!m->slots[i].hash)
+            continue;
+        j = m->slots[i].hash & (ncap - 1);
+        while (ns[j].hash)
+            j = (j + 1) & (ncap - 1);
+        ns[j] = m->slots[i];
+    }
+    nw_free(m->slots);
+    m->slots = ns;
+    m->cap = ncap;
+    return NW_OK;
+}
+
+/* Appends key and its NUL to the arena; its offset in *off. */
+static enum nw_status store_key(struct nw_strmap *m, const char *key, size_t klen, uint32_t *off)
+{
+    if (klen >= NW_STRMAP_MAX_ARENA || m->keys_len + klen + 1 > NW_STRMAP_MAX_ARENA)
+        return NW_ETOOBIG;
+    if (m->keys_len + klen + 1 > m->keys_cap) {
+        size_t ncap = m->keys_cap ? m->keys_cap : 1024;
+        char *nk;
+        while (ncap < m->keys_len + klen + 1)
+            ncap *= 2;
+        nk = nw_realloc(m->keys, ncap);
+        if (!nk)
+            return NW_ENOMEM;
+        m->keys = nk;
+        m->keys_cap = ncap;
+    }
+    memcpy(m->keys + m->keys_len, key, klen);
+    m->keys[m->keys_len + klen] = '\0';
+    *off = (uint32_t)m->keys_len;
+    m->keys_len += klen + 1;
+    return NW_OK;
 }
 
 enum nw_status nw_strmap_put(struct nw_strmap *m, const char *key, size_t klen, int value,
                              int **slot_value)
 {
+    enum nw_status result;
+    uint32_t h = hash_bytes(key, klen), off;
     size_t i;
-    if (!m->slots)
-        return NW_EINVAL;
-    i = find(m, key, klen);
-    if (!m->slots[i].key) {
-        if (m->n >= m->max)
-            return NW_ETOOBIG;
-        m->slots[i].key = nw_strndup(key, klen);
-        if (!m->slots[i].key)
-            return NW_ENOMEM;
-        m->slots[i].klen = klen;
-        m->slots[i].value = value;
-        m->n++;
+
+    if (m->max == 0)
+        return NW_ETOOBIG;
+    if (m->slots) {
+        i = find(m, h, key, klen);
+        if (m->slots[i].hash) {
+            if (slot_value)
+                *slot_value = &m->slots[i].value;
+            return NW_OK;
+        }
     }
+    if (m->n >= m->max)
+        return NW_ETOOBIG;
+    if (2 * (m->n + 1) > m->cap && (result = grow(m)) != NW_OK)
+        return result;
+    if ((result = store_key(m, key, klen, &off)) != NW_OK)
+        return result;
+    i = find(m, h, key, klen);
+    m->slots[i].hash = h;
+    m->slots[i].koff = off;
+    m->slots[i].klen = (uint32_t)klen;
+    m->slots[i].value = value;
+    m->n++;
     if (slot_value)
         *slot_value = &m->slots[i].value;
     return NW_OK;
