@@ -75,10 +75,11 @@ broken job-meta "$job" "$schemas/url-job.v1.json" 'd["meta"] = "rss"'
 broken job-priority "$job" "$schemas/url-job.v1.json" 'd["priority"] = 1.5'
 
 # 3. Real output: `newsworker extract` on 10 evaluation pages, every record validated.
-pages=$(ls "$src"/../shared/eval/extraction-dev/html/*.html.gz | head -n 10)
-[ "$(echo "$pages" | wc -l)" -eq 10 ] || fail "expected 10 evaluation pages"
-# shellcheck disable=SC2086
-"$build/bin/newsworker" extract $pages >"$tmp/records.jsonl" 2>"$tmp/stderr" ||
+# (A glob, not `ls | head`: under pipefail, ls killed by SIGPIPE would fail the test.)
+all_pages=("$src"/../shared/eval/extraction-dev/html/*.html.gz)
+pages=("${all_pages[@]:0:10}")
+[ "${#pages[@]}" -eq 10 ] || fail "expected 10 evaluation pages"
+"$build/bin/newsworker" extract "${pages[@]}" >"$tmp/records.jsonl" 2>"$tmp/stderr" ||
     fail "newsworker extract exited $?: $(tail -n 5 "$tmp/stderr")"
 [ "$(wc -l <"$tmp/records.jsonl")" -eq 10 ] || fail "expected 10 records, got $(wc -l <"$tmp/records.jsonl")"
 $validate "$tmp/records.jsonl" || fail "extract records"
