@@ -69,6 +69,7 @@ struct nw_block {
     int commas;
     int excluded; /* inside furniture that stays dropped */
     int take;     /* part of the output */
+    int teaser;   /* part of a run of teasers (linked headline + short excerpt) */
 };
 
 struct nw_frame {
@@ -954,12 +955,73 @@ static int list_keeps_all(struct nw_extractor *ex, int list)
     return l->list_keep;
 }
 
+/* A linked headline: short, (almost) all link text, and words rather than a bare URL. */
+static int is_headline_link(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    return b->len <= 150 && b->link * 10 >= b->len * 8 &&
+           memchr(ex->text.data + b->off, ' ', b->len) != NULL;
+}
+
+/* A teaser's excerpt: one short line of plain text. */
+static int is_excerpt(const struct nw_block *b)
+{
+    return b->link == 0 && b->len >= 20 && b->len <= 180;
+}
+
+/* Teaser grids and "more stories" rows inside the chosen container: a linked headline
+ * followed by a short excerpt, three or more times in a row (a byline or a label may sit
+ * between two teasers, a paragraph may not). Each excerpt passes the link-density test on its own;
+ * the run does not. Marks the blocks from the first headline to the last excerpt. */
+static int visible(const struct nw_block *b)
+{
+    return b->take && !b->excluded;
+}
+
+static void end_teaser_run(struct nw_extractor *ex, size_t *pairs, size_t start, size_t end)
+{
+    if (*pairs >= 3)
+        for (size_t k = start; k <= end; k++)
+            ex->blocks[k].teaser = 1;
+    *pairs = 0;
+}
+
+static void mark_teaser_runs(struct nw_extractor *ex)
+{
+    size_t start = 0, end = 0, pairs = 0, gap = 0;
+    for (size_t bi = 0; bi < ex->nblocks; bi++) {
+        if (!visible(&ex->blocks[bi]))
+            continue;
+        if (is_headline_link(ex, &ex->blocks[bi])) {
+            size_t next = bi + 1;
+            while (next < ex->nblocks && !visible(&ex->blocks[next]))
+                next++;
+            if (next < ex->nblocks && is_excerpt(&ex->blocks[next])) {
+                if (pairs > 0 && gap > 2)
+                    end_teaser_run(ex, &pairs, start, end);
+                if (pairs == 0)
+                    start = bi;
+                pairs++;
+                end = next;
+                gap = 0;
+                bi = next;
+                continue;
+            }
+        }
+        /* article text between two teasers: they are the article's own links */
+        if (++gap > 2 || ex->blocks[bi].len > 180)
+            end_teaser_run(ex, &pairs, start, end);
+    }
+    end_teaser_run(ex, &pairs, start, end);
+}
+
 static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
 {
     enum nw_status result = NW_OK;
     nw_buf_reset(&ex->out);
-    for (size_t bi = 0; bi < ex->nblocks; bi++)
+    for (size_t bi = 0; bi < ex->nblocks; bi++) {
         ex->blocks[bi].take = 0;
+        ex->blocks[bi].teaser = 0;
+    }
     for (size_t i = 0; i < ex->nelems; i++)
         ex->elems[i].list_keep = -1;
     for (size_t i = 0; i < ex->nelems; i++) {
@@ -977,9 +1039,10 @@ static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
             if (b->elem == parent && b->len > 80 && b->link * 4 < b->len)
                 b->take = 1;
         }
+    mark_teaser_runs(ex);
     for (size_t bi = 0; bi < ex->nblocks; bi++) {
         const struct nw_block *b = &ex->blocks[bi];
-        if (!b->take)
+        if (!b->take || b->teaser)
             continue;
         if (!keep_block(ex, b)) {
             int list = -1;
