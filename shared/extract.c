@@ -1008,7 +1008,7 @@ static void mark_teaser_runs(struct nw_extractor *ex)
             }
         }
         /* article text between two teasers: they are the article's own links */
-        if (++gap > 2 || ex->blocks[bi].len > 180)
+        if (++gap > 2 || ex->blocks[bi].len > 80)
             end_teaser_run(ex, &pairs, start, end);
     }
     end_teaser_run(ex, &pairs, start, end);

@@ -257,6 +257,90 @@ static void test_wrapper_named_like_furniture(void **state)
     assert_null(strstr(f->art.text, "Sidebar teaser"));
 }
 
+static void test_titled_article_among_teasers(void **state)
+{
+    struct fx *f = *state;
+    /* a short post followed by longer "you may also like" posts, each an <article> */
+    const char *html =
+        "<body><div id='primary'><article class='post'><h1>Budget passes</h1><p>" PARA1
+        "</p><p>" PARA2 "</p></article><article class='post'><h3>More posts</h3>"
+        "<article class='post'><p>Teaser one about something else entirely, with enough "
+        "words, commas, and clauses to score well as a paragraph of running text.</p>"
+        "</article><article class='post'><p>Teaser two about another topic again, also "
+        "long enough, with commas, clauses, and words to look like article text.</p>"
+        "</article><article class='post'><p>Teaser three, the last one, still long enough "
+        "and written like a paragraph, so that the teasers outweigh the post.</p>"
+        "</article></article></div></body>";
+    assert_int_equal(run(f, html, strlen(html)), NW_OK);
+    assert_non_null(strstr(f->art.text, PARA1));
+    assert_null(strstr(f->art.text, "Teaser"));
+}
+
+static void test_embedded_tweet_kept(void **state)
+{
+    struct fx *f = *state;
+    const char *html = "<body><div class='article-body'><p>" PARA1 "</p>"
+                       "<blockquote class='twitter-tweet'><p>We will keep fighting for the "
+                       "budget.</p>&mdash; The Mayor (@mayor) November 19, 2019</blockquote>"
+                       "<p>" PARA2 "</p></div></body>";
+    assert_int_equal(run(f, html, strlen(html)), NW_OK);
+    assert_non_null(strstr(f->art.text, "We will keep fighting for the budget."));
+    assert_non_null(strstr(f->art.text, PARA2));
+}
+
+static void test_list_of_linked_headlines_kept(void **state)
+{
+    struct fx *f = *state;
+    /* a briefing: each item is a linked headline and a sentence; the headline makes some
+     * items mostly link text, but the list is the article's own */
+    const char *html =
+        "<body><div class='article-body'><p>" PARA1 "</p><ul>"
+        "<li><b><a href='/1'>The council approved the new budget for schools and parks "
+        "after a long debate</a>.</b> The vote was close.</li>"
+        "<li><b><a href='/2'>Road repairs</a>.</b> Crews will start in the north district "
+        "in March, and finish the south district by the end of the summer.</li>"
+        "<li><b><a href='/3'>Parks</a>.</b> Three new playgrounds open next year, the first "
+        "of them beside the river, the other two in the older neighbourhoods.</li>"
+        "<li><b><a href='/4'>Taxes</a>.</b> The property tax rate stays the same for the "
+        "third year in a row, although fees for permits rise slightly.</li>"
+        "</ul><p>" PARA2 "</p><ul class='list'><li><a href='/x'>Other story one</a></li>"
+        "<li><a href='/y'>Other story two</a></li><li><a href='/z'>Other story three</a>"
+        "</li></ul></div></body>";
+    assert_int_equal(run(f, html, strlen(html)), NW_OK);
+    assert_non_null(strstr(f->art.text, "The vote was close."));
+    assert_non_null(strstr(f->art.text, "Three new playgrounds"));
+    assert_null(strstr(f->art.text, "Other story"));
+}
+
+static void test_teaser_run_dropped(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<body><div class='article-body'><p>" PARA1 "</p><p>" PARA2 "</p><p>" PARA3 "</p>"
+        "<div class='row'><a href='/1'><h5>First other story headline</h5></a>"
+        "<p>A short excerpt of the first other story.</p><label>Author</label></div>"
+        "<div class='row'><a href='/2'><h5>Second other story headline</h5></a>"
+        "<p>A short excerpt of the second other story.</p><label>Author</label></div>"
+        "<div class='row'><a href='/3'><h5>Third other story headline</h5></a>"
+        "<p>A short excerpt of the third other story.</p><label>Author</label></div>"
+        "</div></body>";
+    assert_int_equal(run(f, html, strlen(html)), NW_OK);
+    assert_non_null(strstr(f->art.text, PARA3));
+    assert_null(strstr(f->art.text, "excerpt"));
+
+    /* deals: a linked headline, a short note, then a paragraph: the article's own */
+    const char *deals =
+        "<body><div class='article-body'><p>" PARA1 "</p>"
+        "<h3><a href='/1'>A television for half price</a></h3><p>Use the code on the page</p>"
+        "<p>" PARA2 "</p><h3><a href='/2'>A laptop for less than ever</a></h3>"
+        "<p>Clip the coupon first</p><p>" PARA3 "</p>"
+        "<h3><a href='/3'>A router that people love</a></h3><p>Only today at this price</p>"
+        "<p>" PARA1 "</p></div></body>";
+    assert_int_equal(run(f, deals, strlen(deals)), NW_OK);
+    assert_non_null(strstr(f->art.text, "Clip the coupon first"));
+    assert_non_null(strstr(f->art.text, "Only today at this price"));
+}
+
 static void test_allocation_failure(void **state)
 {
     struct fx *f = *state;
@@ -289,6 +373,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_malformed_tags, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reuse_many_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrapper_named_like_furniture, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_titled_article_among_teasers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_embedded_tweet_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_of_linked_headlines_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_teaser_run_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_allocation_failure, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
