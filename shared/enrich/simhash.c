@@ -33,17 +33,42 @@ static uint64_t mix64(uint64_t x)
     return x;
 }
 
-static void add_feature(int32_t v[64], uint64_t f)
+/* Per-bit counts of set bits over the features, eight at a time: acc[k] holds, in byte
+ * lane j, how many features had bit 8j+k set since the last flush. A lane overflows after
+ * 255 features, so the lanes are flushed into 32-bit counters before that. */
+struct bitcount {
+    uint64_t acc[8];
+    uint32_t ones[64];
+    uint32_t pending;
+    uint32_t total;
+};
+
+static void flush(struct bitcount *bc)
 {
-    for (int b = 0; b < 64; b++)
-        v[b] += (f >> b) & 1 ? 1 : -1;
+    for (int k = 0; k < 8; k++) {
+        uint64_t a = bc->acc[k];
+        for (int j = 0; j < 8; j++)
+            bc->ones[8 * j + k] += (uint32_t)((a >> (8 * j)) & 0xFF);
+        bc->acc[k] = 0;
+    }
+    bc->pending = 0;
+}
+
+static void add_feature(struct bitcount *bc, uint64_t f)
+{
+    const uint64_t lanes = 0x0101010101010101ULL;
+    for (int k = 0; k < 8; k++)
+        bc->acc[k] += (f >> k) & lanes;
+    bc->total++;
+    if (++bc->pending == 255)
+        flush(bc);
 }
 
 uint64_t nw_simhash_compute(const char *text, size_t len)
 {
     const unsigned char *s = (const unsigned char *)text;
-    int32_t v[64] = {0};
-    uint64_t window[NW_SIMHASH_NGRAM] = {0};
+    struct bitcount bc = {{0}, {0}, 0, 0};
+    uint64_t w0 = 0, w1 = 0; /* the two words before the current one */
     size_t nwords = 0, i = 0;
     uint64_t out = 0;
 
@@ -53,6 +78,7 @@ uint64_t nw_simhash_compute(const char *text, size_t len)
         len = NW_SIMHASH_MAX_SCAN;
     while (i < len) {
         size_t start;
+        uint64_t w;
         if (!is_word_byte(s[i])) {
             i++;
             continue;
@@ -60,23 +86,28 @@ uint64_t nw_simhash_compute(const char *text, size_t len)
         start = i;
         while (i < len && is_word_byte(s[i]))
             i++;
-        window[nwords % NW_SIMHASH_NGRAM] = word_hash(s + start, i - start);
+        w = word_hash(s + start, i - start);
         nwords++;
         if (nwords >= NW_SIMHASH_NGRAM) {
-            uint64_t f = 0;
-            /* order matters: combine the window oldest first */
-            for (size_t k = 0; k < NW_SIMHASH_NGRAM; k++)
-                f = mix64(f ^ window[(nwords + k) % NW_SIMHASH_NGRAM]);
-            add_feature(v, f);
+            /* order matters: rotate each word by its place in the 3-gram */
+            add_feature(&bc, mix64(w0 ^ ((w1 << 21) | (w1 >> 43)) ^ ((w << 42) | (w >> 22))));
+        } else if (nwords == 1) {
+            w1 = w;
+            continue;
         }
+        w0 = w1;
+        w1 = w;
     }
     if (nwords > 0 && nwords < NW_SIMHASH_NGRAM) {
         /* too short for one n-gram: use the words themselves */
-        for (size_t k = 0; k < nwords; k++)
-            add_feature(v, mix64(window[k]));
+        if (nwords == 2)
+            add_feature(&bc, mix64(w0));
+        add_feature(&bc, mix64(w1));
     }
+    flush(&bc);
+    /* a bit is set when more than half of the features have it */
     for (int b = 0; b < 64; b++)
-        if (v[b] > 0)
+        if (2 * (uint64_t)bc.ones[b] > bc.total)
             out |= 1ULL << b;
     return out;
 }

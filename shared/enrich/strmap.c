@@ -8,7 +8,7 @@
 #define NW_STRMAP_MIN_CAP 64
 #define NW_STRMAP_MAX_ARENA (64u * 1024u * 1024u)
 
-/* FNV-1a folded to 32 bits with the top bit set, so 0 marks an empty slot. */
+/* FNV-1a folded to 32 bits. */
 static uint32_t hash_bytes(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ULL;
@@ -17,7 +17,7 @@ static uint32_t hash_bytes(const char *s, size_t n)
         h *= 1099511628211ULL;
     }
     h ^= h >> 29;
-    return (uint32_t)(h ^ (h >> 32)) | 0x80000000u;
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 enum nw_status nw_strmap_init(struct nw_strmap *m, size_t max_entries)
@@ -26,6 +26,7 @@ enum nw_status nw_strmap_init(struct nw_strmap *m, size_t max_entries)
     if (max_entries > (1u << 28))
         max_entries = 1u << 28;
     m->max = max_entries;
+    m->gen = 1;
     return NW_OK;
 }
 
@@ -40,8 +41,10 @@ void nw_strmap_fini(struct nw_strmap *m)
 
 void nw_strmap_clear(struct nw_strmap *m)
 {
-    if (m->slots && m->n > 0)
+    if (m->n > 0 && ++m->gen == 0) {
         memset(m->slots, 0, m->cap * sizeof(*m->slots));
+        m->gen = 1;
+    }
     m->n = 0;
     m->keys_len = 0;
 }
@@ -49,8 +52,8 @@ void nw_strmap_clear(struct nw_strmap *m)
 static size_t find(const struct nw_strmap *m, uint32_t h, const char *key, size_t klen)
 {
     size_t mask = m->cap - 1, i = h & mask;
-    while (m->slots[i].hash && !(m->slots[i].hash == h && m->slots[i].klen == klen &&
-                                 memcmp(m->keys + m->slots[i].koff, key, klen) == 0))
+    while (m->slots[i].gen == m->gen && !(m->slots[i].hash == h && m->slots[i].klen == klen &&
+                                          memcmp(m->keys + m->slots[i].koff, key, klen) == 0))
         i = (i + 1) & mask;
     return i;
 }
@@ -61,7 +64,7 @@ int *nw_strmap_get(const struct nw_strmap *m, const char *key, size_t klen)
     if (!m->slots || m->n == 0)
         return NULL;
     i = find(m, hash_bytes(key, klen), key, klen);
-    return m->slots[i].hash ? &m->slots[i].value : NULL;
+    return m->slots[i].gen == m->gen ? &m->slots[i].value : NULL;
 }
 
 /* Doubles the table (rehashing by the stored hashes). */
@@ -73,10 +76,10 @@ static enum nw_status grow(struct nw_strmap *m)
         return NW_ENOMEM;
     for (size_t i = 0; i < m->cap; i++) {
         size_t j;
-        if (!m->slots[i].hash)
+        if (m->slots[i].gen != m->gen)
             continue;
         j = m->slots[i].hash & (ncap - 1);
-        while (ns[j].hash)
+        while (ns[j].gen == m->gen)
             j = (j + 1) & (ncap - 1);
         ns[j] = m->slots[i];
     }
@@ -116,11 +119,11 @@ enum nw_status nw_strmap_put(struct nw_strmap *m, const char *key, size_t klen, 
     uint32_t h = hash_bytes(key, klen), off;
     size_t i;
 
-    if (m->max == 0)
+    if (m->max == 0 || klen > UINT16_MAX)
         return NW_ETOOBIG;
     if (m->slots) {
         i = find(m, h, key, klen);
-        if (m->slots[i].hash) {
+        if (m->slots[i].gen == m->gen) {
             if (slot_value)
                 *slot_value = &m->slots[i].value;
             return NW_OK;
@@ -135,7 +138,8 @@ enum nw_status nw_strmap_put(struct nw_strmap *m, const char *key, size_t klen, 
     i = find(m, h, key, klen);
     m->slots[i].hash = h;
     m->slots[i].koff = off;
-    m->slots[i].klen = (uint32_t)klen;
+    m->slots[i].klen = (uint16_t)klen;
+    m->slots[i].gen = m->gen;
     m->slots[i].value = value;
     m->n++;
     if (slot_value)

@@ -14,9 +14,10 @@
 #include "status.h"
 
 struct nw_strmap_slot {
-    uint32_t hash; /* 0 = empty slot (stored hashes have the top bit set) */
+    uint32_t hash;
     uint32_t koff; /* key offset in the arena */
-    uint32_t klen;
+    uint16_t klen;
+    uint16_t gen; /* the slot is in use when gen equals the map's gen */
     int value;
 };
 
@@ -25,7 +26,8 @@ struct nw_strmap {
     size_t cap; /* power of two, or 0 before the first insertion */
     size_t n;
     size_t max;
-    char *keys; /* arena of NUL-terminated keys */
+    uint16_t gen; /* bumped by nw_strmap_clear, so clearing touches no slot */
+    char *keys;   /* arena of NUL-terminated keys */
     size_t keys_len, keys_cap;
 };
 
@@ -33,7 +35,8 @@ struct nw_strmap {
 enum nw_status nw_strmap_init(struct nw_strmap *m, size_t max_entries);
 void nw_strmap_fini(struct nw_strmap *m);
 
-/* Removes every key but keeps the memory for reuse. */
+/* Removes every key but keeps the memory for reuse; O(1) (the slots are zeroed once in
+ * 65535 clears). */
 void nw_strmap_clear(struct nw_strmap *m);
 
 /* Returns a pointer to the value of key, or NULL if absent. The pointer is valid until
