@@ -1,7 +1,11 @@
 #!/usr/bin/python3
 """Checks article records of the seed texts against hand-written expectations.
 
-Usage: check_seed_expectations.py RECORDS.jsonl EXPECTATION.json...
+Usage: check_seed_expectations.py [--pages MAP] RECORDS.jsonl EXPECTATION.json...
+
+Records are matched to an expectation by the file name of their url: the seed text
+named by the expectation's "seed", or, with --pages, the HTML fixture pages that MAP
+(lines "PAGE.html EXPECTATION.json", # comments) lists for the expectation file.
 
 Each expectation file names its seed ("seed") and lists what a reader finds in the
 article: title, persons (and ones that must not appear, such as names with their titles),
@@ -10,6 +14,7 @@ language, leftovers that must be gone and lines that must stay. Prints the share
 expectations met per seed. Exit 1 if a seed scores below 90% or any leftover remains.
 """
 import json
+import os
 import sys
 
 THRESHOLD = 0.90
@@ -26,6 +31,19 @@ def load_records(path):
             name = rec.get("url", "").rsplit("/", 1)[-1]
             records[name] = rec
     return records
+
+
+def load_pages(path):
+    """Map file -> {expectation file name: [page file names]}."""
+    pages = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            page, exp = line.split()
+            pages.setdefault(exp, []).append(page)
+    return pages
 
 
 def names(rec, kind):
@@ -99,29 +117,43 @@ def check(rec, exp):
 
 
 def main():
-    if len(sys.argv) < 3:
+    args = sys.argv[1:]
+    pages = None
+    if len(args) >= 2 and args[0] == "--pages":
+        pages = load_pages(args[1])
+        args = args[2:]
+    if len(args) < 2:
         print(__doc__)
         return 2
-    records = load_records(sys.argv[1])
+    records = load_records(args[0])
     failed = False
-    for path in sys.argv[2:]:
+    for path in args[1:]:
         with open(path, encoding="utf-8") as f:
             exp = json.load(f)
-        rec = records.get(exp["seed"])
-        if rec is None:
-            print("%s: no record" % exp["seed"])
-            failed = True
-            continue
-        results, leftovers = check(rec, exp)
-        met = sum(1 for ok, _ in results if ok)
-        share = met / len(results) if results else 1.0
-        print("%s: %d/%d expectations met (%.0f%%)" % (exp["seed"], met, len(results),
-                                                       100 * share))
-        for ok, what in results:
-            if not ok:
-                print("  MISSED: %s" % what)
-        if share < THRESHOLD or leftovers:
-            failed = True
+        if pages is None:
+            names_ = [exp["seed"]]
+        else:
+            names_ = pages.get(os.path.basename(path), [])
+            if not names_:
+                print("%s: no page in the map" % os.path.basename(path))
+                failed = True
+        for name in names_:
+            rec = records.get(name)
+            if rec is None:
+                print("%s: no record" % name)
+                failed = True
+                continue
+            results, leftovers = check(rec, exp)
+            met = sum(1 for ok, _ in results if ok)
+            share = met / len(results) if results else 1.0
+            label = name if name == exp["seed"] else "%s (%s)" % (name, exp["seed"])
+            print("%s: %d/%d expectations met (%.0f%%)" % (label, met, len(results),
+                                                           100 * share))
+            for ok, what in results:
+                if not ok:
+                    print("  MISSED: %s" % what)
+            if share < THRESHOLD or leftovers:
+                failed = True
     return 1 if failed else 0
 
 
