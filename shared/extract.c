@@ -431,6 +431,51 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
 
 /* ---- the walk ---- */
 
+/* A hover card inside running text (a person's name that opens a box with a photo and
+ * links to their latest stories): an inline element inside a paragraph holding an image
+ * and three or more links, and little else. Its text would split the sentence it sits
+ * in. Looks at most a few hundred nodes. */
+static int is_inline_card(myhtml_tree_node_t *node, int outermost)
+{
+    int depth = 0, links = 0, img = 0, budget = 400;
+    size_t text = 0, link_text = 0;
+    for (myhtml_tree_node_t *n = nw_html_next(node, node, &depth, 32, 0); n && budget-- > 0;
+         n = nw_html_next(node, n, &depth, 32, 0)) {
+        myhtml_tag_id_t tag = nw_html_tag(n);
+        if (tag == MyHTML_TAG_IMG)
+            img = 1;
+        else if (tag == MyHTML_TAG_A && nw_html_attr(n, "href", NULL))
+            links++;
+        else if (tag == MyHTML_TAG__TEXT) {
+            size_t len = 0;
+            (void)nw_html_text(n, &len);
+            text += len;
+            for (myhtml_tree_node_t *a = myhtml_node_parent(n); a && a != node;
+                 a = myhtml_node_parent(a))
+                if (nw_html_tag(a) == MyHTML_TAG_A) {
+                    link_text += len;
+                    break;
+                }
+        }
+    }
+    if (budget <= 0 || !img || links < 3 || link_text * 10 < text * 8)
+        return 0;
+    /* the card itself, not the span around the name that opens it */
+    if (outermost)
+        for (myhtml_tree_node_t *c = myhtml_node_child(node); c; c = myhtml_node_next(c))
+            if (nw_html_tag(c) == MyHTML_TAG_SPAN && is_inline_card(c, 0))
+                return 0;
+    return 1;
+}
+
+static int in_paragraph(const struct nw_extractor *ex, int elem)
+{
+    for (int hops = 0; elem >= 0 && hops < 8; hops++, elem = ex->elems[elem].parent)
+        if (ex->elems[elem].tag == MyHTML_TAG_P)
+            return 1;
+    return 0;
+}
+
 static enum nw_status grow(void **arr, size_t *cap, size_t need, size_t elem_size)
 {
     if (need <= *cap)
@@ -609,7 +654,9 @@ static enum nw_status walk(struct nw_extractor *ex, myhtml_tree_node_t *root)
         } else {
             unsigned flags = 0;
             int weight = 0;
-            if (classify(ex, node, tag, &flags, &weight)) {
+            if (classify(ex, node, tag, &flags, &weight) ||
+                (tag == MyHTML_TAG_SPAN && myhtml_node_child(node) && in_paragraph(ex, parent) &&
+                 is_inline_card(node, 1))) {
                 if (is_block_tag(tag)) {
                     result = flush_block(ex, parent);
                     if (result)

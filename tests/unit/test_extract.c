@@ -341,6 +341,20 @@ static void test_teaser_run_dropped(void **state)
     assert_non_null(strstr(f->art.text, "Only today at this price"));
 }
 
+static void test_hover_card_dropped(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<body><div class='article-body'><p>Rep. <span class='person'><a href='/p/1'>Jane "
+        "Roe</a><span class='card'><span><img src='r.jpg'><a href='/p/1'>Jane Roe</a>"
+        "<a href='/s/1'>Latest story about her votes</a> <a href='/s/2'>Another story "
+        "about her</a> <a href='/s/3'>A third story</a></span></span></span> (D-Minn.) "
+        "said the budget was fair.</p><p>" PARA1 "</p><p>" PARA2 "</p></div></body>";
+    assert_int_equal(run(f, html, strlen(html)), NW_OK);
+    assert_non_null(strstr(f->art.text, "Rep. Jane Roe (D-Minn.) said the budget was fair."));
+    assert_null(strstr(f->art.text, "Latest story"));
+}
+
 static void test_allocation_failure(void **state)
 {
     struct fx *f = *state;
@@ -377,6 +391,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_embedded_tweet_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_of_linked_headlines_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_teaser_run_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hover_card_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_allocation_failure, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
