@@ -346,6 +346,11 @@ static int is_hidden(myhtml_tree_node_t *node)
 {
     if (nw_html_attr(node, "hidden", NULL))
         return 1;
+    /* the usual utility classes for display:none (style sheets are not read) */
+    static const char *const hidden_classes[] = {"hidden", "hide", "d-none", "is-hidden", NULL};
+    for (size_t i = 0; hidden_classes[i]; i++)
+        if (nw_html_attr_has_word(node, "class", hidden_classes[i]))
+            return 1;
     size_t len = 0;
     const char *style = nw_html_attr(node, "style", &len);
     if (style && len) {
