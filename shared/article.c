@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "record.h"
 
 void nw_article_init(struct nw_article *art)
 {
@@ -72,5 +73,6 @@ enum nw_status nw_article_warn(struct nw_article *art, const char *note)
         if (!art->warnings)
             return NW_ENOMEM;
     }
-    return json_array_append_new(art->warnings, json_string(note)) ? NW_ENOMEM : NW_OK;
+    /* nw_json_string repairs invalid UTF-8, so only a failed allocation fails here. */
+    return json_array_append_new(art->warnings, nw_json_string(note)) ? NW_ENOMEM : NW_OK;
 }

@@ -26,12 +26,16 @@ static void zfree(voidpf opaque, voidpf ptr)
     nw_free(ptr);
 }
 
-enum nw_status nw_gunzip(const void *data, size_t len, size_t max_out, char **out, size_t *out_len)
+/* Inflates at most max_out bytes. Past that: with cut, keep the first max_out bytes and
+ * set *truncated; without, fail with NW_ETOOBIG. */
+static enum nw_status inflate_bounded(const void *data, size_t len, size_t max_out, int cut,
+                                      char **out, size_t *out_len, int *truncated)
 {
     enum nw_status result = NW_OK;
     unsigned char chunk[65536];
     struct nw_buf buf;
     z_stream zs = {0};
+    size_t produced;
     int zr = Z_OK;
 
     nw_buf_init(&buf, max_out);
@@ -62,7 +66,16 @@ enum nw_status nw_gunzip(const void *data, size_t len, size_t max_out, char **ou
             result = NW_EPARSE; /* corrupt data, bad checksum, preset dictionary */
             goto out;
         }
-        result = nw_buf_append(&buf, chunk, sizeof(chunk) - zs.avail_out);
+        produced = sizeof(chunk) - zs.avail_out;
+        if (cut && produced > buf.max - buf.len) {
+            /* Keep what fits; the rest of the stream is not inflated at all. */
+            result = nw_buf_append(&buf, chunk, buf.max - buf.len);
+            if (result)
+                goto out;
+            *truncated = 1;
+            break;
+        }
+        result = nw_buf_append(&buf, chunk, produced);
         if (result)
             goto out;
         if (zr == Z_STREAM_END) {
@@ -91,4 +104,18 @@ out:
     inflateEnd(&zs);
     nw_buf_fini(&buf);
     return result;
+}
+
+enum nw_status nw_gunzip(const void *data, size_t len, size_t max_out, char **out, size_t *out_len)
+{
+    int truncated = 0;
+
+    return inflate_bounded(data, len, max_out, 0, out, out_len, &truncated);
+}
+
+enum nw_status nw_gunzip_head(const void *data, size_t len, size_t max_out, char **out,
+                              size_t *out_len, int *truncated)
+{
+    *truncated = 0;
+    return inflate_bounded(data, len, max_out, 1, out, out_len, truncated);
 }

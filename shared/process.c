@@ -132,7 +132,16 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
         goto out;
     if (nw_gunzip_is_gzip(data, len)) {
         size_t inflated_len = 0;
-        result = nw_gunzip(data, len, proc->max_input_bytes, &inflated, &inflated_len);
+        int truncated = 0;
+        /* A large gzipped page is cut with a warning like a large plain one; inflating
+         * stops at the bound, so a gzip bomb costs no more than a large page. */
+        result =
+            nw_gunzip_head(data, len, proc->max_input_bytes, &inflated, &inflated_len, &truncated);
+        if (!result && truncated) {
+            snprintf(note, sizeof(note), "gzip input truncated at %zu inflated bytes",
+                     proc->max_input_bytes);
+            result = nw_article_warn(art, note);
+        }
         if (result) {
             nw_fail(result, errstr, errstr_size, "gzip: %s", nw_status_message(result));
             goto out;
@@ -152,8 +161,11 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
                        errstr, errstr_size);
     if (result)
         goto out;
-    if (art->http.present && !art->http.charset)
-        nw_article_set(&art->http.charset, dec.charset);
+    if (art->http.present && !art->http.charset) {
+        result = nw_article_set(&art->http.charset, dec.charset);
+        if (result)
+            goto out;
+    }
 
     if (in->is_text) {
         *stage = "extract";

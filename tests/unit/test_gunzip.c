@@ -137,6 +137,40 @@ static void test_bomb_is_bounded(void **state)
     nw_free(z);
 }
 
+/* nw_gunzip_head keeps the first max_out bytes of a large stream instead of failing. */
+static void test_head_cuts_at_the_bound(void **state)
+{
+    const size_t n = 300000;
+    char *text = nw_malloc(n), *out = NULL;
+    size_t zlen, out_len = 0;
+    unsigned char *z;
+    int truncated = -1;
+
+    (void)state;
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        text[i] = (char)('a' + i % 26);
+    z = gz(text, n, &zlen);
+    assert_int_equal(nw_gunzip_head(z, zlen, 100000, &out, &out_len, &truncated), NW_OK);
+    assert_int_equal(truncated, 1);
+    assert_int_equal(out_len, 100000);
+    assert_memory_equal(out, text, 100000);
+    assert_int_equal(out[out_len], '\0');
+    nw_free(out);
+    /* Under the bound: the whole stream, not truncated. */
+    assert_int_equal(nw_gunzip_head(z, zlen, n, &out, &out_len, &truncated), NW_OK);
+    assert_int_equal(truncated, 0);
+    assert_int_equal(out_len, n);
+    nw_free(out);
+    /* Corrupt input is still an error. */
+    z[zlen / 2] ^= 0xff;
+    out = NULL;
+    assert_int_not_equal(nw_gunzip_head(z, zlen, n, &out, &out_len, &truncated), NW_OK);
+    assert_null(out);
+    nw_free(z);
+    nw_free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +179,7 @@ int main(void)
         cmocka_unit_test(test_concatenated_members_and_trailing_garbage),
         cmocka_unit_test(test_truncated_and_corrupt),
         cmocka_unit_test(test_bomb_is_bounded),
+        cmocka_unit_test(test_head_cuts_at_the_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
