@@ -960,6 +960,17 @@ static void block_links(struct nw_extractor *ex)
     }
 }
 
+/* A URL written out as the link's text ("http://amzn.to/x"): the author shows the
+ * address on purpose, which menus and teaser lists never do. */
+static int is_written_url(const char *s, size_t len)
+{
+    if (memchr(s, ' ', len))
+        return 0;
+    return (len > 8 && strncasecmp(s, "https://", 8) == 0) ||
+           (len > 7 && strncasecmp(s, "http://", 7) == 0) ||
+           (len > 4 && strncasecmp(s, "www.", 4) == 0);
+}
+
 static int keep_block(const struct nw_extractor *ex, const struct nw_block *b)
 {
     /* the page title: the body leaves it out */
@@ -968,7 +979,7 @@ static int keep_block(const struct nw_extractor *ex, const struct nw_block *b)
     if (b->excluded)
         return 0;
     double ld = b->len ? (double)b->link / (double)b->len : 0.0;
-    if (ld > 0.5 && b->len < 400)
+    if (ld > 0.5 && b->len < 400 && !is_written_url(ex->text.data + b->off, b->len))
         return 0;
     (void)ex;
     return 1;
