@@ -971,6 +971,22 @@ static int is_written_url(const char *s, size_t len)
            (len > 4 && strncasecmp(s, "www.", 4) == 0);
 }
 
+/* A paragraph sentence that links most of its words ("The case was <a>re-opened after
+ * his eviction</a>."): a clause of plain text before the link and a sentence end. */
+static int is_linked_sentence(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    if (b->kind != NW_BLOCK_PARA || b->link >= b->len || b->len - b->link < 40)
+        return 0;
+    const char *s = ex->text.data + b->off;
+    size_t n = b->len;
+    while (n > 0 && (s[n - 1] == '"' || s[n - 1] == '\'' || s[n - 1] == ')'))
+        n--;
+    if (n >= 3 && (unsigned char)s[n - 3] == 0xE2 && (unsigned char)s[n - 2] == 0x80 &&
+        ((unsigned char)s[n - 1] == 0x9D || (unsigned char)s[n - 1] == 0x99))
+        n -= 3; /* closing curly quote */
+    return n > 0 && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?');
+}
+
 static int keep_block(const struct nw_extractor *ex, const struct nw_block *b)
 {
     /* the page title: the body leaves it out */
@@ -979,7 +995,8 @@ static int keep_block(const struct nw_extractor *ex, const struct nw_block *b)
     if (b->excluded)
         return 0;
     double ld = b->len ? (double)b->link / (double)b->len : 0.0;
-    if (ld > 0.5 && b->len < 400 && !is_written_url(ex->text.data + b->off, b->len))
+    if (ld > 0.5 && b->len < 400 && !is_written_url(ex->text.data + b->off, b->len) &&
+        !is_linked_sentence(ex, b))
         return 0;
     (void)ex;
     return 1;
