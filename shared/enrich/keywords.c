@@ -20,10 +20,16 @@
 #define NW_KW_BACKGROUND_WEIGHT 0.35
 #define NW_KW_PHRASE_BONUS 1.6
 #define NW_KW_MAX_WORDS 20000
+#define NW_KW_STEM_CACHE 16384 /* words per language; the cache restarts when full */
 
+/* A language's stemmer and a cache of its stems: a worker sees the same words in article
+ * after article, and a Snowball stem costs far more than a lookup. */
 struct stemmer_slot {
     char lang[3];
-    struct sb_stemmer *st; /* NULL: no Snowball stemmer for the language */
+    struct sb_stemmer *st;  /* NULL: no Snowball stemmer for the language */
+    struct nw_strmap cache; /* word -> offset in stems of [length byte][stem] */
+    char *stems;
+    size_t stems_len, stems_cap;
 };
 
 /* A candidate keyword: a stem, or a pair of adjacent stems (a phrase). Its surface is
@@ -145,9 +151,12 @@ void nw_keywords_destroy(struct nw_keywords *kw)
 {
     if (!kw)
         return;
-    for (size_t i = 0; i < kw->n; i++)
+    for (size_t i = 0; i < kw->n; i++) {
         if (kw->slots[i].st)
             sb_stemmer_delete(kw->slots[i].st);
+        nw_strmap_fini(&kw->slots[i].cache);
+        nw_free(kw->slots[i].stems);
+    }
     nw_strmap_fini(&kw->words);
     nw_strmap_fini(&kw->seen);
     nw_strmap_fini(&kw->index);
@@ -156,20 +165,71 @@ void nw_keywords_destroy(struct nw_keywords *kw)
     nw_free(kw);
 }
 
-static struct sb_stemmer *stemmer_for(struct nw_keywords *kw, const char *lang)
+static struct stemmer_slot *stemmer_for(struct nw_keywords *kw, const char *lang)
 {
+    struct stemmer_slot *sl;
     if (!lang || strlen(lang) != 2)
         return NULL;
     for (size_t i = 0; i < kw->n; i++)
         if (strcmp(kw->slots[i].lang, lang) == 0)
-            return kw->slots[i].st;
+            return kw->slots[i].st ? &kw->slots[i] : NULL;
     if (kw->n >= NW_KW_STEMMERS)
         return NULL;
     /* libstemmer knows ISO 639-1 codes; NULL when it has no stemmer (or no memory:
      * then the keywords are unstemmed, which is still useful) */
-    memcpy(kw->slots[kw->n].lang, lang, 3);
-    kw->slots[kw->n].st = sb_stemmer_new(lang, NULL);
-    return kw->slots[kw->n++].st;
+    sl = &kw->slots[kw->n++];
+    memset(sl, 0, sizeof(*sl));
+    memcpy(sl->lang, lang, 3);
+    sl->st = sb_stemmer_new(lang, NULL);
+    nw_strmap_init(&sl->cache, NW_KW_STEM_CACHE);
+    return sl->st ? sl : NULL;
+}
+
+/* The stem of w (wl bytes) in *stem, *sl bytes (at most NW_KW_WORD * 2 - 1); valid until
+ * the next call. The word itself when there is no stemmer. */
+static void stem_of(struct stemmer_slot *st, const char *w, size_t wl, const char **stem,
+                    size_t *sl)
+{
+    const int *cached;
+    const sb_symbol *s;
+    size_t n;
+
+    *stem = w;
+    *sl = wl;
+    if (!st)
+        return;
+    cached = nw_strmap_get(&st->cache, w, wl);
+    if (cached) {
+        *sl = (unsigned char)st->stems[*cached];
+        *stem = st->stems + *cached + 1;
+        return;
+    }
+    s = sb_stemmer_stem(st->st, (const sb_symbol *)w, (int)wl);
+    if (!s)
+        return; /* out of memory in libstemmer: unstemmed */
+    n = (size_t)sb_stemmer_length(st->st);
+    if (n >= NW_KW_WORD * 2)
+        n = NW_KW_WORD * 2 - 1;
+    *stem = (const char *)s;
+    *sl = n;
+    /* remember it; a cache that cannot grow is simply skipped */
+    if (st->cache.n >= NW_KW_STEM_CACHE) {
+        nw_strmap_clear(&st->cache);
+        st->stems_len = 0;
+    }
+    if (st->stems_len + n + 1 > st->stems_cap) {
+        size_t ncap = st->stems_cap ? st->stems_cap * 2 : 16384;
+        char *ns = nw_realloc(st->stems, ncap);
+        if (!ns)
+            return;
+        st->stems = ns;
+        st->stems_cap = ncap;
+    }
+    if (nw_strmap_put(&st->cache, w, wl, (int)st->stems_len, NULL) != NW_OK)
+        return;
+    st->stems[st->stems_len] = (char)n;
+    memcpy(st->stems + st->stems_len + 1, s, n);
+    st->stems_len += n + 1;
 }
 
 static int word_bits(const struct nw_keywords *kw, const char *w, size_t n)
@@ -269,7 +329,7 @@ static enum nw_status term_of(struct nw_keywords *kw, size_t *nterms, const char
  * word that is no keyword (stopword, too short), else its single-word term index * 2,
  * plus 1 if it is a background word. */
 static enum nw_status word_code(struct nw_keywords *kw, size_t *nterms, const char *w, size_t wl,
-                                uint32_t tok, struct sb_stemmer *st, const char *lang, int *code)
+                                uint32_t tok, struct stemmer_slot *st, const char *lang, int *code)
 {
     enum nw_status result;
     const int *cached = nw_strmap_get(&kw->seen, w, wl);
@@ -283,11 +343,9 @@ static enum nw_status word_code(struct nw_keywords *kw, size_t *nterms, const ch
     bits = word_bits(kw, w, wl);
     *code = -1;
     if (wl >= 3 && !is_stop(bits, lang)) {
-        const sb_symbol *s = st ? sb_stemmer_stem(st, (const sb_symbol *)w, (int)wl) : NULL;
-        const char *stem = s ? (const char *)s : w;
-        size_t sl = s ? (size_t)sb_stemmer_length(st) : wl;
-        if (sl >= NW_KW_WORD * 2)
-            sl = NW_KW_WORD * 2 - 1;
+        const char *stem;
+        size_t sl;
+        stem_of(st, w, wl, &stem, &sl);
         result = term_of(kw, nterms, stem, sl, (bits & W_BG) ? NW_KW_BACKGROUND_WEIGHT : 1.0,
                          NW_KW_NONE, tok, &ti);
         if (result != NW_OK)
@@ -320,7 +378,7 @@ enum nw_status nw_keywords_find(struct nw_keywords *kw, const struct nw_toks *t,
     enum nw_status result = NW_OK;
     struct scored best[NW_KEYWORDS_MAX + 1];
     size_t nterms = 0, nbest = 0, words = 0;
-    struct sb_stemmer *st = stemmer_for(kw, lang);
+    struct stemmer_slot *st = stemmer_for(kw, lang);
     long prev = -1; /* single-word term of the previous word, if it can start a phrase */
     uint32_t prev_tok = 0;
     json_t *arr = NULL;

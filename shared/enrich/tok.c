@@ -9,7 +9,12 @@
 static int32_t decode(const unsigned char *s, size_t len, size_t i, size_t *step)
 {
     utf8proc_int32_t cp = -1;
-    utf8proc_ssize_t n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+    utf8proc_ssize_t n;
+    if (s[i] < 0x80) {
+        *step = 1; /* most of the text: no need for the full decoder */
+        return s[i];
+    }
+    n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
     if (n <= 0) {
         *step = 1;
         return -1;
