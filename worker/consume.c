@@ -14,6 +14,7 @@ struct nw_consumer {
     void *ctx;
     int paused;
     int closed;
+    int cooperative; /* the configured assignment strategy is cooperative-sticky */
 };
 
 struct conf_ctx {
@@ -77,7 +78,9 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                          rd_kafka_topic_partition_list_t *list, void *opaque)
 {
     struct nw_consumer *c = opaque;
-    int cooperative = !strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE");
+    const char *protocol = rd_kafka_rebalance_protocol(rk);
+    /* NULL while the group is being left or re-joined: go by the configured strategy. */
+    int cooperative = protocol ? !strcmp(protocol, "COOPERATIVE") : c->cooperative;
     int32_t *parts = nw_calloc((size_t)list->cnt + 1, sizeof(*parts));
     size_t n = parts ? partitions_of(c, list, parts, (size_t)list->cnt) : 0;
 
@@ -155,6 +158,13 @@ struct nw_consumer *nw_consumer_create(const struct nw_config *cfg, const char *
     if (bootstrap && rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, msg, sizeof(msg))) {
         nw_fail(NW_EKAFKA, errstr, errstr_size, "consumer bootstrap.servers: %s", msg);
         goto fail;
+    }
+    {
+        char strategy[128];
+        size_t size = sizeof(strategy);
+        if (rd_kafka_conf_get(conf, "partition.assignment.strategy", strategy, &size) ==
+            RD_KAFKA_CONF_OK)
+            c->cooperative = strstr(strategy, "cooperative") != NULL;
     }
     rd_kafka_conf_set_opaque(conf, c);
     rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);

@@ -193,3 +193,18 @@ stop_worker() {
     wait "$pid"
     CODE=$?
 }
+
+# end_offsets TOPIC... — sum of the partitions' end offsets, read with python3-kafka (an
+# independent client): tells records the broker holds from records a reader missed.
+end_offsets() {
+    "$PY" - "$BS" "$@" <<'PYEOF' 2>/dev/null || echo "?"
+import sys
+from kafka import KafkaConsumer, TopicPartition
+c = KafkaConsumer(bootstrap_servers=sys.argv[1].split(","), api_version=(2, 5, 0))
+total = 0
+for t in sys.argv[2:]:
+    parts = [TopicPartition(t, p) for p in (c.partitions_for_topic(t) or [])]
+    total += sum(c.end_offsets(parts).values())
+print(total)
+PYEOF
+}
