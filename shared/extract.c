@@ -840,30 +840,31 @@ static int pick_candidate(struct nw_extractor *ex)
     }
     /* Semantic markup: a body container that holds most of the candidate's text, or that
      * lies inside the candidate and holds most of it. */
+    struct nw_elem *t = &ex->elems[top];
+    size_t top_text = 0;
+    for (size_t b = t->first_block; b < t->end_block; b++)
+        if (ex->blocks[b].len >= 25)
+            top_text += ex->blocks[b].len;
+    /* the tightest such container: a "main-content" wrapper around the article and its
+     * sidebars covers the candidate too, but so does the article body inside it */
     int best_sem = -1;
     for (size_t i = 1; i < ex->nelems; i++) {
-        struct nw_elem *el = &ex->elems[i];
-        if (!(el->flags & EL_SEMANTIC) || el->text < 200)
+        struct nw_elem *s = &ex->elems[i];
+        if (!(s->flags & EL_SEMANTIC) || s->text < 200 || link_density(s) >= 0.5)
             continue;
-        if (best_sem < 0 || el->text > ex->elems[best_sem].text)
-            best_sem = (int)i;
-    }
-    if (best_sem >= 0) {
-        struct nw_elem *s = &ex->elems[best_sem];
-        struct nw_elem *t = &ex->elems[top];
         /* overlap: blocks of top inside s */
         size_t lo = s->first_block > t->first_block ? s->first_block : t->first_block;
         size_t hi = s->end_block < t->end_block ? s->end_block : t->end_block;
         size_t overlap = 0;
         for (size_t b = lo; b < hi; b++)
             overlap += ex->blocks[b].len;
-        size_t top_text = 0;
-        for (size_t b = t->first_block; b < t->end_block; b++)
-            if (ex->blocks[b].len >= 25)
-                top_text += ex->blocks[b].len;
-        if (overlap * 10 >= top_text * 6 && link_density(s) < 0.5)
-            top = best_sem;
+        if (overlap * 10 < top_text * 6)
+            continue;
+        if (best_sem < 0 || s->text < ex->elems[best_sem].text)
+            best_sem = (int)i;
     }
+    if (best_sem >= 0)
+        top = best_sem;
     int titled = titled_article(ex, top);
     /* the candidate may itself be one of the teaser articles beside the titled one */
     if (titled == top && (ex->elems[top].flags & EL_ARTICLE) && ex->elems[top].parent > 0) {
