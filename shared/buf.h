@@ -36,7 +36,8 @@ enum nw_status nw_buf_puts(struct nw_buf *buf, const char *s);
 enum nw_status nw_buf_putc(struct nw_buf *buf, char c);
 enum nw_status nw_buf_printf(struct nw_buf *buf, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-enum nw_status nw_buf_vprintf(struct nw_buf *buf, const char *fmt, va_list ap);
+enum nw_status nw_buf_vprintf(struct nw_buf *buf, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /* Removes bytes from the end so that len becomes new_len (no-op if already shorter). */
 void nw_buf_truncate(struct nw_buf *buf, size_t new_len);

@@ -33,7 +33,8 @@ void nw_log_set_sink(nw_log_sink_fn *sink, void *ctx);
 
 void nw_log(enum nw_log_level level, const char *component, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void nw_vlog(enum nw_log_level level, const char *component, const char *fmt, va_list ap);
+void nw_vlog(enum nw_log_level level, const char *component, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 #define NW_LOG_ERROR(comp, ...) nw_log(NW_LOG_ERROR, comp, __VA_ARGS__)
 #define NW_LOG_WARN(comp, ...) nw_log(NW_LOG_WARN, comp, __VA_ARGS__)

@@ -1,0 +1,31 @@
+/*
+ * fuzz_job.c — libFuzzer target for url job lines (bare URLs and JSON objects), the
+ * first thing a worker reads from Kafka. A parsed job must have a URL that the URL
+ * functions accept. See tests/CMakeLists.txt for how it is built.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "job.h"
+#include "mem.h"
+#include "url.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct nw_job job;
+    char err[256], *canon = NULL;
+
+    if (nw_job_parse((const char *)data, size, 1 << 20, &job, err, sizeof(err)) == NW_OK) {
+        if (!job.url || !job.raw)
+            abort();
+        if (nw_url_canonicalize(job.url, &canon) == NW_OK)
+            nw_free(canon);
+        nw_job_fini(&job);
+    }
+    return 0;
+}
+
+#include "replay_main.h"
