@@ -575,7 +575,7 @@ static enum nw_status add_elem(struct nw_extractor *ex, myhtml_tree_node_t *node
     e->node = node;
     e->parent = parent;
     e->tag = tag;
-    e->flags = flags | (is_block_tag(tag) ? EL_BLOCK : 0);
+    e->flags = flags | (is_block_tag(tag) || (flags & EL_CDROP) ? EL_BLOCK : 0);
     e->class_weight = weight;
     e->first_block = ex->nblocks;
     e->end_block = ex->nblocks;
@@ -668,7 +668,9 @@ static enum nw_status walk(struct nw_extractor *ex, myhtml_tree_node_t *root)
                         goto out;
                 }
             } else {
-                if (is_block_tag(tag)) {
+                /* furniture by class keeps its text in blocks of its own, so that a
+                 * "timestamp" span can go without the line it sits in */
+                if (is_block_tag(tag) || (flags & EL_CDROP)) {
                     result = flush_block(ex, parent);
                     if (result)
                         goto out;

@@ -355,6 +355,20 @@ static void test_hover_card_dropped(void **state)
     assert_null(strstr(f->art.text, "Latest story"));
 }
 
+static void test_inline_furniture_span(void **state)
+{
+    struct fx *f = *state;
+    /* a furniture class on an inline element drops its text, not the block around it */
+    const char *html =
+        "<body><div class='article-body'><div class='title'><h1>Budget</h1>"
+        "<span class='timestamp'>Updated 11:21 pm, Tuesday</span></div><p>" PARA1 "</p><p>" PARA2
+        " <span class='promo'>Subscribe now</span></p><p>" PARA3 "</p></div></body>";
+    assert_int_equal(run(f, html, strlen(html)), NW_OK);
+    assert_null(strstr(f->art.text, "Updated"));
+    assert_null(strstr(f->art.text, "Subscribe"));
+    assert_non_null(strstr(f->art.text, PARA2));
+}
+
 static void test_allocation_failure(void **state)
 {
     struct fx *f = *state;
@@ -392,6 +406,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_list_of_linked_headlines_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_teaser_run_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hover_card_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inline_furniture_span, setup, teardown),
         cmocka_unit_test_setup_teardown(test_allocation_failure, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
