@@ -1097,6 +1097,55 @@ static void mark_teaser_runs(struct nw_extractor *ex)
     end_teaser_run(ex, &pairs, start, end);
 }
 
+/* "More stories" lists after the article's last paragraph: every item short and linked.
+ * The list goes, and so does the short line that heads it. */
+static void mark_trailing_link_lists(struct nw_extractor *ex)
+{
+    size_t last_para = ex->nblocks;
+    for (size_t bi = ex->nblocks; bi-- > 0;) {
+        const struct nw_block *b = &ex->blocks[bi];
+        if (visible(b) && !b->teaser && b->kind == NW_BLOCK_PARA && b->len >= 100 &&
+            b->link * 2 < b->len) {
+            last_para = bi;
+            break;
+        }
+    }
+    if (last_para == ex->nblocks)
+        return;
+    for (size_t bi = last_para + 1; bi < ex->nblocks; bi++) {
+        const struct nw_block *b = &ex->blocks[bi];
+        if (!visible(b) || b->kind != NW_BLOCK_ITEM)
+            continue;
+        int list = list_of(ex, b);
+        if (list < 0)
+            continue;
+        const struct nw_elem *l = &ex->elems[list];
+        size_t items = 0, linked = 0;
+        for (size_t k = l->first_block; k < l->end_block; k++) {
+            const struct nw_block *it = &ex->blocks[k];
+            if (!visible(it))
+                continue;
+            items++;
+            if (it->kind == NW_BLOCK_ITEM && it->link > 0 && it->len <= 150)
+                linked++;
+        }
+        if (items < 3 || linked < items || l->first_block <= last_para)
+            continue;
+        for (size_t k = l->first_block; k < l->end_block; k++)
+            ex->blocks[k].teaser = 1;
+        /* the header right before the list */
+        for (size_t k = l->first_block; k-- > last_para + 1;) {
+            struct nw_block *h = &ex->blocks[k];
+            if (!visible(h))
+                continue;
+            if (h->len <= 60 && (h->kind == NW_BLOCK_HEADING || h->kind == NW_BLOCK_TEXT))
+                h->teaser = 1;
+            break;
+        }
+        bi = l->end_block - 1;
+    }
+}
+
 static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
 {
     enum nw_status result = NW_OK;
@@ -1123,6 +1172,7 @@ static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
                 b->take = 1;
         }
     mark_teaser_runs(ex);
+    mark_trailing_link_lists(ex);
     for (size_t bi = 0; bi < ex->nblocks; bi++) {
         const struct nw_block *b = &ex->blocks[bi];
         if (!b->take || b->teaser)

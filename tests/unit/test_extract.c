@@ -369,6 +369,24 @@ static void test_inline_furniture_span(void **state)
     assert_non_null(strstr(f->art.text, PARA2));
 }
 
+static void test_trailing_link_list_dropped(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<body><div class='article-body'><p>" PARA1 "</p><ul><li>Schools get more "
+        "money</li><li>Parks get new playgrounds</li><li>Roads get repaired</li></ul><p>" PARA2
+        "</p><p>" PARA3 "</p><hr><div>More Great Stories</div><ul>"
+        "<li>Why the council <a href='/1'>voted as it did</a></li>"
+        "<li>The mayor, <a href='/2'>a profile</a></li>"
+        "<li><a href='/3'>What the budget means for you</a> and your family</li></ul>"
+        "</div></body>";
+    assert_int_equal(run(f, html, strlen(html)), NW_OK);
+    assert_non_null(strstr(f->art.text, "Parks get new playgrounds"));
+    assert_non_null(strstr(f->art.text, PARA3));
+    assert_null(strstr(f->art.text, "More Great Stories"));
+    assert_null(strstr(f->art.text, "a profile"));
+}
+
 static void test_allocation_failure(void **state)
 {
     struct fx *f = *state;
@@ -407,6 +425,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_teaser_run_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hover_card_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inline_furniture_span, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trailing_link_list_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_allocation_failure, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
