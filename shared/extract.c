@@ -242,13 +242,15 @@ static int has_any(const char *hay, const char *const *needles)
 
 /* Class/id words of furniture that is never article text, whatever else the class says. */
 static const char *const strong_negative[] = {
-    "comment",       "share",      "sharing",      "social",      "related",   "newsletter",
-    "recommend",     "outbrain",   "taboola",      "byline",      "caption",   "breadcrumb",
-    "disqus",        "author-bio", "authorbio",    "author-info", "most-read", "mostread",
-    "also-read",     "see-also",   "more-stories", "read-more",   "readmore",  "credit",
-    "follow-us",     "dateline",   "skip-link",    "skiplink",    "sr-only",   "visually-hidden",
-    "screen-reader", "gpt-ad",     "dfp-",         "ad-slot",     "adslot",    "ad-container",
-    "ad-wrapper",    "ad-unit",    "adunit",       "inline-ad",   NULL,
+    "comment",       "share",      "sharing",  "social",     "related",
+    "newsletter",    "recommend",  "outbrain", "taboola",    "byline",
+    "caption",       "breadcrumb", "disqus",   "author-bio", "authorbio",
+    "author-info",   "most-read",  "mostread", "also-read",  "see-also",
+    "more-stories",  "read-more",  "readmore", "credit",     "follow-us",
+    "dateline",      "skip-link",  "skiplink", "sr-only",    "visually-hidden",
+    "screen-reader", "gpt-ad",     "dfp-",     "ad-slot",    "adslot",
+    "ad-container",  "ad-wrapper", "ad-unit",  "adunit",     "inline-ad",
+    "noscript",      "nocontent",  NULL,
 };
 
 /* Furniture words that a content class ("article-content paywall") outweighs. */
@@ -990,12 +992,27 @@ static int is_linked_sentence(const struct nw_extractor *ex, const struct nw_blo
     return n > 0 && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?');
 }
 
+/* An unrendered CMS shortcode ("[button link=...]Send us your review[/button]"): markup
+ * for a widget that the page failed to expand, never prose. */
+static int is_shortcode(const char *s, size_t len)
+{
+    if (len < 4 || s[0] != '[' || !((s[1] >= 'a' && s[1] <= 'z') || (s[1] >= 'A' && s[1] <= 'Z')))
+        return 0;
+    /* a closing tag, so that "[Editor's note: ...]" stays */
+    for (size_t i = 1; i + 1 < len; i++)
+        if (s[i] == '[' && s[i + 1] == '/')
+            return s[len - 1] == ']';
+    return 0;
+}
+
 static int keep_block(const struct nw_extractor *ex, const struct nw_block *b)
 {
     /* the page title: the body leaves it out */
     if (b->kind == NW_BLOCK_HEADING && ex->elems[b->elem].tag == MyHTML_TAG_H1)
         return 0;
     if (b->excluded)
+        return 0;
+    if (is_shortcode(ex->text.data + b->off, b->len))
         return 0;
     double ld = b->len ? (double)b->link / (double)b->len : 0.0;
     if (ld > 0.5 && b->len < 400 && !is_written_url(ex->text.data + b->off, b->len) &&

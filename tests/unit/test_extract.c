@@ -387,6 +387,21 @@ static void test_trailing_link_list_dropped(void **state)
     assert_null(strstr(f->art.text, "a profile"));
 }
 
+static void test_noscript_and_shortcode_dropped(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<body><div class='article-body'><p>" PARA1 "</p>"
+        "<p>[button link=\"/submit\"]Send us your review[/button]</p>"
+        "<p class='slideshow-noscript'>This slideshow requires JavaScript.</p>"
+        "<p>[Editor's note: this story was updated on Wednesday.]</p><p>" PARA2 "</p></div></body>";
+    assert_int_equal(run(f, html, strlen(html)), NW_OK);
+    assert_null(strstr(f->art.text, "Send us your review"));
+    assert_null(strstr(f->art.text, "requires JavaScript"));
+    assert_non_null(strstr(f->art.text, "[Editor's note"));
+    assert_non_null(strstr(f->art.text, PARA2));
+}
+
 static void test_allocation_failure(void **state)
 {
     struct fx *f = *state;
@@ -426,6 +441,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hover_card_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inline_furniture_span, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trailing_link_list_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_noscript_and_shortcode_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_allocation_failure, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
