@@ -1146,8 +1146,10 @@ static void mark_trailing_link_lists(struct nw_extractor *ex)
             if (it->kind == NW_BLOCK_ITEM && it->link > 0 && it->len <= 150)
                 linked++;
         }
-        if (items < 3 || linked < items || l->first_block <= last_para)
+        if (items < 3 || linked < items || l->first_block <= last_para) {
+            bi = l->end_block > bi + 1 ? l->end_block - 1 : bi; /* each list once */
             continue;
+        }
         for (size_t k = l->first_block; k < l->end_block; k++)
             ex->blocks[k].teaser = 1;
         /* the header right before the list */
