@@ -20,7 +20,7 @@
 #define NW_KW_BACKGROUND_WEIGHT 0.35
 #define NW_KW_PHRASE_BONUS 1.6
 #define NW_KW_MAX_WORDS 20000
-#define NW_KW_STEM_CACHE 16384 /* words per language; the cache restarts when full */
+#define NW_KW_STEM_CACHE 8192 /* words per language; the cache restarts when full */
 
 /* A language's stemmer and a cache of its stems: a worker sees the same words in article
  * after article, and a Snowball stem costs far more than a lookup. */

@@ -15,7 +15,9 @@
 #define NW_KEYWORDS_MAX 10
 #define NW_SUMMARY_WORDS 60
 
-struct nw_keywords; /* per-thread: stemmers, created on first use per language */
+/* Per thread: stemmers created on first use per language, each with a cache of up to
+ * 8192 stems (under 1 MB), and the tables of the last text, reused by the next. */
+struct nw_keywords;
 
 struct nw_keywords *nw_keywords_create(void);
 void nw_keywords_destroy(struct nw_keywords *kw);
