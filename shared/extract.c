@@ -7,9 +7,15 @@
  * it). Scoring then works on the arrays only, as Readability does: every paragraph adds
  * a score to its ancestors, scaled by link density; the best element is the candidate,
  * widened to a parent that scores comparably, and siblings that continue the article are
- * recovered. When semantic markup (itemprop=articleBody, <article>, common body classes)
- * names a container holding most of the candidate's text, that container wins. The blocks
- * inside the chosen subtrees, minus link lists and other short furniture, become the text.
+ * recovered. When semantic markup (itemprop=articleBody, common body classes) names
+ * containers holding most of the candidate's text, the tightest of them wins; of several
+ * <article>s side by side, the one holding the page's <h1> wins over its teaser siblings.
+ * The blocks inside the chosen subtrees become the text, minus: link-dominated blocks
+ * (except written-out URLs, sentences that link most of their words, and lists whose
+ * items mostly carry a sentence of their own), runs of teasers (linked headline + short
+ * excerpt, three or more), "more stories" link lists after the last paragraph, and
+ * unrendered CMS shortcodes. Hover cards inside paragraphs and display:none utility
+ * classes are skipped during the walk; embedded tweets stay (the article quotes them).
  * If the strict pass finds too little, passes with fewer class rules (at last tags only) run.
  */
 #include "extract.h"
