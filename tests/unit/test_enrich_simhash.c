@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -148,6 +149,53 @@ static void test_keywords_reused(void **state)
     nw_keywords_destroy(kw);
 }
 
+/* More distinct words than the term tables hold: the tables stop growing at their bound
+ * and the repeated words still win. */
+static void test_keywords_bounded(void **state)
+{
+    struct nw_keywords *kw = nw_keywords_create();
+    struct {
+        char *p;
+        size_t n;
+    } b;
+    struct nw_toks t;
+    json_t *a = NULL;
+    size_t cap = 40000 * 12;
+    (void)state;
+    assert_non_null(kw);
+    b.p = malloc(cap);
+    assert_non_null(b.p);
+    b.n = 0;
+    for (int i = 0; i < 40000; i++) {
+        /* letters only: "wq" + base-26 digits, plus a repeated word every 4th */
+        char w[16];
+        int v = i, k = 0;
+        w[k++] = 'w';
+        w[k++] = 'q';
+        do {
+            w[k++] = (char)('a' + v % 26);
+            v /= 26;
+        } while (v);
+        memcpy(b.p + b.n, w, (size_t)k);
+        b.n += (size_t)k;
+        b.p[b.n++] = ' ';
+        if (i % 4 == 0) {
+            memcpy(b.p + b.n, "harbour ", 8);
+            b.n += 8;
+        }
+    }
+    assert_true(b.n < cap);
+    assert_int_equal(nw_toks_init(&t, b.p, b.n, 100000), NW_OK);
+    assert_int_equal(nw_keywords_find(kw, &t, "en", &a), NW_OK);
+    assert_true(json_array_size(a) > 0);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "term")),
+                        "harbour");
+    json_decref(a);
+    nw_toks_fini(&t);
+    free(b.p);
+    nw_keywords_destroy(kw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_simhash_hex),
         cmocka_unit_test(test_strmap_grow_clear_bound),
         cmocka_unit_test(test_keywords_reused),
+        cmocka_unit_test(test_keywords_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
