@@ -1171,6 +1171,27 @@ static void mark_trailing_link_lists(struct nw_extractor *ex)
     }
 }
 
+/* A linked heading over a real paragraph heads a section of the article (a gift guide's
+ * product names link to the shop); a teaser's linked headline sits over a short excerpt
+ * at most. */
+static int heads_paragraph(const struct nw_extractor *ex, size_t bi)
+{
+    size_t next = bi + 1;
+    while (next < ex->nblocks && !visible(&ex->blocks[next]))
+        next++;
+    if (next >= ex->nblocks)
+        return 0;
+    const struct nw_block *p = &ex->blocks[next];
+    return p->kind == NW_BLOCK_PARA && p->len >= 150 && p->link * 4 < p->len;
+}
+
+/* keep_block's reasons other than link density: the h1 stays out, so do drops. */
+static int keep_block_kind_ok(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    return !(b->kind == NW_BLOCK_HEADING && ex->elems[b->elem].tag == MyHTML_TAG_H1) &&
+           !b->excluded && !is_shortcode(ex->text.data + b->off, b->len);
+}
+
 static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
 {
     enum nw_status result = NW_OK;
@@ -1202,7 +1223,8 @@ static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
         const struct nw_block *b = &ex->blocks[bi];
         if (!b->take || b->teaser)
             continue;
-        if (!keep_block(ex, b)) {
+        if (!keep_block(ex, b) && !(b->kind == NW_BLOCK_HEADING && !b->excluded &&
+                                    heads_paragraph(ex, bi) && keep_block_kind_ok(ex, b))) {
             int list = -1;
             if (b->excluded || b->kind != NW_BLOCK_ITEM || (list = list_of(ex, b)) < 0 ||
                 !list_keeps_all(ex, list))

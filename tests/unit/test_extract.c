@@ -402,6 +402,18 @@ static void test_noscript_and_shortcode_dropped(void **state)
     assert_non_null(strstr(f->art.text, PARA2));
 }
 
+static void test_linked_heading_over_paragraph_kept(void **state)
+{
+    struct fx *f = *state;
+    const char *html = "<body><div class='article-body'><p>" PARA1 "</p>"
+                       "<h3><a href='https://shop.example/1'>Budget Binder Deluxe</a></h3><p>" PARA2
+                       " " PARA3 "</p><h3><a href='/more'>Other budget news</a></h3>"
+                       "<p>Short note.</p></div></body>";
+    assert_int_equal(run(f, html, strlen(html)), NW_OK);
+    assert_non_null(strstr(f->art.text, "Budget Binder Deluxe"));
+    assert_null(strstr(f->art.text, "Other budget news"));
+}
+
 static void test_allocation_failure(void **state)
 {
     struct fx *f = *state;
@@ -442,6 +454,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_inline_furniture_span, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trailing_link_list_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_noscript_and_shortcode_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_linked_heading_over_paragraph_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_allocation_failure, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
