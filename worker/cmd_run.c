@@ -444,7 +444,9 @@ static int run_setup(struct run *run, const struct nw_config *cfg)
     run->output_topic = nw_config_get(cfg, "output.topic");
     run->errors_topic = nw_config_get(cfg, "errors.topic");
     run->max_in_flight = (size_t)nw_config_get_int(cfg, "worker.max_in_flight");
-    run->resume_below = run->max_in_flight - run->max_in_flight / 4;
+    /* Resume at half: each pause drops librdkafka's prefetched messages, so resuming
+     * costs a fetch round trip; hysteresis keeps that rare. */
+    run->resume_below = run->max_in_flight - run->max_in_flight / 2;
     run->drain_ms = nw_config_get_int(cfg, "worker.drain_timeout_ms");
     max_html = nw_config_get_int(cfg, "extract.max_html_bytes");
     run->max_job_bytes = (size_t)max_html * 2 + 65536;
