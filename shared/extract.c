@@ -21,6 +21,7 @@
 #include "extract.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,8 +84,17 @@ struct nw_frame {
     int elem;
 };
 
+#define NW_CLASS_CACHE 512
+struct nw_class_cache {
+    uint64_t hash;
+    size_t len;
+    unsigned mask;
+    int valid;
+};
+
 struct nw_extractor {
     struct nw_extract_opts opts;
+    struct nw_class_cache class_cache[NW_CLASS_CACHE];
     struct nw_html *html;
     struct nw_elem *elems;
     size_t nelems, elems_cap;
@@ -314,18 +324,70 @@ static const char *const body_classes[] = {
     "rich-text",       "richtext",       NULL,
 };
 
-/* Lower-cased "class id" of node into ex->attr; returns its string ("" when none). */
-static const char *class_id(struct nw_extractor *ex, myhtml_tree_node_t *node)
+/* The attributes classification looks at, gathered in one pass over the node's list. */
+struct nw_attrs {
+    const char *cls, *id, *style, *role, *itemprop, *aria_hidden;
+    size_t cls_len, id_len, style_len, role_len, itemprop_len, aria_hidden_len;
+    int hidden, href;
+};
+
+static int key_is(const char *key, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+    return len == n && memcmp(key, name, n) == 0;
+}
+
+static void gather_attrs(myhtml_tree_node_t *node, struct nw_attrs *a)
+{
+    memset(a, 0, sizeof(*a));
+    int budget = 256; /* a hostile element may carry thousands of attributes */
+    for (myhtml_tree_attr_t *at = myhtml_node_attribute_first(node); at && budget-- > 0;
+         at = myhtml_attribute_next(at)) {
+        size_t klen = 0, vlen = 0;
+        const char *key = myhtml_attribute_key(at, &klen);
+        if (!key || klen < 2)
+            continue;
+        const char *value = myhtml_attribute_value(at, &vlen);
+        if (!value) {
+            value = "";
+            vlen = 0;
+        }
+        /* the first occurrence wins, as in the DOM */
+        if (key_is(key, klen, "class") && !a->cls) {
+            a->cls = value;
+            a->cls_len = vlen;
+        } else if (key_is(key, klen, "id") && !a->id) {
+            a->id = value;
+            a->id_len = vlen;
+        } else if (key_is(key, klen, "style") && !a->style) {
+            a->style = value;
+            a->style_len = vlen;
+        } else if (key_is(key, klen, "role") && !a->role) {
+            a->role = value;
+            a->role_len = vlen;
+        } else if (key_is(key, klen, "itemprop") && !a->itemprop) {
+            a->itemprop = value;
+            a->itemprop_len = vlen;
+        } else if (key_is(key, klen, "aria-hidden") && !a->aria_hidden) {
+            a->aria_hidden = value;
+            a->aria_hidden_len = vlen;
+        } else if (key_is(key, klen, "hidden")) {
+            a->hidden = 1;
+        } else if (key_is(key, klen, "href")) {
+            a->href = 1;
+        }
+    }
+}
+
+/* Lower-cased "class id" into ex->attr; returns its string ("" when none). */
+static const char *class_id_of(struct nw_extractor *ex, const struct nw_attrs *a)
 {
     nw_buf_reset(&ex->attr);
-    size_t len = 0;
-    const char *v = nw_html_attr(node, "class", &len);
-    if (v)
-        (void)nw_buf_append(&ex->attr, v, len);
-    v = nw_html_attr(node, "id", &len);
-    if (v) {
+    if (a->cls)
+        (void)nw_buf_append(&ex->attr, a->cls, a->cls_len);
+    if (a->id) {
         (void)nw_buf_putc(&ex->attr, ' ');
-        (void)nw_buf_append(&ex->attr, v, len);
+        (void)nw_buf_append(&ex->attr, a->id, a->id_len);
     }
     for (size_t i = 0; i < ex->attr.len; i++) {
         char c = ex->attr.data[i];
@@ -337,10 +399,15 @@ static const char *class_id(struct nw_extractor *ex, myhtml_tree_node_t *node)
     return nw_buf_str(&ex->attr);
 }
 
-static int attr_contains_ci(myhtml_tree_node_t *node, const char *key, const char *needle)
+static const char *class_id(struct nw_extractor *ex, myhtml_tree_node_t *node)
 {
-    size_t len = 0;
-    const char *v = nw_html_attr(node, key, &len);
+    struct nw_attrs a;
+    gather_attrs(node, &a);
+    return class_id_of(ex, &a);
+}
+
+static int contains_ci(const char *v, size_t len, const char *needle)
+{
     size_t nlen = strlen(needle);
     if (!v || len < nlen)
         return 0;
@@ -350,23 +417,43 @@ static int attr_contains_ci(myhtml_tree_node_t *node, const char *key, const cha
     return 0;
 }
 
-static int is_hidden(myhtml_tree_node_t *node)
+static int is_space_char(char c)
 {
-    if (nw_html_attr(node, "hidden", NULL))
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* 1 if the class attribute holds one of the words (ASCII case-insensitive). */
+static int class_has_word(const struct nw_attrs *a, const char *const *words)
+{
+    size_t i = 0, len = a->cls_len;
+    const char *v = a->cls;
+    while (v && i < len) {
+        while (i < len && is_space_char(v[i]))
+            i++;
+        size_t start = i;
+        while (i < len && !is_space_char(v[i]))
+            i++;
+        for (size_t w = 0; words[w] && i > start; w++)
+            if (strlen(words[w]) == i - start && strncasecmp(v + start, words[w], i - start) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+static int is_hidden(const struct nw_attrs *a)
+{
+    if (a->hidden)
         return 1;
     /* the usual utility classes for display:none (style sheets are not read) */
     static const char *const hidden_classes[] = {"hidden", "hide", "d-none", "is-hidden", NULL};
-    for (size_t i = 0; hidden_classes[i]; i++)
-        if (nw_html_attr_has_word(node, "class", hidden_classes[i]))
-            return 1;
-    size_t len = 0;
-    const char *style = nw_html_attr(node, "style", &len);
-    if (style && len) {
+    if (class_has_word(a, hidden_classes))
+        return 1;
+    if (a->style && a->style_len) {
         /* "display: none" / "visibility:hidden" with any spacing */
         char compact[256];
         size_t n = 0;
-        for (size_t i = 0; i < len && n + 1 < sizeof(compact); i++) {
-            char c = style[i];
+        for (size_t i = 0; i < a->style_len && n + 1 < sizeof(compact); i++) {
+            char c = a->style[i];
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
                 continue;
             compact[n++] = (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
@@ -375,26 +462,64 @@ static int is_hidden(myhtml_tree_node_t *node)
         if (strstr(compact, "display:none") || strstr(compact, "visibility:hidden"))
             return 1;
     }
-    size_t rlen = 0;
-    const char *aria = nw_html_attr(node, "aria-hidden", &rlen);
-    if (aria && rlen == 4 && strncasecmp(aria, "true", 4) == 0)
+    if (a->aria_hidden && a->aria_hidden_len == 4 && strncasecmp(a->aria_hidden, "true", 4) == 0)
         return 1;
     return 0;
 }
 
-static int is_furniture_role(myhtml_tree_node_t *node)
+static int is_furniture_role(const struct nw_attrs *a)
 {
-    size_t len = 0;
-    const char *role = nw_html_attr(node, "role", &len);
-    if (!role)
+    if (!a->role)
         return 0;
     static const char *const roles[] = {"navigation", "banner",  "complementary", "contentinfo",
                                         "menu",       "menubar", "dialog",        "alert",
                                         "search",     "toolbar", "tablist",       NULL};
     for (size_t i = 0; roles[i]; i++)
-        if (strlen(roles[i]) == len && strncasecmp(role, roles[i], len) == 0)
+        if (strlen(roles[i]) == a->role_len && strncasecmp(a->role, roles[i], a->role_len) == 0)
             return 1;
     return 0;
+}
+
+/* Which word lists a "class id" string matches, as a bit mask; pages repeat the same
+ * class strings many times, so results are cached per extractor by hash. */
+#define CW_MAYBE 0x01u
+#define CW_STRONG 0x02u
+#define CW_MEDIUM 0x04u
+#define CW_WEAK 0x08u
+#define CW_POSITIVE 0x10u
+#define CW_NEGATIVE 0x20u
+#define CW_BODY 0x40u
+
+static unsigned class_words(struct nw_extractor *ex, const char *ci, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)ci[i];
+        h *= 1099511628211ull;
+    }
+    struct nw_class_cache *c = &ex->class_cache[h % NW_CLASS_CACHE];
+    if (c->valid && c->hash == h && c->len == len)
+        return c->mask;
+    unsigned mask = 0;
+    if (has_any(ci, maybe_candidate))
+        mask |= CW_MAYBE;
+    if (has_any(ci, strong_negative))
+        mask |= CW_STRONG;
+    if (has_any(ci, medium_negative))
+        mask |= CW_MEDIUM;
+    if (has_any(ci, weak_negative))
+        mask |= CW_WEAK;
+    if (has_any(ci, positive_words))
+        mask |= CW_POSITIVE;
+    if (has_any(ci, negative_words))
+        mask |= CW_NEGATIVE;
+    if (has_any(ci, body_classes))
+        mask |= CW_BODY;
+    c->valid = 1;
+    c->hash = h;
+    c->len = len;
+    c->mask = mask;
+    return mask;
 }
 
 /* Decides whether an element's subtree is skipped; sets flags and class weight otherwise. */
@@ -407,37 +532,56 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
         return 0;
     if (is_dropped_tag(tag))
         return 1;
-    if (is_hidden(node))
+    struct nw_attrs a;
+    gather_attrs(node, &a);
+    if (is_hidden(&a))
         return 1;
-    if (is_furniture_role(node))
+    if (is_furniture_role(&a))
         return 1;
-    if (attr_contains_ci(node, "itemprop", "articlebody") ||
-        attr_contains_ci(node, "itemprop", "articleBody"))
+    if (contains_ci(a.itemprop, a.itemprop_len, "articlebody"))
         *flags |= EL_SEMANTIC;
-    const char *ci = class_id(ex, node);
-    if (*ci) {
-        int maybe = has_any(ci, maybe_candidate);
+    if (a.cls || a.id) {
+        (void)class_id_of(ex, &a);
+        /* no needle holds a space, so the class and the id are matched apart: classes
+         * repeat across elements and hit the cache, ids are often unique */
+        char *ci = ex->attr.data;
+        size_t len = ex->attr.len, cls_len = a.cls ? a.cls_len : 0;
+        if (cls_len > len)
+            cls_len = len;
+        unsigned cw = 0;
+        if (cls_len > 0 && cls_len < len) {
+            ci[cls_len] = '\0';
+            cw = class_words(ex, ci, cls_len);
+            ci[cls_len] = ' ';
+            cw |= class_words(ex, ci + cls_len + 1, len - cls_len - 1);
+        } else if (len > 0) {
+            size_t skip = a.cls ? 0 : 1; /* id only: skip the separator */
+            if (skip > len)
+                skip = len;
+            cw = class_words(ex, ci + skip, len - skip);
+        }
+        int maybe = (cw & CW_MAYBE) != 0;
         if (ex->strict && !(*flags & EL_SEMANTIC) && tag != MyHTML_TAG_ARTICLE &&
             tag != MyHTML_TAG_MAIN) {
-            if (has_any(ci, strong_negative))
+            if (cw & CW_STRONG)
                 return 1;
-            if (!maybe && has_any(ci, medium_negative))
+            if (!maybe && (cw & CW_MEDIUM))
                 *flags |= EL_CDROP;
-            if (ex->strict > 1 && !maybe && has_any(ci, weak_negative))
+            if (ex->strict > 1 && !maybe && (cw & CW_WEAK))
                 *flags |= EL_CDROP;
         }
-        if (has_any(ci, positive_words)) {
+        if (cw & CW_POSITIVE) {
             *weight += 25;
             *flags |= EL_POSITIVE;
         }
-        if (has_any(ci, negative_words))
+        if (cw & CW_NEGATIVE)
             *weight -= 25;
-        if (has_any(ci, body_classes))
+        if (cw & CW_BODY)
             *flags |= EL_SEMANTIC;
     }
     if (tag == MyHTML_TAG_ARTICLE)
         *flags |= EL_ARTICLE;
-    if (tag == MyHTML_TAG_A && nw_html_attr(node, "href", NULL))
+    if (tag == MyHTML_TAG_A && a.href)
         *flags |= EL_LINK;
     return 0;
 }
