@@ -1,6 +1,7 @@
 /* utf8.c — strict UTF-8 decoding per RFC 3629. */
 #include "utf8.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "mem.h"
@@ -34,6 +35,26 @@ size_t nw_utf8_seq_len(const unsigned char *s, size_t avail)
     return 0;
 }
 
+/* Length of the leading run of ASCII bytes other than NUL, eight at a time where it can:
+ * news pages are mostly markup, so this is where decoding spends its time. */
+static size_t ascii_run(const unsigned char *p, size_t len)
+{
+    const uint64_t high = 0x8080808080808080ull, ones = 0x0101010101010101ull;
+    size_t i = 0;
+
+    while (i + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        /* any byte >= 0x80, or any zero byte */
+        if ((w & high) || ((w - ones) & ~w & high))
+            break;
+        i += 8;
+    }
+    while (i < len && p[i] > 0 && p[i] < 0x80)
+        i++;
+    return i;
+}
+
 int nw_utf8_valid(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -41,7 +62,10 @@ int nw_utf8_valid(const char *s, size_t len)
 
     while (i < len) {
         size_t n;
-        if (p[i] < 0x80) {
+        i += ascii_run(p + i, len - i);
+        if (i >= len)
+            break;
+        if (p[i] < 0x80) { /* NUL is valid UTF-8 */
             i++;
             continue;
         }
@@ -58,15 +82,23 @@ enum nw_status nw_utf8_sanitize(const char *s, size_t len, char **out, size_t *o
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, o = 0, bad = 0;
+    int changed = 0; /* any NUL dropped or byte replaced */
     char *dst;
 
     /* First pass: the exact output size, so that a large body is not given 3x its size
      * up front (each invalid byte grows to the 3-byte U+FFFD). */
     while (i < len) {
-        size_t n = nw_utf8_seq_len(p + i, len - i);
+        size_t run = ascii_run(p + i, len - i), n;
+        i += run;
+        o += run;
+        if (i >= len)
+            break;
+        n = nw_utf8_seq_len(p + i, len - i);
         if (n == 1 && p[i] == 0) {
             i++;
+            changed = 1;
         } else if (!n) {
+            changed = 1;
             if (o > ((size_t)-1) / 2 - 3)
                 return NW_ETOOBIG;
             o += 3;
@@ -79,6 +111,17 @@ enum nw_status nw_utf8_sanitize(const char *s, size_t len, char **out, size_t *o
     dst = nw_malloc(o + 1);
     if (!dst)
         return NW_ENOMEM;
+    if (!changed) {
+        /* Valid and NUL-free, the common case: one copy. */
+        memcpy(dst, s, len);
+        dst[len] = '\0';
+        *out = dst;
+        if (out_len)
+            *out_len = len;
+        if (replaced)
+            *replaced = 0;
+        return NW_OK;
+    }
     i = 0;
     o = 0;
     while (i < len) {
