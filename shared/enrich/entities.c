@@ -668,17 +668,18 @@ static enum nw_status classify(struct ctx *c, size_t a, size_t b)
 /* Token i of person name (space-separated) equals the single word w? */
 static int name_has_word(const char *name, const char *s, size_t n, int last_only)
 {
+    /* one pass over the name: this runs for every pending word against every person */
     const char *p = name;
-    while (*p) {
-        const char *q = strchr(p, ' ');
-        size_t len = q ? (size_t)(q - p) : strlen(p);
-        if (len == n && memcmp(p, s, n) == 0 && (!last_only || !q))
+    for (;;) {
+        size_t len = 0;
+        while (p[len] && p[len] != ' ')
+            len++;
+        if (len == n && memcmp(p, s, n) == 0 && (!last_only || !p[len]))
             return 1;
-        if (!q)
-            break;
-        p = q + 1;
+        if (!p[len])
+            return 0;
+        p += len + 1;
     }
-    return 0;
 }
 
 /* Persons whose name is a run of a longer person's words merge into it:
