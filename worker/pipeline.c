@@ -99,6 +99,20 @@ static enum nw_status set_http(struct nw_article *art, const struct nw_fetch_res
     return result;
 }
 
+/* A URL that policy refuses (scheme, non-public address) is a bad job, not a failed
+ * fetch: the job is at fault, and no retry or other worker would do better. Only when the
+ * job's own URL was refused; a redirect to a refused URL is the site's doing. */
+static const char *fetch_failure_stage(const struct nw_job *job, const struct nw_fetch_result *res)
+{
+    const char *code = res->error_code ? res->error_code : "";
+
+    if (strncmp(code, "denied_", 7) != 0)
+        return "fetch";
+    if (res->final_url && job->url && strcmp(res->final_url, job->url) != 0)
+        return "fetch";
+    return "job";
+}
+
 json_t *nw_pipeline_record(struct nw_pipeline *p, const struct nw_job *job,
                            const struct nw_fetch_result *res, int *is_error)
 {
@@ -116,8 +130,8 @@ json_t *nw_pipeline_record(struct nw_pipeline *p, const struct nw_job *job,
     if (!job_json)
         return error_record(job, NULL, "job", nw_status_name(NW_ENOMEM), "out of memory", 0, 1);
     if (res && res->status != NW_OK) {
-        rec = error_record(job, job_json, "fetch", res->error_code, res->message, http_status,
-                           attempts);
+        rec = error_record(job, job_json, fetch_failure_stage(job, res), res->error_code,
+                           res->message, http_status, attempts);
         json_decref(job_json);
         return rec;
     }

@@ -157,7 +157,7 @@ check "$TMP/r1.jsonl" 19 \
     "chunked=1 error fetch too_big 1" \
     "/gzip-bomb error fetch too_big 1" \
     "job:ftp://example.com error job invalid_job 1" \
-    "file:// error fetch denied_scheme 1" \
+    "file:// error job denied_scheme 1" \
     "/redirect-loop error fetch too_many_redirects 1" \
     "key=recovers article" \
     "/reset error fetch reset|empty_reply 3" \
@@ -195,13 +195,13 @@ run_fetch "$TMP/r2.jsonl" -o fetch.retries=0 \
     "http://169.254.169.254/latest/meta-data/" \
     "http://0.0.0.0:$PORT/unspecified"
 check "$TMP/r2.jsonl" 7 \
-    "=$H/retry-after?key=private error fetch denied_address 1" \
-    "key=private-name error fetch denied_address 1" \
-    "v6-loopback error fetch denied_address 1" \
-    "v4-mapped error fetch denied_address 1" \
-    "rfc1918 error fetch denied_address 1" \
-    "meta-data error fetch denied_address 1" \
-    "unspecified error fetch denied_address 1"
+    "=$H/retry-after?key=private error job denied_address 1" \
+    "key=private-name error job denied_address 1" \
+    "v6-loopback error job denied_address 1" \
+    "v4-mapped error job denied_address 1" \
+    "rfc1918 error job denied_address 1" \
+    "meta-data error job denied_address 1" \
+    "unspecified error job denied_address 1"
 [ "$(hits private)" = 0 ] || fail "a refused fetch reached the server"
 [ "$(hits private-name)" = 0 ] || fail "a refused fetch (by name) reached the server"
 
