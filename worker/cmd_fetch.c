@@ -276,6 +276,14 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
     }
     if (!n_urls && !input)
         input = "-";
+    /* Refuse rather than ignore: an operator who configured a broker expects records there.
+     * `run` is the Kafka path; fetch writes JSONL to output.file. */
+    if (nw_config_get(cfg, "kafka.bootstrap.servers")) {
+        fprintf(stderr, "newsworker fetch: kafka.bootstrap.servers is set, but fetch writes "
+                        "JSONL to output.file only in this version; use `newsworker run` to "
+                        "publish to Kafka, or unset the key\n");
+        return NW_EXIT_USAGE;
+    }
     if (nw_config_get_bool(cfg, "fetch.robots")) {
         fprintf(stderr, "newsworker fetch: fetch.robots=true is not supported by this build yet\n");
         return NW_EXIT_USAGE;
