@@ -7,40 +7,8 @@
 # Usage: test_fetch.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 
-BUILD=$(cd "$1" && pwd)
-SRC=$(cd "$2" && pwd)
-BIN=$BUILD/bin/newsworker
-HTTPD=$BUILD/tests/nw_httpd
-PAGES=$SRC/tests/fixtures/pages
-PY=/usr/bin/python3
+. "$(dirname "${BASH_SOURCE[0]}")/httpd_lib.sh"
 VALIDATE=$SRC/tests/integration/validate_records.py
-TMP=$(mktemp -d)
-SERVER_PID=
-
-cleanup() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-
-start_server() {
-    "$HTTPD" --root "$PAGES" --port 0 --max-seconds 300 >"$TMP/port" 2>"$TMP/httpd.log" &
-    SERVER_PID=$!
-    for _ in $(seq 100); do
-        [ -s "$TMP/port" ] && break
-        sleep 0.1
-    done
-    PORT=$(head -n 1 "$TMP/port")
-    [ -n "$PORT" ] || fail "nw_httpd did not print its port: $(cat "$TMP/httpd.log")"
-}
 
 # Runs the binary with a hard time bound; stdout to $1, stderr to $1.log.
 run_fetch() {

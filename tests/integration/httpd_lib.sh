@@ -1,0 +1,39 @@
+# httpd_lib.sh — sourced by the integration tests that fetch from the loopback test server.
+# Expects $1 = build dir, $2 = source dir (as ctest passes them). Sets BUILD, SRC, BIN,
+# HTTPD, PAGES, PY, TMP; removes TMP and stops the server on exit; start_server sets
+# SERVER_PID and PORT.
+
+BUILD=$(cd "$1" && pwd)
+SRC=$(cd "$2" && pwd)
+BIN=$BUILD/bin/newsworker
+HTTPD=$BUILD/tests/nw_httpd
+PAGES=$SRC/tests/fixtures/pages
+PY=/usr/bin/python3
+TMP=$(mktemp -d)
+SERVER_PID=
+
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+# Starts nw_httpd on an ephemeral loopback port; sets SERVER_PID and PORT.
+start_server() {
+    "$HTTPD" --root "$PAGES" --port 0 --max-seconds 300 >"$TMP/port" 2>"$TMP/httpd.log" &
+    SERVER_PID=$!
+    for _ in $(seq 100); do
+        [ -s "$TMP/port" ] && break
+        sleep 0.1
+    done
+    PORT=$(head -n 1 "$TMP/port")
+    [ -n "$PORT" ] || fail "nw_httpd did not print its port: $(cat "$TMP/httpd.log")"
+}
