@@ -1,6 +1,7 @@
 /*
  * cmd_fetch.c — `newsworker fetch [URL...] [--input FILE|-]`: url jobs from arguments and
- * lines, fetched many at once, one record each to the JSONL sink (output.file), in
+ * lines, fetched many at once, one record each to the JSONL sink (output.file) or, with
+ * kafka.bootstrap.servers, to Kafka (sink_kafka.h: output.topic, routes, errors.topic), in
  * completion order.
  *
  * Input is read only as fast as slots free up (a window of jobs in flight), so a file of a
@@ -23,6 +24,7 @@
 #include "pipeline.h"
 #include "record.h"
 #include "sink.h"
+#include "sink_kafka.h"
 
 #define POLL_MS 1000
 
@@ -155,7 +157,10 @@ static enum line_kind reader_next(struct line_reader *r, int may_block, const ch
 struct run {
     struct nw_pipeline *pipeline;
     struct nw_fetcher *fetcher;
-    struct nw_sink_file *sink;
+    struct nw_sink_file *sink;   /* without a broker */
+    struct nw_sink_kafka *kafka; /* with kafka.bootstrap.servers */
+    unsigned long delivered;
+    unsigned long undelivered;
     size_t max_job_bytes;
     unsigned long inputs;
     unsigned long records;
@@ -163,9 +168,38 @@ struct run {
     int write_failed;
 };
 
+/* Delivery reports from the producer: the record counts as written only here. */
+static void on_delivery(void *msg_opaque, const struct nw_delivery *dr, void *ctx)
+{
+    struct run *run = ctx;
+
+    if (dr->ok) {
+        run->delivered++;
+    } else {
+        run->undelivered++;
+        NW_LOG_ERROR("fetch", "a record for %s could not be delivered: %s",
+                     dr->topic ? dr->topic : "?", dr->errmsg ? dr->errmsg : "unknown error");
+    }
+}
+
 static void emit(struct run *run, json_t *rec, int is_error)
 {
-    if (!rec || nw_sink_file_write(run->sink, rec) != NW_OK) {
+    char errstr[256];
+    size_t accepted;
+
+    if (!rec) {
+        NW_LOG_ERROR("fetch", "out of memory building a record");
+        run->write_failed = 1;
+    } else if (run->kafka) {
+        if (nw_sink_kafka_send(run->kafka, rec, is_error, NULL, &accepted, errstr,
+                               sizeof(errstr)) != NW_OK) {
+            NW_LOG_ERROR("fetch", "cannot queue a record: %s", errstr);
+            run->write_failed = 1;
+        }
+        run->records++;
+        run->errors += is_error ? 1 : 0;
+        nw_publisher_poll(nw_sink_kafka_publisher(run->kafka), 0);
+    } else if (nw_sink_file_write(run->sink, rec) != NW_OK) {
         NW_LOG_ERROR("fetch", "cannot write a record to output.file");
         run->write_failed = 1;
     } else {
@@ -173,6 +207,22 @@ static void emit(struct run *run, json_t *rec, int is_error)
         run->errors += is_error ? 1 : 0;
     }
     json_decref(rec);
+}
+
+/* Waits for the delivery of everything queued; false if anything was not delivered. */
+static int flush_kafka(struct run *run, const struct nw_config *cfg)
+{
+    struct nw_publisher *pub = nw_sink_kafka_publisher(run->kafka);
+    int timeout_ms = (int)nw_config_get_int(cfg, "worker.delivery_timeout_ms");
+
+    if (nw_publisher_flush(pub, timeout_ms) != NW_OK) {
+        NW_LOG_ERROR("fetch", "%d records still undelivered after %d ms",
+                     nw_publisher_outq_len(pub), timeout_ms);
+        return 0;
+    }
+    NW_LOG_INFO("fetch", "%lu messages delivered to Kafka, %lu failed", run->delivered,
+                run->undelivered);
+    return run->undelivered == 0;
 }
 
 static void on_done(void *opaque, const struct nw_fetch_result *res, void *ctx)
@@ -276,14 +326,6 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
     }
     if (!n_urls && !input)
         input = "-";
-    /* Refuse rather than ignore: an operator who configured a broker expects records there.
-     * `run` is the Kafka path; fetch writes JSONL to output.file. */
-    if (nw_config_get(cfg, "kafka.bootstrap.servers")) {
-        fprintf(stderr, "newsworker fetch: kafka.bootstrap.servers is set, but fetch writes "
-                        "JSONL to output.file only in this version; use `newsworker run` to "
-                        "publish to Kafka, or unset the key\n");
-        return NW_EXIT_USAGE;
-    }
     if (nw_config_get_bool(cfg, "fetch.robots")) {
         fprintf(stderr, "newsworker fetch: fetch.robots=true is not supported by this build yet\n");
         return NW_EXIT_USAGE;
@@ -305,11 +347,21 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
         }
         have_reader = 1;
     }
-    run.sink = nw_sink_file_create(nw_config_get(cfg, "output.file"), errstr, sizeof(errstr));
-    if (!run.sink) {
-        fprintf(stderr, "newsworker fetch: %s\n", errstr);
-        code = NW_EXIT_FAILURE;
-        goto out;
+    if (nw_config_get(cfg, "kafka.bootstrap.servers")) {
+        enum nw_status status = NW_OK;
+        run.kafka = nw_sink_kafka_create(cfg, on_delivery, &run, &status, errstr, sizeof(errstr));
+        if (!run.kafka) {
+            fprintf(stderr, "newsworker fetch: %s\n", errstr);
+            code = status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
+            goto out;
+        }
+    } else {
+        run.sink = nw_sink_file_create(nw_config_get(cfg, "output.file"), errstr, sizeof(errstr));
+        if (!run.sink) {
+            fprintf(stderr, "newsworker fetch: %s\n", errstr);
+            code = NW_EXIT_FAILURE;
+            goto out;
+        }
     }
     run.pipeline = nw_pipeline_create(cfg, errstr, sizeof(errstr));
     if (run.pipeline)
@@ -352,6 +404,8 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
     while (!result && nw_fetcher_pending(run.fetcher) > 0)
         result = nw_fetcher_poll(run.fetcher, POLL_MS, on_done, &run);
 
+    if (run.kafka && !flush_kafka(&run, cfg))
+        run.write_failed = 1;
     if (result) {
         fprintf(stderr, "newsworker fetch: %s\n", nw_status_message(result));
         code = NW_EXIT_FAILURE;
@@ -366,5 +420,6 @@ out:
     nw_fetcher_destroy(run.fetcher);
     nw_pipeline_destroy(run.pipeline);
     nw_sink_file_destroy(run.sink);
+    nw_sink_kafka_destroy(run.kafka);
     return code;
 }
