@@ -64,13 +64,6 @@ static const struct key_def keys[] = {
      "time to finish jobs in flight on shutdown or revoke"},
     {"worker.delivery_timeout_ms", KEY_INT, "300000", 1000, 3600000, NULL,
      "producer delivery timeout"},
-
-    {"metrics.port", KEY_INT, "0", 0, 65535, NULL, "HTTP metrics port (0 = off)"},
-    {"metrics.address", KEY_STRING, "127.0.0.1", 0, 0, NULL, "HTTP metrics bind address"},
-
-    {"watch.feeds", KEY_STRING, NULL, 0, 0, NULL, "file listing feed and sitemap URLs"},
-    {"watch.interval_s", KEY_INT, "300", 1, 86400, NULL, "feed poll interval"},
-    {"watch.state_file", KEY_STRING, NULL, 0, 0, NULL, "where seen URLs are kept"},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
