@@ -90,6 +90,8 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opa
         dr.ok = 0;
         dr.errmsg = "delivery not confirmed";
     }
+    NW_LOG_DEBUG("publish", "delivery %s [%d] @ %lld: %s", dr.topic, (int)dr.partition,
+                 (long long)dr.offset, dr.ok ? "ok" : dr.errmsg);
     p->on_delivery(msg->_private, &dr, p->ctx);
 }
 

@@ -31,7 +31,11 @@ fail() {
 start_mock() {
     mkfifo "$WORK/mock.ctl"
     exec 7<>"$WORK/mock.ctl"
-    "$BUILD/tests/nw_mock_cluster" --max-seconds 500 "$@" <&7 >"$WORK/mock.out" 2>"$WORK/mock.log" &
+    # NW_RUN_DEBUG=1 (by hand, when chasing a failure): the mock logs every append and
+    # fetch, the workers every delivery report and stored offset.
+    local dbg=""
+    [ "${NW_RUN_DEBUG:-0}" = 1 ] && dbg=--debug
+    "$BUILD/tests/nw_mock_cluster" --max-seconds 500 $dbg "$@" <&7 >"$WORK/mock.out" 2>"$WORK/mock.log" &
     PIDS="$PIDS $!"
     for _ in $(seq 100); do [ -s "$WORK/mock.out" ] && break; sleep 0.05; done
     BS=$(head -1 "$WORK/mock.out")
@@ -56,7 +60,8 @@ start_worker() {
     shift
     "$BUILD/bin/newsworker" run -o "kafka.bootstrap.servers=$BS" -o fetch.allow_private=true \
         -o fetch.retries=1 -o fetch.retry_backoff_ms=50 -o kafka.consumer.session.timeout.ms=6000 \
-        -o kafka.consumer.heartbeat.interval.ms=500 -o kafka.consumer.auto.commit.interval.ms=500 "$@" \
+        -o kafka.consumer.heartbeat.interval.ms=500 -o kafka.consumer.auto.commit.interval.ms=500 \
+        $([ "${NW_RUN_DEBUG:-0}" = 1 ] && echo "-o log.level=debug -o kafka.producer.debug=eos -o kafka.consumer.debug=cgrp,topic,fetch") "$@" \
         >>"$WORK/$name.out" 2>>"$WORK/$name.log" &
     eval "WPID_$name=$!"
     PIDS="$PIDS $!"
@@ -104,6 +109,25 @@ PYEOF
 }
 
 produce_jobs() { kcat -b "$BS" -P -t news.urls -l "$1" || fail "kcat produce"; }
+
+# produce_jobs_spread FILE PARTITIONS — job i goes to partition i % PARTITIONS, so every
+# partition of news.urls gets its share (kcat's own partitioner is random).
+produce_jobs_spread() {
+    local p
+    for p in $(seq 0 $(($2 - 1))); do
+        awk -v n="$2" -v p="$p" '(NR - 1) % n == p' "$1" >"$WORK/jobs.p$p"
+        [ -s "$WORK/jobs.p$p" ] || continue
+        kcat -b "$BS" -P -t news.urls -p "$p" -l "$WORK/jobs.p$p" || fail "kcat produce"
+    done
+}
+
+# held NAME — how many input partitions the worker holds now, from its log: the sum of
+# its "assigned N" lines less its "revoking N" and "lost N" lines.
+held() {
+    awk '/ consume: assigned [0-9]+ partition/ { for (i = 1; i < NF; i++) if ($i == "assigned") n += $(i + 1) }
+         / consume: (revoking|lost) [0-9]+ partition/ { for (i = 1; i < NF; i++) if ($i == "revoking" || $i == "lost") n -= $(i + 1) }
+         END { print n + 0 }' "$WORK/$1.log"
+}
 
 # read_topics OUT TOPIC... — every message of the topics as kcat JSON lines.
 read_topics() {

@@ -2,11 +2,12 @@
  * nw_mock_cluster — librdkafka's mock Kafka cluster as a process of its own, for tests
  * and benchmarks.
  *
- *   nw_mock_cluster [--brokers N] [--max-seconds S] [--schedule "MS CMD;MS CMD..."]
+ *   nw_mock_cluster [--brokers N] [--max-seconds S] [--schedule "MS CMD;MS CMD..."] [--debug]
  *                   [TOPIC[:PARTITIONS] ...]
  *
  * Prints the bootstrap address ("127.0.0.1:PORT,...") as the first line of stdout, then
- * creates the topics (4 partitions unless given). Fault injection: commands, one a line,
+ * creates the topics (4 partitions unless given). --debug logs every request, log append
+ * and fetch the mock serves (librdkafka debug=mock) on stderr, for chasing lost records. Fault injection: commands, one a line,
  * on stdin (use a FIFO) or in --schedule with a delay in milliseconds since start:
  *
  *   broker-down ID | broker-up ID          take a broker off the network and back
@@ -239,7 +240,7 @@ int main(int argc, char **argv)
 {
     static struct scheduled sched[MAX_SCHEDULE];
     long brokers = 3, max_seconds = 600;
-    int nsched = 0, stdin_open = 1, quit = 0;
+    int nsched = 0, stdin_open = 1, quit = 0, debug = 0;
     char errstr[512], line[MAX_LINE];
     size_t line_len = 0;
     rd_kafka_conf_t *conf;
@@ -265,9 +266,11 @@ int main(int argc, char **argv)
                 fprintf(stderr, "nw_mock_cluster: --schedule \"MS CMD;MS CMD\"\n");
                 return 2;
             }
+        } else if (!strcmp(argv[i], "--debug")) {
+            debug = 1;
         } else if (argv[i][0] == '-') {
             fprintf(stderr, "usage: nw_mock_cluster [--brokers N] [--max-seconds S] "
-                            "[--schedule \"MS CMD;...\"] [TOPIC[:PARTITIONS] ...]\n");
+                            "[--schedule \"MS CMD;...\"] [--debug] [TOPIC[:PARTITIONS] ...]\n");
             return 2;
         }
     }
@@ -279,7 +282,10 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     conf = rd_kafka_conf_new();
-    if (rd_kafka_conf_set(conf, "log_level", "3", errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
+    if (rd_kafka_conf_set(conf, "log_level", debug ? "7" : "3", errstr, sizeof(errstr)) !=
+            RD_KAFKA_CONF_OK ||
+        (debug &&
+         rd_kafka_conf_set(conf, "debug", "mock", errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK)) {
         fprintf(stderr, "nw_mock_cluster: %s\n", errstr);
         return 1;
     }
@@ -303,6 +309,8 @@ int main(int argc, char **argv)
             i++;
             continue;
         }
+        if (!strcmp(argv[i], "--debug"))
+            continue;
         snprintf(topic, sizeof(topic), "%s", argv[i]);
         colon = strrchr(topic, ':');
         if (colon) {
