@@ -7,8 +7,9 @@
  *
  * Prints the bootstrap address ("127.0.0.1:PORT,...") as the first line of stdout, then
  * creates the topics (4 partitions unless given). --debug logs every request, log append
- * and fetch the mock serves (librdkafka debug=mock) on stderr, for chasing lost records. Fault injection: commands, one a line,
- * on stdin (use a FIFO) or in --schedule with a delay in milliseconds since start:
+ * and fetch the mock serves (librdkafka debug=mock) on stderr, for chasing lost records.
+ * Fault injection: commands, one a line, on stdin (use a FIFO) or in --schedule with a
+ * delay in milliseconds since start:
  *
  *   broker-down ID | broker-up ID          take a broker off the network and back
  *   rtt ID MS                              add round-trip delay to a broker
