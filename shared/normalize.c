@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <utf8proc.h>
 
 #include "buf.h"
@@ -24,75 +25,195 @@ static int is_hspace(utf8proc_int32_t cp)
     return utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
 }
 
+/* Length of the leading run of ASCII bytes in p, eight at a time where it can. */
+static size_t ascii_prefix(const unsigned char *p, size_t len)
+{
+    const uint64_t high = 0x8080808080808080ull;
+    size_t i = 0;
+
+    while (i + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if (w & high)
+            break;
+        i += 8;
+    }
+    while (i < len && p[i] < 0x80)
+        i++;
+    return i;
+}
+
+/*
+ * NFC of in into buf. ASCII text is its own NFC, and no canonical composition has an ASCII
+ * character as its second part, so NFC never reaches across an ASCII character that
+ * follows: the text splits into independent pieces before every ASCII byte. Only a run of
+ * non-ASCII characters, together with the ASCII character before it (which a combining
+ * mark may compose with, e + U+0301), goes through utf8proc; the rest is copied. The
+ * result is the same as NFC of the whole text at once.
+ */
+static enum nw_status nfc_pieces(const unsigned char *in, size_t len, struct nw_buf *buf)
+{
+    enum nw_status result = NW_OK;
+    size_t i = 0;
+
+    while (i < len) {
+        size_t run = ascii_prefix(in + i, len - i), start, end;
+        utf8proc_uint8_t *nfc = NULL;
+        utf8proc_ssize_t nfc_len;
+
+        if (run) {
+            result = nw_buf_append(buf, in + i, run);
+            if (result)
+                return result;
+            i += run;
+            if (i >= len)
+                break;
+        }
+        /* [start, end): the ASCII character before the run (if any) and the run */
+        start = i;
+        if (i > 0) {
+            start = i - 1;
+            nw_buf_truncate(buf, buf->len - 1);
+        }
+        end = i;
+        while (end < len && in[end] >= 0x80)
+            end++;
+        nfc_len = utf8proc_map(in + start, (utf8proc_ssize_t)(end - start), &nfc,
+                               UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (nfc_len < 0)
+            return nfc_len == UTF8PROC_ERROR_NOMEM ? NW_ENOMEM : NW_EINVAL;
+        result = nw_buf_append(buf, nfc, (size_t)nfc_len);
+        free(nfc);
+        if (result)
+            return result;
+        i = end;
+    }
+    return result;
+}
+
+/* White space and paragraph shape, as the header says, over NFC text. */
+struct shaper {
+    struct nw_buf *buf;
+    int pending_space; /* a space to write before the next visible character */
+    int newlines;      /* newlines seen since the last visible character */
+    int started;
+};
+
+/* Writes what is pending before a visible character. */
+static enum nw_status shaper_visible(struct shaper *sh)
+{
+    enum nw_status result = NW_OK;
+
+    if (sh->started && sh->newlines >= 2)
+        result = nw_buf_append(sh->buf, "\n\n", 2);
+    else if (sh->started && sh->newlines == 1)
+        result = nw_buf_putc(sh->buf, '\n');
+    else if (sh->started && sh->pending_space)
+        result = nw_buf_putc(sh->buf, ' ');
+    sh->started = 1;
+    sh->newlines = 0;
+    sh->pending_space = 0;
+    return result;
+}
+
+static void shaper_newline(struct shaper *sh)
+{
+    if (sh->newlines < 2) /* only "one" and "more than one" matter */
+        sh->newlines++;
+    sh->pending_space = 0; /* trailing space of a line is dropped */
+}
+
+static enum nw_status shape(const unsigned char *s, size_t len, struct shaper *sh)
+{
+    enum nw_status result = NW_OK;
+    size_t i = 0;
+
+    while (i < len) {
+        unsigned char c = s[i];
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n;
+
+        if (c > 0x20 && c < 0x7F) {
+            /* a run of visible ASCII goes out in one piece */
+            size_t j = i + 1;
+            while (j < len && s[j] > 0x20 && s[j] < 0x7F)
+                j++;
+            result = shaper_visible(sh);
+            if (!result)
+                result = nw_buf_append(sh->buf, s + i, j - i);
+            if (result)
+                return result;
+            i = j;
+            continue;
+        }
+        if (c < 0x80) {
+            if (c == '\r') {
+                /* \r\n counts once; a lone \r is a newline. */
+                if (!(i + 1 < len && s[i + 1] == '\n'))
+                    shaper_newline(sh);
+            } else if (c == '\n' || c == '\v' || c == '\f') {
+                shaper_newline(sh);
+            } else if (c == ' ' || c == '\t') {
+                sh->pending_space = 1;
+            }
+            /* other C0 controls and DEL are dropped */
+            i++;
+            continue;
+        }
+        n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0)
+            return NW_EINVAL;
+        if (cp == 0x2029) {
+            /* PARAGRAPH SEPARATOR ends a paragraph. */
+            sh->newlines = 2;
+            sh->pending_space = 0;
+        } else if (cp == 0x2028 || cp == 0x0085) {
+            /* LINE SEPARATOR and NEXT LINE end a line. */
+            shaper_newline(sh);
+        } else if (is_removed(cp)) {
+            /* dropped */
+        } else if (is_hspace(cp)) {
+            sh->pending_space = 1;
+        } else {
+            result = shaper_visible(sh);
+            if (!result)
+                result = nw_buf_append(sh->buf, s + i, (size_t)n);
+            if (result)
+                return result;
+        }
+        i += (size_t)n;
+    }
+    return result;
+}
+
 enum nw_status nw_normalize_text(const char *in, size_t len, size_t max_out, char **out,
                                  size_t *out_len)
 {
     enum nw_status result = NW_OK;
-    utf8proc_uint8_t *nfc = NULL;
-    utf8proc_ssize_t nfc_len, i = 0;
-    struct nw_buf buf;
-    int pending_space = 0; /* a space to write before the next visible character */
-    int newlines = 0;      /* newlines seen since the last visible character */
-    int started = 0;
+    const unsigned char *text = (const unsigned char *)in;
+    size_t text_len = len;
+    struct nw_buf nfc, buf;
+    struct shaper sh = {.buf = &buf};
 
+    nw_buf_init(&nfc, (size_t)PTRDIFF_MAX);
     nw_buf_init(&buf, max_out);
     if (len > (size_t)PTRDIFF_MAX / 8) /* utf8proc works in 4-byte code points */
         return NW_ETOOBIG;
-    nfc_len = utf8proc_map((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)len, &nfc,
-                           UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-    if (nfc_len < 0)
-        return nfc_len == UTF8PROC_ERROR_NOMEM ? NW_ENOMEM : NW_EINVAL;
-
-    while (i < nfc_len) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(nfc + i, nfc_len - i, &cp);
-        if (n <= 0) {
-            result = NW_EINVAL;
+    if (ascii_prefix(text, len) < len) {
+        result = nfc_pieces(text, len, &nfc);
+        if (result)
             goto out;
-        }
-        if (cp == '\r') {
-            /* \r\n counts once; a lone \r is a newline. */
-            if (i + 1 < nfc_len && nfc[i + 1] == '\n') {
-                i += n;
-                continue;
-            }
-            cp = '\n';
-        }
-        if (cp == 0x2029) {
-            /* PARAGRAPH SEPARATOR ends a paragraph. */
-            newlines = 2;
-            pending_space = 0;
-        } else if (cp == '\n' || cp == 0x2028 || cp == 0x0085 || cp == '\v' || cp == '\f') {
-            /* LINE SEPARATOR, NEXT LINE, vertical tab and form feed end a line. */
-            if (newlines < 2) /* only "one" and "more than one" matter */
-                newlines++;
-            pending_space = 0; /* trailing space of a line is dropped */
-        } else if (is_removed(cp)) {
-            /* dropped */
-        } else if (is_hspace(cp)) {
-            pending_space = 1;
-        } else {
-            if (started && newlines >= 2)
-                result = nw_buf_append(&buf, "\n\n", 2);
-            else if (started && newlines == 1)
-                result = nw_buf_putc(&buf, '\n');
-            else if (started && pending_space)
-                result = nw_buf_putc(&buf, ' ');
-            if (!result)
-                result = nw_buf_append(&buf, nfc + i, (size_t)n);
-            if (result)
-                goto out;
-            started = 1;
-            newlines = 0;
-            pending_space = 0;
-        }
-        i += n;
+        text = (const unsigned char *)nw_buf_str(&nfc);
+        text_len = nfc.len;
     }
+    result = shape(text, text_len, &sh);
+    if (result)
+        goto out;
     *out = nw_buf_detach(&buf, out_len);
     if (!*out)
         result = NW_ENOMEM;
 out:
-    free(nfc);
+    nw_buf_fini(&nfc);
     nw_buf_fini(&buf);
     return result;
 }
