@@ -92,9 +92,24 @@ struct nw_class_cache {
     int valid;
 };
 
+/* The class/id word lists as one table: every distinct needle once, with the lists it is
+ * in as a mask, chained in buckets by its first two bytes (every needle has at least
+ * two), so that one pass over a class string finds all lists it matches. */
+#define NW_NEEDLES_MAX 256
+#define NW_NEEDLE_BUCKETS 1024
+struct nw_needle {
+    const char *s;
+    size_t len;
+    unsigned mask;
+    int next; /* next needle in the bucket, -1 ends */
+};
+
 struct nw_extractor {
     struct nw_extract_opts opts;
     struct nw_class_cache class_cache[NW_CLASS_CACHE];
+    struct nw_needle needles[NW_NEEDLES_MAX];
+    size_t nneedles;
+    int needle_head[NW_NEEDLE_BUCKETS];
     struct nw_html *html;
     struct nw_elem *elems;
     size_t nelems, elems_cap;
@@ -110,6 +125,8 @@ struct nw_extractor {
     int strict;
     int lone_article; /* the candidate is the titled one of several <article>s */
 };
+
+static void needles_init(struct nw_extractor *ex);
 
 struct nw_extractor *nw_extractor_create(const struct nw_extract_opts *opts)
 {
@@ -130,6 +147,7 @@ struct nw_extractor *nw_extractor_create(const struct nw_extract_opts *opts)
     nw_buf_init(&ex->text, NW_EXTRACT_TEXT_MAX);
     nw_buf_init(&ex->out, NW_EXTRACT_TEXT_MAX);
     nw_buf_init(&ex->attr, 4096);
+    needles_init(ex);
     return ex;
 }
 
@@ -245,15 +263,6 @@ static int is_dropped_tag(myhtml_tag_id_t tag)
     default:
         return 0;
     }
-}
-
-/* Any of a NULL-terminated list of substrings. */
-static int has_any(const char *hay, const char *const *needles)
-{
-    for (size_t i = 0; needles[i]; i++)
-        if (strstr(hay, needles[i]))
-            return 1;
-    return 0;
 }
 
 /* Class/id words of furniture that is never article text, whatever else the class says. */
@@ -490,6 +499,44 @@ static int is_furniture_role(const struct nw_attrs *a)
 #define CW_NEGATIVE 0x20u
 #define CW_BODY 0x40u
 
+static unsigned needle_bucket(const char *s)
+{
+    return ((unsigned)(unsigned char)s[0] * 31u + (unsigned char)s[1]) % NW_NEEDLE_BUCKETS;
+}
+
+static void needles_add(struct nw_extractor *ex, const char *const *list, unsigned mask)
+{
+    for (size_t i = 0; list[i]; i++) {
+        size_t len = strlen(list[i]), n;
+        for (n = 0; n < ex->nneedles; n++)
+            if (strcmp(ex->needles[n].s, list[i]) == 0)
+                break;
+        if (n < ex->nneedles) {
+            ex->needles[n].mask |= mask;
+            continue;
+        }
+        if (ex->nneedles >= NW_NEEDLES_MAX || len < 2)
+            continue; /* cannot happen with the lists above */
+        unsigned b = needle_bucket(list[i]);
+        ex->needles[n] = (struct nw_needle){list[i], len, mask, ex->needle_head[b]};
+        ex->needle_head[b] = (int)n;
+        ex->nneedles++;
+    }
+}
+
+static void needles_init(struct nw_extractor *ex)
+{
+    for (size_t b = 0; b < NW_NEEDLE_BUCKETS; b++)
+        ex->needle_head[b] = -1;
+    needles_add(ex, maybe_candidate, CW_MAYBE);
+    needles_add(ex, strong_negative, CW_STRONG);
+    needles_add(ex, medium_negative, CW_MEDIUM);
+    needles_add(ex, weak_negative, CW_WEAK);
+    needles_add(ex, positive_words, CW_POSITIVE);
+    needles_add(ex, negative_words, CW_NEGATIVE);
+    needles_add(ex, body_classes, CW_BODY);
+}
+
 static unsigned class_words(struct nw_extractor *ex, const char *ci, size_t len)
 {
     uint64_t h = 1469598103934665603ull;
@@ -501,20 +548,16 @@ static unsigned class_words(struct nw_extractor *ex, const char *ci, size_t len)
     if (c->valid && c->hash == h && c->len == len)
         return c->mask;
     unsigned mask = 0;
-    if (has_any(ci, maybe_candidate))
-        mask |= CW_MAYBE;
-    if (has_any(ci, strong_negative))
-        mask |= CW_STRONG;
-    if (has_any(ci, medium_negative))
-        mask |= CW_MEDIUM;
-    if (has_any(ci, weak_negative))
-        mask |= CW_WEAK;
-    if (has_any(ci, positive_words))
-        mask |= CW_POSITIVE;
-    if (has_any(ci, negative_words))
-        mask |= CW_NEGATIVE;
-    if (has_any(ci, body_classes))
-        mask |= CW_BODY;
+    /* a substring search for every needle of every list (as strstr: up to a NUL) */
+    const char *nul = memchr(ci, '\0', len);
+    size_t n = nul ? (size_t)(nul - ci) : len;
+    for (size_t i = 0; i + 1 < n; i++) {
+        for (int k = ex->needle_head[needle_bucket(ci + i)]; k >= 0; k = ex->needles[k].next) {
+            const struct nw_needle *nd = &ex->needles[k];
+            if (nd->len <= n - i && memcmp(ci + i, nd->s, nd->len) == 0)
+                mask |= nd->mask;
+        }
+    }
     c->valid = 1;
     c->hash = h;
     c->len = len;
@@ -1459,16 +1502,27 @@ static enum nw_status extract_body(struct nw_extractor *ex, myhtml_tree_node_t *
  * ones that an opening sibling closes implicitly). */
 static int nests(const char *name, size_t len)
 {
-    static const char *const flat[] = {
-        "area",     "base",     "br",      "col",   "embed",   "hr",       "img",
-        "input",    "link",     "meta",    "param", "source",  "track",    "wbr",
-        "p",        "li",       "dt",      "dd",    "option",  "optgroup", "tr",
-        "td",       "th",       "thead",   "tbody", "tfoot",   "rb",       "rt",
-        "rp",       "colgroup", "caption", "html",  "head",    "body",     "keygen",
-        "basefont", "bgsound",  "frame",   "image", "isindex", NULL,
+    /* by length, so that the scan over every tag of a page costs one short compare */
+    static const char *const flat[9][14] = {
+        [1] = {"p", NULL},
+        [2] = {"br", "hr", "li", "dt", "dd", "tr", "td", "th", "rb", "rt", "rp", NULL},
+        [3] = {"col", "img", "wbr", NULL},
+        [4] = {"area", "base", "link", "meta", "html", "head", "body", NULL},
+        [5] = {"embed", "input", "param", "track", "thead", "tbody", "tfoot", "frame", "image",
+               NULL},
+        [6] = {"source", "option", "keygen", NULL},
+        [7] = {"caption", "bgsound", "isindex", NULL},
+        [8] = {"optgroup", "colgroup", "basefont", NULL},
     };
-    for (size_t i = 0; flat[i]; i++)
-        if (strlen(flat[i]) == len && strncasecmp(name, flat[i], len) == 0)
+    char lower[8];
+    if (len == 0 || len >= sizeof(flat) / sizeof(flat[0]))
+        return 1;
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        lower[i] = (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+    }
+    for (size_t i = 0; flat[len][i]; i++)
+        if (memcmp(lower, flat[len][i], len) == 0)
             return 0;
     return 1;
 }

@@ -128,15 +128,29 @@ static int attr_is(myhtml_tree_node_t *node, const char *key, const char *value)
     return v && eq_ci(v, len, value);
 }
 
-static int class_has(myhtml_tree_node_t *node, const char *needle)
+/* needle (lower case, no NUL) anywhere in v[0, len), ASCII case-insensitively; the
+ * first byte is tested inline, as most positions fail there. */
+static int has_ci(const char *v, size_t len, const char *needle)
+{
+    size_t nlen = strlen(needle);
+    unsigned char first = (unsigned char)needle[0];
+    unsigned char upper = first >= 'a' && first <= 'z' ? (unsigned char)(first - 32) : first;
+    for (size_t i = 0; nlen && i + nlen <= len; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if ((c == first || c == upper) && strncasecmp(v + i + 1, needle + 1, nlen - 1) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A byline element: class "byline" or "author-name", or rel=author. */
+static int class_has_byline(myhtml_tree_node_t *node)
 {
     size_t len = 0;
     const char *v = nw_html_attr(node, "class", &len);
-    size_t nlen = strlen(needle);
-    for (size_t i = 0; v && i + nlen <= len; i++)
-        if (strncasecmp(v + i, needle, nlen) == 0)
-            return 1;
-    return 0;
+    if (v && (has_ci(v, len, "byline") || has_ci(v, len, "author-name")))
+        return 1;
+    return attr_is(node, "rel", "author");
 }
 
 static void add_tag(struct meta_ctx *mc, const char *key, size_t key_len, const char *value,
@@ -322,8 +336,7 @@ static void gather(struct meta_ctx *mc, myhtml_tree_node_t *root)
                     mc->itemprop_headline = node;
             }
             if (!mc->byline && tag != MyHTML_TAG_BODY && tag != MyHTML_TAG_HTML &&
-                (class_has(node, "byline") || class_has(node, "author-name") ||
-                 attr_is(node, "rel", "author")))
+                class_has_byline(node))
                 mc->byline = node;
         }
         node = nw_html_next(root, node, &depth, mc->max_depth, skip);
