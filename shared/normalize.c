@@ -43,19 +43,73 @@ static size_t ascii_prefix(const unsigned char *p, size_t len)
     return i;
 }
 
+/* Code points already known, per call, to be NFC-inert or not (direct-mapped). */
+#define NFC_MEMO 256
+struct nfc_memo {
+    utf8proc_int32_t cp[NFC_MEMO]; /* 0: empty (only non-ASCII code points are asked) */
+    unsigned char inert[NFC_MEMO];
+};
+
+/*
+ * 1 if NFC leaves cp alone wherever it stands between starters: a starter (combining class
+ * 0) that is no mark, no Hangul jamo (composed algorithmically), and so never the second
+ * part of a composition, and whose own NFC is itself. A run of such characters, between
+ * ASCII characters, is its own NFC.
+ */
+static int nfc_inert(struct nfc_memo *memo, utf8proc_int32_t cp, const unsigned char *s, size_t n)
+{
+    size_t slot = (size_t)cp % NFC_MEMO;
+    const utf8proc_property_t *p;
+    utf8proc_uint8_t *one = NULL;
+    utf8proc_ssize_t one_len;
+    int inert = 0;
+
+    if (memo->cp[slot] == cp)
+        return memo->inert[slot];
+    p = utf8proc_get_property(cp);
+    if (p->combining_class == 0 && p->category != UTF8PROC_CATEGORY_MN &&
+        p->category != UTF8PROC_CATEGORY_MC && p->category != UTF8PROC_CATEGORY_ME &&
+        !(cp >= 0x1100 && cp <= 0x11FF) && !(cp >= 0xA960 && cp <= 0xA97F) &&
+        !(cp >= 0xD7B0 && cp <= 0xD7FF)) {
+        one_len = utf8proc_map(s, (utf8proc_ssize_t)n, &one, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        inert = one_len == (utf8proc_ssize_t)n && memcmp(one, s, n) == 0;
+        free(one);
+    }
+    memo->cp[slot] = cp;
+    memo->inert[slot] = (unsigned char)inert;
+    return inert;
+}
+
+/* 1 if the non-ASCII run s[0, n) is valid UTF-8 of NFC-inert characters only. */
+static int run_inert(struct nfc_memo *memo, const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0 || !nfc_inert(memo, cp, s + i, (size_t)k))
+            return 0;
+        i += (size_t)k;
+    }
+    return 1;
+}
+
 /*
  * NFC of in into buf. ASCII text is its own NFC, and no canonical composition has an ASCII
  * character as its second part, so NFC never reaches across an ASCII character that
- * follows: the text splits into independent pieces before every ASCII byte. Only a run of
- * non-ASCII characters, together with the ASCII character before it (which a combining
- * mark may compose with, e + U+0301), goes through utf8proc; the rest is copied. The
- * result is the same as NFC of the whole text at once.
+ * follows: the text splits into independent pieces before every ASCII byte. A run of
+ * non-ASCII characters is copied when all of them are NFC-inert (curly quotes, dashes,
+ * precomposed letters: the common case); otherwise the run, together with the ASCII
+ * character before it (which a combining mark may compose with, e + U+0301), goes
+ * through utf8proc. The result is the same as NFC of the whole text at once.
  */
 static enum nw_status nfc_pieces(const unsigned char *in, size_t len, struct nw_buf *buf)
 {
     enum nw_status result = NW_OK;
+    struct nfc_memo memo;
     size_t i = 0;
 
+    memset(&memo, 0, sizeof(memo));
     while (i < len) {
         size_t run = ascii_prefix(in + i, len - i), start, end;
         utf8proc_uint8_t *nfc = NULL;
@@ -69,15 +123,22 @@ static enum nw_status nfc_pieces(const unsigned char *in, size_t len, struct nw_
             if (i >= len)
                 break;
         }
+        end = i;
+        while (end < len && in[end] >= 0x80)
+            end++;
+        if (run_inert(&memo, in + i, end - i)) {
+            result = nw_buf_append(buf, in + i, end - i);
+            if (result)
+                return result;
+            i = end;
+            continue;
+        }
         /* [start, end): the ASCII character before the run (if any) and the run */
         start = i;
         if (i > 0) {
             start = i - 1;
             nw_buf_truncate(buf, buf->len - 1);
         }
-        end = i;
-        while (end < len && in[end] >= 0x80)
-            end++;
         nfc_len = utf8proc_map(in + start, (utf8proc_ssize_t)(end - start), &nfc,
                                UTF8PROC_STABLE | UTF8PROC_COMPOSE);
         if (nfc_len < 0)
