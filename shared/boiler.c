@@ -136,14 +136,20 @@ static int next_word(const char *s, size_t n, size_t *pos, char *w, size_t wsize
     return 1;
 }
 
+/* The number of words next_word would return, without copying them. */
 static size_t count_words(const char *s, size_t n)
 {
-    size_t pos = 0, words = 0;
-    char w[NW_BOILER_WORD_MAX];
-    int cap, digit;
-    while (next_word(s, n, &pos, w, sizeof(w), &cap, &digit))
+    size_t i = 0, words = 0;
+    for (;;) {
+        while (i < n && !is_alnum_byte((unsigned char)s[i]))
+            i++;
+        if (i >= n)
+            return words;
         words++;
-    return words;
+        while (i < n && (is_alnum_byte((unsigned char)s[i]) ||
+                         (s[i] == '\'' && i + 1 < n && is_alnum_byte((unsigned char)s[i + 1]))))
+            i++;
+    }
 }
 
 static int ends_sentence(const char *s, size_t n)
@@ -161,11 +167,20 @@ static int ends_sentence(const char *s, size_t n)
     return n > 0 && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?');
 }
 
+/* needle (lower case) in s[0, n), ASCII case-insensitively. Most positions fail on the
+ * first byte, which is tested inline against both of its cases. */
 static int contains_ci(const char *s, size_t n, const char *needle)
 {
     size_t m = strlen(needle);
+    if (m == 0)
+        return 1;
+    unsigned char first = (unsigned char)needle[0];
+    unsigned char upper = first >= 'a' && first <= 'z' ? (unsigned char)(first - 32) : first;
     for (size_t i = 0; i + m <= n; i++) {
-        size_t k = 0;
+        unsigned char c0 = (unsigned char)s[i];
+        if (c0 != first && c0 != upper)
+            continue;
+        size_t k = 1;
         for (; k < m; k++) {
             char c = s[i + k];
             if (c >= 'A' && c <= 'Z')
@@ -175,6 +190,26 @@ static int contains_ci(const char *s, size_t n, const char *needle)
         }
         if (k == m)
             return 1;
+    }
+    return 0;
+}
+
+/* Byte string needle (m > 0 bytes, no letters) in s[0, n): memchr finds its last byte,
+ * which is rare in text. */
+static int contains_bytes(const char *s, size_t n, const char *needle, size_t m)
+{
+    const char *p, *end = s + n;
+    unsigned char last = (unsigned char)needle[m - 1];
+    if (n < m)
+        return 0;
+    p = s + m - 1;
+    while (p < end) {
+        const char *q = memchr(p, last, (size_t)(end - p));
+        if (!q)
+            return 0;
+        if (memcmp(q - (m - 1), needle, m) == 0)
+            return 1;
+        p = q + 1;
     }
     return 0;
 }
@@ -219,8 +254,8 @@ static int is_title_repeat(const char *s, size_t n, const char *title)
     if (same_letters(s, n, title, tl))
         return 1;
     /* a breadcrumb ending in the title: "Home » Section » Title" */
-    if (n > tl && (contains_ci(s, n, "\xC2\xBB") || contains_ci(s, n, " > ") ||
-                   contains_ci(s, n, "\xE2\x80\xBA")))
+    if (n > tl && (contains_bytes(s, n, "\xC2\xBB", 2) || contains_bytes(s, n, " > ", 3) ||
+                   contains_bytes(s, n, "\xE2\x80\xBA", 3)))
         return same_letters(s + n - tl, tl, title, tl);
     return 0;
 }
