@@ -143,14 +143,59 @@ static int has_ci(const char *v, size_t len, const char *needle)
     return 0;
 }
 
-/* A byline element: class "byline" or "author-name", or rel=author. */
-static int class_has_byline(myhtml_tree_node_t *node)
+/* The attributes the walk reads on every element, from one pass over its list (the
+ * first occurrence of each wins, as nw_html_attr finds it). */
+struct meta_attrs {
+    const char *itemprop, *content, *datetime, *cls, *rel;
+    size_t itemprop_len, content_len, datetime_len, cls_len, rel_len;
+};
+
+static void gather_attrs(myhtml_tree_node_t *node, struct meta_attrs *a)
 {
-    size_t len = 0;
-    const char *v = nw_html_attr(node, "class", &len);
-    if (v && (has_ci(v, len, "byline") || has_ci(v, len, "author-name")))
+    memset(a, 0, sizeof(*a));
+    for (myhtml_tree_attr_t *at = myhtml_node_attribute_first(node); at;
+         at = myhtml_attribute_next(at)) {
+        size_t klen = 0, vlen = 0;
+        const char *key = myhtml_attribute_key(at, &klen), *value;
+        const char **slot = NULL;
+        size_t *slot_len = NULL;
+        if (!key)
+            continue;
+        if (klen == 8 && strncasecmp(key, "itemprop", 8) == 0) {
+            slot = &a->itemprop;
+            slot_len = &a->itemprop_len;
+        } else if (klen == 7 && strncasecmp(key, "content", 7) == 0) {
+            slot = &a->content;
+            slot_len = &a->content_len;
+        } else if (klen == 8 && strncasecmp(key, "datetime", 8) == 0) {
+            slot = &a->datetime;
+            slot_len = &a->datetime_len;
+        } else if (klen == 5 && strncasecmp(key, "class", 5) == 0) {
+            slot = &a->cls;
+            slot_len = &a->cls_len;
+        } else if (klen == 3 && strncasecmp(key, "rel", 3) == 0) {
+            slot = &a->rel;
+            slot_len = &a->rel_len;
+        }
+        if (!slot || *slot)
+            continue;
+        value = myhtml_attribute_value(at, &vlen);
+        if (!value) {
+            value = "";
+            vlen = 0;
+        }
+        *slot = value;
+        *slot_len = vlen;
+    }
+}
+
+/* A byline element: class "byline" or "author-name", or rel=author. */
+static int is_byline_el(const struct meta_attrs *a)
+{
+    if (a->cls &&
+        (has_ci(a->cls, a->cls_len, "byline") || has_ci(a->cls, a->cls_len, "author-name")))
         return 1;
-    return attr_is(node, "rel", "author");
+    return a->rel && eq_ci(a->rel, a->rel_len, "author");
 }
 
 static void add_tag(struct meta_ctx *mc, const char *key, size_t key_len, const char *value,
@@ -323,11 +368,17 @@ static void gather(struct meta_ctx *mc, myhtml_tree_node_t *root)
             break;
         }
         if (tag != MyHTML_TAG__TEXT && tag != MyHTML_TAG_META && tag != MyHTML_TAG_LINK) {
-            v = nw_html_attr(node, "itemprop", &len);
-            if (v && len) {
-                const char *content = nw_html_attr(node, "content", &vlen);
-                if (!content && tag == MyHTML_TAG_TIME)
-                    content = nw_html_attr(node, "datetime", &vlen);
+            struct meta_attrs a;
+            gather_attrs(node, &a);
+            if (a.itemprop && a.itemprop_len) {
+                const char *content = a.content;
+                vlen = a.content_len;
+                if (!content && tag == MyHTML_TAG_TIME) {
+                    content = a.datetime;
+                    vlen = a.datetime_len;
+                }
+                v = a.itemprop;
+                len = a.itemprop_len;
                 if (content)
                     add_tag(mc, v, len, content, vlen);
                 else if (eq_ci(v, len, "author") && !mc->itemprop_author)
@@ -335,8 +386,7 @@ static void gather(struct meta_ctx *mc, myhtml_tree_node_t *root)
                 else if (eq_ci(v, len, "headline") && !mc->itemprop_headline)
                     mc->itemprop_headline = node;
             }
-            if (!mc->byline && tag != MyHTML_TAG_BODY && tag != MyHTML_TAG_HTML &&
-                class_has_byline(node))
+            if (!mc->byline && tag != MyHTML_TAG_BODY && tag != MyHTML_TAG_HTML && is_byline_el(&a))
                 mc->byline = node;
         }
         node = nw_html_next(root, node, &depth, mc->max_depth, skip);
