@@ -194,11 +194,15 @@ enum nw_status nw_html_append_collapsed(struct nw_buf *out, const char *s, size_
             i += run;
             continue;
         }
-        /* Copy the longest run of ordinary bytes at once. */
+        /* Copy the longest run of ordinary bytes at once; the table marks the bytes
+         * that may end it (white space, and 0xC2 that may start a NBSP). */
+        static const unsigned char may_end[256] = {
+            ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1, [0xC2] = 1,
+        };
         size_t start = i;
         while (i < len) {
             c = (unsigned char)s[i];
-            if (is_space(c) || (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0xA0))
+            if (may_end[c] && (c != 0xC2 || (i + 1 < len && (unsigned char)s[i + 1] == 0xA0)))
                 break;
             i++;
         }
