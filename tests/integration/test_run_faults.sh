@@ -14,11 +14,12 @@
 # (OUT_OF_ORDER_SEQUENCE_NUMBER); the mock appends batch N+1 when it is already in flight.
 # librdkafka then takes N+1's success as proof that N was written too and reports N's
 # messages delivered ("IMPLICITACK ... implicitly acked by subsequent batch success",
-# offset -1001) although the mock never stored them. That was this test's flake (2 runs in
-# 4 on a loaded machine): the worker's delivery reports said 260 records, kcat and
-# python3-kafka (end offsets) both counted 256, and the 4 missing ones were exactly the
-# 4 reports at offset -1001 on news.articles [3], with no append for them in the mock's
-# log (NW_RUN_DEBUG=1 shows both). So part A's worker runs with one Produce request in
+# offset -1001) although the mock never stored them. That was this test's flake (2 full
+# runs in 4 in CI; 1 in 13 runs here, 7 of them on a loaded machine): in that failure the
+# worker's delivery reports said 260 records, python3-kafka's end offsets and the mock's
+# own log of appends said 256, and the 4 missing ones were exactly the 4 reports at offset
+# -1001 on news.articles [3], logged right after librdkafka's IMPLICITACK line for them
+# (NW_RUN_DEBUG=1 logs both sides). So part A's worker runs with one Produce request in
 # flight per broker connection: no batch can reach the mock behind a rejected one, the
 # injected Produce errors still fail real requests that the worker's producer must retry,
 # and nothing the mock cannot model is asked of it. Pipelined Produce requests under
