@@ -152,29 +152,34 @@ static enum nw_status nfc_pieces(const unsigned char *in, size_t len, struct nw_
     return result;
 }
 
-/* White space and paragraph shape, as the header says, over NFC text. */
+/* White space and paragraph shape, as the header says, over NFC text. The output never
+ * grows: every separator written stands for at least as many input bytes that are not
+ * written (one per space or newline, U+2029 for two newlines), so it goes straight into
+ * an array of the input's size. */
 struct shaper {
-    struct nw_buf *buf;
+    char *out;
+    size_t o;
     int pending_space; /* a space to write before the next visible character */
     int newlines;      /* newlines seen since the last visible character */
     int started;
 };
 
 /* Writes what is pending before a visible character. */
-static enum nw_status shaper_visible(struct shaper *sh)
+static void shaper_visible(struct shaper *sh)
 {
-    enum nw_status result = NW_OK;
-
-    if (sh->started && sh->newlines >= 2)
-        result = nw_buf_append(sh->buf, "\n\n", 2);
-    else if (sh->started && sh->newlines == 1)
-        result = nw_buf_putc(sh->buf, '\n');
-    else if (sh->started && sh->pending_space)
-        result = nw_buf_putc(sh->buf, ' ');
+    if (sh->started) {
+        if (sh->newlines >= 2) {
+            sh->out[sh->o++] = '\n';
+            sh->out[sh->o++] = '\n';
+        } else if (sh->newlines == 1) {
+            sh->out[sh->o++] = '\n';
+        } else if (sh->pending_space) {
+            sh->out[sh->o++] = ' ';
+        }
+    }
     sh->started = 1;
     sh->newlines = 0;
     sh->pending_space = 0;
-    return result;
 }
 
 static void shaper_newline(struct shaper *sh)
@@ -186,7 +191,6 @@ static void shaper_newline(struct shaper *sh)
 
 static enum nw_status shape(const unsigned char *s, size_t len, struct shaper *sh)
 {
-    enum nw_status result = NW_OK;
     size_t i = 0;
 
     while (i < len) {
@@ -199,11 +203,9 @@ static enum nw_status shape(const unsigned char *s, size_t len, struct shaper *s
             size_t j = i + 1;
             while (j < len && s[j] > 0x20 && s[j] < 0x7F)
                 j++;
-            result = shaper_visible(sh);
-            if (!result)
-                result = nw_buf_append(sh->buf, s + i, j - i);
-            if (result)
-                return result;
+            shaper_visible(sh);
+            memcpy(sh->out + sh->o, s + i, j - i);
+            sh->o += j - i;
             i = j;
             continue;
         }
@@ -236,15 +238,13 @@ static enum nw_status shape(const unsigned char *s, size_t len, struct shaper *s
         } else if (is_hspace(cp)) {
             sh->pending_space = 1;
         } else {
-            result = shaper_visible(sh);
-            if (!result)
-                result = nw_buf_append(sh->buf, s + i, (size_t)n);
-            if (result)
-                return result;
+            shaper_visible(sh);
+            memcpy(sh->out + sh->o, s + i, (size_t)n);
+            sh->o += (size_t)n;
         }
         i += (size_t)n;
     }
-    return result;
+    return NW_OK;
 }
 
 enum nw_status nw_normalize_text(const char *in, size_t len, size_t max_out, char **out,
@@ -253,11 +253,10 @@ enum nw_status nw_normalize_text(const char *in, size_t len, size_t max_out, cha
     enum nw_status result = NW_OK;
     const unsigned char *text = (const unsigned char *)in;
     size_t text_len = len;
-    struct nw_buf nfc, buf;
-    struct shaper sh = {.buf = &buf};
+    struct nw_buf nfc;
+    struct shaper sh = {0};
 
     nw_buf_init(&nfc, (size_t)PTRDIFF_MAX);
-    nw_buf_init(&buf, max_out);
     if (len > (size_t)PTRDIFF_MAX / 8) /* utf8proc works in 4-byte code points */
         return NW_ETOOBIG;
     if (ascii_prefix(text, len) < len) {
@@ -267,14 +266,23 @@ enum nw_status nw_normalize_text(const char *in, size_t len, size_t max_out, cha
         text = (const unsigned char *)nw_buf_str(&nfc);
         text_len = nfc.len;
     }
-    result = shape(text, text_len, &sh);
-    if (result)
-        goto out;
-    *out = nw_buf_detach(&buf, out_len);
-    if (!*out)
+    sh.out = nw_malloc(text_len + 1);
+    if (!sh.out) {
         result = NW_ENOMEM;
+        goto out;
+    }
+    result = shape(text, text_len, &sh);
+    if (!result && sh.o > max_out)
+        result = NW_ETOOBIG;
+    if (result) {
+        nw_free(sh.out);
+        goto out;
+    }
+    sh.out[sh.o] = '\0';
+    *out = sh.out;
+    if (out_len)
+        *out_len = sh.o;
 out:
     nw_buf_fini(&nfc);
-    nw_buf_fini(&buf);
     return result;
 }
