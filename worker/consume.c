@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kafka_conf.h"
 #include "log.h"
 #include "mem.h"
 
@@ -16,38 +17,6 @@ struct nw_consumer {
     int closed;
     int cooperative; /* the configured assignment strategy is cooperative-sticky */
 };
-
-struct conf_ctx {
-    rd_kafka_conf_t *conf;
-    const char *bootstrap;
-    char *errstr;
-    size_t errstr_size;
-    int failed;
-};
-
-static void apply_prop(const char *property, const char *value, void *opaque)
-{
-    struct conf_ctx *c = opaque;
-    char err[256];
-
-    if (c->failed)
-        return;
-    if (c->bootstrap && !strcmp(property, "bootstrap.servers"))
-        value = c->bootstrap;
-    if (rd_kafka_conf_set(c->conf, property, value, err, sizeof(err)) != RD_KAFKA_CONF_OK) {
-        nw_fail(NW_ECONFIG, c->errstr, c->errstr_size, "kafka.%s: %s", property, err);
-        c->failed = 1;
-    }
-}
-
-static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
-{
-    enum nw_log_level l = level <= 3   ? NW_LOG_ERROR
-                          : level == 4 ? NW_LOG_WARN
-                          : level <= 6 ? NW_LOG_INFO
-                                       : NW_LOG_DEBUG;
-    nw_log(l, "kafka", "%s: %s: %s", rd_kafka_name(rk), fac, buf);
-}
 
 static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
@@ -135,7 +104,6 @@ struct nw_consumer *nw_consumer_create(const struct nw_config *cfg, const char *
     rd_kafka_topic_partition_list_t *sub = NULL;
     rd_kafka_resp_err_t err;
     char msg[256];
-    struct conf_ctx cc;
 
     if (!c || !(c->topic = nw_strdup(nw_config_get(cfg, "input.topic")))) {
         nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory");
@@ -145,20 +113,9 @@ struct nw_consumer *nw_consumer_create(const struct nw_config *cfg, const char *
         c->cbs = *cbs;
     c->ctx = ctx;
     conf = rd_kafka_conf_new();
-    for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
-        if (rd_kafka_conf_set(conf, defaults[i][0], defaults[i][1], msg, sizeof(msg))) {
-            nw_fail(NW_EKAFKA, errstr, errstr_size, "consumer %s: %s", defaults[i][0], msg);
-            goto fail;
-        }
-    }
-    cc = (struct conf_ctx){conf, bootstrap, errstr, errstr_size, 0};
-    nw_config_foreach_kafka(cfg, "consumer", apply_prop, &cc);
-    if (cc.failed)
+    if (nw_kafka_conf_apply(conf, cfg, "consumer", defaults, sizeof(defaults) / sizeof(defaults[0]),
+                            bootstrap, errstr, errstr_size) != NW_OK)
         goto fail;
-    if (bootstrap && rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, msg, sizeof(msg))) {
-        nw_fail(NW_EKAFKA, errstr, errstr_size, "consumer bootstrap.servers: %s", msg);
-        goto fail;
-    }
     {
         char strategy[128];
         size_t size = sizeof(strategy);
@@ -169,7 +126,7 @@ struct nw_consumer *nw_consumer_create(const struct nw_config *cfg, const char *
     rd_kafka_conf_set_opaque(conf, c);
     rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
     rd_kafka_conf_set_error_cb(conf, on_error);
-    rd_kafka_conf_set_log_cb(conf, on_log);
+    rd_kafka_conf_set_log_cb(conf, nw_kafka_conf_on_log);
     c->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, msg, sizeof(msg));
     if (!c->rk) {
         nw_fail(NW_EKAFKA, errstr, errstr_size, "consumer: %s", msg);

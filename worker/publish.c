@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kafka_conf.h"
 #include "log.h"
 #include "mem.h"
 
@@ -18,44 +19,12 @@ struct nw_publisher {
     char fatal_reason[512];
 };
 
-struct conf_ctx {
-    rd_kafka_conf_t *conf;
-    const char *bootstrap;
-    char *errstr;
-    size_t errstr_size;
-    int failed;
-};
-
 static long long now_ms(void)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void apply_prop(const char *property, const char *value, void *opaque)
-{
-    struct conf_ctx *c = opaque;
-    char err[256];
-
-    if (c->failed)
-        return;
-    if (c->bootstrap && !strcmp(property, "bootstrap.servers"))
-        value = c->bootstrap;
-    if (rd_kafka_conf_set(c->conf, property, value, err, sizeof(err)) != RD_KAFKA_CONF_OK) {
-        nw_fail(NW_ECONFIG, c->errstr, c->errstr_size, "kafka.%s: %s", property, err);
-        c->failed = 1;
-    }
-}
-
-static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
-{
-    enum nw_log_level l = level <= 3   ? NW_LOG_ERROR
-                          : level == 4 ? NW_LOG_WARN
-                          : level <= 6 ? NW_LOG_INFO
-                                       : NW_LOG_DEBUG;
-    nw_log(l, "kafka", "%s: %s: %s", rd_kafka_name(rk), fac, buf);
 }
 
 static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
@@ -102,10 +71,11 @@ struct nw_publisher *nw_publisher_create(const struct nw_config *cfg, const char
     struct nw_publisher *p = nw_calloc(1, sizeof(*p));
     rd_kafka_conf_t *conf = NULL;
     char timeout[32], err[256];
-    struct conf_ctx c;
-    static const char *const defaults[][2] = {
-        {"client.id", "newsworker"}, {"enable.idempotence", "true"}, {"compression.codec", "zstd"},
-        {"linger.ms", "5"},          {"log.queue", "true"},
+    /* timeout is written from worker.delivery_timeout_ms before the defaults are applied. */
+    const char *const defaults[][2] = {
+        {"client.id", "newsworker"},   {"enable.idempotence", "true"},
+        {"compression.codec", "zstd"}, {"linger.ms", "5"},
+        {"log.queue", "true"},         {"delivery.timeout.ms", timeout},
     };
 
     if (!p) {
@@ -116,29 +86,14 @@ struct nw_publisher *nw_publisher_create(const struct nw_config *cfg, const char
     p->ctx = ctx;
     p->queue_full_max_ms = nw_config_get_int(cfg, "worker.delivery_timeout_ms");
     conf = rd_kafka_conf_new();
-    for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
-        if (rd_kafka_conf_set(conf, defaults[i][0], defaults[i][1], err, sizeof(err))) {
-            nw_fail(NW_EKAFKA, errstr, errstr_size, "producer %s: %s", defaults[i][0], err);
-            goto fail;
-        }
-    }
     snprintf(timeout, sizeof(timeout), "%lld", p->queue_full_max_ms);
-    if (rd_kafka_conf_set(conf, "delivery.timeout.ms", timeout, err, sizeof(err))) {
-        nw_fail(NW_EKAFKA, errstr, errstr_size, "producer delivery.timeout.ms: %s", err);
+    if (nw_kafka_conf_apply(conf, cfg, "producer", defaults, sizeof(defaults) / sizeof(defaults[0]),
+                            bootstrap, errstr, errstr_size) != NW_OK)
         goto fail;
-    }
-    c = (struct conf_ctx){conf, bootstrap, errstr, errstr_size, 0};
-    nw_config_foreach_kafka(cfg, "producer", apply_prop, &c);
-    if (c.failed)
-        goto fail;
-    if (bootstrap && rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, err, sizeof(err))) {
-        nw_fail(NW_EKAFKA, errstr, errstr_size, "producer bootstrap.servers: %s", err);
-        goto fail;
-    }
     rd_kafka_conf_set_opaque(conf, p);
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     rd_kafka_conf_set_error_cb(conf, on_error);
-    rd_kafka_conf_set_log_cb(conf, on_log);
+    rd_kafka_conf_set_log_cb(conf, nw_kafka_conf_on_log);
     p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
     if (!p->rk) {
         nw_fail(NW_EKAFKA, errstr, errstr_size, "producer: %s", err);

@@ -1,0 +1,69 @@
+/* kafka_conf.c — configuration steps shared by the Kafka consumer and producer. */
+#include "kafka_conf.h"
+
+#include <string.h>
+
+#include "log.h"
+
+struct conf_ctx {
+    rd_kafka_conf_t *conf;
+    const char *bootstrap;
+    char *errstr;
+    size_t errstr_size;
+    int failed;
+};
+
+static void apply_prop(const char *property, const char *value, void *opaque)
+{
+    struct conf_ctx *c = opaque;
+    char err[256];
+
+    if (c->failed)
+        return;
+    if (c->bootstrap && !strcmp(property, "bootstrap.servers"))
+        value = c->bootstrap;
+    if (rd_kafka_conf_set(c->conf, property, value, err, sizeof(err)) != RD_KAFKA_CONF_OK) {
+        nw_fail(NW_ECONFIG, c->errstr, c->errstr_size, "kafka.%s: %s", property, err);
+        c->failed = 1;
+    }
+}
+
+enum nw_status nw_kafka_conf_apply(rd_kafka_conf_t *conf, const struct nw_config *cfg,
+                                   const char *client, const char *const (*defaults)[2],
+                                   size_t n_defaults, const char *bootstrap, char *errstr,
+                                   size_t errstr_size)
+{
+    enum nw_status result = NW_OK;
+    struct conf_ctx cc;
+    char err[256];
+
+    for (size_t i = 0; i < n_defaults; i++) {
+        if (rd_kafka_conf_set(conf, defaults[i][0], defaults[i][1], err, sizeof(err))) {
+            result =
+                nw_fail(NW_EKAFKA, errstr, errstr_size, "%s %s: %s", client, defaults[i][0], err);
+            goto out;
+        }
+    }
+    cc = (struct conf_ctx){conf, bootstrap, errstr, errstr_size, 0};
+    nw_config_foreach_kafka(cfg, client, apply_prop, &cc);
+    if (cc.failed) {
+        result = NW_ECONFIG;
+        goto out;
+    }
+    /* Also when no kafka.bootstrap.servers key is set (apply_prop replaced one that is). */
+    if (bootstrap && rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, err, sizeof(err))) {
+        result = nw_fail(NW_EKAFKA, errstr, errstr_size, "%s bootstrap.servers: %s", client, err);
+        goto out;
+    }
+out:
+    return result;
+}
+
+void nw_kafka_conf_on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+    enum nw_log_level l = level <= 3   ? NW_LOG_ERROR
+                          : level == 4 ? NW_LOG_WARN
+                          : level <= 6 ? NW_LOG_INFO
+                                       : NW_LOG_DEBUG;
+    nw_log(l, "kafka", "%s: %s: %s", rd_kafka_name(rk), fac, buf);
+}
