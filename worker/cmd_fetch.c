@@ -351,7 +351,8 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
         enum nw_status status = NW_OK;
         run.kafka = nw_sink_kafka_create(cfg, on_delivery, &run, &status, errstr, sizeof(errstr));
         if (!run.kafka) {
-            fprintf(stderr, "newsworker fetch: %s\n", errstr);
+            fprintf(stderr, "newsworker fetch: %s%s\n",
+                    status == NW_ECONFIG ? "config error: " : "", errstr);
             code = status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
             goto out;
         }

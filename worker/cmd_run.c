@@ -23,19 +23,15 @@
 
 #include "commands.h"
 #include "consume.h"
-#include "embedded.h"
 #include "fetch.h"
-#include "hash.h"
 #include "job.h"
 #include "log.h"
 #include "mem.h"
 #include "offsets.h"
 #include "pipeline.h"
 #include "publish.h"
-#include "record.h"
-#include "route.h"
+#include "sink_kafka.h"
 
-#define MAX_TOPICS_PER_RECORD 16
 #define INTAKE_BATCH 64 /* messages taken per turn before serving the others */
 #define IDLE_WAIT_MS 10 /* longest wait in one turn */
 #define STATS_INTERVAL_MS 30000
@@ -69,14 +65,13 @@ struct run_job {
 
 struct run {
     const struct nw_config *cfg;
-    struct nw_embedded *embedded;
     struct nw_consumer *consumer;
-    struct nw_publisher *publisher;
+    struct nw_sink_kafka *sink;     /* routes, producer, embedded cluster */
+    struct nw_publisher *publisher; /* the sink's, borrowed */
     struct nw_fetcher *fetcher;
     struct nw_pipeline *pipeline;
-    struct nw_route *route;
     struct nw_offsets *offsets;
-    const char *input_topic, *output_topic, *errors_topic;
+    const char *input_topic;
     size_t max_in_flight, resume_below;
     long long drain_ms;
     size_t max_job_bytes;
@@ -183,11 +178,8 @@ static void on_delivery(void *msg_opaque, const struct nw_delivery *dr, void *ct
 static void job_publish(struct run_job *j, json_t *record, int is_error)
 {
     struct run *run = j->run;
-    const char *topics[MAX_TOPICS_PER_RECORD];
-    const char *key, *schema;
-    char key_buf[65], errstr[256];
-    size_t ntopics;
-    char *line = NULL;
+    char errstr[256];
+    size_t accepted = 0;
 
     j->hold = 1;
     if (!record) {
@@ -196,48 +188,21 @@ static void job_publish(struct run_job *j, json_t *record, int is_error)
         j->failed = 1;
         goto out;
     }
-    key = nw_record_id(record);
-    if (!key) {
-        /* Error records have no id: key them like the article the URL would give, so a
-         * compacted topic keeps the latest outcome per URL. */
-        const char *url = json_string_value(json_object_get(record, "url"));
-        if (url) {
-            nw_sha256_hex(url, strlen(url), key_buf);
-            key = key_buf;
-        }
+    if (nw_sink_kafka_send(run->sink, record, is_error, j, &accepted, errstr, sizeof(errstr))) {
+        NW_LOG_ERROR("run", "record for offset %lld: %s", (long long)j->offset, errstr);
+        j->failed = 1;
     }
-    schema = json_string_value(json_object_get(record, "schema"));
+    /* Each accepted message gets exactly one delivery report, failed ones none. */
+    j->pending += (int)accepted;
+    j->produced += (int)accepted;
     if (is_error) {
-        topics[0] = run->errors_topic;
-        ntopics = 1;
         run->errors++;
     } else {
-        ntopics =
-            nw_route_topics(run->route, record, run->output_topic, topics, MAX_TOPICS_PER_RECORD);
         run->articles++;
-        if (ntopics == 0)
+        if (accepted == 0 && !j->failed)
             run->suppressed++;
     }
-    line = nw_record_dump(record);
-    if (!line) {
-        NW_LOG_ERROR("run", "out of memory serializing the record for offset %lld",
-                     (long long)j->offset);
-        j->failed = 1;
-        goto out;
-    }
-    for (size_t i = 0; i < ntopics; i++) {
-        enum nw_status r = nw_publisher_send(run->publisher, topics[i], key, line, strlen(line),
-                                             schema, j, errstr, sizeof(errstr));
-        if (r) {
-            NW_LOG_ERROR("run", "record for offset %lld: %s", (long long)j->offset, errstr);
-            j->failed = 1;
-        } else {
-            j->pending++;
-            j->produced++;
-        }
-    }
 out:
-    free(line);
     json_decref(record);
     j->hold = 0;
     job_maybe_complete(j);
@@ -407,19 +372,6 @@ static void on_revoking(const int32_t *parts, size_t n, int lost, void *ctx)
 
 /* ---- set-up and the loop ----------------------------------------------------------- */
 
-struct topic_list {
-    const char *topics[NW_ROUTE_MAX_TOPICS];
-    size_t n;
-};
-
-static void add_topic(const char *topic, void *ctx)
-{
-    struct topic_list *l = ctx;
-
-    if (l->n < NW_ROUTE_MAX_TOPICS)
-        l->topics[l->n++] = topic;
-}
-
 struct bootstrap_check {
     int set;
 };
@@ -432,8 +384,6 @@ static void check_bootstrap(const char *property, const char *value, void *ctx)
 
 static int run_setup(struct run *run, const struct nw_config *cfg)
 {
-    const char *rules = nw_config_get(cfg, "route.rules");
-    const char *bootstrap = NULL;
     struct nw_consumer_callbacks cbs = {on_assigned, on_revoking};
     struct bootstrap_check bc = {0};
     char errstr[512];
@@ -441,8 +391,6 @@ static int run_setup(struct run *run, const struct nw_config *cfg)
 
     run->cfg = cfg;
     run->input_topic = nw_config_get(cfg, "input.topic");
-    run->output_topic = nw_config_get(cfg, "output.topic");
-    run->errors_topic = nw_config_get(cfg, "errors.topic");
     run->max_in_flight = (size_t)nw_config_get_int(cfg, "worker.max_in_flight");
     /* Resume at half: each pause drops librdkafka's prefetched messages, so resuming
      * costs a fetch round trip; hysteresis keeps that rare. */
@@ -457,29 +405,20 @@ static int run_setup(struct run *run, const struct nw_config *cfg)
                         "(a broker list, or 'embedded')\n");
         return NW_EXIT_USAGE;
     }
-    if (rules && nw_route_load_file(rules, &run->route, errstr, sizeof(errstr))) {
-        fprintf(stderr, "newsworker run: config error: %s\n", errstr);
-        return NW_EXIT_USAGE;
-    }
-    if (nw_embedded_wanted(cfg)) {
-        struct topic_list extra = {{0}, 0};
-        nw_route_foreach_topic(run->route, add_topic, &extra);
-        run->embedded = nw_embedded_create(cfg, extra.topics, extra.n, errstr, sizeof(errstr));
-        if (!run->embedded) {
-            fprintf(stderr, "newsworker run: %s\n", errstr);
-            return NW_EXIT_FAILURE;
+    {
+        enum nw_status status = NW_OK;
+        run->sink = nw_sink_kafka_create(cfg, on_delivery, run, &status, errstr, sizeof(errstr));
+        if (!run->sink) {
+            fprintf(stderr, "newsworker run: %s%s\n", status == NW_ECONFIG ? "config error: " : "",
+                    errstr);
+            return status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
         }
-        bootstrap = nw_embedded_bootstraps(run->embedded);
+        run->publisher = nw_sink_kafka_publisher(run->sink);
     }
     run->offsets = nw_offsets_create();
     if (!run->offsets) {
         fprintf(stderr, "newsworker run: out of memory\n");
         return NW_EXIT_FAILURE;
-    }
-    run->publisher = nw_publisher_create(cfg, bootstrap, on_delivery, run, errstr, sizeof(errstr));
-    if (!run->publisher) {
-        fprintf(stderr, "newsworker run: %s\n", errstr);
-        return NW_EXIT_USAGE;
     }
     nw_publisher_set_abort_flag(run->publisher, &abort_requested);
     run->fetcher = nw_fetcher_create(cfg, errstr, sizeof(errstr));
@@ -492,7 +431,8 @@ static int run_setup(struct run *run, const struct nw_config *cfg)
         fprintf(stderr, "newsworker run: %s\n", errstr);
         return NW_EXIT_FAILURE;
     }
-    run->consumer = nw_consumer_create(cfg, bootstrap, &cbs, run, errstr, sizeof(errstr));
+    run->consumer = nw_consumer_create(cfg, nw_sink_kafka_bootstrap(run->sink), &cbs, run, errstr,
+                                       sizeof(errstr));
     if (!run->consumer) {
         fprintf(stderr, "newsworker run: %s\n", errstr);
         return NW_EXIT_USAGE;
@@ -500,8 +440,9 @@ static int run_setup(struct run *run, const struct nw_config *cfg)
     NW_LOG_INFO("run",
                 "consuming %s, articles to %s (+%zu routing rules), errors to %s, "
                 "max_in_flight %zu",
-                nw_config_get(cfg, "input.topic"), run->output_topic, nw_route_count(run->route),
-                run->errors_topic, run->max_in_flight);
+                run->input_topic, nw_config_get(cfg, "output.topic"),
+                nw_sink_kafka_route_count(run->sink), nw_config_get(cfg, "errors.topic"),
+                run->max_in_flight);
     return NW_EXIT_OK;
 }
 
@@ -512,13 +453,12 @@ static void run_teardown(struct run *run)
     nw_fetcher_destroy(run->fetcher);
     run->fetcher = NULL;
     nw_consumer_destroy(run->consumer);
-    nw_publisher_destroy(run->publisher);
+    nw_sink_kafka_destroy(run->sink); /* the producer, then the embedded cluster */
+    run->publisher = NULL;
     while (run->jobs)
         job_free(run->jobs);
     nw_pipeline_destroy(run->pipeline);
     nw_offsets_destroy(run->offsets);
-    nw_route_destroy(run->route);
-    nw_embedded_destroy(run->embedded);
     nw_free(run->assigned);
 }
 

@@ -16,7 +16,7 @@ struct nw_sink_kafka {
     struct nw_publisher *publisher;
     const char *output_topic; /* borrowed from the config, which outlives the sink */
     const char *errors_topic;
-    const char *bootstrap;
+    const char *bootstrap; /* the embedded cluster's address, else NULL: the kafka.* keys */
 };
 
 struct topic_list {
@@ -47,7 +47,6 @@ struct nw_sink_kafka *nw_sink_kafka_create(const struct nw_config *cfg,
     }
     sink->output_topic = nw_config_get(cfg, "output.topic");
     sink->errors_topic = nw_config_get(cfg, "errors.topic");
-    sink->bootstrap = nw_config_get(cfg, "kafka.bootstrap.servers");
     if (rules) {
         result = nw_route_load_file(rules, &sink->route, errstr, errstr_size);
         if (result)
@@ -140,4 +139,9 @@ struct nw_publisher *nw_sink_kafka_publisher(struct nw_sink_kafka *sink)
 const char *nw_sink_kafka_bootstrap(const struct nw_sink_kafka *sink)
 {
     return sink->bootstrap;
+}
+
+size_t nw_sink_kafka_route_count(const struct nw_sink_kafka *sink)
+{
+    return nw_route_count(sink->route);
 }

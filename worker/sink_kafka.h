@@ -41,7 +41,11 @@ enum nw_status nw_sink_kafka_send(struct nw_sink_kafka *sink, const json_t *reco
 /* The producer (borrowed) for polling, flushing and the abort flag. */
 struct nw_publisher *nw_sink_kafka_publisher(struct nw_sink_kafka *sink);
 
-/* The bootstrap servers actually used (the embedded cluster's address when embedded). */
+/* How many route rules were loaded (0 without route.rules). */
+size_t nw_sink_kafka_route_count(const struct nw_sink_kafka *sink);
+
+/* The embedded cluster's address when kafka.bootstrap.servers=embedded, else NULL (the
+ * clients take bootstrap.servers from the kafka.* keys). Pass it on to a consumer. */
 const char *nw_sink_kafka_bootstrap(const struct nw_sink_kafka *sink);
 
 #endif
