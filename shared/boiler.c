@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "lines.h"
 #include "mem.h"
 
 #define NW_BOILER_MAX_LINES 20000
@@ -368,16 +369,8 @@ enum nw_status nw_boiler_strip(const char *text, size_t len, const char *title, 
     if (!text)
         len = 0;
     while (i < len) {
-        size_t start = i, end;
-        while (i < len && text[i] != '\n')
-            i++;
-        end = i;
-        if (i < len)
-            i++;
-        while (start < end && (text[start] == ' ' || text[start] == '\t'))
-            start++;
-        while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\r'))
-            end--;
+        size_t start, end;
+        nw_lines_next(text, len, &i, &start, &end);
         if (start == end) {
             blank = 1;
             continue;

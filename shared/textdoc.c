@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "lines.h"
 #include "mem.h"
 
 #define NW_TEXTDOC_TITLE_MAX 400 /* bytes */
@@ -64,16 +65,8 @@ enum nw_status nw_textdoc_load(const char *text, size_t len, struct nw_article *
     if (!text)
         len = 0;
     while (i < len && seen < NW_TEXTDOC_HEAD_LINES) {
-        size_t start = i, end, words, tail;
-        while (i < len && text[i] != '\n')
-            i++;
-        end = i;
-        if (i < len)
-            i++;
-        while (start < end && (text[start] == ' ' || text[start] == '\t'))
-            start++;
-        while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\r'))
-            end--;
+        size_t start, end, words, tail;
+        nw_lines_next(text, len, &i, &start, &end);
         if (start == end)
             continue;
         seen++;

@@ -1,0 +1,82 @@
+/* test_lines.c — trimmed lines out of plain text. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lines.h"
+
+/* Splits text and writes the lines joined by '|' into out. Returns the number of lines. */
+static size_t split(const char *text, char *out, size_t out_size)
+{
+    size_t len = strlen(text), pos = 0, n = 0, o = 0;
+
+    out[0] = '\0';
+    while (pos < len) {
+        size_t start, end, before = pos;
+        nw_lines_next(text, len, &pos, &start, &end);
+        assert_true(pos > before);
+        assert_true(start <= end && end <= len);
+        if (n++ > 0 && o + 1 < out_size)
+            out[o++] = '|';
+        for (size_t i = start; i < end && o + 1 < out_size; i++)
+            out[o++] = text[i];
+        out[o] = '\0';
+    }
+    return n;
+}
+
+static void test_trims_each_line(void **state)
+{
+    char out[128];
+    (void)state;
+    assert_int_equal(split(" \tfirst line  \r\nsecond\n\n  \t \r\nlast", out, sizeof(out)), 5);
+    assert_string_equal(out, "first line|second|||last");
+}
+
+static void test_trailing_newline_ends_input(void **state)
+{
+    char out[64];
+    (void)state;
+    assert_int_equal(split("one\ntwo\n", out, sizeof(out)), 2);
+    assert_string_equal(out, "one|two");
+    assert_int_equal(split("\n", out, sizeof(out)), 1);
+    assert_string_equal(out, "");
+}
+
+static void test_inner_tabs_and_leading_cr_kept(void **state)
+{
+    char out[64];
+    (void)state;
+    /* only leading spaces/tabs and trailing spaces/CRs are trimmed */
+    assert_int_equal(split("\ra\tb\t\n", out, sizeof(out)), 1);
+    assert_string_equal(out, "\ra\tb\t");
+}
+
+static void test_offsets_point_into_text(void **state)
+{
+    const char *text = "  abc \ndef";
+    size_t pos = 0, start, end;
+    (void)state;
+    nw_lines_next(text, strlen(text), &pos, &start, &end);
+    assert_int_equal(start, 2);
+    assert_int_equal(end, 5);
+    assert_int_equal(pos, 7);
+    nw_lines_next(text, strlen(text), &pos, &start, &end);
+    assert_int_equal(start, 7);
+    assert_int_equal(end, 10);
+    assert_int_equal(pos, 10);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_trims_each_line),
+        cmocka_unit_test(test_trailing_newline_ends_input),
+        cmocka_unit_test(test_inner_tabs_and_leading_cr_kept),
+        cmocka_unit_test(test_offsets_point_into_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
