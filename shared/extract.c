@@ -346,6 +346,15 @@ static int key_is(const char *key, size_t len, const char *name)
     return len == n && memcmp(key, name, n) == 0;
 }
 
+/* A repeated attribute keeps its first value, as in the DOM. */
+static void keep_first(const char **v, size_t *v_len, const char *value, size_t len)
+{
+    if (!*v) {
+        *v = value;
+        *v_len = len;
+    }
+}
+
 static void gather_attrs(myhtml_tree_node_t *node, struct nw_attrs *a)
 {
     memset(a, 0, sizeof(*a));
@@ -361,30 +370,22 @@ static void gather_attrs(myhtml_tree_node_t *node, struct nw_attrs *a)
             value = "";
             vlen = 0;
         }
-        /* the first occurrence wins, as in the DOM */
-        if (key_is(key, klen, "class") && !a->cls) {
-            a->cls = value;
-            a->cls_len = vlen;
-        } else if (key_is(key, klen, "id") && !a->id) {
-            a->id = value;
-            a->id_len = vlen;
-        } else if (key_is(key, klen, "style") && !a->style) {
-            a->style = value;
-            a->style_len = vlen;
-        } else if (key_is(key, klen, "role") && !a->role) {
-            a->role = value;
-            a->role_len = vlen;
-        } else if (key_is(key, klen, "itemprop") && !a->itemprop) {
-            a->itemprop = value;
-            a->itemprop_len = vlen;
-        } else if (key_is(key, klen, "aria-hidden") && !a->aria_hidden) {
-            a->aria_hidden = value;
-            a->aria_hidden_len = vlen;
-        } else if (key_is(key, klen, "hidden")) {
+        if (key_is(key, klen, "class"))
+            keep_first(&a->cls, &a->cls_len, value, vlen);
+        else if (key_is(key, klen, "id"))
+            keep_first(&a->id, &a->id_len, value, vlen);
+        else if (key_is(key, klen, "style"))
+            keep_first(&a->style, &a->style_len, value, vlen);
+        else if (key_is(key, klen, "role"))
+            keep_first(&a->role, &a->role_len, value, vlen);
+        else if (key_is(key, klen, "itemprop"))
+            keep_first(&a->itemprop, &a->itemprop_len, value, vlen);
+        else if (key_is(key, klen, "aria-hidden"))
+            keep_first(&a->aria_hidden, &a->aria_hidden_len, value, vlen);
+        else if (key_is(key, klen, "hidden"))
             a->hidden = 1;
-        } else if (key_is(key, klen, "href")) {
+        else if (key_is(key, klen, "href"))
             a->href = 1;
-        }
     }
 }
 
