@@ -114,20 +114,6 @@ static enum nw_status normalize_into(CURLU *h, const char *url)
     return NW_OK;
 }
 
-enum nw_status nw_url_normalize(const char *url, char **out)
-{
-    enum nw_status result;
-    CURLU *h = curl_url();
-
-    if (!h)
-        return NW_ENOMEM;
-    result = normalize_into(h, url);
-    if (!result)
-        result = emit(h, out);
-    curl_url_cleanup(h);
-    return result;
-}
-
 /* Rebuilds the query without tracking parameters. */
 static enum nw_status strip_tracking(CURLU *h)
 {
@@ -165,7 +151,8 @@ out:
     return result;
 }
 
-enum nw_status nw_url_canonicalize(const char *url, char **out)
+/* nw_url_normalize, and with strip also nw_url_canonicalize: one parse, one emit. */
+static enum nw_status normalize_url(const char *url, int strip, char **out)
 {
     enum nw_status result;
     CURLU *h = curl_url();
@@ -173,12 +160,22 @@ enum nw_status nw_url_canonicalize(const char *url, char **out)
     if (!h)
         return NW_ENOMEM;
     result = normalize_into(h, url);
-    if (!result)
+    if (!result && strip)
         result = strip_tracking(h);
     if (!result)
         result = emit(h, out);
     curl_url_cleanup(h);
     return result;
+}
+
+enum nw_status nw_url_normalize(const char *url, char **out)
+{
+    return normalize_url(url, 0, out);
+}
+
+enum nw_status nw_url_canonicalize(const char *url, char **out)
+{
+    return normalize_url(url, 1, out);
 }
 
 enum nw_status nw_url_resolve(const char *base, const char *ref, char **out)
