@@ -17,13 +17,12 @@ BIN=$BUILD/bin/newsworker
 HTTPD=$BUILD/tests/nw_httpd
 PAGES=$ROOT/tests/fixtures/pages
 SERVER_PID=
+# first_line, stop_listener: how the integration tests run the loopback server.
+. "$ROOT/tests/integration/listen_lib.sh"
 TMP=$(mktemp -d)
 
 cleanup() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
+    stop_listener "$SERVER_PID"
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -40,11 +39,7 @@ pages=("$PAGES"/*.html)
 if [ -x "$HTTPD" ]; then
     "$HTTPD" --root "$PAGES" --port 0 --max-seconds 120 >"$TMP/port" 2>"$TMP/httpd.log" &
     SERVER_PID=$!
-    for _ in $(seq 100); do
-        [ -s "$TMP/port" ] && break
-        sleep 0.1
-    done
-    PORT=$(head -n 1 "$TMP/port")
+    PORT=$(first_line "$TMP/port")
     [ -n "$PORT" ] || { echo "demo: test server did not start" >&2; cat "$TMP/httpd.log" >&2; exit 1; }
     urls=()
     for p in "${pages[@]}"; do

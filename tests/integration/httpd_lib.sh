@@ -3,6 +3,8 @@
 # HTTPD, PAGES, PY, TMP; removes TMP and stops the server on exit; start_server sets
 # SERVER_PID and PORT.
 
+. "$(dirname "${BASH_SOURCE[0]}")/listen_lib.sh"
+
 BUILD=$(cd "$1" && pwd)
 SRC=$(cd "$2" && pwd)
 BIN=$BUILD/bin/newsworker
@@ -13,10 +15,7 @@ TMP=$(mktemp -d)
 SERVER_PID=
 
 cleanup() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
+    stop_listener "$SERVER_PID"
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -30,10 +29,6 @@ fail() {
 start_server() {
     "$HTTPD" --root "$PAGES" --port 0 --max-seconds 300 >"$TMP/port" 2>"$TMP/httpd.log" &
     SERVER_PID=$!
-    for _ in $(seq 100); do
-        [ -s "$TMP/port" ] && break
-        sleep 0.1
-    done
-    PORT=$(head -n 1 "$TMP/port")
+    PORT=$(first_line "$TMP/port")
     [ -n "$PORT" ] || fail "nw_httpd did not print its port: $(cat "$TMP/httpd.log")"
 }

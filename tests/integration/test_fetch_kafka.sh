@@ -12,10 +12,7 @@ VALIDATE=$SRC/tests/integration/validate_records.py
 
 MOCK_PID=
 stop_mock() {
-    if [ -n "$MOCK_PID" ]; then
-        kill "$MOCK_PID" 2>/dev/null || true
-        wait "$MOCK_PID" 2>/dev/null || true
-    fi
+    stop_listener "$MOCK_PID"
     cleanup
 }
 trap stop_mock EXIT
@@ -24,11 +21,7 @@ command -v kcat >/dev/null || fail "kcat is not installed"
 "$BUILD/tests/nw_mock_cluster" --max-seconds 300 news.articles:2 news.errors:1 news.pk:1 \
     >"$TMP/mock.out" 2>"$TMP/mock.log" &
 MOCK_PID=$!
-for _ in $(seq 100); do
-    [ -s "$TMP/mock.out" ] && break
-    sleep 0.1
-done
-BS=$(head -n 1 "$TMP/mock.out")
+BS=$(first_line "$TMP/mock.out")
 [ -n "$BS" ] || fail "mock cluster did not start: $(cat "$TMP/mock.log")"
 start_server
 
