@@ -7,36 +7,62 @@
 #include <cld2/public/encodings.h>
 #include <string.h>
 
-extern "C" int nw_lang_detect(const char *text, size_t len, const char *hint, char out[3])
+// len cut to at most max bytes, not inside a UTF-8 sequence.
+static size_t clip(const char *text, size_t len, size_t max)
 {
-    bool reliable = false;
+    if (len <= max)
+        return len;
+    len = max;
+    while (len > 0 && (static_cast<unsigned char>(text[len]) & 0xC0) == 0x80)
+        len--;
+    return len;
+}
+
+// CLD2's answer for the first len bytes; *reliable and *percent (of the text in that
+// language) say how sure it is. The answer is not always CLD2's top language (it passes
+// over English that is mostly boilerplate), so the percent is looked up by language.
+static CLD2::Language detect(const char *text, size_t len, const CLD2::CLDHints *hints,
+                             bool *reliable, int *percent)
+{
     int percent3[3];
     CLD2::Language language3[3];
     double normalized_score3[3];
     int text_bytes = 0;
+    CLD2::Language lang =
+        CLD2::ExtDetectLanguageSummary(text, static_cast<int>(len), true, hints, 0, language3,
+                                       percent3, normalized_score3, NULL, &text_bytes, reliable);
+    *percent = 0;
+    for (int i = 0; i < 3; i++)
+        if (language3[i] == lang)
+            *percent = percent3[i];
+    return lang;
+}
+
+extern "C" int nw_lang_detect(const char *text, size_t len, const char *hint, char out[3])
+{
+    bool reliable = false;
+    int percent = 0;
     char hint_code[8] = {0};
     CLD2::CLDHints hints = {NULL, NULL, CLD2::UNKNOWN_ENCODING, CLD2::UNKNOWN_LANGUAGE};
     CLD2::Language lang;
+    size_t prefix;
     const char *code;
 
     out[0] = '\0';
     if (!text || len == 0)
         return 0;
-    if (len > NW_LANG_MAX_SCAN) {
-        len = NW_LANG_MAX_SCAN;
-        // do not cut a UTF-8 sequence in half
-        while (len > 0 && (static_cast<unsigned char>(text[len]) & 0xC0) == 0x80)
-            len--;
-    }
     if (hint) {
         size_t i = 0;
         for (; hint[i] && hint[i] != '-' && hint[i] != '_' && i + 1 < sizeof(hint_code); i++)
             hint_code[i] = static_cast<char>(hint[i] | 0x20);
         hints.language_hint = CLD2::GetLanguageFromName(hint_code);
     }
-    lang =
-        CLD2::ExtDetectLanguageSummary(text, static_cast<int>(len), true, &hints, 0, language3,
-                                       percent3, normalized_score3, NULL, &text_bytes, &reliable);
+    // the lead first (see lang.h); the longer scan only when it is not conclusive
+    prefix = clip(text, len, NW_LANG_PREFIX);
+    lang = detect(text, prefix, &hints, &reliable, &percent);
+    if (prefix < len && (!reliable || percent < NW_LANG_PREFIX_PERCENT ||
+                         lang == CLD2::UNKNOWN_LANGUAGE || lang == CLD2::TG_UNKNOWN_LANGUAGE))
+        lang = detect(text, clip(text, len, NW_LANG_MAX_SCAN), &hints, &reliable, &percent);
     if (lang == CLD2::UNKNOWN_LANGUAGE || lang == CLD2::TG_UNKNOWN_LANGUAGE)
         return 0;
     code = CLD2::LanguageCode(lang);
