@@ -228,6 +228,7 @@ struct ctx {
     size_t npend;
     struct chunk *chunks; /* unclassified multi-word chunks, for acronym initials */
     size_t nchunks;
+    uint16_t *facts; /* per token, see token_facts */
     size_t ment_cap, ent_cap;
     size_t skip_until; /* tokens already consumed (an acronym definition) */
 };
@@ -250,6 +251,58 @@ static void lower(const struct ctx *c, size_t i, char *w)
     nw_tok_lower(c->t, i, w, NW_ENT_WORD);
 }
 
+/* What the word lists say about token i's lower-cased word, worked out once per token.
+ * The chunker, is_common_cap, classify, is_person_shape and scan_locations all ask about
+ * the same capitalized words, and each used to lower-case the word again and binary-search
+ * the lists with strcmp; now the first question fills c->facts[i] and the rest read it.
+ * Whether the word also occurs in lower case, and whether it is a place on its own, cost
+ * a hash lookup each, so they are filled separately, on first use. */
+enum {
+    WF_DONE = 1 << 0,
+    WF_TITLE = 1 << 1,
+    WF_CONNECTOR = 1 << 2,
+    WF_PARTICLE = 1 << 3,
+    WF_ORG_HEAD = 1 << 4,
+    WF_STOP_CAP = 1 << 5,
+    WF_ROMAN = 1 << 6,
+    WF_SEEN_DONE = 1 << 7,
+    WF_SEEN_LOWER = 1 << 8, /* the word occurs in lower case in the text */
+    WF_GAZ_DONE = 1 << 9,
+    WF_GAZ_HIT = 1 << 10, /* the token alone matches the gazetteer */
+};
+
+static unsigned token_facts(const struct ctx *c, size_t i)
+{
+    char w[NW_ENT_WORD];
+    unsigned f;
+    if (i >= c->t->n)
+        return WF_DONE;
+    f = c->facts[i];
+    if (f & WF_DONE)
+        return f;
+    lower(c, i, w);
+    f = WF_DONE;
+    if (IN(w, titles))
+        f |= WF_TITLE;
+    if (IN(w, connectors))
+        f |= WF_CONNECTOR;
+    if (IN(w, particles))
+        f |= WF_PARTICLE;
+    if (IN(w, org_heads))
+        f |= WF_ORG_HEAD;
+    if (IN(w, stop_caps))
+        f |= WF_STOP_CAP;
+    if (IN(w, roman))
+        f |= WF_ROMAN;
+    c->facts[i] = (uint16_t)f;
+    return f;
+}
+
+static int has_fact(const struct ctx *c, size_t i, unsigned fact)
+{
+    return (token_facts(c, i) & fact) != 0;
+}
+
 static const char *ttext(const struct ctx *c, size_t i)
 {
     return c->t->text + c->t->v[i].off;
@@ -268,26 +321,34 @@ static int is_cap(const struct ctx *c, size_t i)
 
 static int is_acronym(const struct ctx *c, size_t i)
 {
-    char w[NW_ENT_WORD];
     if (!is_word(c, i) || !(c->t->v[i].flags & NW_TOK_UPPER) || c->t->v[i].base_len > 12)
         return 0;
-    lower(c, i, w);
-    return !IN(w, roman);
+    return !has_fact(c, i, WF_ROMAN);
 }
 
-static int seen_lower(const struct ctx *c, const char *w)
+/* Token i's lower-cased word occurs in lower case somewhere in the text. */
+static int seen_lower(const struct ctx *c, size_t i)
 {
-    return nw_strmap_get(&c->lower, w, strlen(w)) != NULL;
+    unsigned f = token_facts(c, i);
+    if (i >= c->t->n)
+        return 0;
+    if (!(f & WF_SEEN_DONE)) {
+        char w[NW_ENT_WORD];
+        lower(c, i, w);
+        f |= WF_SEEN_DONE;
+        if (nw_strmap_get(&c->lower, w, strlen(w)) != NULL)
+            f |= WF_SEEN_LOWER;
+        c->facts[i] = (uint16_t)f;
+    }
+    return (f & WF_SEEN_LOWER) != 0;
 }
 
 /* A capitalized word that is an ordinary word here (a sentence start, a month). */
 static int is_common_cap(const struct ctx *c, size_t i)
 {
-    char w[NW_ENT_WORD];
-    lower(c, i, w);
-    if (IN(w, stop_caps))
+    if (has_fact(c, i, WF_STOP_CAP))
         return 1;
-    return (c->t->v[i].flags & NW_TOK_SENT_START) && seen_lower(c, w);
+    return (c->t->v[i].flags & NW_TOK_SENT_START) && seen_lower(c, i);
 }
 
 static size_t span_end_off(const struct ctx *c, size_t b)
@@ -392,6 +453,21 @@ static size_t gaz_lookup(const struct ctx *c, size_t a, size_t b, int *hits)
     return nw_gazetteer_lookup(c->gaz, c->t->text + start, end - start, hits, NW_ENT_GAZ_HITS);
 }
 
+/* Token i alone is a place (the answer of gaz_lookup(c, i, i + 1, ...) as a truth value,
+ * kept in c->facts like the word-list facts). */
+static int gaz_single(const struct ctx *c, size_t i)
+{
+    unsigned f = token_facts(c, i);
+    if (!(f & WF_GAZ_DONE)) {
+        int hits[NW_ENT_GAZ_HITS];
+        f |= WF_GAZ_DONE;
+        if (gaz_lookup(c, i, i + 1, hits))
+            f |= WF_GAZ_HIT;
+        c->facts[i] = (uint16_t)f;
+    }
+    return (f & WF_GAZ_HIT) != 0;
+}
+
 static enum nw_status add_loc(struct ctx *c, size_t a, size_t b, const int *hits, size_t n)
 {
     struct loc_cand *l;
@@ -451,7 +527,6 @@ static enum nw_status scan_locations(struct ctx *c, size_t a, size_t b, int pend
     while (i < b) {
         size_t len = b - i < NW_ENT_GAZ_SPAN ? b - i : NW_ENT_GAZ_SPAN, found = 0;
         int hits[NW_ENT_GAZ_HITS];
-        char w[NW_ENT_WORD];
         for (; len > 0; len--) {
             size_t nh;
             if (!is_cap(c, i) || !is_cap(c, i + len - 1))
@@ -468,8 +543,7 @@ static enum nw_status scan_locations(struct ctx *c, size_t a, size_t b, int pend
             i += found;
             continue;
         }
-        lower(c, i, w);
-        if (is_cap(c, i) && !IN(w, connectors) && !is_common_cap(c, i)) {
+        if (is_cap(c, i) && !has_fact(c, i, WF_CONNECTOR) && !is_common_cap(c, i)) {
             /* a hyphenated pair of places: "Pakistan-US", "Pakistan-led" */
             const char *s = ttext(c, i);
             size_t n = c->t->v[i].base_len, p = 0, parts = 0;
@@ -496,16 +570,14 @@ static enum nw_status scan_locations(struct ctx *c, size_t a, size_t b, int pend
 static int is_person_shape(const struct ctx *c, size_t a, size_t b)
 {
     size_t words = 0;
-    char w[NW_ENT_WORD];
-    int hits[NW_ENT_GAZ_HITS];
     for (size_t i = a; i < b; i++) {
-        lower(c, i, w);
-        if (IN(w, particles) && i > a && i + 1 < b)
+        unsigned f = token_facts(c, i);
+        if ((f & WF_PARTICLE) && i > a && i + 1 < b)
             continue;
-        if (!is_cap(c, i) || (c->t->v[i].flags & NW_TOK_UPPER) || IN(w, stop_caps) ||
-            IN(w, titles) || IN(w, org_heads) || IN(w, connectors) || seen_lower(c, w))
+        if (!is_cap(c, i) || (c->t->v[i].flags & NW_TOK_UPPER) ||
+            (f & (WF_STOP_CAP | WF_TITLE | WF_ORG_HEAD | WF_CONNECTOR)) || seen_lower(c, i))
             return 0;
-        if (gaz_lookup(c, i, i + 1, hits))
+        if (gaz_single(c, i))
             return 0;
         words++;
     }
@@ -514,12 +586,10 @@ static int is_person_shape(const struct ctx *c, size_t a, size_t b)
 
 static int has_org_head(const struct ctx *c, size_t a, size_t b)
 {
-    char w[NW_ENT_WORD];
     for (size_t i = a; i < b; i++) {
         const char *s = ttext(c, i);
         size_t n = c->t->v[i].base_len;
-        lower(c, i, w);
-        if (is_cap(c, i) && IN(w, org_heads))
+        if (is_cap(c, i) && has_fact(c, i, WF_ORG_HEAD))
             return 1;
         /* hyphenated heads: "Tehreek-i-Taliban" */
         for (size_t p = 0; p < n; p++)
@@ -589,21 +659,20 @@ static enum nw_status classify(struct ctx *c, size_t a, size_t b);
 static enum nw_status classify(struct ctx *c, size_t a, size_t b)
 {
     enum nw_status r = NW_OK;
-    char name[NW_ENT_NAME_MAX], w[NW_ENT_WORD];
+    char name[NW_ENT_NAME_MAX];
     int hits[NW_ENT_GAZ_HITS], ent;
     size_t i = a, nh;
     int titled = 0;
 
     /* leading titles: "Caretaker Prime Minister", "U.S. Secretary of State" */
     while (i < b) {
-        lower(c, i, w);
-        if (IN(w, titles) && (i + 1 < b || titled || !is_person_shape(c, i, b))) {
+        if (has_fact(c, i, WF_TITLE) && (i + 1 < b || titled || !is_person_shape(c, i, b))) {
             titled = 1;
             i++;
-        } else if (titled && IN(w, connectors)) {
+        } else if (titled && has_fact(c, i, WF_CONNECTOR)) {
             i++;
-        } else if (i + 1 < b && (is_acronym(c, i) || gaz_lookup(c, i, i + 1, hits)) &&
-                   (nw_tok_lower(c->t, i + 1, w, sizeof(w)), IN(w, titles))) {
+        } else if (i + 1 < b && (is_acronym(c, i) || gaz_single(c, i)) &&
+                   has_fact(c, i + 1, WF_TITLE)) {
             i++; /* "UN Secretary-General", "US Secretary" */
         } else {
             break;
@@ -621,7 +690,7 @@ static enum nw_status classify(struct ctx *c, size_t a, size_t b)
                 span_name(c, i, i + k, name, sizeof(name));
                 if ((r = count(c, NW_ENT_PERSON, name, NULL, i, i + k, NULL)) != NW_OK)
                     return r;
-                while (rest < b && (nw_tok_lower(c->t, rest, w, sizeof(w)), IN(w, connectors)))
+                while (rest < b && has_fact(c, rest, WF_CONNECTOR))
                     rest++;
                 return rest < b ? classify(c, rest, b) : NW_OK;
             }
@@ -644,8 +713,7 @@ static enum nw_status classify(struct ctx *c, size_t a, size_t b)
         (b - a == 2 && (nw_tok_eq(c->t, a, "al") || nw_tok_eq(c->t, a, "el")))) {
         if (b - a == 1) {
             /* a head word alone is an organization only as a proper name: "Taliban" */
-            lower(c, a, w);
-            if (seen_lower(c, w) || is_common_cap(c, a))
+            if (seen_lower(c, a) || is_common_cap(c, a))
                 return NW_OK;
         }
         span_name(c, a, b, name, sizeof(name));
@@ -866,6 +934,11 @@ enum nw_status nw_entities_extract(const struct nw_gazetteer *gaz, const struct 
     c.gaz = gaz;
     c.t = toks;
     c.out = out;
+    c.facts = nw_calloc(toks->n ? toks->n : 1, sizeof(*c.facts));
+    if (!c.facts) {
+        result = NW_ENOMEM;
+        goto out;
+    }
     if ((result = nw_strmap_init(&c.lower, 8192)) != NW_OK ||
         (result = nw_strmap_init(&c.index, NW_ENT_MAX)) != NW_OK ||
         (result = nw_strmap_init(&c.acronyms, 256)) != NW_OK)
@@ -883,7 +956,6 @@ enum nw_status nw_entities_extract(const struct nw_gazetteer *gaz, const struct 
     i = 0;
     while (i < toks->n) {
         size_t a = i, b;
-        char w[NW_ENT_WORD];
         if (!is_cap(&c, i) || i < c.skip_until) {
             i++;
             continue;
@@ -895,8 +967,7 @@ enum nw_status nw_entities_extract(const struct nw_gazetteer *gaz, const struct 
                 b++;
                 continue;
             }
-            nw_tok_lower(toks, b, w, sizeof(w));
-            if (is_word(&c, b) && IN(w, connectors) && is_cap(&c, b + 1) &&
+            if (is_word(&c, b) && has_fact(&c, b, WF_CONNECTOR) && is_cap(&c, b + 1) &&
                 !(toks->v[b + 1].flags & NW_TOK_SENT_START)) {
                 b += 2;
                 continue;
@@ -934,6 +1005,7 @@ out:
     nw_free(c.locs);
     nw_free(c.pend);
     nw_free(c.chunks);
+    nw_free(c.facts);
     if (result != NW_OK)
         nw_entities_fini(out);
     return result;

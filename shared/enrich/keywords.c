@@ -37,13 +37,28 @@ struct stemmer_slot {
 struct term {
     double tf;
     double weight;
-    uint32_t tok_a;    /* first word of a phrase; NW_KW_NONE for a single word */
-    uint32_t tok_b;    /* the (last) word */
-    uint32_t stem_off; /* single words: the stem in kw->stems */
-    uint32_t stem_len;
+    uint32_t tok_a; /* first word of a phrase; NW_KW_NONE for a single word */
+    uint32_t tok_b; /* the (last) word */
 };
 
 #define NW_KW_NONE UINT32_MAX
+
+/* A phrase by the single-word terms of its two words: (first term << 32) | second term.
+ * Within one text a stem has one term, so the pair of term indexes names the phrase
+ * "stem stem" exactly (stems hold no space), and looking it up costs one integer hash
+ * instead of building and hashing the joined string for every adjacent pair of words. */
+struct pair_slot {
+    uint64_t key;
+    uint32_t gen; /* in use when equal to the table's gen */
+    uint32_t term;
+};
+
+struct pair_map {
+    struct pair_slot *slots;
+    size_t cap; /* power of two, or 0 */
+    size_t n;
+    uint32_t gen; /* bumped per text, so clearing touches no slot */
+};
 
 /* Reused from call to call, so that a text costs no allocation once the buffers have
  * grown to the size of a typical article. */
@@ -52,11 +67,10 @@ struct nw_keywords {
     size_t n;
     struct nw_strmap words; /* stopword -> language bits, background word -> BG bit */
     struct nw_strmap seen;  /* lower-cased word of this text -> its term, see word_code */
-    struct nw_strmap index; /* stem or "stem stem" -> term index */
+    struct nw_strmap index; /* stem -> term index */
+    struct pair_map pairs;  /* phrase -> term index */
     struct term *terms;
     size_t terms_cap;
-    char *stems;
-    size_t stems_len, stems_cap;
 };
 
 enum { W_EN = 1, W_FR = 2, W_DE = 4, W_ES = 8, W_BG = 16 };
@@ -160,8 +174,8 @@ void nw_keywords_destroy(struct nw_keywords *kw)
     nw_strmap_fini(&kw->words);
     nw_strmap_fini(&kw->seen);
     nw_strmap_fini(&kw->index);
+    nw_free(kw->pairs.slots);
     nw_free(kw->terms);
-    nw_free(kw->stems);
     nw_free(kw);
 }
 
@@ -276,53 +290,112 @@ static enum nw_status new_term(struct nw_keywords *kw, size_t *nterms, double we
     tm->weight = weight;
     tm->tok_a = tok_a;
     tm->tok_b = tok_b;
-    tm->stem_off = 0;
-    tm->stem_len = 0;
     *idx = (*nterms)++;
     return NW_OK;
 }
 
-static enum nw_status keep_stem(struct nw_keywords *kw, struct term *tm, const char *stem,
-                                size_t sl)
+/* The term of stem key (created with weight and surface token if new): its index in
+ * *idx, or -1 when the text already has NW_KW_MAX_TERMS terms (words and phrases). */
+static enum nw_status term_of(struct nw_keywords *kw, size_t *nterms, const char *key, size_t klen,
+                              double weight, uint32_t tok, long *idx)
 {
-    if (kw->stems_len + sl > kw->stems_cap) {
-        size_t ncap = kw->stems_cap ? kw->stems_cap * 2 : 8192;
-        char *ns;
-        while (ncap < kw->stems_len + sl)
-            ncap *= 2;
-        ns = nw_realloc(kw->stems, ncap);
-        if (!ns)
-            return NW_ENOMEM;
-        kw->stems = ns;
-        kw->stems_cap = ncap;
+    int *slot = nw_strmap_get(&kw->index, key, klen);
+    size_t ti;
+    enum nw_status result;
+
+    *idx = -1;
+    if (slot) {
+        *idx = *slot;
+        return NW_OK;
     }
-    memcpy(kw->stems + kw->stems_len, stem, sl);
-    tm->stem_off = (uint32_t)kw->stems_len;
-    tm->stem_len = (uint32_t)sl;
-    kw->stems_len += sl;
+    if (*nterms >= NW_KW_MAX_TERMS)
+        return NW_OK;
+    if ((result = new_term(kw, nterms, weight, NW_KW_NONE, tok, &ti)) != NW_OK)
+        return result;
+    result = nw_strmap_put(&kw->index, key, klen, (int)ti, NULL);
+    if (result != NW_OK) {
+        (*nterms)--; /* keep the term list and the map in step */
+        return result == NW_ETOOBIG ? NW_OK : result;
+    }
+    *idx = (long)ti;
     return NW_OK;
 }
 
-/* The term of key (created with weight and surface tokens if new): its index in *idx,
- * or -1 when the table is full. */
-static enum nw_status term_of(struct nw_keywords *kw, size_t *nterms, const char *key, size_t klen,
-                              double weight, uint32_t tok_a, uint32_t tok_b, long *idx)
+static size_t pair_hash(uint64_t key)
 {
-    int *slot;
-    size_t ti;
-    enum nw_status result = nw_strmap_put(&kw->index, key, klen, -1, &slot);
-    *idx = -1;
-    if (result == NW_ETOOBIG)
-        return NW_OK;
-    if (result != NW_OK)
-        return result;
-    if (*slot < 0) {
-        if ((result = new_term(kw, nterms, weight, tok_a, tok_b, &ti)) != NW_OK)
-            return result;
-        *slot = (int)ti;
+    key ^= key >> 31;
+    key *= 0x9E3779B97F4A7C15ULL;
+    return (size_t)(key ^ (key >> 29));
+}
+
+static enum nw_status pairs_grow(struct pair_map *pm)
+{
+    size_t ncap = pm->cap ? pm->cap * 2 : 1024;
+    struct pair_slot *ns = nw_calloc(ncap, sizeof(*ns));
+    if (!ns)
+        return NW_ENOMEM;
+    for (size_t i = 0; i < pm->cap; i++) {
+        size_t j;
+        if (pm->slots[i].gen != pm->gen)
+            continue;
+        j = pair_hash(pm->slots[i].key) & (ncap - 1);
+        while (ns[j].gen == pm->gen)
+            j = (j + 1) & (ncap - 1);
+        ns[j] = pm->slots[i];
     }
-    *idx = *slot;
+    nw_free(pm->slots);
+    pm->slots = ns;
+    pm->cap = ncap;
     return NW_OK;
+}
+
+/* The term of the phrase of single-word terms a then b (created with weight and surface
+ * tokens if new): its index in *idx, or -1 when the text has NW_KW_MAX_TERMS terms. */
+static enum nw_status phrase_of(struct nw_keywords *kw, size_t *nterms, uint32_t a, uint32_t b,
+                                double weight, uint32_t tok_a, uint32_t tok_b, long *idx)
+{
+    struct pair_map *pm = &kw->pairs;
+    uint64_t key = ((uint64_t)a << 32) | b;
+    size_t i = 0, ti;
+    enum nw_status result;
+
+    *idx = -1;
+    if (pm->cap) {
+        for (i = pair_hash(key) & (pm->cap - 1); pm->slots[i].gen == pm->gen;
+             i = (i + 1) & (pm->cap - 1))
+            if (pm->slots[i].key == key) {
+                *idx = pm->slots[i].term;
+                return NW_OK;
+            }
+    }
+    if (*nterms >= NW_KW_MAX_TERMS)
+        return NW_OK;
+    if (2 * (pm->n + 1) > pm->cap) {
+        if ((result = pairs_grow(pm)) != NW_OK)
+            return result;
+        for (i = pair_hash(key) & (pm->cap - 1); pm->slots[i].gen == pm->gen;
+             i = (i + 1) & (pm->cap - 1))
+            ;
+    }
+    if ((result = new_term(kw, nterms, weight, tok_a, tok_b, &ti)) != NW_OK)
+        return result;
+    pm->slots[i].key = key;
+    pm->slots[i].gen = pm->gen;
+    pm->slots[i].term = (uint32_t)ti;
+    pm->n++;
+    *idx = (long)ti;
+    return NW_OK;
+}
+
+/* Empties the phrase table for the next text. */
+static void pairs_clear(struct pair_map *pm)
+{
+    if (++pm->gen == 0) {
+        if (pm->slots)
+            memset(pm->slots, 0, pm->cap * sizeof(*pm->slots));
+        pm->gen = 1;
+    }
+    pm->n = 0;
 }
 
 /* What a word of the text is, cached per distinct lower-cased word in kw->seen: -1 for a
@@ -346,12 +419,9 @@ static enum nw_status word_code(struct nw_keywords *kw, size_t *nterms, const ch
         const char *stem;
         size_t sl;
         stem_of(st, w, wl, &stem, &sl);
-        result = term_of(kw, nterms, stem, sl, (bits & W_BG) ? NW_KW_BACKGROUND_WEIGHT : 1.0,
-                         NW_KW_NONE, tok, &ti);
+        result =
+            term_of(kw, nterms, stem, sl, (bits & W_BG) ? NW_KW_BACKGROUND_WEIGHT : 1.0, tok, &ti);
         if (result != NW_OK)
-            return result;
-        if (ti >= 0 && kw->terms[ti].stem_len == 0 &&
-            (result = keep_stem(kw, &kw->terms[ti], stem, sl)) != NW_OK)
             return result;
         if (ti >= 0)
             *code = (int)(ti * 2 + ((bits & W_BG) ? 1 : 0));
@@ -387,13 +457,12 @@ enum nw_status nw_keywords_find(struct nw_keywords *kw, const struct nw_toks *t,
     *out = NULL;
     nw_strmap_clear(&kw->seen);
     nw_strmap_clear(&kw->index);
-    kw->stems_len = 0;
+    pairs_clear(&kw->pairs);
     for (size_t i = 0; i < t->n && words < NW_KW_MAX_WORDS; i++) {
-        char w[NW_KW_WORD], key[NW_KW_WORD * 4 + 2];
-        size_t wl, kl;
+        char w[NW_KW_WORD];
+        size_t wl;
         long ti, pi;
         int code;
-        const struct term *a, *b;
 
         if (!(t->v[i].flags & NW_TOK_WORD) || (t->v[i].flags & NW_TOK_NUM) ||
             t->v[i].base_len >= NW_KW_WORD) {
@@ -414,15 +483,9 @@ enum nw_status nw_keywords_find(struct nw_keywords *kw, const struct nw_toks *t,
         kw->terms[ti].tf += 1;
         if (prev >= 0) {
             /* the pair with the previous word: "stem stem" */
-            a = &kw->terms[prev];
-            b = &kw->terms[ti];
-            memcpy(key, kw->stems + a->stem_off, a->stem_len);
-            key[a->stem_len] = ' ';
-            memcpy(key + a->stem_len + 1, kw->stems + b->stem_off, b->stem_len);
-            kl = a->stem_len + 1 + b->stem_len;
-            result = term_of(kw, &nterms, key, kl,
-                             ((code & 1) ? NW_KW_BACKGROUND_WEIGHT : 1.0) * NW_KW_PHRASE_BONUS,
-                             prev_tok, (uint32_t)i, &pi);
+            result = phrase_of(kw, &nterms, (uint32_t)prev, (uint32_t)ti,
+                               ((code & 1) ? NW_KW_BACKGROUND_WEIGHT : 1.0) * NW_KW_PHRASE_BONUS,
+                               prev_tok, (uint32_t)i, &pi);
             if (result != NW_OK)
                 goto out;
             if (pi >= 0)
