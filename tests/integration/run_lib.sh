@@ -2,6 +2,7 @@
 # Sourced with BUILD=$1 SRC=$2 set. Every process started here is stopped on exit.
 
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/listen_lib.sh"
 BUILD=$(cd "$1" && pwd)
 SRC=$(cd "$2" && pwd)
 WORK=$(mktemp -d /tmp/nw_run_test.XXXXXX)
@@ -37,8 +38,7 @@ start_mock() {
     [ "${NW_RUN_DEBUG:-0}" = 1 ] && dbg=--debug
     "$BUILD/tests/nw_mock_cluster" --max-seconds 500 $dbg "$@" <&7 >"$WORK/mock.out" 2>"$WORK/mock.log" &
     PIDS="$PIDS $!"
-    for _ in $(seq 100); do [ -s "$WORK/mock.out" ] && break; sleep 0.05; done
-    BS=$(head -1 "$WORK/mock.out")
+    BS=$(first_line "$WORK/mock.out")
     [ -n "$BS" ] || fail "mock cluster did not start"
 }
 
@@ -49,8 +49,7 @@ start_httpd() {
     "$BUILD/tests/nw_httpd" --root "$SRC/tests/fixtures/pages" --port 0 --max-seconds 500 \
         >"$WORK/httpd.out" 2>"$WORK/httpd.log" &
     PIDS="$PIDS $!"
-    for _ in $(seq 100); do [ -s "$WORK/httpd.out" ] && break; sleep 0.05; done
-    HP=$(head -1 "$WORK/httpd.out")
+    HP=$(first_line "$WORK/httpd.out")
     [ -n "$HP" ] || fail "nw_httpd did not start"
 }
 
