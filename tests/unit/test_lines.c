@@ -28,31 +28,28 @@ static size_t split(const char *text, char *out, size_t out_size)
     return n;
 }
 
-static void test_trims_each_line(void **state)
+/* Each input, its line count and its lines joined by '|'. */
+static const struct {
+    const char *text;
+    size_t lines;
+    const char *joined;
+} cases[] = {
+    {" \tfirst line  \r\nsecond\n\n  \t \r\nlast", 5, "first line|second|||last"},
+    {"one\ntwo\n", 2, "one|two"}, /* a trailing newline starts no further line */
+    {"\n", 1, ""},
+    {"", 0, ""},
+    /* only leading spaces/tabs and trailing spaces/CRs are trimmed */
+    {"\ra\tb\t\n", 1, "\ra\tb\t"},
+};
+
+static void test_cases(void **state)
 {
     char out[128];
     (void)state;
-    assert_int_equal(split(" \tfirst line  \r\nsecond\n\n  \t \r\nlast", out, sizeof(out)), 5);
-    assert_string_equal(out, "first line|second|||last");
-}
-
-static void test_trailing_newline_ends_input(void **state)
-{
-    char out[64];
-    (void)state;
-    assert_int_equal(split("one\ntwo\n", out, sizeof(out)), 2);
-    assert_string_equal(out, "one|two");
-    assert_int_equal(split("\n", out, sizeof(out)), 1);
-    assert_string_equal(out, "");
-}
-
-static void test_inner_tabs_and_leading_cr_kept(void **state)
-{
-    char out[64];
-    (void)state;
-    /* only leading spaces/tabs and trailing spaces/CRs are trimmed */
-    assert_int_equal(split("\ra\tb\t\n", out, sizeof(out)), 1);
-    assert_string_equal(out, "\ra\tb\t");
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(split(cases[i].text, out, sizeof(out)), cases[i].lines);
+        assert_string_equal(out, cases[i].joined);
+    }
 }
 
 static void test_offsets_point_into_text(void **state)
@@ -73,9 +70,7 @@ static void test_offsets_point_into_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_trims_each_line),
-        cmocka_unit_test(test_trailing_newline_ends_input),
-        cmocka_unit_test(test_inner_tabs_and_leading_cr_kept),
+        cmocka_unit_test(test_cases),
         cmocka_unit_test(test_offsets_point_into_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
