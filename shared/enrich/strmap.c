@@ -67,10 +67,10 @@ int *nw_strmap_get(const struct nw_strmap *m, const char *key, size_t klen)
     return m->slots[i].gen == m->gen ? &m->slots[i].value : NULL;
 }
 
-/* Doubles the table (rehashing by the stored hashes). */
-static enum nw_status grow(struct nw_strmap *m)
+/* Moves the entries into a table of ncap slots (a power of two, larger than the
+ * current one), rehashing by the stored hashes. */
+static enum nw_status grow_to(struct nw_strmap *m, size_t ncap)
 {
-    size_t ncap = m->cap ? m->cap * 2 : NW_STRMAP_MIN_CAP;
     struct nw_strmap_slot *ns = nw_calloc(ncap, sizeof(*ns));
     if (!ns)
         return NW_ENOMEM;
@@ -86,6 +86,34 @@ static enum nw_status grow(struct nw_strmap *m)
     nw_free(m->slots);
     m->slots = ns;
     m->cap = ncap;
+    return NW_OK;
+}
+
+/* Doubles the table. */
+static enum nw_status grow(struct nw_strmap *m)
+{
+    return grow_to(m, m->cap ? m->cap * 2 : NW_STRMAP_MIN_CAP);
+}
+
+enum nw_status nw_strmap_reserve(struct nw_strmap *m, size_t n, size_t key_bytes)
+{
+    enum nw_status result;
+    size_t ncap = m->cap ? m->cap : NW_STRMAP_MIN_CAP;
+    if (n > m->max)
+        n = m->max;
+    while (2 * n > ncap)
+        ncap *= 2;
+    if (ncap > m->cap && (result = grow_to(m, ncap)) != NW_OK)
+        return result;
+    if (key_bytes > NW_STRMAP_MAX_ARENA)
+        key_bytes = NW_STRMAP_MAX_ARENA;
+    if (m->keys_len + key_bytes > m->keys_cap) {
+        char *nk = nw_realloc(m->keys, m->keys_len + key_bytes);
+        if (!nk)
+            return NW_ENOMEM;
+        m->keys = nk;
+        m->keys_cap = m->keys_len + key_bytes;
+    }
     return NW_OK;
 }
 

@@ -35,6 +35,11 @@ struct nw_strmap {
 enum nw_status nw_strmap_init(struct nw_strmap *m, size_t max_entries);
 void nw_strmap_fini(struct nw_strmap *m);
 
+/* Makes room for n entries (bounded by max_entries) whose keys total key_bytes bytes, so
+ * that filling a fresh map to that size costs two allocations instead of a doubling and a
+ * rehash at every power of two. NW_ENOMEM on allocation failure (the map stays usable). */
+enum nw_status nw_strmap_reserve(struct nw_strmap *m, size_t n, size_t key_bytes);
+
 /* Removes every key but keeps the memory for reuse; O(1) (the slots are zeroed once in
  * 65535 clears). */
 void nw_strmap_clear(struct nw_strmap *m);

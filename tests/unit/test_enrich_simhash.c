@@ -112,6 +112,47 @@ static void test_strmap_grow_clear_bound(void **state)
     nw_strmap_fini(&m); /* twice is harmless */
 }
 
+static void test_strmap_reserve(void **state)
+{
+    struct nw_strmap m;
+    struct nw_strmap_slot *slots;
+    char *keys;
+    char key[32];
+    int *v;
+    (void)state;
+    assert_int_equal(nw_strmap_init(&m, 1000), NW_OK);
+    assert_int_equal(nw_strmap_put(&m, "first", 5, 42, NULL), NW_OK);
+    /* room for 700 keys of up to 9 bytes: filling to that moves neither table nor arena */
+    assert_int_equal(nw_strmap_reserve(&m, 700, 700 * 10), NW_OK);
+    assert_true(m.cap >= 1400);
+    slots = m.slots;
+    keys = m.keys;
+    v = nw_strmap_get(&m, "first", 5);
+    assert_non_null(v);
+    assert_int_equal(*v, 42);
+    for (int i = 1; i < 700; i++) {
+        int n = snprintf(key, sizeof(key), "k%d", i);
+        assert_int_equal(nw_strmap_put(&m, key, (size_t)n, i, NULL), NW_OK);
+    }
+    assert_ptr_equal(m.slots, slots);
+    assert_ptr_equal(m.keys, keys);
+    for (int i = 1; i < 700; i += 13) {
+        int n = snprintf(key, sizeof(key), "k%d", i);
+        v = nw_strmap_get(&m, key, (size_t)n);
+        assert_non_null(v);
+        assert_int_equal(*v, i);
+    }
+    /* a smaller reservation changes nothing; a larger one is bounded by max_entries */
+    assert_int_equal(nw_strmap_reserve(&m, 10, 10), NW_OK);
+    assert_ptr_equal(m.slots, slots);
+    assert_int_equal(nw_strmap_reserve(&m, 1u << 20, 16), NW_OK);
+    assert_true(m.cap >= 2000 && m.cap <= 4096);
+    v = nw_strmap_get(&m, "k699", 4);
+    assert_non_null(v);
+    assert_int_equal(*v, 699);
+    nw_strmap_fini(&m);
+}
+
 static void test_keywords_reused(void **state)
 {
     struct nw_keywords *kw = nw_keywords_create();
@@ -203,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_simhash_near_and_far),
         cmocka_unit_test(test_simhash_hex),
         cmocka_unit_test(test_strmap_grow_clear_bound),
+        cmocka_unit_test(test_strmap_reserve),
         cmocka_unit_test(test_keywords_reused),
         cmocka_unit_test(test_keywords_bounded),
     };
