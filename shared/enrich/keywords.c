@@ -387,9 +387,20 @@ static enum nw_status phrase_of(struct nw_keywords *kw, size_t *nterms, uint32_t
     return NW_OK;
 }
 
-/* Empties the phrase table for the next text. */
-static void pairs_clear(struct pair_map *pm)
+/* Empties the phrase table for a text of up to n phrases; a table much larger than that
+ * (from an earlier, longer text) is dropped for a small one, as nw_strmap_clear_for does. */
+static void pairs_clear(struct pair_map *pm, size_t n)
 {
+    size_t fit = 1024;
+    while (2 * n > fit)
+        fit *= 2;
+    if (pm->cap > 4 * fit) {
+        nw_free(pm->slots);
+        pm->slots = NULL;
+        pm->cap = 0;
+        pm->n = 0;
+        return; /* grows on the first insertion */
+    }
     if (++pm->gen == 0) {
         if (pm->slots)
             memset(pm->slots, 0, pm->cap * sizeof(*pm->slots));
@@ -455,9 +466,16 @@ enum nw_status nw_keywords_find(struct nw_keywords *kw, const struct nw_toks *t,
     double top = 0;
 
     *out = NULL;
-    nw_strmap_clear(&kw->seen);
-    nw_strmap_clear(&kw->index);
-    pairs_clear(&kw->pairs);
+    /* the text has at most this many distinct words and phrases */
+    for (size_t i = 0; i < t->n; i++)
+        words += (t->v[i].flags & NW_TOK_WORD) != 0;
+    if (words > NW_KW_MAX_TERMS)
+        words = NW_KW_MAX_TERMS;
+    if ((result = nw_strmap_clear_for(&kw->seen, words)) != NW_OK ||
+        (result = nw_strmap_clear_for(&kw->index, words)) != NW_OK)
+        goto out;
+    pairs_clear(&kw->pairs, words);
+    words = 0;
     for (size_t i = 0; i < t->n && words < NW_KW_MAX_WORDS; i++) {
         char w[NW_KW_WORD];
         size_t wl;
