@@ -27,7 +27,7 @@
 struct stemmer_slot {
     char lang[3];
     struct sb_stemmer *st;  /* NULL: no Snowball stemmer for the language */
-    struct nw_strmap cache; /* word -> offset in stems of [length byte][stem] */
+    struct nw_strmap cache; /* word -> offset in stems, see cached_stem */
     char *stems;
     size_t stems_len, stems_cap;
 };
@@ -199,12 +199,22 @@ static struct stemmer_slot *stemmer_for(struct nw_keywords *kw, const char *lang
     return sl->st ? sl : NULL;
 }
 
-/* The stem of w (wl bytes) in *stem, *sl bytes (at most NW_KW_WORD * 2 - 1); valid until
- * the next call. The word itself when there is no stemmer. */
-static void stem_of(struct stemmer_slot *st, const char *w, size_t wl, const char **stem,
+/* The cache record of w: [stem length][word bits][stem], or NULL. The word's stopword
+ * bits ride along with its stem, so a word met in an earlier text costs one lookup in
+ * one table (and its record's cache line) instead of two tables: the stopword map and
+ * the cache lines of these records are cold after the rest of the pipeline has run. */
+static const char *cached_stem(const struct stemmer_slot *st, const char *w, size_t wl)
+{
+    const int *cached = nw_strmap_get(&st->cache, w, wl);
+    return cached ? st->stems + *cached : NULL;
+}
+
+/* The stem of w (wl bytes, not in the cache, stopword bits in bits) in *stem, *sl bytes
+ * (at most NW_KW_WORD * 2 - 1); valid until the next call. The word itself when there is
+ * no stemmer. */
+static void stem_of(struct stemmer_slot *st, const char *w, size_t wl, int bits, const char **stem,
                     size_t *sl)
 {
-    const int *cached;
     const sb_symbol *s;
     size_t n;
 
@@ -212,12 +222,6 @@ static void stem_of(struct stemmer_slot *st, const char *w, size_t wl, const cha
     *sl = wl;
     if (!st)
         return;
-    cached = nw_strmap_get(&st->cache, w, wl);
-    if (cached) {
-        *sl = (unsigned char)st->stems[*cached];
-        *stem = st->stems + *cached + 1;
-        return;
-    }
     s = sb_stemmer_stem(st->st, (const sb_symbol *)w, (int)wl);
     if (!s)
         return; /* out of memory in libstemmer: unstemmed */
@@ -231,7 +235,7 @@ static void stem_of(struct stemmer_slot *st, const char *w, size_t wl, const cha
         nw_strmap_clear(&st->cache);
         st->stems_len = 0;
     }
-    if (st->stems_len + n + 1 > st->stems_cap) {
+    if (st->stems_len + n + 2 > st->stems_cap) {
         size_t ncap = st->stems_cap ? st->stems_cap * 2 : 16384;
         char *ns = nw_realloc(st->stems, ncap);
         if (!ns)
@@ -242,8 +246,9 @@ static void stem_of(struct stemmer_slot *st, const char *w, size_t wl, const cha
     if (nw_strmap_put(&st->cache, w, wl, (int)st->stems_len, NULL) != NW_OK)
         return;
     st->stems[st->stems_len] = (char)n;
-    memcpy(st->stems + st->stems_len + 1, s, n);
-    st->stems_len += n + 1;
+    st->stems[st->stems_len + 1] = (char)bits;
+    memcpy(st->stems + st->stems_len + 2, s, n);
+    st->stems_len += n + 2;
 }
 
 static int word_bits(const struct nw_keywords *kw, const char *w, size_t n)
@@ -420,16 +425,28 @@ static enum nw_status word_code(struct nw_keywords *kw, size_t *nterms, const ch
     int bits;
     long ti = -1;
 
+    const char *rec = NULL;
+
     if (cached) {
         *code = *cached;
         return NW_OK;
     }
-    bits = word_bits(kw, w, wl);
+    /* a cached stem means a word of three letters or more that is no stopword here (only
+     * such words are stemmed, and the cache is per language) */
+    if (st && (rec = cached_stem(st, w, wl)) != NULL)
+        bits = (unsigned char)rec[1];
+    else
+        bits = word_bits(kw, w, wl);
     *code = -1;
-    if (wl >= 3 && !is_stop(bits, lang)) {
+    if (rec || (wl >= 3 && !is_stop(bits, lang))) {
         const char *stem;
         size_t sl;
-        stem_of(st, w, wl, &stem, &sl);
+        if (rec) {
+            sl = (unsigned char)rec[0];
+            stem = rec + 2;
+        } else {
+            stem_of(st, w, wl, bits, &stem, &sl);
+        }
         result =
             term_of(kw, nterms, stem, sl, (bits & W_BG) ? NW_KW_BACKGROUND_WEIGHT : 1.0, tok, &ti);
         if (result != NW_OK)
