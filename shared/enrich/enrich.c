@@ -84,6 +84,7 @@ enum nw_status nw_enrich_run(struct nw_enrich *en, struct nw_article *art)
     char *summary = NULL;
 
     memset(&ents, 0, sizeof(ents));
+    memset(&toks, 0, sizeof(toks)); /* nw_toks_fini at out: even when a step before fails */
     nw_stats_compute(text, len, &art->stats);
     nw_sha256_hex(text, len, art->sha256);
     nw_simhash_hex(nw_simhash_compute(text, len), art->simhash);
