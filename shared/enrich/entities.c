@@ -985,6 +985,53 @@ static int name_has_word(const char *name, const char *s, size_t n, int last_onl
     }
 }
 
+/* The words of an entity's name as resolve_pending compares them: split at each space
+ * exactly as name_has_word does (so empty words too), found once per name instead of
+ * once per pending word. n is the word count plus one; 0 until computed. */
+#define NW_ENT_NAME_WORDS 16
+
+struct name_words {
+    uint8_t n;
+    uint8_t off[NW_ENT_NAME_WORDS];
+    uint8_t len[NW_ENT_NAME_WORDS];
+};
+
+/* Like name_has_word(name of entity j, s, n, last_only), with the word boundaries kept
+ * in nw[j]. Names of more words than fit are compared the slow way. */
+static int person_has_word(const struct nw_entities *o, struct name_words *nw, size_t j,
+                           const char *s, size_t n, int last_only)
+{
+    struct name_words *w = &nw[j];
+    const char *name = o->v[j].name;
+    size_t k, first;
+    if (w->n == 0) {
+        size_t pos = 0, words = 0;
+        for (;;) {
+            size_t len = 0;
+            while (name[pos + len] && name[pos + len] != ' ')
+                len++;
+            if (words == NW_ENT_NAME_WORDS) {
+                words = UINT8_MAX - 1; /* too many: the slow way */
+                break;
+            }
+            w->off[words] = (uint8_t)pos; /* names are shorter than NW_ENT_NAME_MAX */
+            w->len[words] = (uint8_t)len;
+            words++;
+            if (!name[pos + len])
+                break;
+            pos += len + 1;
+        }
+        w->n = (uint8_t)(words + 1);
+    }
+    if (w->n == UINT8_MAX)
+        return name_has_word(name, s, n, last_only);
+    first = last_only ? (size_t)w->n - 2 : 0;
+    for (k = first; k + 1 < w->n; k++)
+        if (w->len[k] == n && memcmp(name + w->off[k], s, n) == 0)
+            return 1;
+    return 0;
+}
+
 /* Persons whose name is a run of a longer person's words merge into it:
  * "Bilawal Bhutto" into "Bilawal Bhutto Zardari". */
 static void merge_persons(struct ctx *c)
@@ -1020,10 +1067,27 @@ static void merge_persons(struct ctx *c)
     }
 }
 
+static enum nw_status resolve_pending_with(struct ctx *c, struct nw_entities *o,
+                                           struct name_words *nw);
+
 static enum nw_status resolve_pending(struct ctx *c)
 {
     enum nw_status r = NW_OK;
     struct nw_entities *o = c->out;
+    /* every pending word is compared with every person: split each name only once */
+    struct name_words *nw = c->npend ? nw_calloc(NW_ENT_MAX, sizeof(*nw)) : NULL;
+
+    if (c->npend && !nw)
+        return NW_ENOMEM;
+    r = resolve_pending_with(c, o, nw);
+    nw_free(nw);
+    return r;
+}
+
+static enum nw_status resolve_pending_with(struct ctx *c, struct nw_entities *o,
+                                           struct name_words *nw)
+{
+    enum nw_status r = NW_OK;
 
     for (size_t k = 0; k < c->npend; k++) {
         size_t a = c->pend[k].a;
@@ -1036,7 +1100,7 @@ static enum nw_status resolve_pending(struct ctx *c)
         for (int pass = 0; pass < 2 && target < 0; pass++)
             for (size_t j = 0; j < o->n; j++)
                 if (o->v[j].type == NW_ENT_PERSON && o->v[j].count > 0 &&
-                    name_has_word(o->v[j].name, s, n, pass == 0)) {
+                    person_has_word(o, nw, j, s, n, pass == 0)) {
                     if (target >= 0 && target != (int)j)
                         ambiguous = 1;
                     target = (int)j;

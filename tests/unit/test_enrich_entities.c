@@ -135,6 +135,26 @@ static void test_lower_case_pronoun_is_not_us(void **state)
     nw_toks_fini(&t);
 }
 
+static void test_single_words_resolve_to_persons(void **state)
+{
+    struct nw_entities e;
+    struct nw_toks t;
+    (void)state;
+    run("Maria Kovacs Brandt spoke on Monday. Peter Brandt replied, and Olaf Sunde listened. "
+        "Later, Brandt said the talks were over. Sunde agreed. Olaf left early.",
+        &e, &t);
+    /* a surname of one person only counts for that person */
+    assert_non_null(find(&e, NW_ENT_PERSON, "Olaf Sunde"));
+    /* "Sunde" as the last word, then "Olaf" as another word of the same name */
+    assert_int_equal(find(&e, NW_ENT_PERSON, "Olaf Sunde")->count, 3);
+    /* "Brandt" ends two names: ambiguous, counted for neither */
+    assert_int_equal(find(&e, NW_ENT_PERSON, "Maria Kovacs Brandt")->count, 1);
+    assert_int_equal(find(&e, NW_ENT_PERSON, "Peter Brandt")->count, 1);
+    assert_null(find(&e, NW_ENT_PERSON, "Brandt"));
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -143,6 +163,7 @@ int main(void)
         cmocka_unit_test(test_locations_with_codes),
         cmocka_unit_test(test_sentence_starts_are_not_names),
         cmocka_unit_test(test_lower_case_pronoun_is_not_us),
+        cmocka_unit_test(test_single_words_resolve_to_persons),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
