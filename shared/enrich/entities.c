@@ -528,7 +528,7 @@ static unsigned token_facts(const struct ctx *c, size_t i)
     if (f & WF_DONE)
         return f;
     lower(c, i, w);
-    f = WF_DONE | listed(w);
+    f |= WF_DONE | listed(w); /* keeps the gazetteer bits, which are filled separately */
     c->facts[i] = (uint16_t)f;
     return f;
 }
@@ -682,25 +682,29 @@ static enum nw_status count(struct ctx *c, int type, const char *name, const cha
     return add_mention(c, e, a, b);
 }
 
+/* Gazetteer entries for the text of tokens [a, b). A single token is asked about by
+ * classify, is_person_shape and scan_locations, usually with no match: that answer is
+ * kept in c->facts, so a word is folded and looked up once (a match is looked up again
+ * for its entries, which are not kept). */
 static size_t gaz_lookup(const struct ctx *c, size_t a, size_t b, int *hits)
 {
-    size_t start = c->t->v[a].off, end = span_end_off(c, b);
-    return nw_gazetteer_lookup(c->gaz, c->t->text + start, end - start, hits, NW_ENT_GAZ_HITS);
+    size_t start = c->t->v[a].off, end = span_end_off(c, b), n;
+    if (b == a + 1 && (c->facts[a] & (WF_GAZ_DONE | WF_GAZ_HIT)) == WF_GAZ_DONE)
+        return 0;
+    n = nw_gazetteer_lookup(c->gaz, c->t->text + start, end - start, hits, NW_ENT_GAZ_HITS);
+    if (b == a + 1)
+        c->facts[a] |= (uint16_t)(WF_GAZ_DONE | (n ? WF_GAZ_HIT : 0));
+    return n;
 }
 
-/* Token i alone is a place (the answer of gaz_lookup(c, i, i + 1, ...) as a truth value,
- * kept in c->facts like the word-list facts). */
+/* Token i alone is a place (gaz_lookup(c, i, i + 1, ...) as a truth value). */
 static int gaz_single(const struct ctx *c, size_t i)
 {
-    unsigned f = token_facts(c, i);
-    if (!(f & WF_GAZ_DONE)) {
+    if (!(c->facts[i] & WF_GAZ_DONE)) {
         int hits[NW_ENT_GAZ_HITS];
-        f |= WF_GAZ_DONE;
-        if (gaz_lookup(c, i, i + 1, hits))
-            f |= WF_GAZ_HIT;
-        c->facts[i] = (uint16_t)f;
+        gaz_lookup(c, i, i + 1, hits);
     }
-    return (f & WF_GAZ_HIT) != 0;
+    return (c->facts[i] & WF_GAZ_HIT) != 0;
 }
 
 static enum nw_status add_loc(struct ctx *c, size_t a, size_t b, const int *hits, size_t n)
