@@ -13,6 +13,7 @@
 
 #define NW_GAZ_MAX_ENTRIES 20000
 #define NW_GAZ_KEY_MAX 96
+#define NW_GAZ_FOLD_MAX 256 /* code points folded on the stack; longer text uses the heap */
 #define NW_GAZ_MIN_SUBDIV_NAME 4
 
 struct chain {
@@ -55,6 +56,7 @@ static int is_generic(const char *key)
 size_t nw_gazetteer_key(const char *s, size_t len, char *out, size_t out_size)
 {
     unsigned char *folded = NULL;
+    utf8proc_int32_t cps[NW_GAZ_FOLD_MAX]; /* the folded text of a short name, see below */
     const unsigned char *src = (const unsigned char *)s;
     size_t n = 0, srclen = len;
     int space = 0, ascii = 1;
@@ -67,12 +69,26 @@ size_t nw_gazetteer_key(const char *s, size_t len, char *out, size_t out_size)
             break;
         }
     if (!ascii) {
-        utf8proc_ssize_t r = utf8proc_map(src, (utf8proc_ssize_t)len, &folded,
-                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK |
-                                              UTF8PROC_CASEFOLD);
+        const utf8proc_option_t opts =
+            UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD;
+        /* what utf8proc_map does (decompose, then compose and re-encode in place), into a
+         * buffer on the stack: names are short, and the entity pass folds hundreds of
+         * capitalized words per text, each a malloc and free with utf8proc_map */
+        utf8proc_ssize_t r =
+            utf8proc_decompose(src, (utf8proc_ssize_t)len, cps, NW_GAZ_FOLD_MAX, opts);
         if (r < 0)
             return 0;
-        src = folded;
+        if (r <= NW_GAZ_FOLD_MAX) {
+            r = utf8proc_reencode(cps, r, opts);
+            if (r < 0)
+                return 0;
+            src = (const unsigned char *)cps;
+        } else {
+            r = utf8proc_map(src, (utf8proc_ssize_t)len, &folded, opts);
+            if (r < 0)
+                return 0;
+            src = folded;
+        }
         srclen = (size_t)r;
     }
     for (size_t i = 0; i < srclen; i++) {

@@ -155,6 +155,41 @@ static void test_single_words_resolve_to_persons(void **state)
     nw_toks_fini(&t);
 }
 
+static size_t key_of(const char *s, char out[96])
+{
+    return nw_gazetteer_key(s, strlen(s), out, 96);
+}
+
+static void test_gazetteer_key_folds(void **state)
+{
+    char out[96], big[2048], bigout[2048];
+    size_t n = 0;
+    (void)state;
+    /* case, diacritics, dots and runs of spaces */
+    assert_int_equal(key_of("K\xC4\x81"
+                            "bul",
+                            out),
+                     5);
+    assert_string_equal(out, "kabul");
+    assert_int_equal(key_of("S\xC3\xA3o  Paulo", out), 9);
+    assert_string_equal(out, "sao paulo");
+    assert_int_equal(key_of("U.S.", out), 2);
+    assert_string_equal(out, "us");
+    assert_int_equal(key_of("\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0", out), 12);
+    assert_string_equal(out, "\xD0\xBC\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0"); /* москва */
+    /* invalid UTF-8 is no key; a key too long for out is none either */
+    assert_int_equal(key_of("\xC3", out), 0);
+    /* a text longer than the fold buffer on the stack (300 non-ASCII letters) */
+    for (int i = 0; i < 300; i++) {
+        big[n++] = '\xC3';
+        big[n++] = '\x89'; /* É */
+    }
+    assert_int_equal(nw_gazetteer_key(big, n, out, sizeof(out)), 0);
+    assert_int_equal(nw_gazetteer_key(big, n, bigout, sizeof(bigout)), 300);
+    for (int i = 0; i < 300; i++)
+        assert_int_equal(bigout[i], 'e');
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +199,7 @@ int main(void)
         cmocka_unit_test(test_sentence_starts_are_not_names),
         cmocka_unit_test(test_lower_case_pronoun_is_not_us),
         cmocka_unit_test(test_single_words_resolve_to_persons),
+        cmocka_unit_test(test_gazetteer_key_folds),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
