@@ -20,16 +20,33 @@
 #define NW_KW_BACKGROUND_WEIGHT 0.35
 #define NW_KW_PHRASE_BONUS 1.6
 #define NW_KW_MAX_WORDS 20000
-#define NW_KW_STEM_CACHE 8192 /* words per language; the cache restarts when full */
+#define NW_KW_LEX_KEEP 8192 /* words per language kept from text to text */
 
-/* A language's stemmer and a cache of its stems: a worker sees the same words in article
- * after article, and a Snowball stem costs far more than a lookup. */
-struct stemmer_slot {
-    char lang[3];
-    struct sb_stemmer *st;  /* NULL: no Snowball stemmer for the language */
-    struct nw_strmap cache; /* word -> offset in stems, see cached_stem */
-    char *stems;
-    size_t stems_len, stems_cap;
+/* What a lower-cased word is in one language's texts. */
+struct lex_word {
+    uint32_t stem;   /* stem id (keywords only) */
+    uint8_t bits;    /* W_ bits from the word lists */
+    uint8_t keyword; /* three letters or more, and no stopword in this language */
+};
+
+/* A language's lexicon: its Snowball stemmer, every word met so far with its stopword
+ * bits and the id of its stem, and the stems' terms in the current text. A worker sees
+ * the same words article after article, so a word of a text costs one hash lookup here
+ * (a Snowball stem costs far more), and a word's term in the text is found by stem id
+ * in an array instead of through per-text tables of words and stems: fewer lookups, and
+ * fewer cold cache lines per distinct word once the rest of the pipeline has run. */
+struct lexicon {
+    char lang[3]; /* "" for texts of no (or an unusable) language code */
+    int ready;
+    struct sb_stemmer *st;  /* NULL: words are their own stems */
+    struct nw_strmap words; /* lower-cased word -> index in v */
+    struct lex_word *v;
+    size_t nv, v_cap;
+    struct nw_strmap stems; /* stem -> stem id (ids count up from 0) */
+    uint32_t *stem_term;    /* per stem id: its term in the current text, */
+    uint32_t *stem_gen;     /* valid when stem_gen equals gen */
+    size_t stems_cap;
+    uint32_t gen; /* bumped per text */
 };
 
 /* A candidate keyword: a stem, or a pair of adjacent stems (a phrase). Its surface is
@@ -63,12 +80,12 @@ struct pair_map {
 /* Reused from call to call, so that a text costs no allocation once the buffers have
  * grown to the size of a typical article. */
 struct nw_keywords {
-    struct stemmer_slot slots[NW_KW_STEMMERS];
+    struct lexicon langs[NW_KW_STEMMERS];
     size_t n;
-    struct nw_strmap words; /* stopword -> language bits, background word -> BG bit */
-    struct nw_strmap seen;  /* lower-cased word of this text -> its term, see word_code */
-    struct nw_strmap index; /* stem -> term index */
-    struct pair_map pairs;  /* phrase -> term index */
+    struct lexicon none;     /* texts without a language code */
+    struct lexicon overflow; /* one language at a time once langs is full (unstemmed) */
+    struct nw_strmap words;  /* stopword -> language bits, background word -> BG bit */
+    struct pair_map pairs;   /* phrase -> term index */
     struct term *terms;
     size_t terms_cap;
 };
@@ -149,106 +166,178 @@ struct nw_keywords *nw_keywords_create(void)
     if (!kw)
         return NULL;
     /* one hash lookup per word instead of scanning the lists */
-    if (nw_strmap_init(&kw->words, 1024) != NW_OK ||
-        nw_strmap_init(&kw->seen, NW_KW_MAX_TERMS) != NW_OK ||
-        nw_strmap_init(&kw->index, NW_KW_MAX_TERMS) != NW_OK ||
-        ADD_WORDS(&kw->words, stop_en, W_EN) || ADD_WORDS(&kw->words, stop_fr, W_FR) ||
-        ADD_WORDS(&kw->words, stop_de, W_DE) || ADD_WORDS(&kw->words, stop_es, W_ES) ||
-        ADD_WORDS(&kw->words, background_en, W_BG)) {
+    if (nw_strmap_init(&kw->words, 1024) != NW_OK || ADD_WORDS(&kw->words, stop_en, W_EN) ||
+        ADD_WORDS(&kw->words, stop_fr, W_FR) || ADD_WORDS(&kw->words, stop_de, W_DE) ||
+        ADD_WORDS(&kw->words, stop_es, W_ES) || ADD_WORDS(&kw->words, background_en, W_BG)) {
         nw_keywords_destroy(kw);
         return NULL;
     }
     return kw;
 }
 
+static void lex_fini(struct lexicon *lx)
+{
+    if (lx->st)
+        sb_stemmer_delete(lx->st);
+    nw_strmap_fini(&lx->words);
+    nw_strmap_fini(&lx->stems);
+    nw_free(lx->v);
+    nw_free(lx->stem_term);
+    nw_free(lx->stem_gen);
+    memset(lx, 0, sizeof(*lx));
+}
+
 void nw_keywords_destroy(struct nw_keywords *kw)
 {
     if (!kw)
         return;
-    for (size_t i = 0; i < kw->n; i++) {
-        if (kw->slots[i].st)
-            sb_stemmer_delete(kw->slots[i].st);
-        nw_strmap_fini(&kw->slots[i].cache);
-        nw_free(kw->slots[i].stems);
-    }
+    for (size_t i = 0; i < kw->n; i++)
+        lex_fini(&kw->langs[i]);
+    lex_fini(&kw->none);
+    lex_fini(&kw->overflow);
     nw_strmap_fini(&kw->words);
-    nw_strmap_fini(&kw->seen);
-    nw_strmap_fini(&kw->index);
     nw_free(kw->pairs.slots);
     nw_free(kw->terms);
     nw_free(kw);
 }
 
-static struct stemmer_slot *stemmer_for(struct nw_keywords *kw, const char *lang)
+/* Sets up an empty lexicon (allocates nothing yet). A text adds at most NW_KW_MAX_WORDS
+ * words and the lexicon is emptied before a text when it holds over NW_KW_LEX_KEEP, so
+ * its maps never fill. */
+static void lex_init(struct lexicon *lx, const char *lang, struct sb_stemmer *st)
 {
-    struct stemmer_slot *sl;
-    if (!lang || strlen(lang) != 2)
-        return NULL;
+    memset(lx, 0, sizeof(*lx));
+    snprintf(lx->lang, sizeof(lx->lang), "%s", lang);
+    lx->st = st;
+    nw_strmap_init(&lx->words, NW_KW_LEX_KEEP + NW_KW_MAX_WORDS);
+    nw_strmap_init(&lx->stems, NW_KW_LEX_KEEP + NW_KW_MAX_WORDS);
+    lx->ready = 1;
+}
+
+/* Forgets every word (keeps the memory). Only between texts: stem ids restart. */
+static void lex_reset(struct lexicon *lx)
+{
+    nw_strmap_clear(&lx->words);
+    nw_strmap_clear(&lx->stems);
+    lx->nv = 0;
+}
+
+/* The lexicon for texts in lang, as the stemmer choice always was: a Snowball stemmer
+ * per ISO 639-1 code for the first NW_KW_STEMMERS languages (none if libstemmer has
+ * none), unstemmed words past that or without a code. */
+static struct lexicon *lexicon_for(struct nw_keywords *kw, const char *lang)
+{
+    struct lexicon *lx;
+    if (!lang || strlen(lang) != 2) {
+        if (!kw->none.ready)
+            lex_init(&kw->none, "", NULL);
+        return &kw->none;
+    }
     for (size_t i = 0; i < kw->n; i++)
-        if (strcmp(kw->slots[i].lang, lang) == 0)
-            return kw->slots[i].st ? &kw->slots[i] : NULL;
-    if (kw->n >= NW_KW_STEMMERS)
-        return NULL;
-    /* libstemmer knows ISO 639-1 codes; NULL when it has no stemmer (or no memory:
-     * then the keywords are unstemmed, which is still useful) */
-    sl = &kw->slots[kw->n++];
-    memset(sl, 0, sizeof(*sl));
-    memcpy(sl->lang, lang, 3);
-    sl->st = sb_stemmer_new(lang, NULL);
-    nw_strmap_init(&sl->cache, NW_KW_STEM_CACHE);
-    return sl->st ? sl : NULL;
+        if (strcmp(kw->langs[i].lang, lang) == 0)
+            return &kw->langs[i];
+    if (kw->n < NW_KW_STEMMERS) {
+        /* libstemmer knows ISO 639-1 codes; NULL when it has no stemmer (or no memory:
+         * then the keywords are unstemmed, which is still useful) */
+        lx = &kw->langs[kw->n++];
+        lex_init(lx, lang, sb_stemmer_new(lang, NULL));
+        return lx;
+    }
+    /* stopwords still follow the language, so the overflow lexicon holds one at a time */
+    if (!kw->overflow.ready || strcmp(kw->overflow.lang, lang) != 0) {
+        lex_fini(&kw->overflow);
+        lex_init(&kw->overflow, lang, NULL);
+    }
+    return &kw->overflow;
 }
 
-/* The cache record of w: [stem length][word bits][stem], or NULL. The word's stopword
- * bits ride along with its stem, so a word met in an earlier text costs one lookup in
- * one table (and its record's cache line) instead of two tables: the stopword map and
- * the cache lines of these records are cold after the rest of the pipeline has run. */
-static const char *cached_stem(const struct stemmer_slot *st, const char *w, size_t wl)
+/* Readies lx for a new text: a lexicon grown past NW_KW_LEX_KEEP starts over, and no
+ * stem has a term yet. */
+static void lex_begin_text(struct lexicon *lx)
 {
-    const int *cached = nw_strmap_get(&st->cache, w, wl);
-    return cached ? st->stems + *cached : NULL;
+    if (lx->nv > NW_KW_LEX_KEEP || lx->stems.n > NW_KW_LEX_KEEP)
+        lex_reset(lx);
+    if (++lx->gen == 0) {
+        if (lx->stem_gen)
+            memset(lx->stem_gen, 0, lx->stems_cap * sizeof(*lx->stem_gen));
+        lx->gen = 1;
+    }
 }
 
-/* The stem of w (wl bytes, not in the cache, stopword bits in bits) in *stem, *sl bytes
- * (at most NW_KW_WORD * 2 - 1); valid until the next call. The word itself when there is
- * no stemmer. */
-static void stem_of(struct stemmer_slot *st, const char *w, size_t wl, int bits, const char **stem,
-                    size_t *sl)
+/* The id of stem s (sl bytes) in *id, a new one if unseen. */
+static enum nw_status stem_id(struct lexicon *lx, const char *s, size_t sl, uint32_t *id)
 {
-    const sb_symbol *s;
-    size_t n;
+    int *slot;
+    enum nw_status result = nw_strmap_put(&lx->stems, s, sl, (int)lx->stems.n, &slot);
+    if (result != NW_OK)
+        return result; /* NW_ETOOBIG cannot happen: see lex_init */
+    *id = (uint32_t)*slot;
+    if (*id >= lx->stems_cap) {
+        size_t ncap = lx->stems_cap ? lx->stems_cap * 2 : 1024;
+        uint32_t *nt = nw_realloc(lx->stem_term, ncap * sizeof(*nt)), *ng;
+        if (!nt)
+            return NW_ENOMEM;
+        lx->stem_term = nt;
+        ng = nw_realloc(lx->stem_gen, ncap * sizeof(*ng));
+        if (!ng)
+            return NW_ENOMEM;
+        memset(ng + lx->stems_cap, 0, (ncap - lx->stems_cap) * sizeof(*ng));
+        lx->stem_gen = ng;
+        lx->stems_cap = ncap;
+    }
+    return NW_OK;
+}
 
-    *stem = w;
-    *sl = wl;
-    if (!st)
-        return;
-    s = sb_stemmer_stem(st->st, (const sb_symbol *)w, (int)wl);
-    if (!s)
-        return; /* out of memory in libstemmer: unstemmed */
-    n = (size_t)sb_stemmer_length(st->st);
-    if (n >= NW_KW_WORD * 2)
-        n = NW_KW_WORD * 2 - 1;
-    *stem = (const char *)s;
-    *sl = n;
-    /* remember it; a cache that cannot grow is simply skipped */
-    if (st->cache.n >= NW_KW_STEM_CACHE) {
-        nw_strmap_clear(&st->cache);
-        st->stems_len = 0;
+static int word_bits(const struct nw_keywords *kw, const char *w, size_t n);
+static int is_stop(int bits, const char *lang);
+
+/* What word w (wl bytes, lower case) is in lx's language, into *e: from the lexicon, or
+ * worked out (word lists, stem) and added to it. */
+static enum nw_status lex_word(struct nw_keywords *kw, struct lexicon *lx, const char *w, size_t wl,
+                               struct lex_word *e)
+{
+    const int *known = nw_strmap_get(&lx->words, w, wl);
+    enum nw_status result;
+    int keep = 1;
+
+    if (known) {
+        *e = lx->v[*known];
+        return NW_OK;
     }
-    if (st->stems_len + n + 2 > st->stems_cap) {
-        size_t ncap = st->stems_cap ? st->stems_cap * 2 : 16384;
-        char *ns = nw_realloc(st->stems, ncap);
-        if (!ns)
-            return;
-        st->stems = ns;
-        st->stems_cap = ncap;
+    e->bits = (uint8_t)word_bits(kw, w, wl);
+    e->keyword = wl >= 3 && !is_stop(e->bits, lx->lang[0] ? lx->lang : NULL);
+    e->stem = 0;
+    if (e->keyword) {
+        const char *stem = w;
+        size_t sl = wl;
+        if (lx->st) {
+            const sb_symbol *s = sb_stemmer_stem(lx->st, (const sb_symbol *)w, (int)wl);
+            if (s) {
+                stem = (const char *)s;
+                sl = (size_t)sb_stemmer_length(lx->st);
+                if (sl >= NW_KW_WORD * 2)
+                    sl = NW_KW_WORD * 2 - 1;
+            } else {
+                keep = 0; /* out of memory in libstemmer: unstemmed, and not kept */
+            }
+        }
+        if ((result = stem_id(lx, stem, sl, &e->stem)) != NW_OK)
+            return result;
     }
-    if (nw_strmap_put(&st->cache, w, wl, (int)st->stems_len, NULL) != NW_OK)
-        return;
-    st->stems[st->stems_len] = (char)n;
-    st->stems[st->stems_len + 1] = (char)bits;
-    memcpy(st->stems + st->stems_len + 2, s, n);
-    st->stems_len += n + 2;
+    if (!keep)
+        return NW_OK;
+    if (lx->nv == lx->v_cap) {
+        size_t ncap = lx->v_cap ? lx->v_cap * 2 : 1024;
+        struct lex_word *nv = nw_realloc(lx->v, ncap * sizeof(*nv));
+        if (!nv)
+            return NW_ENOMEM;
+        lx->v = nv;
+        lx->v_cap = ncap;
+    }
+    if ((result = nw_strmap_put(&lx->words, w, wl, (int)lx->nv, NULL)) != NW_OK)
+        return result;
+    lx->v[lx->nv++] = *e;
+    return NW_OK;
 }
 
 static int word_bits(const struct nw_keywords *kw, const char *w, size_t n)
@@ -296,33 +385,6 @@ static enum nw_status new_term(struct nw_keywords *kw, size_t *nterms, double we
     tm->tok_a = tok_a;
     tm->tok_b = tok_b;
     *idx = (*nterms)++;
-    return NW_OK;
-}
-
-/* The term of stem key (created with weight and surface token if new): its index in
- * *idx, or -1 when the text already has NW_KW_MAX_TERMS terms (words and phrases). */
-static enum nw_status term_of(struct nw_keywords *kw, size_t *nterms, const char *key, size_t klen,
-                              double weight, uint32_t tok, long *idx)
-{
-    int *slot = nw_strmap_get(&kw->index, key, klen);
-    size_t ti;
-    enum nw_status result;
-
-    *idx = -1;
-    if (slot) {
-        *idx = *slot;
-        return NW_OK;
-    }
-    if (*nterms >= NW_KW_MAX_TERMS)
-        return NW_OK;
-    if ((result = new_term(kw, nterms, weight, NW_KW_NONE, tok, &ti)) != NW_OK)
-        return result;
-    result = nw_strmap_put(&kw->index, key, klen, (int)ti, NULL);
-    if (result != NW_OK) {
-        (*nterms)--; /* keep the term list and the map in step */
-        return result == NW_ETOOBIG ? NW_OK : result;
-    }
-    *idx = (long)ti;
     return NW_OK;
 }
 
@@ -414,50 +476,6 @@ static void pairs_clear(struct pair_map *pm, size_t n)
     pm->n = 0;
 }
 
-/* What a word of the text is, cached per distinct lower-cased word in kw->seen: -1 for a
- * word that is no keyword (stopword, too short), else its single-word term index * 2,
- * plus 1 if it is a background word. */
-static enum nw_status word_code(struct nw_keywords *kw, size_t *nterms, const char *w, size_t wl,
-                                uint32_t tok, struct stemmer_slot *st, const char *lang, int *code)
-{
-    enum nw_status result;
-    const int *cached = nw_strmap_get(&kw->seen, w, wl);
-    int bits;
-    long ti = -1;
-
-    const char *rec = NULL;
-
-    if (cached) {
-        *code = *cached;
-        return NW_OK;
-    }
-    /* a cached stem means a word of three letters or more that is no stopword here (only
-     * such words are stemmed, and the cache is per language) */
-    if (st && (rec = cached_stem(st, w, wl)) != NULL)
-        bits = (unsigned char)rec[1];
-    else
-        bits = word_bits(kw, w, wl);
-    *code = -1;
-    if (rec || (wl >= 3 && !is_stop(bits, lang))) {
-        const char *stem;
-        size_t sl;
-        if (rec) {
-            sl = (unsigned char)rec[0];
-            stem = rec + 2;
-        } else {
-            stem_of(st, w, wl, bits, &stem, &sl);
-        }
-        result =
-            term_of(kw, nterms, stem, sl, (bits & W_BG) ? NW_KW_BACKGROUND_WEIGHT : 1.0, tok, &ti);
-        if (result != NW_OK)
-            return result;
-        if (ti >= 0)
-            *code = (int)(ti * 2 + ((bits & W_BG) ? 1 : 0));
-    }
-    result = nw_strmap_put(&kw->seen, w, wl, *code, NULL);
-    return result == NW_ETOOBIG ? NW_OK : result;
-}
-
 /* The lower-cased surface of term tm into out. */
 static void surface(const struct nw_toks *t, const struct term *tm, char *out, size_t size)
 {
@@ -476,7 +494,7 @@ enum nw_status nw_keywords_find(struct nw_keywords *kw, const struct nw_toks *t,
     enum nw_status result = NW_OK;
     struct scored best[NW_KEYWORDS_MAX + 1];
     size_t nterms = 0, nbest = 0, words = 0;
-    struct stemmer_slot *st = stemmer_for(kw, lang);
+    struct lexicon *lx = lexicon_for(kw, lang);
     long prev = -1; /* single-word term of the previous word, if it can start a phrase */
     uint32_t prev_tok = 0;
     json_t *arr = NULL;
@@ -488,16 +506,14 @@ enum nw_status nw_keywords_find(struct nw_keywords *kw, const struct nw_toks *t,
         words += (t->v[i].flags & NW_TOK_WORD) != 0;
     if (words > NW_KW_MAX_TERMS)
         words = NW_KW_MAX_TERMS;
-    if ((result = nw_strmap_clear_for(&kw->seen, words)) != NW_OK ||
-        (result = nw_strmap_clear_for(&kw->index, words)) != NW_OK)
-        goto out;
     pairs_clear(&kw->pairs, words);
+    lex_begin_text(lx);
     words = 0;
     for (size_t i = 0; i < t->n && words < NW_KW_MAX_WORDS; i++) {
         char w[NW_KW_WORD];
         size_t wl;
         long ti, pi;
-        int code;
+        struct lex_word e;
 
         if (!(t->v[i].flags & NW_TOK_WORD) || (t->v[i].flags & NW_TOK_NUM) ||
             t->v[i].base_len >= NW_KW_WORD) {
@@ -508,19 +524,34 @@ enum nw_status nw_keywords_find(struct nw_keywords *kw, const struct nw_toks *t,
             prev = -1;
         words++;
         wl = nw_tok_lower(t, i, w, sizeof(w));
-        if ((result = word_code(kw, &nterms, w, wl, (uint32_t)i, st, lang, &code)) != NW_OK)
+        if ((result = lex_word(kw, lx, w, wl, &e)) != NW_OK)
             goto out;
-        if (code < 0) {
+        if (!e.keyword) {
             prev = -1;
             continue;
         }
-        ti = code / 2;
+        /* the stem's term in this text, created at its first word */
+        if (lx->stem_gen[e.stem] == lx->gen) {
+            ti = (long)lx->stem_term[e.stem];
+        } else if (nterms >= NW_KW_MAX_TERMS) {
+            prev = -1;
+            continue;
+        } else {
+            size_t nt;
+            if ((result = new_term(kw, &nterms, (e.bits & W_BG) ? NW_KW_BACKGROUND_WEIGHT : 1.0,
+                                   NW_KW_NONE, (uint32_t)i, &nt)) != NW_OK)
+                goto out;
+            lx->stem_gen[e.stem] = lx->gen;
+            lx->stem_term[e.stem] = (uint32_t)nt;
+            ti = (long)nt;
+        }
         kw->terms[ti].tf += 1;
         if (prev >= 0) {
             /* the pair with the previous word: "stem stem" */
-            result = phrase_of(kw, &nterms, (uint32_t)prev, (uint32_t)ti,
-                               ((code & 1) ? NW_KW_BACKGROUND_WEIGHT : 1.0) * NW_KW_PHRASE_BONUS,
-                               prev_tok, (uint32_t)i, &pi);
+            result =
+                phrase_of(kw, &nterms, (uint32_t)prev, (uint32_t)ti,
+                          ((e.bits & W_BG) ? NW_KW_BACKGROUND_WEIGHT : 1.0) * NW_KW_PHRASE_BONUS,
+                          prev_tok, (uint32_t)i, &pi);
             if (result != NW_OK)
                 goto out;
             if (pi >= 0)

@@ -15,8 +15,10 @@
 #define NW_KEYWORDS_MAX 10
 #define NW_SUMMARY_WORDS 60
 
-/* Per thread: stemmers created on first use per language, each with a cache of up to
- * 8192 stems (under 1 MB), and the tables of the last text, reused by the next. */
+/* Per thread: a lexicon per language, created on first use with its Snowball stemmer,
+ * that keeps the words met so far (their stopword bits and stems; up to 8192 words
+ * between texts, about 1 MB, more only while a text of many distinct words is scored),
+ * and the tables of the last text, reused by the next. */
 struct nw_keywords;
 
 struct nw_keywords *nw_keywords_create(void);
