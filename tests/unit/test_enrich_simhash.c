@@ -112,6 +112,30 @@ static void test_strmap_grow_clear_bound(void **state)
     nw_strmap_fini(&m); /* twice is harmless */
 }
 
+static void test_strmap_long_keys(void **state)
+{
+    /* keys that share their first 8 or 16 bytes, and keys that are prefixes of others:
+     * the hash reads 8-byte blocks and a tail, so each must still tell them apart */
+    static const char *const keys[] = {
+        "international", "internationale",   "internat",          "internati", "internationally",
+        "abcdefgh",      "abcdefghabcdefgh", "abcdefghabcdefghX", "abcdefg",   ""};
+    struct nw_strmap m;
+    size_t n = sizeof(keys) / sizeof(keys[0]);
+    (void)state;
+    assert_int_equal(nw_strmap_init(&m, 100), NW_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(nw_strmap_put(&m, keys[i], strlen(keys[i]), (int)i, NULL), NW_OK);
+    assert_int_equal(m.n, n);
+    for (size_t i = 0; i < n; i++) {
+        int *v = nw_strmap_get(&m, keys[i], strlen(keys[i]));
+        assert_non_null(v);
+        assert_int_equal(*v, (int)i);
+    }
+    assert_null(nw_strmap_get(&m, "abcdefghabcdefgY", 16));
+    assert_null(nw_strmap_get(&m, "internationa", 12));
+    nw_strmap_fini(&m);
+}
+
 static void test_strmap_reserve(void **state)
 {
     struct nw_strmap m;
@@ -279,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_simhash_near_and_far),
         cmocka_unit_test(test_simhash_hex),
         cmocka_unit_test(test_strmap_grow_clear_bound),
+        cmocka_unit_test(test_strmap_long_keys),
         cmocka_unit_test(test_strmap_reserve),
         cmocka_unit_test(test_strmap_clear_for),
         cmocka_unit_test(test_keywords_reused),
