@@ -16,8 +16,8 @@
 #define NW_SUMMARY_WORDS 60
 
 /* Per thread: a lexicon per language, created on first use with its Snowball stemmer,
- * that keeps the words met so far (their stopword bits and stems; up to 8192 words
- * between texts, about 1 MB, more only while a text of many distinct words is scored),
+ * that keeps the words met so far (their stopword bits and stems; up to 32768 words
+ * between texts, 2-3 MB, more only while a text of many distinct words is scored),
  * and the tables of the last text, reused by the next. */
 struct nw_keywords;
 
