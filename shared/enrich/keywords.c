@@ -458,8 +458,10 @@ static enum nw_status phrase_of(struct nw_keywords *kw, size_t *nterms, uint32_t
     return NW_OK;
 }
 
-/* Empties the phrase table for a text of up to n phrases; a table much larger than that
- * (from an earlier, longer text) is dropped for a small one, as nw_strmap_clear_for does. */
+/* Empties the phrase table for a text of up to n phrases. A table much larger than that
+ * (from an earlier, longer text) is dropped for a small one, so that a text's phrases
+ * share few cache lines instead of being scattered over a table sized for the longest
+ * text so far (its lines are cold once the rest of the pipeline has run). */
 static void pairs_clear(struct pair_map *pm, size_t n)
 {
     size_t fit = 1024;

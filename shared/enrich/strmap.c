@@ -134,22 +134,6 @@ enum nw_status nw_strmap_reserve(struct nw_strmap *m, size_t n, size_t key_bytes
     return NW_OK;
 }
 
-enum nw_status nw_strmap_clear_for(struct nw_strmap *m, size_t n)
-{
-    size_t fit = NW_STRMAP_MIN_CAP;
-    nw_strmap_clear(m);
-    if (n > m->max)
-        n = m->max;
-    while (2 * n > fit)
-        fit *= 2;
-    if (m->cap <= 4 * fit)
-        return NW_OK;
-    nw_free(m->slots);
-    m->slots = NULL;
-    m->cap = 0;
-    return nw_strmap_reserve(m, n, 0);
-}
-
 /* Appends key and its NUL to the arena; its offset in *off. */
 static enum nw_status store_key(struct nw_strmap *m, const char *key, size_t klen, uint32_t *off)
 {

@@ -44,14 +44,6 @@ enum nw_status nw_strmap_reserve(struct nw_strmap *m, size_t n, size_t key_bytes
  * 65535 clears). */
 void nw_strmap_clear(struct nw_strmap *m);
 
-/* nw_strmap_clear for a map about to take up to n keys: a table grown by an earlier,
- * larger text is replaced by one sized for n. The keys of a text then sit in a few
- * cache lines instead of being scattered over a table sized for the largest text so far,
- * and the first touch of each line is a cache miss once other work has evicted the map.
- * NW_ENOMEM if the smaller table cannot be allocated (the map is then empty and grows
- * as usual). */
-enum nw_status nw_strmap_clear_for(struct nw_strmap *m, size_t n);
-
 /* Returns a pointer to the value of key, or NULL if absent. The pointer is valid until
  * the next nw_strmap_put or nw_strmap_clear. */
 int *nw_strmap_get(const struct nw_strmap *m, const char *key, size_t klen);

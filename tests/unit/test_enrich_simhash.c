@@ -177,41 +177,6 @@ static void test_strmap_reserve(void **state)
     nw_strmap_fini(&m);
 }
 
-static void test_strmap_clear_for(void **state)
-{
-    struct nw_strmap m;
-    char key[32];
-    int *v;
-    (void)state;
-    assert_int_equal(nw_strmap_init(&m, 4000), NW_OK);
-    for (int i = 0; i < 3000; i++) {
-        int n = snprintf(key, sizeof(key), "key-%d", i);
-        assert_int_equal(nw_strmap_put(&m, key, (size_t)n, i, NULL), NW_OK);
-    }
-    assert_true(m.cap >= 6000);
-    /* a small text next: emptied, and the table shrinks to its size */
-    assert_int_equal(nw_strmap_clear_for(&m, 20), NW_OK);
-    assert_int_equal(m.n, 0);
-    assert_true(m.cap >= 40 && m.cap <= 256);
-    assert_null(nw_strmap_get(&m, "key-7", 5));
-    for (int i = 0; i < 500; i++) {
-        int n = snprintf(key, sizeof(key), "new-%d", i);
-        assert_int_equal(nw_strmap_put(&m, key, (size_t)n, i, NULL), NW_OK);
-    }
-    v = nw_strmap_get(&m, "new-499", 7);
-    assert_non_null(v);
-    assert_int_equal(*v, 499);
-    assert_null(nw_strmap_get(&m, "key-499", 7));
-    /* a table that fits is kept, only emptied */
-    {
-        size_t cap = m.cap;
-        assert_int_equal(nw_strmap_clear_for(&m, 400), NW_OK);
-        assert_int_equal(m.cap, cap);
-        assert_null(nw_strmap_get(&m, "new-499", 7));
-    }
-    nw_strmap_fini(&m);
-}
-
 static void test_keywords_reused(void **state)
 {
     struct nw_keywords *kw = nw_keywords_create();
@@ -305,7 +270,6 @@ int main(void)
         cmocka_unit_test(test_strmap_grow_clear_bound),
         cmocka_unit_test(test_strmap_long_keys),
         cmocka_unit_test(test_strmap_reserve),
-        cmocka_unit_test(test_strmap_clear_for),
         cmocka_unit_test(test_keywords_reused),
         cmocka_unit_test(test_keywords_bounded),
     };
