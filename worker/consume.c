@@ -98,6 +98,11 @@ struct nw_consumer *nw_consumer_create(const struct nw_config *cfg, const char *
         {"auto.offset.reset", "earliest"},
         {"enable.partition.eof", "false"},
         {"log.queue", "true"},
+        /* Each pause drops the prefetched messages and each resume fetches again, but
+         * the broker holds an open fetch at the end of the log up to this long before the
+         * new one can go out: librdkafka's 500 ms capped a worker at max_in_flight 64 to
+         * ~130 jobs/s on a backlog (tests/bench/bench_run.sh), 100 ms gives ~400. */
+        {"fetch.wait.max.ms", "100"},
     };
     struct nw_consumer *c = nw_calloc(1, sizeof(*c));
     rd_kafka_conf_t *conf = NULL;

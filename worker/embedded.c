@@ -59,6 +59,9 @@ struct nw_embedded *nw_embedded_create(const struct nw_config *cfg, const char *
     }
     conf = rd_kafka_conf_new();
     rd_kafka_conf_set(conf, "client.id", "newsworker-embedded", NULL, 0);
+    /* This handle only hosts the mock cluster and never connects anywhere: without this,
+     * librdkafka warns on stderr that it has no bootstrap.servers. */
+    rd_kafka_conf_set(conf, "log_level", "3", NULL, 0);
     e->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, msg, sizeof(msg));
     if (!e->rk) {
         rd_kafka_conf_destroy(conf);

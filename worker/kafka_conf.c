@@ -7,6 +7,7 @@
 
 struct conf_ctx {
     rd_kafka_conf_t *conf;
+    const char *client;
     const char *bootstrap;
     char *errstr;
     size_t errstr_size;
@@ -19,6 +20,10 @@ static void apply_prop(const char *property, const char *value, void *opaque)
     char err[256];
 
     if (c->failed)
+        return;
+    /* kafka.group.id is newsworker's documented key for the consumer group; given to the
+     * producer too, librdkafka would warn at every start that it ignores it. */
+    if (!strcmp(c->client, "producer") && !strcmp(property, "group.id"))
         return;
     if (c->bootstrap && !strcmp(property, "bootstrap.servers"))
         value = c->bootstrap;
@@ -44,7 +49,7 @@ enum nw_status nw_kafka_conf_apply(rd_kafka_conf_t *conf, const struct nw_config
             goto out;
         }
     }
-    cc = (struct conf_ctx){conf, bootstrap, errstr, errstr_size, 0};
+    cc = (struct conf_ctx){conf, client, bootstrap, errstr, errstr_size, 0};
     nw_config_foreach_kafka(cfg, client, apply_prop, &cc);
     if (cc.failed) {
         result = NW_ECONFIG;

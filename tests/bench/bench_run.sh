@@ -36,10 +36,10 @@ for mif in 64 512; do
     kcat -b "$BS" -P -t "$IN" -l "$WORK/jobs.txt"
     start_worker "w$mif" -o worker.max_in_flight=$mif -o input.topic=$IN -o output.topic=$OUT \
         -o errors.topic=bench.errors.$mif -o kafka.group.id=bench$mif -o log.level=info \
-        -o fetch.concurrency=$mif -o fetch.per_host=$mif
+        -o fetch.concurrency=$mif -o fetch.per_host=$mif ${BENCH_RUN_OPTS:-}
     eval "pid=\$WPID_w$mif"
     # The clock starts once the worker holds its partitions (the group join takes ~3 s).
-    until grep -q "assigned" "$WORK/w$mif.log"; do sleep 0.05; done
+    until grep -q "assigned" "$WORK/w$mif.log" 2>/dev/null; do sleep 0.05; done
     t0=$(date +%s.%N)
     while :; do
         done_n=$(end_offsets "$OUT" "bench.errors.$mif")
