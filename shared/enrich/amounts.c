@@ -182,18 +182,6 @@ static int parse_number(const struct nw_toks *t, size_t i, double *value, double
     return 1;
 }
 
-static int word_in(const struct nw_toks *t, size_t i, const char *const *list, size_t n)
-{
-    char w[NW_AMOUNTS_WORD];
-    if (i >= t->n || !(t->v[i].flags & NW_TOK_WORD))
-        return 0;
-    nw_tok_lower(t, i, w, sizeof(w));
-    for (size_t k = 0; k < n; k++)
-        if (strcmp(w, list[k]) == 0)
-            return 1;
-    return 0;
-}
-
 static int is_demonym_plural(const struct nw_gazetteer *gaz, const struct nw_toks *t, size_t i)
 {
     int hits[2];
@@ -301,11 +289,11 @@ enum nw_status nw_amounts_find(const struct nw_currencies *cur, const struct nw_
             }
         }
         if (!unit && b < t->n &&
-            (tok_equals(t, b, "%") || word_in(t, b, (const char *[]){"percent", "pc"}, 2))) {
+            (tok_equals(t, b, "%") || nw_tok_word_in(t, b, (const char *[]){"percent", "pc"}, 2))) {
             unit = "percent";
             b++;
         } else if (!unit && b + 1 < t->n && tok_equals(t, b, "per") &&
-                   word_in(t, b + 1, (const char *[]){"cent"}, 1)) {
+                   nw_tok_word_in(t, b + 1, (const char *[]){"cent"}, 1)) {
             unit = "percent";
             b += 2;
         }
@@ -313,7 +301,8 @@ enum nw_status nw_amounts_find(const struct nw_currencies *cur, const struct nw_
             /* people: up to two adjectives, then a people noun or a demonym plural */
             for (size_t k = 0; k <= 2 && b + k < t->n; k++) {
                 size_t j = b + k;
-                if (word_in(t, j, people_nouns, sizeof(people_nouns) / sizeof(people_nouns[0])) ||
+                if (nw_tok_word_in(t, j, people_nouns,
+                                   sizeof(people_nouns) / sizeof(people_nouns[0])) ||
                     is_demonym_plural(gaz, t, j)) {
                     unit = "people";
                     b = j + 1;

@@ -24,19 +24,7 @@ static const char *const speech_verbs[] = {
 static const char *const pronouns[] = {"he", "she"};
 static const char *const it_pronouns[] = {"it", "they"};
 
-static int word_in(const struct nw_toks *t, size_t i, const char *const *list, size_t n)
-{
-    char w[24];
-    if (i >= t->n || !(t->v[i].flags & NW_TOK_WORD))
-        return 0;
-    nw_tok_lower(t, i, w, sizeof(w));
-    for (size_t k = 0; k < n; k++)
-        if (strcmp(w, list[k]) == 0)
-            return 1;
-    return 0;
-}
-
-#define WORD_IN(t, i, l) word_in(t, i, l, sizeof(l) / sizeof(l[0]))
+#define WORD_IN(t, i, l) nw_tok_word_in(t, i, l, sizeof(l) / sizeof(l[0]))
 
 static int is_open(const struct nw_toks *t, size_t i)
 {

@@ -264,3 +264,15 @@ size_t nw_tok_lower(const struct nw_toks *toks, size_t i, char *out, size_t out_
     out[n] = '\0';
     return n;
 }
+
+int nw_tok_word_in(const struct nw_toks *toks, size_t i, const char *const *list, size_t n)
+{
+    char w[NW_TOK_WORD_IN_MAX + 1];
+    if (i >= toks->n || !(toks->v[i].flags & NW_TOK_WORD))
+        return 0;
+    nw_tok_lower(toks, i, w, sizeof(w));
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(w, list[k]) == 0)
+            return 1;
+    return 0;
+}

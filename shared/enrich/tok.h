@@ -51,4 +51,10 @@ int nw_tok_eq(const struct nw_toks *toks, size_t i, const char *word);
  * truncated to fit). Returns the length written. */
 size_t nw_tok_lower(const struct nw_toks *toks, size_t i, char *out, size_t out_size);
 
+#define NW_TOK_WORD_IN_MAX 31
+
+/* True if token i is a word whose lower-cased base text is one of the n words of list (each
+ * lower case and at most NW_TOK_WORD_IN_MAX bytes: a longer token is compared cut to that). */
+int nw_tok_word_in(const struct nw_toks *toks, size_t i, const char *const *list, size_t n);
+
 #endif
