@@ -167,8 +167,26 @@ void nw_extractor_destroy(struct nw_extractor *ex)
 
 /* ---- classification of elements ---- */
 
+/* The six heading levels, h1 to h6. */
+static int is_heading_tag(myhtml_tag_id_t tag)
+{
+    switch (tag) {
+    case MyHTML_TAG_H1:
+    case MyHTML_TAG_H2:
+    case MyHTML_TAG_H3:
+    case MyHTML_TAG_H4:
+    case MyHTML_TAG_H5:
+    case MyHTML_TAG_H6:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static int is_block_tag(myhtml_tag_id_t tag)
 {
+    if (is_heading_tag(tag))
+        return 1;
     switch (tag) {
     case MyHTML_TAG_P:
     case MyHTML_TAG_DIV:
@@ -179,12 +197,6 @@ static int is_block_tag(myhtml_tag_id_t tag)
     case MyHTML_TAG_FOOTER:
     case MyHTML_TAG_ASIDE:
     case MyHTML_TAG_NAV:
-    case MyHTML_TAG_H1:
-    case MyHTML_TAG_H2:
-    case MyHTML_TAG_H3:
-    case MyHTML_TAG_H4:
-    case MyHTML_TAG_H5:
-    case MyHTML_TAG_H6:
     case MyHTML_TAG_UL:
     case MyHTML_TAG_OL:
     case MyHTML_TAG_LI:
@@ -694,16 +706,11 @@ static enum nw_status grow(void **arr, size_t *cap, size_t need, size_t elem_siz
 
 static enum nw_block_kind kind_of(myhtml_tag_id_t tag)
 {
+    if (is_heading_tag(tag))
+        return NW_BLOCK_HEADING;
     switch (tag) {
     case MyHTML_TAG_P:
         return NW_BLOCK_PARA;
-    case MyHTML_TAG_H1:
-    case MyHTML_TAG_H2:
-    case MyHTML_TAG_H3:
-    case MyHTML_TAG_H4:
-    case MyHTML_TAG_H5:
-    case MyHTML_TAG_H6:
-        return NW_BLOCK_HEADING;
     case MyHTML_TAG_LI:
     case MyHTML_TAG_DD:
     case MyHTML_TAG_DT:
@@ -925,6 +932,8 @@ static double link_density(const struct nw_elem *e)
 
 static int tag_bonus(myhtml_tag_id_t tag)
 {
+    if (is_heading_tag(tag))
+        return -5;
     switch (tag) {
     case MyHTML_TAG_DIV:
     case MyHTML_TAG_ARTICLE:
@@ -944,12 +953,6 @@ static int tag_bonus(myhtml_tag_id_t tag)
     case MyHTML_TAG_LI:
     case MyHTML_TAG_FORM:
         return -3;
-    case MyHTML_TAG_H1:
-    case MyHTML_TAG_H2:
-    case MyHTML_TAG_H3:
-    case MyHTML_TAG_H4:
-    case MyHTML_TAG_H5:
-    case MyHTML_TAG_H6:
     case MyHTML_TAG_TH:
         return -5;
     default:
