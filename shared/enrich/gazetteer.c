@@ -204,24 +204,36 @@ int nw_gazetteer_country(const struct nw_gazetteer *g, const char *cc)
     return -1;
 }
 
+/* Loads iso-codes' iso_<standard>.json from dir; *arr is its "<standard>" array, owned by
+ * *root (the caller json_decref's *root, also on failure, where it may be NULL). */
+static enum nw_status load_iso_list(const char *dir, const char *standard, json_t **root,
+                                    json_t **arr, char *errstr, size_t errstr_size)
+{
+    char path[4096];
+    json_error_t jerr;
+
+    snprintf(path, sizeof(path), "%s/iso_%s.json", dir, standard);
+    *root = json_load_file(path, 0, &jerr);
+    *arr = *root ? json_object_get(*root, standard) : NULL;
+    if (json_is_array(*arr))
+        return NW_OK;
+    if (*root)
+        return nw_fail(NW_EIO, errstr, errstr_size, "gazetteer: cannot read %s: no %s array", path,
+                       standard);
+    return nw_fail(NW_EIO, errstr, errstr_size, "gazetteer: cannot read %s: %s", path, jerr.text);
+}
+
 static enum nw_status load_countries(struct nw_gazetteer *g, const char *dir, char *errstr,
                                      size_t errstr_size)
 {
-    enum nw_status result = NW_OK;
-    char path[4096];
-    json_error_t jerr;
+    enum nw_status result;
     json_t *root = NULL, *arr;
     size_t i;
     json_t *item;
 
-    snprintf(path, sizeof(path), "%s/iso_3166-1.json", dir);
-    root = json_load_file(path, 0, &jerr);
-    arr = root ? json_object_get(root, "3166-1") : NULL;
-    if (!json_is_array(arr)) {
-        result = nw_fail(NW_EIO, errstr, errstr_size, "gazetteer: cannot read %s: %s", path,
-                         root ? "no 3166-1 array" : jerr.text);
+    result = load_iso_list(dir, "3166-1", &root, &arr, errstr, errstr_size);
+    if (result != NW_OK)
         goto out;
-    }
     json_array_foreach(arr, i, item)
     {
         const char *code = json_string_value(json_object_get(item, "alpha_2"));
@@ -315,20 +327,13 @@ static int is_major_type(const char *type)
 static enum nw_status load_subdivisions(struct nw_gazetteer *g, const char *dir, char *errstr,
                                         size_t errstr_size)
 {
-    enum nw_status result = NW_OK;
-    char path[4096];
-    json_error_t jerr;
+    enum nw_status result;
     json_t *root = NULL, *arr, *item;
     size_t i;
 
-    snprintf(path, sizeof(path), "%s/iso_3166-2.json", dir);
-    root = json_load_file(path, 0, &jerr);
-    arr = root ? json_object_get(root, "3166-2") : NULL;
-    if (!json_is_array(arr)) {
-        result = nw_fail(NW_EIO, errstr, errstr_size, "gazetteer: cannot read %s: %s", path,
-                         root ? "no 3166-2 array" : jerr.text);
+    result = load_iso_list(dir, "3166-2", &root, &arr, errstr, errstr_size);
+    if (result != NW_OK)
         goto out;
-    }
     json_array_foreach(arr, i, item)
     {
         const char *code = json_string_value(json_object_get(item, "code"));
