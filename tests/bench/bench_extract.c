@@ -22,9 +22,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
-#include <zlib.h>
 
 #include "article.h"
+#include "bench_pages.h"
 #include "decode.h"
 #include "extract.h"
 #include "gunzip.h"
@@ -58,66 +58,6 @@ static long peak_rss_kb(void)
     return ru.ru_maxrss;
 }
 
-static char *gunzip_file(const char *path, size_t *len)
-{
-    gzFile f = gzopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1u << 20, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (cap - n < 65536) {
-            if (cap >= MAX_PAGE_BYTES)
-                break;
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        int r = gzread(f, buf + n, 65536);
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-    }
-    gzclose(f);
-    *len = n;
-    return buf;
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1u << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (cap - n < 4096) {
-            if (cap >= MAX_PAGE_BYTES)
-                break;
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        if (r == 0)
-            break;
-        n += r;
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 static int by_name(const void *a, const void *b)
 {
     return strcmp(((const struct page *)a)->name, ((const struct page *)b)->name);
@@ -145,10 +85,10 @@ int main(int argc, char **argv)
         char path[4096];
         snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
         struct page *p = &pages[npages];
-        p->data = gunzip_file(path, &p->len);
+        p->data = bench_gunzip_file(path, MAX_PAGE_BYTES, &p->len);
         if (!p->data)
             continue;
-        p->raw = read_file(path, &p->raw_len);
+        p->raw = bench_read_file(path, MAX_PAGE_BYTES, &p->raw_len);
         if (!p->raw) {
             free(p->data);
             continue;

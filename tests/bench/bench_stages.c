@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "article.h"
+#include "bench_pages.h"
 #include "boiler.h"
 #include "enrich/amounts.h"
 #include "enrich/dateline.h"
@@ -64,35 +65,6 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    size_t n = 0, cap = 1 << 16;
-    if (!f)
-        return NULL;
-    buf = malloc(cap);
-    while (buf) {
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (r == 0)
-            break;
-        if (n == cap) {
-            char *nb = cap < MAX_FILE ? realloc(buf, cap * 2) : NULL;
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 struct bench {
     struct nw_extractor *ex;
     struct nw_gazetteer *gaz;
@@ -127,7 +99,7 @@ static int run_round(struct bench *bn, const char *dir, double t[S_COUNT], size_
         if (!strstr(de->d_name, ".html"))
             continue;
         snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-        raw = read_file(path, &rlen);
+        raw = bench_read_file(path, MAX_FILE, &rlen);
         if (!raw)
             continue;
         if (nw_gunzip_is_gzip(raw, rlen)) {
