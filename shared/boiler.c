@@ -377,16 +377,9 @@ enum nw_status nw_boiler_strip(const char *text, size_t len, const char *title, 
         }
         if (nlines >= NW_BOILER_MAX_LINES)
             break;
-        if (nlines == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            struct line *nl = nw_realloc(lines, ncap * sizeof(*nl));
-            if (!nl) {
-                result = NW_ENOMEM;
-                goto out;
-            }
-            lines = nl;
-            cap = ncap;
-        }
+        result = nw_grow_array((void **)&lines, &cap, nlines + 1, 64, sizeof(*lines));
+        if (result)
+            goto out;
         memset(&lines[nlines], 0, sizeof(lines[nlines]));
         lines[nlines].off = start;
         lines[nlines].len = end - start;

@@ -689,21 +689,6 @@ static int in_paragraph(const struct nw_extractor *ex, int elem)
     return 0;
 }
 
-static enum nw_status grow(void **arr, size_t *cap, size_t need, size_t elem_size)
-{
-    if (need <= *cap)
-        return NW_OK;
-    size_t ncap = *cap ? *cap * 2 : 256;
-    while (ncap < need)
-        ncap *= 2;
-    void *p = nw_realloc(*arr, ncap * elem_size);
-    if (!p)
-        return NW_ENOMEM;
-    *arr = p;
-    *cap = ncap;
-    return NW_OK;
-}
-
 static enum nw_block_kind kind_of(myhtml_tag_id_t tag)
 {
     if (is_heading_tag(tag))
@@ -737,7 +722,8 @@ static enum nw_status flush_block(struct nw_extractor *ex, int elem)
     size_t len = ex->text.len > ex->block_start ? ex->text.len - ex->block_start : 0;
     if (len == 0)
         goto out;
-    result = grow((void **)&ex->blocks, &ex->blocks_cap, ex->nblocks + 1, sizeof(*ex->blocks));
+    result = nw_grow_array((void **)&ex->blocks, &ex->blocks_cap, ex->nblocks + 1, 256,
+                           sizeof(*ex->blocks));
     if (result)
         goto out;
     struct nw_block *b = &ex->blocks[ex->nblocks++];
@@ -770,7 +756,7 @@ static enum nw_status add_elem(struct nw_extractor *ex, myhtml_tree_node_t *node
                                myhtml_tag_id_t tag, int parent, unsigned flags, int weight)
 {
     enum nw_status result =
-        grow((void **)&ex->elems, &ex->elems_cap, ex->nelems + 1, sizeof(*ex->elems));
+        nw_grow_array((void **)&ex->elems, &ex->elems_cap, ex->nelems + 1, 256, sizeof(*ex->elems));
     if (result)
         return result;
     struct nw_elem *e = &ex->elems[ex->nelems++];
@@ -841,7 +827,7 @@ static enum nw_status walk(struct nw_extractor *ex, myhtml_tree_node_t *root)
     result = add_elem(ex, root, nw_html_tag(root), -1, 0, 0);
     if (result)
         goto out;
-    result = grow((void **)&ex->stack, &ex->stack_cap, 1, sizeof(*ex->stack));
+    result = nw_grow_array((void **)&ex->stack, &ex->stack_cap, 1, 256, sizeof(*ex->stack));
     if (result)
         goto out;
     size_t sp = 0;
@@ -885,7 +871,8 @@ static enum nw_status walk(struct nw_extractor *ex, myhtml_tree_node_t *root)
                 if (flags & EL_LINK)
                     ex->in_link++;
                 if (myhtml_node_child(node) && sp < max_depth) {
-                    result = grow((void **)&ex->stack, &ex->stack_cap, sp + 1, sizeof(*ex->stack));
+                    result = nw_grow_array((void **)&ex->stack, &ex->stack_cap, sp + 1, 256,
+                                           sizeof(*ex->stack));
                     if (result)
                         goto out;
                     ex->stack[sp++] = (struct nw_frame){node, idx};

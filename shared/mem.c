@@ -37,6 +37,30 @@ void *nw_realloc(void *ptr, size_t size)
     return should_fail() ? NULL : realloc(ptr, size ? size : 1);
 }
 
+enum nw_status nw_grow_array(void **arr, size_t *cap, size_t need, size_t first_cap,
+                             size_t elem_size)
+{
+    size_t ncap;
+    void *p;
+
+    if (need <= *cap)
+        return NW_OK;
+    ncap = *cap ? *cap : first_cap ? first_cap : 1;
+    while (ncap < need) {
+        if (ncap > ((size_t)-1) / 2)
+            return NW_ENOMEM;
+        ncap *= 2;
+    }
+    if (elem_size && ncap > ((size_t)-1) / elem_size)
+        return NW_ENOMEM;
+    p = nw_realloc(*arr, ncap * elem_size);
+    if (!p)
+        return NW_ENOMEM;
+    *arr = p;
+    *cap = ncap;
+    return NW_OK;
+}
+
 void nw_free(void *ptr)
 {
     free(ptr);

@@ -100,14 +100,8 @@ enum nw_status nw_offsets_assign(struct nw_offsets *o, int32_t partition, uint64
     struct part *p = find(o, partition);
 
     if (!p) {
-        if (o->nparts == o->cap) {
-            size_t ncap = o->cap ? o->cap * 2 : 8;
-            struct part *np = nw_realloc(o->parts, ncap * sizeof(*np));
-            if (!np)
-                return NW_ENOMEM;
-            o->parts = np;
-            o->cap = ncap;
-        }
+        if (nw_grow_array((void **)&o->parts, &o->cap, o->nparts + 1, 8, sizeof(*o->parts)))
+            return NW_ENOMEM;
         p = &o->parts[o->nparts++];
         *p = (struct part){.partition = partition};
     }

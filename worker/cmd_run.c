@@ -317,15 +317,10 @@ static void on_assigned(const int32_t *parts, size_t n, void *ctx)
 
     for (size_t i = 0; i < n; i++) {
         uint64_t gen;
-        if (run->nassigned == run->assigned_cap) {
-            size_t ncap = run->assigned_cap ? run->assigned_cap * 2 : 16;
-            int32_t *na = nw_realloc(run->assigned, ncap * sizeof(*na));
-            if (!na) {
-                NW_LOG_ERROR("run", "out of memory recording an assignment");
-                continue; /* offsets of this partition will not be stored; jobs repeat */
-            }
-            run->assigned = na;
-            run->assigned_cap = ncap;
+        if (nw_grow_array((void **)&run->assigned, &run->assigned_cap, run->nassigned + 1, 16,
+                          sizeof(*run->assigned))) {
+            NW_LOG_ERROR("run", "out of memory recording an assignment");
+            continue; /* offsets of this partition will not be stored; jobs repeat */
         }
         run->assigned[run->nassigned++] = parts[i];
         if (nw_offsets_assign(run->offsets, parts[i], &gen))

@@ -616,14 +616,8 @@ static enum nw_status add_mention(struct ctx *c, int ent, size_t a, size_t b)
     struct nw_entities *o = c->out;
     if (o->nm >= NW_ENT_MAX_MENTIONS)
         return NW_OK;
-    if (o->nm == c->ment_cap) {
-        size_t ncap = c->ment_cap ? c->ment_cap * 2 : 128;
-        struct nw_ent_mention *nv = nw_realloc(o->m, ncap * sizeof(*nv));
-        if (!nv)
-            return NW_ENOMEM;
-        o->m = nv;
-        c->ment_cap = ncap;
-    }
+    if (nw_grow_array((void **)&o->m, &c->ment_cap, o->nm + 1, 128, sizeof(*o->m)))
+        return NW_ENOMEM;
     o->m[o->nm].tok = a;
     o->m[o->nm].tok_end = b;
     o->m[o->nm].entity = ent;
@@ -649,14 +643,8 @@ static int entity(struct ctx *c, int type, const char *name, const char *code, s
         return *slot;
     if (o->n >= NW_ENT_MAX)
         return -1;
-    if (o->n == c->ent_cap) {
-        size_t ncap = c->ent_cap ? c->ent_cap * 2 : 32;
-        struct nw_ent *nv = nw_realloc(o->v, ncap * sizeof(*nv));
-        if (!nv)
-            return -2;
-        o->v = nv;
-        c->ent_cap = ncap;
-    }
+    if (nw_grow_array((void **)&o->v, &c->ent_cap, o->n + 1, 32, sizeof(*o->v)))
+        return -2;
     e = &o->v[o->n];
     memset(e, 0, sizeof(*e));
     snprintf(e->name, sizeof(e->name), "%s", name);

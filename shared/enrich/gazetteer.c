@@ -128,14 +128,8 @@ static int add_entry(struct nw_gazetteer *g, const char *name, const char *code,
     struct nw_gaz_entry *e;
     if (g->n >= NW_GAZ_MAX_ENTRIES)
         return -1;
-    if (g->n == g->cap) {
-        size_t ncap = g->cap ? g->cap * 2 : 512;
-        struct nw_gaz_entry *nv = nw_realloc(g->v, ncap * sizeof(*nv));
-        if (!nv)
-            return -1;
-        g->v = nv;
-        g->cap = ncap;
-    }
+    if (nw_grow_array((void **)&g->v, &g->cap, g->n + 1, 512, sizeof(*g->v)))
+        return -1;
     e = &g->v[g->n];
     memset(e, 0, sizeof(*e));
     e->name = nw_strdup(name);
@@ -151,14 +145,8 @@ static int add_node(struct nw_gazetteer *g, int entry, int next)
 {
     if (g->nnodes >= 2 * NW_GAZ_MAX_ENTRIES)
         return -1;
-    if (g->nnodes == g->nodes_cap) {
-        size_t ncap = g->nodes_cap ? g->nodes_cap * 2 : 1024;
-        struct chain *nv = nw_realloc(g->nodes, ncap * sizeof(*nv));
-        if (!nv)
-            return -1;
-        g->nodes = nv;
-        g->nodes_cap = ncap;
-    }
+    if (nw_grow_array((void **)&g->nodes, &g->nodes_cap, g->nnodes + 1, 1024, sizeof(*g->nodes)))
+        return -1;
     g->nodes[g->nnodes].entry = entry;
     g->nodes[g->nnodes].next = next;
     return (int)g->nnodes++;

@@ -330,14 +330,8 @@ static enum nw_status lex_word(struct nw_keywords *kw, struct lexicon *lx, const
     }
     if (!keep)
         return NW_OK;
-    if (lx->nv == lx->v_cap) {
-        size_t ncap = lx->v_cap ? lx->v_cap * 2 : 1024;
-        struct lex_word *nv = nw_realloc(lx->v, ncap * sizeof(*nv));
-        if (!nv)
-            return NW_ENOMEM;
-        lx->v = nv;
-        lx->v_cap = ncap;
-    }
+    if (nw_grow_array((void **)&lx->v, &lx->v_cap, lx->nv + 1, 1024, sizeof(*lx->v)))
+        return NW_ENOMEM;
     if ((result = nw_strmap_put(&lx->words, w, wl, (int)lx->nv, NULL)) != NW_OK)
         return result;
     lx->v[lx->nv++] = *e;
@@ -375,14 +369,8 @@ static enum nw_status new_term(struct nw_keywords *kw, size_t *nterms, double we
                                uint32_t tok_a, uint32_t tok_b, size_t *idx)
 {
     struct term *tm;
-    if (*nterms == kw->terms_cap) {
-        size_t ncap = kw->terms_cap ? kw->terms_cap * 2 : 512;
-        struct term *nt = nw_realloc(kw->terms, ncap * sizeof(*nt));
-        if (!nt)
-            return NW_ENOMEM;
-        kw->terms = nt;
-        kw->terms_cap = ncap;
-    }
+    if (nw_grow_array((void **)&kw->terms, &kw->terms_cap, *nterms + 1, 512, sizeof(*kw->terms)))
+        return NW_ENOMEM;
     tm = &kw->terms[*nterms];
     tm->tf = 0;
     tm->weight = weight;

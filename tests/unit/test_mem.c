@@ -93,6 +93,37 @@ static void test_failed_realloc_keeps_block(void **state)
     nw_free(p);
 }
 
+static void test_grow_array(void **state)
+{
+    int *arr = NULL;
+    size_t cap = 0;
+
+    (void)state;
+    /* Empty: the first capacity; room already: nothing happens. */
+    assert_int_equal(nw_grow_array((void **)&arr, &cap, 1, 4, sizeof(*arr)), NW_OK);
+    assert_non_null(arr);
+    assert_int_equal(cap, 4);
+    arr[3] = 7;
+    assert_int_equal(nw_grow_array((void **)&arr, &cap, 4, 4, sizeof(*arr)), NW_OK);
+    assert_int_equal(cap, 4);
+    /* One past: doubles and keeps the contents; far past: doubles until it fits. */
+    assert_int_equal(nw_grow_array((void **)&arr, &cap, 5, 4, sizeof(*arr)), NW_OK);
+    assert_int_equal(cap, 8);
+    assert_int_equal(arr[3], 7);
+    assert_int_equal(nw_grow_array((void **)&arr, &cap, 100, 4, sizeof(*arr)), NW_OK);
+    assert_int_equal(cap, 128);
+    /* A size that would overflow, and a failed allocation, leave the array as it was. */
+    assert_int_equal(nw_grow_array((void **)&arr, &cap, ((size_t)-1) / 2, 4, sizeof(*arr)),
+                     NW_ENOMEM);
+    assert_int_equal(cap, 128);
+    nw_mem_fail_after(1);
+    assert_int_equal(nw_grow_array((void **)&arr, &cap, 129, 4, sizeof(*arr)), NW_ENOMEM);
+    nw_mem_fail_after(0);
+    assert_int_equal(cap, 128);
+    assert_int_equal(arr[3], 7);
+    nw_free(arr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -100,6 +131,7 @@ int main(void)
         cmocka_unit_test_teardown(test_strdup_and_strndup, teardown),
         cmocka_unit_test_teardown(test_fail_after_counts_and_sticks, teardown),
         cmocka_unit_test_teardown(test_failed_realloc_keeps_block, teardown),
+        cmocka_unit_test_teardown(test_grow_array, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
