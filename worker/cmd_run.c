@@ -16,7 +16,6 @@
  */
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,7 +59,6 @@ struct run_job {
     int pending; /* messages produced and not yet reported */
     int hold;    /* still producing: do not complete yet */
     int failed;  /* some message failed for good */
-    int produced;
 };
 
 struct run {
@@ -194,7 +192,6 @@ static void job_publish(struct run_job *j, json_t *record, int is_error)
     }
     /* Each accepted message gets exactly one delivery report, failed ones none. */
     j->pending += (int)accepted;
-    j->produced += (int)accepted;
     if (is_error) {
         run->errors++;
     } else {
