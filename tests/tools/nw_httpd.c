@@ -212,20 +212,32 @@ static int make_bomb(long mb)
 struct slow_state {
     long chunks_left;
     long pause_ms;
+    int counted; /* still counted in inflight.now */
 };
 
 /* Slow responses in progress, and the most seen at once: lets a test check the client's
- * concurrency limits without timing anything. */
+ * concurrency limits without timing anything. A response counts from its request's arrival
+ * until the reader hands out its end of stream, before the last bytes reach the client:
+ * libmicrohttpd frees the response (slow_done) only later, after the client may already have
+ * the whole body and have started its next request, so counting until then over-counts. */
 static struct {
     pthread_mutex_t lock;
     int now, max;
 } inflight = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static void slow_done(void *cls)
+static void slow_uncount(struct slow_state *st)
 {
     pthread_mutex_lock(&inflight.lock);
-    inflight.now--;
+    if (st->counted) {
+        inflight.now--;
+        st->counted = 0;
+    }
     pthread_mutex_unlock(&inflight.lock);
+}
+
+static void slow_done(void *cls)
+{
+    slow_uncount(cls);
     free(cls);
 }
 
@@ -238,8 +250,10 @@ static ssize_t slow_reader(void *cls, uint64_t pos, char *buf, size_t max)
     (void)pos;
     if (stopping)
         return MHD_CONTENT_READER_END_WITH_ERROR;
-    if (st->chunks_left <= 0)
+    if (st->chunks_left <= 0) {
+        slow_uncount(st);
         return MHD_CONTENT_READER_END_OF_STREAM;
+    }
     ts.tv_sec = st->pause_ms / 1000;
     ts.tv_nsec = (st->pause_ms % 1000) * 1000000L;
     nanosleep(&ts, NULL);
@@ -261,6 +275,7 @@ static enum MHD_Result slow(struct MHD_Connection *c)
         return MHD_NO;
     st->chunks_left = 20;
     st->pause_ms = ms / 20;
+    st->counted = 1;
     pthread_mutex_lock(&inflight.lock);
     if (++inflight.now > inflight.max)
         inflight.max = inflight.now;
