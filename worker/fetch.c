@@ -774,6 +774,11 @@ static void export_gauges(const struct nw_fetcher *f)
 
     nw_metrics_set(NW_METRICS_FETCH_ACTIVE, (long long)f->active);
     nw_metrics_set(NW_METRICS_FETCH_PENDING, (long long)f->pending);
+    if (f->pending == 0) {
+        nw_metrics_set(NW_METRICS_FETCH_HOSTS, 0);
+        nw_metrics_set(NW_METRICS_FETCH_HOST_QUEUE_MAX, 0);
+        return;
+    }
     if (now < next_scan)
         return;
     next_scan = now + 1000;

@@ -19,6 +19,15 @@ metric() { # metric NAME_WITH_LABELS — value in the last scrape (0 when absent
     awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }' "$WORK/scrape.txt"
 }
 
+# Per-command help: run's own, not the global one; a bad metrics.listen is refused.
+"$BUILD/bin/newsworker" run --help >"$WORK/help.txt" || fail "run --help exit code"
+grep -q '^usage: newsworker run' "$WORK/help.txt" || fail "run --help is not run's help"
+grep -q '^commands:' "$WORK/help.txt" && fail "run --help prints the global help"
+grep -q 'metrics.listen' "$WORK/help.txt" || fail "run --help does not list metrics.listen"
+"$BUILD/bin/newsworker" run -o kafka.bootstrap.servers=127.0.0.1:1 -o metrics.listen=nonsense \
+    2>"$WORK/bad.txt"
+[ $? = 2 ] && grep -q 'metrics.listen' "$WORK/bad.txt" || fail "bad metrics.listen not refused"
+
 start_mock --brokers 1 news.urls:2 news.articles:2 news.errors:1
 start_httpd
 # The broker is off the network when the worker starts: not ready, yet healthy.
@@ -57,6 +66,7 @@ wait_for_jobs "$N" 120 || fail "not every job got a record in time"
 sleep 1 # delivery reports counted after the records became readable
 [ "$(http /metrics)" = 200 ] || fail "/metrics not 200"
 cp "$WORK/body" "$WORK/scrape.txt"
+[ -n "${NW_SCRAPE_OUT:-}" ] && cp "$WORK/scrape.txt" "$NW_SCRAPE_OUT"
 promtool check metrics <"$WORK/scrape.txt" >"$WORK/promtool.out" 2>&1 ||
     { cat "$WORK/promtool.out"; fail "promtool check metrics failed"; }
 echo "promtool check metrics: ok ($(grep -c '^newsworker_' "$WORK/scrape.txt") samples)"
@@ -72,8 +82,11 @@ for pair in "newsworker_jobs_consumed_total $N" \
     "newsworker_records_produced_total{topic=\"news.errors\",result=\"delivered\"} $errors" \
     "newsworker_job_errors_total{stage=\"fetch\",code=\"http_404\"} 6" \
     "newsworker_fetches_total{code=\"http_404\",status_class=\"4xx\"} 6" \
+    "newsworker_fetches_total{code=\"refused\",status_class=\"none\"} 4" \
     "newsworker_jobs_in_flight 0" "newsworker_partitions_assigned 2" \
-    "newsworker_duplicate_jobs_total 0" "newsworker_ready 1"; do
+    "newsworker_duplicate_jobs_total 0" "newsworker_ready 1" \
+    "newsworker_fetch_retries_total 4" "newsworker_fetch_pending_urls 0" \
+    "newsworker_fetch_hosts 0" "newsworker_fetch_host_queue_max 0"; do
     name=${pair% *}
     want=${pair##* }
     got=$(metric "$name")
