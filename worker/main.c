@@ -1,4 +1,3 @@
-#define _GNU_SOURCE /* open_memstream, strtok_r */
 /* main.c — arguments, configuration layering and dispatch to the subcommands. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,7 +11,6 @@
  *   kafka_producer_queue_messages, kafka_producer_queue_bytes, kafka_brokers_up{client},
  *   loop_last_tick_timestamp_seconds, ready, start_time_seconds, build_info{version}.
  */
-#define _GNU_SOURCE
 #include "metrics.h"
 
 #include <arpa/inet.h>
