@@ -86,6 +86,10 @@ final = text[text.rindex("\nFROM "):]
 users = re.findall(r"^USER\s+(\S+)", final, re.M)
 assert users and users[-1].split(":")[0] not in ("root", "0"), "final stage runs as root"
 assert "HEALTHCHECK" in final and "/healthz" in final
+listen = re.search(r"^ENV\s+NEWSWORKER_METRICS_LISTEN=(\S+)", final, re.M)
+assert listen, "the image does not turn the metrics endpoint on"
+hc = re.search(r"HEALTHCHECK.*\n.*http://127\.0\.0\.1:(\d+)/healthz", final)
+assert hc and hc.group(1) == listen.group(1).rsplit(":", 1)[1], "healthcheck port is not metrics.listen's"
 # Every shared library the binary needs comes from a package the final stage installs.
 installed = set(re.findall(r"\b([a-z0-9][a-z0-9.+-]+)\b", final[final.index("apt-get install"):]))
 needed = subprocess.run(["readelf", "-d", sys.argv[3]], capture_output=True, text=True).stdout
