@@ -34,7 +34,7 @@ start_httpd
 mock_cmd broker-down 1
 sleep 0.5
 start_worker w1 -o metrics.listen=127.0.0.1:0 -o kafka.statistics.interval.ms=300 \
-    -o log.format=json -o worker.max_in_flight=16
+    -o log.format=json -o worker.max_in_flight=4
 for _ in $(seq 100); do
     MP=$(grep -o '"msg":"serving /metrics[^"]*(port [0-9]*)' "$WORK/w1.log" 2>/dev/null |
         grep -o 'port [0-9]*' | awk '{print $2}')
@@ -60,8 +60,19 @@ done
 [ -n "$ready" ] || fail "/readyz never became 200 after the broker came back ($(cat "$WORK/body"))"
 echo "broker up: /readyz 200"
 
-N=$(make_jobs "$WORK/jobs.txt" 24 6 4 6)
+# Fetched pages answer after 600 ms and at most 4 jobs are in flight: the backlog waits
+# in the topic for a few seconds, and the lag shows it.
+N=$(make_jobs "$WORK/jobs.txt" 24 6 4 6 600)
 produce_jobs_spread "$WORK/jobs.txt" 2
+lag_seen=0
+for _ in $(seq 100); do
+    [ "$(http /metrics)" = 200 ] || fail "/metrics not 200"
+    lag_seen=$(awk '/^newsworker_kafka_consumer_lag\{topic="news.urls"/ { s += $2 } END { print s + 0 }' "$WORK/body")
+    [ "$lag_seen" -gt 0 ] && break
+    sleep 0.2
+done
+[ "$lag_seen" -gt 0 ] || fail "consumer lag never rose above 0 with a backlog"
+echo "backlog: consumer lag $lag_seen"
 wait_for_jobs "$N" 120 || fail "not every job got a record in time"
 articles=$(kcat -b "$BS" -C -t news.articles -e -o beginning -q | wc -l)
 errors=$(kcat -b "$BS" -C -t news.errors -e -o beginning -q | wc -l)
