@@ -96,7 +96,8 @@ needed = subprocess.run(["readelf", "-d", sys.argv[3]], capture_output=True, tex
 libs = re.findall(r"NEEDED\)\s+Shared library: \[([^\]]+)\]", needed)
 ldd = subprocess.run(["ldd", sys.argv[3]], capture_output=True, text=True).stdout
 paths = dict(re.findall(r"^\s*(\S+) => (\S+)", ldd, re.M))
-base = {"libc6", "libgcc-s1", "libstdc++6"}
+# In every image already; sanitizer runtimes only in a -DNW_SANITIZE=ON build.
+base = {"libc6", "libgcc-s1", "libstdc++6", "libasan8", "libubsan1"}
 missing = []
 for lib in libs:
     path = os.path.realpath(paths[lib])
