@@ -19,6 +19,7 @@
  *   /sitemap/plain.xml  urlset, items p1..p2
  *   /private/...        a feed that robots.txt disallows
  *   /robots.txt         Disallow: /private/, Crawl-delay (--crawl-delay), Sitemap lines
+ *   /a/...              a short article page
  *   /status/NNN         answers NNN
  *   /b/N                benchmark feed: 10 items; with --fresh every answer adds one
  *   /ctl/gen?set=G      sets G (not logged)
@@ -285,6 +286,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             put(&d, "Crawl-delay: %g\n", crawl_delay);
         put(&d, "\nSitemap: http://%s/sitemap/index.xml\n", host);
         ctype = "text/plain";
+    } else if (!strncmp(url, "/a/", 3)) {
+        put(&d,
+            "<!DOCTYPE html><html><head><title>Story %.200s</title></head><body><article>"
+            "<h1>Story %.200s</h1><p>The council met on Monday to discuss the new budget for the "
+            "coming year, and members agreed to spend more on schools and roads.</p><p>Several "
+            "residents spoke at the meeting, asking for better bus services in the evening and "
+            "longer opening hours at the public library.</p></article></body></html>",
+            url + 3, url + 3);
+        ctype = "text/html; charset=utf-8";
     } else if (sscanf(url, "/status/%u", &code) == 1) {
         put(&d, "status %u\n", code);
         ctype = "text/plain";
