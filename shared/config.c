@@ -70,6 +70,8 @@ static const struct key_def keys[] = {
      "where seen items and validators persist without a broker"},
     {"watch.state.topic", KEY_STRING, NULL, 0, 0, NULL,
      "compacted topic where seen items and validators persist"},
+    {"watch.group_id", KEY_STRING, "newsworker-watch", 0, 0, NULL,
+     "consumer group of the watchers sharing watch.sources.topic"},
     {"watch.interval_min_s", KEY_INT, "60", 1, 86400, NULL, "shortest time between polls"},
     {"watch.interval_max_s", KEY_INT, "3600", 1, 604800, NULL, "longest time between polls"},
     {"watch.max_feed_bytes", KEY_INT, "52428800", 1024, 1LL << 31, NULL,

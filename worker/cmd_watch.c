@@ -25,6 +25,7 @@
 #include "record.h"
 #include "sink.h"
 #include "watch.h"
+#include "watch_kafka.h"
 
 #define URL_JOB_SCHEMA "newsworker.url-job/1"
 
@@ -191,6 +192,7 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
     static const struct nw_watch_emit emit = {emit_job, emit_error};
     struct run run = {0};
     struct nw_watch *w = NULL;
+    struct nw_watch_kafka *wk = NULL;
     struct nw_watch_stats st;
     const char *sources = nw_config_get(cfg, "watch.sources");
     const char *state_file = nw_config_get(cfg, "watch.state_file");
@@ -212,18 +214,14 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
             n_urls++;
         }
     }
-    /* Keys accepted by the table that this build cannot honour yet. */
-    if (nw_config_get(cfg, "watch.sources.topic")) {
-        fprintf(stderr, "newsworker watch: watch.sources.topic is not supported by this build "
-                        "yet; use watch.sources\n");
-        return NW_EXIT_USAGE;
+    for (int i = 0; i < 2; i++) {
+        const char *key = i ? "watch.state.topic" : "watch.sources.topic";
+        if (nw_config_get(cfg, key) && !nw_config_get(cfg, "kafka.bootstrap.servers")) {
+            fprintf(stderr, "newsworker watch: %s needs kafka.bootstrap.servers\n", key);
+            return NW_EXIT_USAGE;
+        }
     }
-    if (nw_config_get(cfg, "watch.state.topic")) {
-        fprintf(stderr, "newsworker watch: watch.state.topic is not supported by this build yet; "
-                        "use watch.state_file\n");
-        return NW_EXIT_USAGE;
-    }
-    if (!sources && n_urls == 0) {
+    if (!sources && n_urls == 0 && !nw_config_get(cfg, "watch.sources.topic")) {
         fprintf(stderr, "newsworker watch: no sources: set watch.sources or give URLs\n");
         usage(stderr);
         return NW_EXIT_USAGE;
@@ -244,7 +242,8 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
             code = NW_EXIT_USAGE;
             goto out;
         }
-        nw_publisher_set_abort_flag(run.pub, &stop_flag);
+        /* No abort flag: on SIGTERM the jobs and the state are still flushed (up to
+         * worker.delivery_timeout_ms), or the state would be lost. */
         run.input_topic = nw_config_get(cfg, "input.topic");
         run.errors_topic = nw_config_get(cfg, "errors.topic");
     } else {
@@ -280,6 +279,19 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
         goto out;
     }
 
+    if (nw_config_get(cfg, "watch.sources.topic") || nw_config_get(cfg, "watch.state.topic")) {
+        enum nw_status status = NW_OK;
+        wk = nw_watch_kafka_create(cfg, w, run.pub,
+                                   run.embedded ? nw_embedded_bootstraps(run.embedded) : NULL,
+                                   &status, errstr, sizeof(errstr));
+        if (!wk) {
+            fprintf(stderr, "newsworker watch: %s%s\n",
+                    status == NW_ECONFIG ? "config error: " : "", errstr);
+            code = status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
+            goto out;
+        }
+    }
+
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
@@ -290,7 +302,9 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
     NW_LOG_INFO("watch", "watching %zu sources%s", st.sources, once ? " once" : "");
     last_save = mono_s();
     while (!stop_flag && !nw_watch_done(w)) {
-        nw_watch_step(w, 200);
+        if (wk)
+            nw_watch_kafka_poll(wk, 0);
+        nw_watch_step(w, wk ? 100 : 200);
         if (run.pub) {
             nw_publisher_poll(run.pub, 0);
             if (run.undelivered || nw_publisher_fatal(run.pub, errstr, sizeof(errstr)))
@@ -298,29 +312,41 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
         }
         if (run.write_failed)
             break;
-        if (!once && state_file && mono_s() - last_save >= save_every) {
+        if (!once && (state_file || wk) && mono_s() - last_save >= save_every) {
             if (!flush(&run))
                 break;
-            if (nw_watch_state_save(w, state_file, errstr, sizeof(errstr)))
+            if (state_file && nw_watch_state_save(w, state_file, errstr, sizeof(errstr)))
                 NW_LOG_ERROR("watch", "%s", errstr);
+            if (wk && nw_watch_kafka_save(wk, 0) != NW_OK)
+                NW_LOG_ERROR("watch", "the state could not be written to watch.state.topic");
             last_save = mono_s();
         }
     }
     /* The state is saved only when everything it marks as emitted was delivered. */
-    if (!flush(&run)) {
+    if (run.undelivered || !flush(&run)) {
         NW_LOG_ERROR("watch", "not every job was delivered: state not saved, the undelivered "
                               "items will be emitted again");
         code = NW_EXIT_FAILURE;
-    } else if (state_file && nw_watch_state_save(w, state_file, errstr, sizeof(errstr))) {
-        NW_LOG_ERROR("watch", "%s", errstr);
-        code = NW_EXIT_FAILURE;
+    } else {
+        if (state_file && nw_watch_state_save(w, state_file, errstr, sizeof(errstr))) {
+            NW_LOG_ERROR("watch", "%s", errstr);
+            code = NW_EXIT_FAILURE;
+        }
+        if (wk && nw_watch_kafka_save(wk, 1) != NW_OK) {
+            NW_LOG_ERROR("watch", "the state could not be written to watch.state.topic");
+            code = NW_EXIT_FAILURE;
+        }
     }
+    /* Leaving the group hands the partitions over (their state was just written). */
+    if (wk)
+        nw_watch_kafka_close(wk, code == NW_EXIT_OK);
     nw_watch_stats(w, &st);
     NW_LOG_INFO("watch",
                 "%lu polls (%lu not modified, %lu robots.txt), %lu new items, %lu errors, "
                 "%zu sources, %zu seen entries",
                 st.polls, st.not_modified, st.robots, st.items_new, st.errors, st.sources, st.seen);
 out:
+    nw_watch_kafka_destroy(wk);
     nw_watch_destroy(w);
     nw_publisher_destroy(run.pub);
     nw_embedded_destroy(run.embedded);

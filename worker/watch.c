@@ -62,7 +62,10 @@ struct source {
     long long due_ms;
     size_t heap_idx;
     int failures;
+    int tag; /* configured sources: the caller's tag (sources topic partition) */
     unsigned in_flight : 1, queued : 1, removed : 1, ok_once : 1, polled : 1;
+    unsigned parked : 1; /* not scheduled until nw_watch_set_hold(w, 0) */
+    unsigned dirty : 1;  /* configured sources: polled since the last snapshot */
     struct seen seen;
 };
 
@@ -110,6 +113,7 @@ struct nw_watch {
     size_t hheap_n, hheap_cap;
 
     struct source *limbo; /* removed while queued or in flight (linked by hash_next) */
+    int hold;             /* new configured sources are parked */
     size_t once_pending;  /* once mode: sources not yet polled */
     struct nw_watch_stats stats;
 };
@@ -627,11 +631,21 @@ static enum nw_status schedule_at(struct nw_watch *w, struct source *s, long lon
 {
     sheap_remove(w, s);
     s->due_ms = due_ms;
+    if (s->parked || s->root->parked) {
+        s->parked = 1;
+        return NW_OK;
+    }
     return sheap_push(w, s);
 }
 
 enum nw_status nw_watch_add(struct nw_watch *w, const char *url, long interval_s,
                             const json_t *meta, char *errstr, size_t errstr_size)
+{
+    return nw_watch_add_tagged(w, url, interval_s, meta, -1, errstr, errstr_size);
+}
+
+enum nw_status nw_watch_add_tagged(struct nw_watch *w, const char *url, long interval_s,
+                                   const json_t *meta, int tag, char *errstr, size_t errstr_size)
 {
     struct source *s;
 
@@ -646,6 +660,8 @@ enum nw_status nw_watch_add(struct nw_watch *w, const char *url, long interval_s
     }
     if (!s) {
         s = source_new(w, url, NULL);
+        if (s)
+            s->parked = (unsigned)(w->hold != 0);
         if (!s || schedule_at(w, s, now_ms())) {
             if (s)
                 source_remove(w, s);
@@ -653,6 +669,7 @@ enum nw_status nw_watch_add(struct nw_watch *w, const char *url, long interval_s
         }
     }
     s->fixed_interval_s = interval_s > 0 ? interval_s : 0;
+    s->tag = tag;
     json_decref(s->meta);
     s->meta = meta && json_is_object(meta) ? json_deep_copy(meta) : NULL;
     return NW_OK;
@@ -955,6 +972,7 @@ static void source_done(struct nw_watch *w, struct source *s, const struct nw_ht
     int was_ok;
 
     w->stats.polls++;
+    s->root->dirty = 1;
     if (w->once && !s->polled && w->once_pending > 0)
         w->once_pending--;
     s->polled = 1;
@@ -1174,7 +1192,7 @@ void nw_watch_step(struct nw_watch *w, int max_wait_ms)
 
 int nw_watch_done(const struct nw_watch *w)
 {
-    return w->once && w->once_pending == 0 && nw_http_get_active(w->http) == 0;
+    return w->once && !w->hold && w->once_pending == 0 && nw_http_get_active(w->http) == 0;
 }
 
 size_t nw_watch_active(const struct nw_watch *w)
@@ -1194,23 +1212,47 @@ void nw_watch_stats(const struct nw_watch *w, struct nw_watch_stats *out)
 
 /* ---- state ------------------------------------------------------------------------------ */
 
-static json_t *state_of(const struct source *s, long long now_mono, long long now_wall)
+/* The state of one source; at most max_seen seen entries (the newest). */
+static json_t *state_of(const struct source *s, long long now_mono, long long now_wall,
+                        size_t max_seen)
 {
     static const char hex[] = "0123456789abcdef";
     char *seen = nw_malloc(s->seen.n * 24 + 1);
+    uint32_t cut = 0;
+    size_t out = 0, at_cut = 0;
     json_t *o;
 
     if (!seen)
         return NULL;
+    if (s->seen.n > max_seen) {
+        uint32_t *times = nw_malloc(s->seen.n * sizeof(*times));
+        if (!times) {
+            nw_free(seen);
+            return NULL;
+        }
+        for (size_t i = 0; i < s->seen.n; i++)
+            times[i] = s->seen.e[i].t;
+        qsort(times, s->seen.n, sizeof(*times), cmp_u32);
+        cut = times[s->seen.n - max_seen];
+        /* Entries at the cut time fill what the newer ones leave. */
+        for (size_t i = s->seen.n - max_seen; i < s->seen.n && times[i] == cut; i++)
+            at_cut++;
+        nw_free(times);
+    }
     for (size_t i = 0; i < s->seen.n; i++) {
         uint64_t h = s->seen.e[i].h;
         uint32_t t = s->seen.e[i].t;
+        if (t < cut || (t == cut && cut && at_cut == 0))
+            continue;
+        if (t == cut && cut)
+            at_cut--;
         for (int k = 0; k < 16; k++)
-            seen[i * 24 + (size_t)k] = hex[(h >> (60 - 4 * k)) & 15];
+            seen[out * 24 + (size_t)k] = hex[(h >> (60 - 4 * k)) & 15];
         for (int k = 0; k < 8; k++)
-            seen[i * 24 + 16 + (size_t)k] = hex[(t >> (28 - 4 * k)) & 15];
+            seen[out * 24 + 16 + (size_t)k] = hex[(t >> (28 - 4 * k)) & 15];
+        out++;
     }
-    seen[s->seen.n * 24] = '\0';
+    seen[out * 24] = '\0';
     o = json_pack(
         "{s:s, s:s?, s:s?, s:i, s:s?, s:s?, s:i, s:I, s:b, s:i, s:s}", "url", s->url, "root",
         s->parent ? s->root->url : NULL, "parent", s->parent ? s->parent->url : NULL, "depth",
@@ -1227,8 +1269,8 @@ static int hexv(char c)
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-static enum nw_status apply_state(struct nw_watch *w, json_t *o, long long now_mono,
-                                  long long now_wall)
+static enum nw_status apply_state(struct nw_watch *w, const json_t *o, long long now_mono,
+                                  long long now_wall, int only_parked)
 {
     const char *url = json_string_value(json_object_get(o, "url"));
     const char *root = json_string_value(json_object_get(o, "root"));
@@ -1246,13 +1288,13 @@ static enum nw_status apply_state(struct nw_watch *w, json_t *o, long long now_m
         const char *parent_url = json_string_value(json_object_get(o, "parent"));
         struct source *r = source_find(w, root), *p = parent_url ? source_find(w, parent_url) : r;
         if (!r || r->parent || !p || p->root != r || p->depth + 1 > w->max_depth ||
-            r->n_desc >= w->max_children || !valid_source_url(url))
+            (only_parked && !r->parked) || r->n_desc >= w->max_children || !valid_source_url(url))
             return NW_OK;
         s = source_new(w, url, p);
         if (!s)
             return NW_ENOMEM;
     }
-    if (!s)
+    if (!s || (only_parked && !(s->parked || s->root->parked)))
         return NW_OK;
     set_str(&s->etag, json_string_value(json_object_get(o, "etag")));
     set_str(&s->last_modified, json_string_value(json_object_get(o, "last_modified")));
@@ -1335,7 +1377,7 @@ enum nw_status nw_watch_state_load(struct nw_watch *w, const char *path, char *e
         } else if (json_object_get(o, "newsworker_watch_state")) {
             /* header */
         } else {
-            result = apply_state(w, o, now_mono, now_wall);
+            result = apply_state(w, o, now_mono, now_wall, 0);
             if (result == NW_EINVAL) {
                 bad++;
                 result = NW_OK;
@@ -1361,7 +1403,7 @@ enum nw_status nw_watch_state_load(struct nw_watch *w, const char *path, char *e
 static int write_source(FILE *f, const struct source *s, long long now_mono, long long now_wall,
                         int *failed)
 {
-    json_t *o = state_of(s, now_mono, now_wall);
+    json_t *o = state_of(s, now_mono, now_wall, (size_t)-1);
 
     if (!o || json_dumpf(o, f, JSON_COMPACT) || fputc('\n', f) == EOF)
         *failed = 1;
@@ -1408,6 +1450,101 @@ enum nw_status nw_watch_state_save(struct nw_watch *w, const char *path, char *e
                        strerror(e));
     }
     return NW_OK;
+}
+
+void nw_watch_set_hold(struct nw_watch *w, int hold)
+{
+    w->hold = hold;
+    if (hold)
+        return;
+    for (size_t i = 0; i < w->n_src_buckets; i++) {
+        for (struct source *s = w->src_buckets[i]; s; s = s->hash_next) {
+            if (!s->parked)
+                continue;
+            s->parked = 0;
+            if (s->heap_idx == NOT_IN_HEAP && !s->queued && !s->in_flight && sheap_push(w, s))
+                NW_LOG_ERROR("watch", "out of memory scheduling %s: it is not polled", s->url);
+        }
+    }
+}
+
+static void tree_states(const struct source *s, json_t *arr, long long now_mono, long long now_wall,
+                        size_t max_seen, int *failed)
+{
+    for (const struct source *c = s->first_child; c && !*failed; c = c->next_sibling) {
+        json_t *o = state_of(c, now_mono, now_wall, max_seen);
+        if (!o || json_array_append_new(arr, o)) {
+            *failed = 1;
+            return;
+        }
+        tree_states(c, arr, now_mono, now_wall, max_seen, failed);
+    }
+}
+
+enum nw_status nw_watch_snapshot(struct nw_watch *w, int tag, int only_dirty, size_t max_seen,
+                                 nw_watch_state_fn *fn, void *ctx)
+{
+    long long now_mono = now_ms(), now_wall = (long long)time(NULL);
+    enum nw_status result = NW_OK;
+
+    for (size_t i = 0; i < w->n_src_buckets; i++) {
+        for (struct source *s = w->src_buckets[i]; s; s = s->hash_next) {
+            json_t *o, *tree;
+            int failed = 0;
+            if (s->parent || (tag != NW_WATCH_ANY_TAG && s->tag != tag) ||
+                (only_dirty && !s->dirty) || s->parked)
+                continue;
+            o = state_of(s, now_mono, now_wall, max_seen);
+            tree = json_array();
+            if (o && tree)
+                tree_states(s, tree, now_mono, now_wall, max_seen, &failed);
+            if (!o || !tree || failed || json_object_set_new(o, "tree", tree)) {
+                if (!o || json_object_get(o, "tree") != tree)
+                    json_decref(tree);
+                json_decref(o);
+                result = NW_ENOMEM;
+                continue;
+            }
+            s->dirty = 0;
+            fn(s->url, o, ctx);
+            json_decref(o);
+        }
+    }
+    return result;
+}
+
+enum nw_status nw_watch_apply(struct nw_watch *w, const json_t *state)
+{
+    long long now_mono = now_ms(), now_wall = (long long)time(NULL);
+    const json_t *tree = json_object_get(state, "tree");
+    enum nw_status result;
+    size_t i;
+
+    if (!json_is_object(state) || json_is_string(json_object_get(state, "root")))
+        return NW_EINVAL;
+    result = apply_state(w, state, now_mono, now_wall, 1);
+    for (i = 0; !result && i < json_array_size(tree); i++)
+        result = apply_state(w, json_array_get(tree, i), now_mono, now_wall, 1);
+    return result;
+}
+
+void nw_watch_remove_tag(struct nw_watch *w, int tag)
+{
+    int again = 1;
+
+    /* Removal changes the chains being walked: restart the walk after each one. */
+    while (again) {
+        again = 0;
+        for (size_t i = 0; i < w->n_src_buckets && !again; i++) {
+            for (struct source *s = w->src_buckets[i]; s; s = s->hash_next) {
+                if (!s->parent && s->tag == tag) {
+                    source_remove(w, s);
+                    again = 1;
+                    break;
+                }
+            }
+        }
+    }
 }
 
 /* ---- life ------------------------------------------------------------------------------- */

@@ -68,6 +68,11 @@ void nw_watch_destroy(struct nw_watch *w);
 enum nw_status nw_watch_add(struct nw_watch *w, const char *url, long interval_s,
                             const json_t *meta, char *errstr, size_t errstr_size);
 
+/* Like nw_watch_add, with a tag (the sources-topic partition it came from) that
+ * nw_watch_remove_tag and nw_watch_snapshot select by. nw_watch_add uses tag -1. */
+enum nw_status nw_watch_add_tagged(struct nw_watch *w, const char *url, long interval_s,
+                                   const json_t *meta, int tag, char *errstr, size_t errstr_size);
+
 /* Parses one source line: a bare URL or {"url", "interval_s", "meta"}, and adds it. Blank
  * lines and '#' comments are NW_OK and add nothing. */
 enum nw_status nw_watch_add_line(struct nw_watch *w, const char *line, size_t len, char *errstr,
@@ -84,6 +89,28 @@ enum nw_status nw_watch_state_load(struct nw_watch *w, const char *path, char *e
 /* Writes the state atomically (temporary file, fsync, rename). */
 enum nw_status nw_watch_state_save(struct nw_watch *w, const char *path, char *errstr,
                                    size_t errstr_size);
+
+/* While hold is on, configured sources added are parked: not polled, but their state may
+ * be applied (nw_watch_apply). Turning hold off schedules every parked source. In once
+ * mode nw_watch_done is false while hold is on. */
+void nw_watch_set_hold(struct nw_watch *w, int hold);
+
+/* Stops watching every configured source with this tag (and their children). */
+void nw_watch_remove_tag(struct nw_watch *w, int tag);
+
+/* The state of a configured source and its children as one object ({..., "tree": [...]}),
+ * for a compacted state topic keyed by url. fn gets a borrowed object. */
+#define NW_WATCH_ANY_TAG (-2)
+typedef void nw_watch_state_fn(const char *url, const json_t *state, void *ctx);
+/* Calls fn for each configured source with tag (or any, NW_WATCH_ANY_TAG), only those polled
+ * since their last snapshot when only_dirty, with at most max_seen seen entries each (the
+ * newest). Parked sources are skipped. */
+enum nw_status nw_watch_snapshot(struct nw_watch *w, int tag, int only_dirty, size_t max_seen,
+                                 nw_watch_state_fn *fn, void *ctx);
+/* Applies a snapshot to its configured source and recreates its children, if that source
+ * is parked (a source already running keeps its newer state). NW_EINVAL if it is not a
+ * snapshot. */
+enum nw_status nw_watch_apply(struct nw_watch *w, const json_t *state);
 
 /* Starts due requests, waits up to max_wait_ms for answers, handles them. */
 void nw_watch_step(struct nw_watch *w, int max_wait_ms);
