@@ -20,6 +20,8 @@
  *   /private/...        a feed that robots.txt disallows
  *   /robots.txt         Disallow: /private/, Crawl-delay (--crawl-delay), Sitemap lines
  *   /a/...              a short article page
+ *   /cache/N            a JSON Feed with Cache-Control: max-age=N
+ *   /busy/N             503 with Retry-After: N
  *   /status/NNN         answers NNN
  *   /b/N                benchmark feed: 10 items; with --fresh every answer adds one
  *   /ctl/gen?set=G      sets G (not logged)
@@ -49,6 +51,7 @@ static FILE *log_file;
 static double crawl_delay = -1;
 static int fresh;
 static unsigned *bench_counter;
+static const char *extra_name, *extra_value; /* one more header for the next answer */
 
 static void on_signal(int sig)
 {
@@ -187,6 +190,9 @@ static enum MHD_Result answer(struct MHD_Connection *c, unsigned code, const voi
         MHD_add_response_header(r, "ETag", etag);
     if (lm)
         MHD_add_response_header(r, "Last-Modified", lm);
+    if (extra_name)
+        MHD_add_response_header(r, extra_name, extra_value);
+    extra_name = NULL;
     ret = MHD_queue_response(c, code, r);
     MHD_destroy_response(r);
     return ret;
@@ -295,6 +301,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             "longer opening hours at the public library.</p></article></body></html>",
             url + 3, url + 3);
         ctype = "text/html; charset=utf-8";
+    } else if (sscanf(url, "/cache/%ld", &n) == 1 && n >= 0 && n < 100000) {
+        static char cc[32];
+        snprintf(cc, sizeof(cc), "max-age=%ld", n);
+        feed_doc(&d, "json", "cache", host);
+        ctype = "application/feed+json";
+        extra_name = "Cache-Control";
+        extra_value = cc;
+    } else if (sscanf(url, "/busy/%ld", &n) == 1 && n >= 0 && n < 100000) {
+        static char ra[32];
+        snprintf(ra, sizeof(ra), "%ld", n);
+        code = 503;
+        put(&d, "busy\n");
+        ctype = "text/plain";
+        extra_name = "Retry-After";
+        extra_value = ra;
     } else if (sscanf(url, "/status/%u", &code) == 1) {
         put(&d, "status %u\n", code);
         ctype = "text/plain";
