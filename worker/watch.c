@@ -175,7 +175,8 @@ static enum nw_status seen_merge(struct seen *s, struct seen_entry *add, size_t 
     struct seen_entry *out;
     size_t i = 0, j = 0, k = 0, cap;
 
-    qsort(add, n, sizeof(*add), cmp_entry);
+    if (n > 0)
+        qsort(add, n, sizeof(*add), cmp_entry);
     cap = s->n + n;
     out = nw_malloc((cap ? cap : 1) * sizeof(*out));
     if (!out)
