@@ -69,9 +69,12 @@ static enum nw_status add_rule(struct nw_robots *r, const char *p, size_t n, int
     if (nw_grow_array((void **)&r->rules, &r->cap_rules, r->n_rules + 1, 8, sizeof(*r->rules)))
         return NW_ENOMEM;
     ru = &r->rules[r->n_rules];
-    ru->pattern = nw_strndup(p, n);
+    /* All n bytes (a NUL inside is just a byte that no path has). */
+    ru->pattern = nw_malloc(n + 1);
     if (!ru->pattern)
         return NW_ENOMEM;
+    memcpy(ru->pattern, p, n);
+    ru->pattern[n] = '\0';
     ru->len = n;
     ru->allow = allow;
     r->n_rules++;
@@ -150,7 +153,10 @@ static int pass(struct nw_robots *r, const char *txt, size_t len, const char *to
         if (n > MAX_LINE || !split_line(s, n, &l))
             continue;
         if (key_is(&l, "user-agent")) {
-            size_t vlen = token_len(l.val) < l.val_len ? token_len(l.val) : l.val_len;
+            size_t vlen = 0;
+            /* The value is not NUL-terminated: scan within it. */
+            while (vlen < l.val_len && !strchr("/ ;(\t", l.val[vlen]))
+                vlen++;
             int match = which ? (vlen == tlen && tlen > 0 && !strncasecmp(l.val, token, tlen))
                               : (vlen == 1 && l.val[0] == '*');
             if (!in_agents)
