@@ -59,6 +59,7 @@ struct source {
     int depth;
     char *etag, *last_modified;
     long interval_s;
+    long update_s; /* the document's own refresh hint (ttl, sy:updatePeriod); -1 none */
     long long due_ms;
     size_t heap_idx;
     int failures;
@@ -565,6 +566,7 @@ static struct source *source_new(struct nw_watch *w, const char *url, struct sou
         return NULL;
     }
     s->interval_s = w->min_s;
+    s->update_s = -1;
     s->root = parent ? parent->root : s;
     s->parent = parent;
     s->depth = parent ? parent->depth + 1 : 0;
@@ -991,6 +993,9 @@ static void source_done(struct nw_watch *w, struct source *s, const struct nw_ht
             set_str(&s->etag, res->etag);
         if (res->last_modified)
             set_str(&s->last_modified, res->last_modified);
+        /* The unchanged document's ttl / sy:updatePeriod still holds. */
+        if (s->update_s > hint)
+            hint = s->update_s;
         schedule_next(w, s, 0, 0, hint, res->retry_after_s);
         return;
     }
@@ -1018,6 +1023,7 @@ static void source_done(struct nw_watch *w, struct source *s, const struct nw_ht
     if (feed->kind == NW_FEED_SITEMAPINDEX || feed->kind == NW_FEED_ROBOTS ||
         feed->kind == NW_FEED_HTML)
         update_children(w, s, feed, was_ok);
+    s->update_s = feed->update_s;
     if (feed->update_s > hint)
         hint = feed->update_s;
     NW_LOG_DEBUG("watch", "%s: %s, %zu items, %zu new, %zu links", s->url,
@@ -1255,10 +1261,10 @@ static json_t *state_of(const struct source *s, long long now_mono, long long no
     }
     seen[out * 24] = '\0';
     o = json_pack(
-        "{s:s, s:s?, s:s?, s:i, s:s?, s:s?, s:i, s:I, s:b, s:i, s:s}", "url", s->url, "root",
+        "{s:s, s:s?, s:s?, s:i, s:s?, s:s?, s:i, s:I, s:I, s:b, s:i, s:s}", "url", s->url, "root",
         s->parent ? s->root->url : NULL, "parent", s->parent ? s->parent->url : NULL, "depth",
         s->depth, "etag", s->etag, "last_modified", s->last_modified, "interval_s",
-        (int)s->interval_s, "next_at",
+        (int)s->interval_s, "update_s", (json_int_t)s->update_s, "next_at",
         (json_int_t)(now_wall + (s->due_ms > now_mono ? (s->due_ms - now_mono) / 1000 : 0)), "ok",
         s->ok_once, "failures", s->failures, "seen", seen);
     nw_free(seen);
@@ -1300,6 +1306,9 @@ static enum nw_status apply_state(struct nw_watch *w, const json_t *o, long long
     set_str(&s->etag, json_string_value(json_object_get(o, "etag")));
     set_str(&s->last_modified, json_string_value(json_object_get(o, "last_modified")));
     s->interval_s = (long)json_integer_value(json_object_get(o, "interval_s"));
+    s->update_s = json_is_integer(json_object_get(o, "update_s"))
+                      ? (long)json_integer_value(json_object_get(o, "update_s"))
+                      : -1;
     if (s->interval_s < w->min_s)
         s->interval_s = w->min_s;
     if (s->interval_s > w->max_s)
