@@ -229,7 +229,13 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
     if (nw_config_get(cfg, "kafka.bootstrap.servers")) {
         const char *bootstrap = NULL;
         if (nw_embedded_wanted(cfg)) {
-            run.embedded = nw_embedded_create(cfg, NULL, 0, errstr, sizeof(errstr));
+            const char *extra[2];
+            size_t n_extra = 0;
+            if (nw_config_get(cfg, "watch.sources.topic"))
+                extra[n_extra++] = nw_config_get(cfg, "watch.sources.topic");
+            if (nw_config_get(cfg, "watch.state.topic"))
+                extra[n_extra++] = nw_config_get(cfg, "watch.state.topic");
+            run.embedded = nw_embedded_create(cfg, extra, n_extra, errstr, sizeof(errstr));
             if (!run.embedded) {
                 fprintf(stderr, "newsworker watch: %s\n", errstr);
                 return NW_EXIT_FAILURE;
