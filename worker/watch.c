@@ -25,22 +25,13 @@
 #include "mem.h"
 #include "record.h"
 #include "robots.h"
+#include "seen.h"
 
 #define ROBOTS_TTL_MS (24LL * 3600 * 1000)
 #define NOT_IN_HEAP ((size_t)-1)
 #define MAX_SOURCE_URL 8192
 #define KIND_SOURCE 0
 #define KIND_HOST 1
-
-struct seen_entry {
-    uint64_t h;
-    uint32_t t; /* unix seconds when last listed */
-} __attribute__((packed));
-
-struct seen {
-    struct seen_entry *e; /* sorted by h */
-    size_t n, cap;
-};
 
 struct host;
 
@@ -67,7 +58,7 @@ struct source {
     unsigned in_flight : 1, queued : 1, removed : 1, ok_once : 1, polled : 1;
     unsigned parked : 1; /* not scheduled until nw_watch_set_hold(w, 0) */
     unsigned dirty : 1;  /* configured sources: polled since the last snapshot */
-    struct seen seen;
+    struct nw_seen seen;
 };
 
 struct host {
@@ -124,119 +115,6 @@ static long long now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static uint64_t hash64(const char *s, size_t n, uint64_t seed)
-{
-    uint64_t h = 1469598103934665603ull ^ seed;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    /* splitmix64 finalizer: spreads FNV's weak low bits. */
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebull;
-    h ^= h >> 31;
-    return h;
-}
-
-/* ---- seen sets -------------------------------------------------------------------------- */
-
-static struct seen_entry *seen_find(struct seen *s, uint64_t h)
-{
-    size_t lo = 0, hi = s->n;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->e[mid].h < h)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < s->n && s->e[lo].h == h ? &s->e[lo] : NULL;
-}
-
-static int cmp_entry(const void *a, const void *b)
-{
-    uint64_t x = ((const struct seen_entry *)a)->h, y = ((const struct seen_entry *)b)->h;
-    return x < y ? -1 : x > y;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Merges add[0..n) (any order, may repeat) into s; drops entries older than min_t, then
- * the oldest past max. NW_ENOMEM leaves s as it was. */
-static enum nw_status seen_merge(struct seen *s, struct seen_entry *add, size_t n, uint32_t min_t,
-                                 size_t max)
-{
-    struct seen_entry *out;
-    size_t i = 0, j = 0, k = 0, cap;
-
-    if (n > 0)
-        qsort(add, n, sizeof(*add), cmp_entry);
-    cap = s->n + n;
-    out = nw_malloc((cap ? cap : 1) * sizeof(*out));
-    if (!out)
-        return NW_ENOMEM;
-    while (i < s->n || j < n) {
-        struct seen_entry e;
-        if (j >= n || (i < s->n && s->e[i].h <= add[j].h))
-            e = s->e[i++];
-        else
-            e = add[j++];
-        if (e.t < min_t)
-            continue;
-        if (k > 0 && out[k - 1].h == e.h) {
-            if (e.t > out[k - 1].t)
-                out[k - 1].t = e.t;
-            continue;
-        }
-        out[k++] = e;
-    }
-    if (k > max) {
-        /* Keep the newest max: find the time of the (k - max)-th oldest. */
-        uint32_t *times = nw_malloc(k * sizeof(*times)), cut;
-        size_t drop = k - max, kept = 0, m = 0;
-        if (!times) {
-            nw_free(out);
-            return NW_ENOMEM;
-        }
-        for (size_t x = 0; x < k; x++)
-            times[x] = out[x].t;
-        qsort(times, k, sizeof(*times), cmp_u32);
-        cut = times[drop - 1];
-        /* Entries older than cut go; of those at cut, only as many as needed. */
-        for (size_t x = 0; x < k; x++)
-            if (out[x].t < cut)
-                kept++;
-        nw_free(times);
-        for (size_t x = 0; x < k; x++) {
-            if (out[x].t < cut)
-                continue;
-            if (out[x].t == cut && kept < drop) {
-                kept++;
-                continue;
-            }
-            out[m++] = out[x];
-        }
-        k = m;
-    }
-    nw_free(s->e);
-    s->e = out;
-    s->n = k;
-    s->cap = cap;
-    if (k < cap / 2 && k > 0) {
-        struct seen_entry *shrunk = nw_realloc(out, k * sizeof(*out));
-        if (shrunk) {
-            s->e = shrunk;
-            s->cap = k;
-        }
-    }
-    return NW_OK;
 }
 
 /* ---- heaps ------------------------------------------------------------------------------ */
@@ -365,7 +243,7 @@ static void host_maybe_ready(struct nw_watch *w, struct host *h)
 
 static size_t str_hash(const char *s)
 {
-    return (size_t)hash64(s, strlen(s), 0);
+    return (size_t)nw_seen_hash(s, strlen(s), 0);
 }
 
 static struct source *source_find(struct nw_watch *w, const char *url)
@@ -535,7 +413,7 @@ static void source_free(struct nw_watch *w, struct source *s)
     nw_free(s->url);
     nw_free(s->etag);
     nw_free(s->last_modified);
-    nw_free(s->seen.e);
+    nw_seen_fini(&s->seen);
     nw_free(s);
 }
 
@@ -895,13 +773,13 @@ static void update_children(struct nw_watch *w, struct source *s, const struct n
 static size_t take_items(struct nw_watch *w, struct source *s, const struct nw_feed *feed)
 {
     uint32_t now = (uint32_t)time(NULL);
-    struct seen_entry *add = NULL;
+    struct nw_seen_entry *add = NULL;
     size_t n_add = 0, n_new = 0, cap = feed->n_items * 2;
     int emit = s->ok_once || w->emit_existing, emit_failed = 0;
     /* One set per configured source, shared by the documents under it: an article that
      * moves from today's sitemap to the archive's, or that two of a site's feeds list, is
      * one item. */
-    struct seen *set = &s->root->seen;
+    struct nw_seen *set = &s->root->seen;
 
     if (cap)
         add = nw_malloc(cap * sizeof(*add));
@@ -911,9 +789,9 @@ static size_t take_items(struct nw_watch *w, struct source *s, const struct nw_f
     }
     for (size_t i = 0; i < feed->n_items; i++) {
         const struct nw_feed_item *it = &feed->items[i];
-        uint64_t hu = hash64(it->url, strlen(it->url), 0);
-        uint64_t hg = it->guid ? hash64(it->guid, strlen(it->guid), 0x67756964) : 0;
-        struct seen_entry *eu = seen_find(set, hu), *eg = hg ? seen_find(set, hg) : NULL;
+        uint64_t hu = nw_seen_hash(it->url, strlen(it->url), 0);
+        uint64_t hg = it->guid ? nw_seen_hash(it->guid, strlen(it->guid), 0x67756964) : 0;
+        struct nw_seen_entry *eu = nw_seen_find(set, hu), *eg = hg ? nw_seen_find(set, hg) : NULL;
         int dup = 0;
 
         if (eu)
@@ -941,9 +819,9 @@ static size_t take_items(struct nw_watch *w, struct source *s, const struct nw_f
             add[n_add++].t = now;
         }
     }
-    if (seen_merge(set, add, n_add,
-                   now > (uint32_t)w->seen_max_age_s ? now - (uint32_t)w->seen_max_age_s : 0,
-                   w->seen_max)) {
+    if (nw_seen_merge(set, add, n_add,
+                      now > (uint32_t)w->seen_max_age_s ? now - (uint32_t)w->seen_max_age_s : 0,
+                      w->seen_max)) {
         emit_error(w, s, "no_memory", 0, "out of memory remembering items");
         emit_failed = 1;
     }
@@ -1223,43 +1101,11 @@ void nw_watch_stats(const struct nw_watch *w, struct nw_watch_stats *out)
 static json_t *state_of(const struct source *s, long long now_mono, long long now_wall,
                         size_t max_seen)
 {
-    static const char hex[] = "0123456789abcdef";
-    char *seen = nw_malloc(s->seen.n * 24 + 1);
-    uint32_t cut = 0;
-    size_t out = 0, at_cut = 0;
+    char *seen = NULL;
     json_t *o;
 
-    if (!seen)
+    if (nw_seen_encode(&s->seen, max_seen, &seen))
         return NULL;
-    if (s->seen.n > max_seen) {
-        uint32_t *times = nw_malloc(s->seen.n * sizeof(*times));
-        if (!times) {
-            nw_free(seen);
-            return NULL;
-        }
-        for (size_t i = 0; i < s->seen.n; i++)
-            times[i] = s->seen.e[i].t;
-        qsort(times, s->seen.n, sizeof(*times), cmp_u32);
-        cut = times[s->seen.n - max_seen];
-        /* Entries at the cut time fill what the newer ones leave. */
-        for (size_t i = s->seen.n - max_seen; i < s->seen.n && times[i] == cut; i++)
-            at_cut++;
-        nw_free(times);
-    }
-    for (size_t i = 0; i < s->seen.n; i++) {
-        uint64_t h = s->seen.e[i].h;
-        uint32_t t = s->seen.e[i].t;
-        if (t < cut || (t == cut && cut && at_cut == 0))
-            continue;
-        if (t == cut && cut)
-            at_cut--;
-        for (int k = 0; k < 16; k++)
-            seen[out * 24 + (size_t)k] = hex[(h >> (60 - 4 * k)) & 15];
-        for (int k = 0; k < 8; k++)
-            seen[out * 24 + 16 + (size_t)k] = hex[(t >> (28 - 4 * k)) & 15];
-        out++;
-    }
-    seen[out * 24] = '\0';
     o = json_pack(
         "{s:s, s:s?, s:s?, s:i, s:s?, s:s?, s:i, s:I, s:I, s:b, s:i, s:s}", "url", s->url, "root",
         s->parent ? s->root->url : NULL, "parent", s->parent ? s->parent->url : NULL, "depth",
@@ -1271,11 +1117,6 @@ static json_t *state_of(const struct source *s, long long now_mono, long long no
     return o;
 }
 
-static int hexv(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static enum nw_status apply_state(struct nw_watch *w, const json_t *o, long long now_mono,
                                   long long now_wall, int only_parked)
 {
@@ -1283,7 +1124,6 @@ static enum nw_status apply_state(struct nw_watch *w, const json_t *o, long long
     const char *root = json_string_value(json_object_get(o, "root"));
     const char *seen = json_string_value(json_object_get(o, "seen"));
     struct source *s;
-    size_t n;
     json_int_t next_at;
 
     if (!url)
@@ -1315,36 +1155,8 @@ static enum nw_status apply_state(struct nw_watch *w, const json_t *o, long long
         s->interval_s = w->max_s;
     s->ok_once = json_is_true(json_object_get(o, "ok"));
     s->failures = (int)json_integer_value(json_object_get(o, "failures"));
-    n = seen ? strlen(seen) / 24 : 0;
-    nw_free(s->seen.e);
-    s->seen.e = NULL;
-    s->seen.n = s->seen.cap = 0;
-    if (n) {
-        s->seen.e = nw_malloc(n * sizeof(*s->seen.e));
-        if (!s->seen.e)
-            return NW_ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-            uint64_t h = 0;
-            uint32_t t = 0;
-            int bad = 0;
-            for (int k = 0; k < 16; k++) {
-                int v = hexv(seen[i * 24 + (size_t)k]);
-                bad |= v < 0;
-                h = (h << 4) | (uint64_t)(v & 15);
-            }
-            for (int k = 0; k < 8; k++) {
-                int v = hexv(seen[i * 24 + 16 + (size_t)k]);
-                bad |= v < 0;
-                t = (t << 4) | (uint32_t)(v & 15);
-            }
-            if (bad)
-                break;
-            s->seen.e[s->seen.n].h = h;
-            s->seen.e[s->seen.n++].t = t;
-        }
-        s->seen.cap = n;
-        qsort(s->seen.e, s->seen.n, sizeof(*s->seen.e), cmp_entry);
-    }
+    if (nw_seen_decode(&s->seen, seen))
+        return NW_ENOMEM;
     next_at = json_integer_value(json_object_get(o, "next_at"));
     if (!w->once && !s->in_flight && !s->queued) {
         long long due = now_mono + (next_at > now_wall ? (next_at - now_wall) * 1000 : 0);
