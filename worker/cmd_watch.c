@@ -1,11 +1,362 @@
-/* cmd_watch.c — `newsworker watch`: feed and sitemap monitoring (not built yet). */
+/*
+ * cmd_watch.c — `newsworker watch [--once] [URL...]`: polls feeds and sitemaps (watch.h)
+ * and writes each new item as a url job: to input.topic keyed by URL with a broker, else as
+ * JSONL to output.file (stdout), so `newsworker watch | newsworker fetch --input -` works.
+ * Error records go to errors.topic, or without a broker to watch.errors_file (else they are
+ * logged on stderr).
+ *
+ * The state (watch.state_file) is saved every watch.state_save_interval_s and at the end,
+ * each time only after every job emitted so far has been delivered: a restart repeats
+ * nothing that was saved as emitted, and loses nothing that was not.
+ */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "commands.h"
+#include "embedded.h"
+#include "hash.h"
+#include "log.h"
+#include "mem.h"
+#include "publish.h"
+#include "record.h"
+#include "sink.h"
+#include "watch.h"
+#include "watch_kafka.h"
+
+#define URL_JOB_SCHEMA "newsworker.url-job/1"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+struct run {
+    const struct nw_config *cfg;
+    struct nw_embedded *embedded;
+    struct nw_publisher *pub;
+    const char *input_topic;
+    const char *errors_topic;
+    struct nw_sink_file *jobs;   /* without a broker */
+    struct nw_sink_file *errors; /* without a broker, with watch.errors_file */
+    unsigned long jobs_out, errors_out, undelivered;
+    int write_failed;
+};
+
+static void on_delivery(void *msg_opaque, const struct nw_delivery *dr, void *ctx)
+{
+    struct run *run = ctx;
+
+    (void)msg_opaque;
+    if (!dr->ok) {
+        run->undelivered++;
+        NW_LOG_ERROR("watch", "a message to %s could not be delivered: %s",
+                     dr->topic ? dr->topic : "?", dr->errmsg ? dr->errmsg : "unknown error");
+    }
+}
+
+static enum nw_status emit_job(const json_t *job, const char *url, void *ctx)
+{
+    struct run *run = ctx;
+    enum nw_status result;
+    char errstr[256];
+    char *line;
+
+    if (!run->pub) {
+        result = nw_sink_file_write(run->jobs, job);
+        if (result) {
+            NW_LOG_ERROR("watch", "cannot write a job to output.file");
+            run->write_failed = 1;
+        } else {
+            run->jobs_out++;
+        }
+        return result;
+    }
+    line = json_dumps(job, JSON_COMPACT);
+    if (!line)
+        return NW_ENOMEM;
+    result = nw_publisher_send(run->pub, run->input_topic, url, line, strlen(line), URL_JOB_SCHEMA,
+                               NULL, errstr, sizeof(errstr));
+    free(line);
+    if (result) {
+        NW_LOG_ERROR("watch", "cannot queue a job for %s: %s", url, errstr);
+        run->write_failed = 1;
+    } else {
+        run->jobs_out++;
+    }
+    return result;
+}
+
+static void emit_error(const json_t *rec, void *ctx)
+{
+    struct run *run = ctx;
+    const char *url = json_string_value(json_object_get(rec, "url"));
+    char key[65], errstr[256];
+    char *line = json_dumps(rec, JSON_COMPACT);
+
+    run->errors_out++;
+    if (!line) {
+        NW_LOG_ERROR("watch", "out of memory writing an error record");
+        return;
+    }
+    if (run->pub) {
+        nw_sha256_hex(url ? url : "", url ? strlen(url) : 0, key);
+        if (nw_publisher_send(run->pub, run->errors_topic, key, line, strlen(line), NW_ERROR_SCHEMA,
+                              NULL, errstr, sizeof(errstr)) != NW_OK) {
+            NW_LOG_ERROR("watch", "cannot queue an error record: %s", errstr);
+            run->write_failed = 1;
+        }
+    } else if (run->errors) {
+        if (nw_sink_file_write(run->errors, rec) != NW_OK) {
+            NW_LOG_ERROR("watch", "cannot write to watch.errors_file");
+            run->write_failed = 1;
+        }
+    } else {
+        NW_LOG_WARN("watch", "error record: %s", line);
+    }
+    free(line);
+}
+
+/* Waits until every message so far is delivered; false if any was not. */
+static int flush(struct run *run)
+{
+    int timeout_ms = (int)nw_config_get_int(run->cfg, "worker.delivery_timeout_ms");
+
+    if (!run->pub)
+        return !run->write_failed;
+    if (nw_publisher_flush(run->pub, timeout_ms) != NW_OK) {
+        NW_LOG_ERROR("watch", "%d messages still undelivered after %d ms",
+                     nw_publisher_outq_len(run->pub), timeout_ms);
+        return 0;
+    }
+    return run->undelivered == 0 && !run->write_failed;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: newsworker watch [--once] [URL...]\n"
+               "  Polls feeds, sitemaps, robots.txt Sitemap lines and home pages (their feed\n"
+               "  links) from watch.sources and the URLs given, and writes every new item as a\n"
+               "  url job: to input.topic with kafka.bootstrap.servers, else as JSON lines to\n"
+               "  output.file ('-' = stdout). With --once, polls each source once, saves\n"
+               "  watch.state_file and exits.\n");
+}
+
+static int load_sources(struct nw_watch *w, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL, errstr[512];
+    size_t cap = 0;
+    ssize_t n;
+    unsigned long lineno = 0;
+    int code = NW_EXIT_OK;
+
+    if (!f) {
+        fprintf(stderr, "newsworker watch: watch.sources %s: %s\n", path, strerror(errno));
+        return NW_EXIT_USAGE;
+    }
+    while ((n = getline(&line, &cap, f)) > 0) {
+        enum nw_status result;
+        lineno++;
+        result = nw_watch_add_line(w, line, (size_t)n, errstr, sizeof(errstr));
+        if (result) {
+            fprintf(stderr, "newsworker watch: watch.sources %s:%lu: %s\n", path, lineno, errstr);
+            code = result == NW_ENOMEM ? NW_EXIT_FAILURE : NW_EXIT_USAGE;
+            break;
+        }
+    }
+    if (code == NW_EXIT_OK && ferror(f)) {
+        fprintf(stderr, "newsworker watch: watch.sources %s: read error\n", path);
+        code = NW_EXIT_FAILURE;
+    }
+    free(line);
+    fclose(f);
+    return code;
+}
+
+static long long mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec;
+}
 
 int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
 {
-    fprintf(stderr, "newsworker watch: feed monitoring is not implemented in this version; "
-                    "feed URLs can be given to `newsworker fetch` meanwhile\n");
-    return NW_EXIT_USAGE;
+    static const struct nw_watch_emit emit = {emit_job, emit_error};
+    struct run run = {0};
+    struct nw_watch *w = NULL;
+    struct nw_watch_kafka *wk = NULL;
+    struct nw_watch_stats st;
+    const char *sources = nw_config_get(cfg, "watch.sources");
+    const char *state_file = nw_config_get(cfg, "watch.state_file");
+    const char *errors_file = nw_config_get(cfg, "watch.errors_file");
+    long long save_every = nw_config_get_int(cfg, "watch.state_save_interval_s"), last_save;
+    char errstr[512];
+    int once = 0, n_urls = 0, code = NW_EXIT_OK;
+    struct sigaction sa;
+
+    run.cfg = cfg;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--once")) {
+            once = 1;
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "newsworker watch: unknown option '%s'\n", argv[i]);
+            usage(stderr);
+            return NW_EXIT_USAGE;
+        } else {
+            n_urls++;
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        const char *key = i ? "watch.state.topic" : "watch.sources.topic";
+        if (nw_config_get(cfg, key) && !nw_config_get(cfg, "kafka.bootstrap.servers")) {
+            fprintf(stderr, "newsworker watch: %s needs kafka.bootstrap.servers\n", key);
+            return NW_EXIT_USAGE;
+        }
+    }
+    if (!sources && n_urls == 0 && !nw_config_get(cfg, "watch.sources.topic")) {
+        fprintf(stderr, "newsworker watch: no sources: set watch.sources or give URLs\n");
+        usage(stderr);
+        return NW_EXIT_USAGE;
+    }
+    if (nw_config_get(cfg, "kafka.bootstrap.servers")) {
+        const char *bootstrap = NULL;
+        if (nw_embedded_wanted(cfg)) {
+            const char *extra[2];
+            size_t n_extra = 0;
+            if (nw_config_get(cfg, "watch.sources.topic"))
+                extra[n_extra++] = nw_config_get(cfg, "watch.sources.topic");
+            if (nw_config_get(cfg, "watch.state.topic"))
+                extra[n_extra++] = nw_config_get(cfg, "watch.state.topic");
+            run.embedded = nw_embedded_create(cfg, extra, n_extra, errstr, sizeof(errstr));
+            if (!run.embedded) {
+                fprintf(stderr, "newsworker watch: %s\n", errstr);
+                return NW_EXIT_FAILURE;
+            }
+            bootstrap = nw_embedded_bootstraps(run.embedded);
+        }
+        run.pub = nw_publisher_create(cfg, bootstrap, on_delivery, &run, errstr, sizeof(errstr));
+        if (!run.pub) {
+            fprintf(stderr, "newsworker watch: config error: %s\n", errstr);
+            code = NW_EXIT_USAGE;
+            goto out;
+        }
+        /* No abort flag: on SIGTERM the jobs and the state are still flushed (up to
+         * worker.delivery_timeout_ms), or the state would be lost. */
+        run.input_topic = nw_config_get(cfg, "input.topic");
+        run.errors_topic = nw_config_get(cfg, "errors.topic");
+    } else {
+        run.jobs = nw_sink_file_create(nw_config_get(cfg, "output.file"), errstr, sizeof(errstr));
+        if (run.jobs && errors_file)
+            run.errors = nw_sink_file_create(errors_file, errstr, sizeof(errstr));
+        if (!run.jobs || (errors_file && !run.errors)) {
+            fprintf(stderr, "newsworker watch: %s\n", errstr);
+            code = NW_EXIT_FAILURE;
+            goto out;
+        }
+    }
+    w = nw_watch_create(cfg, &emit, &run, once, errstr, sizeof(errstr));
+    if (!w) {
+        fprintf(stderr, "newsworker watch: %s\n", errstr);
+        code = strstr(errstr, "watch.") ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
+        goto out;
+    }
+    for (int i = 0; i < argc; i++) {
+        if (argv[i][0] == '-')
+            continue;
+        if (nw_watch_add(w, argv[i], 0, NULL, errstr, sizeof(errstr))) {
+            fprintf(stderr, "newsworker watch: %s\n", errstr);
+            code = NW_EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (sources && (code = load_sources(w, sources)) != NW_EXIT_OK)
+        goto out;
+    if (state_file && nw_watch_state_load(w, state_file, errstr, sizeof(errstr))) {
+        fprintf(stderr, "newsworker watch: %s\n", errstr);
+        code = NW_EXIT_FAILURE;
+        goto out;
+    }
+
+    if (nw_config_get(cfg, "watch.sources.topic") || nw_config_get(cfg, "watch.state.topic")) {
+        enum nw_status status = NW_OK;
+        wk = nw_watch_kafka_create(cfg, w, run.pub,
+                                   run.embedded ? nw_embedded_bootstraps(run.embedded) : NULL,
+                                   &status, errstr, sizeof(errstr));
+        if (!wk) {
+            fprintf(stderr, "newsworker watch: %s%s\n",
+                    status == NW_ECONFIG ? "config error: " : "", errstr);
+            code = status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
+            goto out;
+        }
+    }
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    nw_watch_stats(w, &st);
+    NW_LOG_INFO("watch", "watching %zu sources%s", st.sources, once ? " once" : "");
+    last_save = mono_s();
+    while (!stop_flag && !nw_watch_done(w)) {
+        if (wk)
+            nw_watch_kafka_poll(wk, 0);
+        nw_watch_step(w, wk ? 100 : 200);
+        if (run.pub) {
+            nw_publisher_poll(run.pub, 0);
+            if (run.undelivered || nw_publisher_fatal(run.pub, errstr, sizeof(errstr)))
+                break;
+        }
+        if (run.write_failed)
+            break;
+        if (!once && (state_file || wk) && mono_s() - last_save >= save_every) {
+            if (!flush(&run))
+                break;
+            if (state_file && nw_watch_state_save(w, state_file, errstr, sizeof(errstr)))
+                NW_LOG_ERROR("watch", "%s", errstr);
+            if (wk && nw_watch_kafka_save(wk, 0) != NW_OK)
+                NW_LOG_ERROR("watch", "the state could not be written to watch.state.topic");
+            last_save = mono_s();
+        }
+    }
+    /* The state is saved only when everything it marks as emitted was delivered. */
+    if (run.undelivered || !flush(&run)) {
+        NW_LOG_ERROR("watch", "not every job was delivered: state not saved, the undelivered "
+                              "items will be emitted again");
+        code = NW_EXIT_FAILURE;
+    } else {
+        if (state_file && nw_watch_state_save(w, state_file, errstr, sizeof(errstr))) {
+            NW_LOG_ERROR("watch", "%s", errstr);
+            code = NW_EXIT_FAILURE;
+        }
+        if (wk && nw_watch_kafka_save(wk, 1) != NW_OK) {
+            NW_LOG_ERROR("watch", "the state could not be written to watch.state.topic");
+            code = NW_EXIT_FAILURE;
+        }
+    }
+    /* Leaving the group hands the partitions over (their state was just written). */
+    if (wk)
+        nw_watch_kafka_close(wk, code == NW_EXIT_OK);
+    nw_watch_stats(w, &st);
+    NW_LOG_INFO("watch",
+                "%lu polls (%lu not modified, %lu robots.txt), %lu new items, %lu errors, "
+                "%zu sources, %zu seen entries",
+                st.polls, st.not_modified, st.robots, st.items_new, st.errors, st.sources, st.seen);
+out:
+    nw_watch_kafka_destroy(wk);
+    nw_watch_destroy(w);
+    nw_publisher_destroy(run.pub);
+    nw_embedded_destroy(run.embedded);
+    nw_sink_file_destroy(run.jobs);
+    nw_sink_file_destroy(run.errors);
+    return code;
 }
