@@ -50,6 +50,8 @@ static const struct key_def keys[] = {
      "HTML beyond this is cut before parsing (noted in the record)"},
     {"extract.max_depth", KEY_INT, "512", 16, 100000, NULL,
      "DOM depth beyond which content is ignored"},
+    {"extract.max_elements", KEY_INT, "300000", 1000, 100000000, NULL,
+     "HTML is cut before parsing where its tags and attributes pass this (noted)"},
     {"extract.min_chars", KEY_INT, "0", 0, 1000000, NULL,
      "a body shorter than this is an error record"},
 

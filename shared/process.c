@@ -10,6 +10,7 @@
 #include "enrich/enrich.h"
 #include "extract.h"
 #include "gunzip.h"
+#include "html_budget.h"
 #include "mem.h"
 #include "normalize.h"
 #include "record.h"
@@ -22,6 +23,7 @@ struct nw_processor {
     size_t max_html_bytes;
     size_t max_input_bytes; /* before cutting: what we accept to decode at all */
     size_t min_chars;
+    struct nw_html_budget budget; /* what one page may cost the HTML parser */
 };
 
 struct nw_processor *nw_processor_create(const struct nw_config *cfg, char *errstr,
@@ -40,6 +42,10 @@ struct nw_processor *nw_processor_create(const struct nw_config *cfg, char *errs
         opts.max_depth = (int)nw_config_get_int(cfg, "extract.max_depth");
         proc->min_chars = (size_t)nw_config_get_int(cfg, "extract.min_chars");
     }
+    proc->budget.max_bytes = opts.max_html_bytes;
+    proc->budget.max_elements =
+        cfg ? (size_t)nw_config_get_int(cfg, "extract.max_elements") : NW_PROCESS_MAX_ELEMENTS;
+    proc->budget.max_depth = NW_PROCESS_MAX_PARSE_DEPTH;
     proc->max_html_bytes = opts.max_html_bytes;
     /* Anything larger is cut before decoding; the extractor notes the cut. */
     proc->max_input_bytes = opts.max_html_bytes;
@@ -125,6 +131,7 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
     const char *data = in->data;
     size_t len = in->len;
     char note[128];
+    char cut_note[192] = "";
 
     *stage = "decode";
     result = set_identity(art, in);
@@ -171,8 +178,19 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
         *stage = "extract";
         result = nw_textdoc_load(dec.text, dec.len, art);
     } else {
+        /* The page's cost is bounded before the parser allocates: cut at the budget. */
+        struct nw_html_cut cut;
+        size_t html_len = dec.len;
+        nw_html_budget_scan(dec.text, dec.len, &proc->budget, &cut);
+        if (cut.reason != NW_HTML_CUT_NONE) {
+            nw_html_budget_note(&cut, dec.len, &proc->budget, cut_note, sizeof(cut_note));
+            html_len = cut.len;
+            result = nw_article_warn(art, cut_note);
+            if (result)
+                goto out;
+        }
         *stage = "extract";
-        result = nw_extractor_run(proc->extractor, dec.text, dec.len, art->final_url,
+        result = nw_extractor_run(proc->extractor, dec.text, html_len, art->final_url,
                                   art->fetched_at, art, errstr, errstr_size);
     }
     if (result && result != NW_ENOCONTENT)
@@ -196,6 +214,12 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
     if (result)
         nw_fail(result, errstr, errstr_size, "enrich: %s", nw_status_message(result));
 out:
+    /* An error record has no warnings: its message says what was cut. */
+    if (result && cut_note[0] && errstr && errstr_size) {
+        size_t used = strlen(errstr);
+        if (used + 3 < errstr_size)
+            snprintf(errstr + used, errstr_size - used, " (%s)", cut_note);
+    }
     nw_decoded_fini(&dec);
     nw_free(inflated);
     return result;
