@@ -9,6 +9,7 @@
 #include "mem.h"
 #include "process.h"
 #include "record.h"
+#include "sink_kafka.h"
 
 /* A malformed job line is kept in its error record up to this size: enough to find it in
  * the producer's logs, not enough to make the dead-letter message huge. */
@@ -16,6 +17,7 @@
 
 struct nw_pipeline {
     struct nw_processor *proc;
+    size_t record_max; /* with a broker: the largest record the producer sends; 0 = none */
 };
 
 struct nw_pipeline *nw_pipeline_create(const struct nw_config *cfg, char *errstr,
@@ -27,6 +29,8 @@ struct nw_pipeline *nw_pipeline_create(const struct nw_config *cfg, char *errstr
         nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory");
         return NULL;
     }
+    if (nw_config_get(cfg, "kafka.bootstrap.servers"))
+        p->record_max = nw_sink_kafka_record_max(cfg);
     p->proc = nw_processor_create(cfg, errstr, errstr_size);
     if (!p->proc) {
         nw_pipeline_destroy(p);
@@ -113,6 +117,38 @@ static const char *fetch_failure_stage(const struct nw_job *job, const struct nw
     return "job";
 }
 
+/* With a broker, every record must fit in one message: text and job echo are cut to fit
+ * (with a warning), and a record that still does not fit becomes an error record. */
+static json_t *fit_record(struct nw_pipeline *p, const struct nw_job *job, json_t *rec,
+                          int *is_error, long http_status, int attempts)
+{
+    enum nw_status result;
+    size_t size = 0;
+    char message[256];
+    json_t *url_only, *err;
+
+    if (!rec || !p->record_max)
+        return rec;
+    result = nw_record_fit(rec, p->record_max, &size);
+    if (result == NW_OK)
+        return rec;
+    json_decref(rec);
+    *is_error = 1;
+    if (result == NW_ENOMEM)
+        return error_record(job, NULL, "record", nw_status_name(NW_ENOMEM),
+                            "out of memory fitting the record", http_status, attempts);
+    snprintf(message, sizeof(message),
+             "the record (%zu bytes) does not fit in %zu bytes (the producer's "
+             "message.max.bytes less room for key and headers)",
+             size, p->record_max);
+    url_only = json_object();
+    if (url_only && job->url)
+        json_object_set_new(url_only, "url", nw_json_string(job->url));
+    err = error_record(job, url_only, "record", "record_too_large", message, http_status, attempts);
+    json_decref(url_only);
+    return err;
+}
+
 json_t *nw_pipeline_record(struct nw_pipeline *p, const struct nw_job *job,
                            const struct nw_fetch_result *res, int *is_error)
 {
@@ -132,6 +168,7 @@ json_t *nw_pipeline_record(struct nw_pipeline *p, const struct nw_job *job,
     if (res && res->status != NW_OK) {
         rec = error_record(job, job_json, fetch_failure_stage(job, res), res->error_code,
                            res->message, http_status, attempts);
+        rec = fit_record(p, job, rec, is_error, http_status, attempts);
         json_decref(job_json);
         return rec;
     }
@@ -174,6 +211,7 @@ out:
                                "out of memory building the record", http_status, attempts);
     }
     nw_article_fini(&art);
+    rec = fit_record(p, job, rec, is_error, http_status, attempts);
     json_decref(job_json);
     return rec;
 }
