@@ -14,6 +14,7 @@
 #include "mem.h"
 #include "normalize.h"
 #include "record.h"
+#include "sniff.h"
 #include "textdoc.h"
 #include "url.h"
 
@@ -163,6 +164,13 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
         result = nw_article_warn(art, note);
         if (result)
             goto out;
+    }
+    if (!in->is_text) {
+        char what[96];
+        if (nw_sniff_not_html(data, len, in->content_type, what, sizeof(what))) {
+            result = nw_fail(NW_ENOTHTML, errstr, errstr_size, "not HTML: %s", what);
+            goto out;
+        }
     }
     result = nw_decode(data, len, in->content_type, !in->is_text, proc->max_input_bytes, &dec,
                        errstr, errstr_size);
