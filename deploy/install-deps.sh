@@ -9,6 +9,7 @@ PACKAGES=(
     librdkafka-dev libjansson-dev libxml2-dev libutf8proc-dev
     libcld2-dev libstemmer-dev libmodest-dev libmicrohttpd-dev libcmocka-dev
     iso-codes kcat python3 python3-jsonschema python3-kafka
+    clang libclang-rt-14-dev
 )
 
 SUDO=""
