@@ -9,6 +9,9 @@ PACKAGES=(
     librdkafka-dev libjansson-dev libxml2-dev libutf8proc-dev
     libcld2-dev libstemmer-dev libmodest-dev libmicrohttpd-dev libcmocka-dev
     iso-codes kcat python3 python3-jsonschema python3-kafka
+    # operations checks: promtool and the Prometheus server (test_metrics), curl for the
+    # endpoints, systemd-analyze, docker-compose config and YAML for deploy/ (test_deploy)
+    prometheus curl systemd docker-compose python3-yaml
     clang libclang-rt-14-dev
 )
 

@@ -61,6 +61,11 @@ static const struct key_def keys[] = {
     {"input.topic", KEY_STRING, "news.urls", 0, 0, NULL, "url job topic"},
     {"route.rules", KEY_STRING, NULL, 0, 0, NULL, "routing rules file"},
 
+    {"metrics.listen", KEY_STRING, NULL, 0, 0, NULL,
+     "HOST:PORT serving /metrics, /healthz, /readyz (run, fetch); unset = off"},
+    {"metrics.health_max_stall_ms", KEY_INT, "60000", 1000, 86400000, NULL,
+     "/healthz fails when the worker loop has not turned for this long"},
+
     {"worker.max_in_flight", KEY_INT, "256", 1, 1000000, NULL, "jobs in flight before pausing"},
     {"worker.drain_timeout_ms", KEY_INT, "30000", 0, 3600000, NULL,
      "time to finish jobs in flight on shutdown or revoke"},

@@ -24,8 +24,27 @@ struct nw_processor {
     size_t max_html_bytes;
     size_t max_input_bytes; /* before cutting: what we accept to decode at all */
     size_t min_chars;
-    struct nw_html_budget budget; /* what one page may cost the HTML parser */
+    struct nw_html_budget budget;       /* what one page may cost the HTML parser */
+    double stage_s[NW_PROCESS_NSTAGES]; /* the last run's stage times */
+    struct timespec mark;               /* start of the stage being timed */
 };
+
+/* Ends the timing of stage `ended` (if >= 0) and starts the next one. */
+static void stage_mark(struct nw_processor *proc, int ended)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (ended >= 0)
+        proc->stage_s[ended] = (double)(now.tv_sec - proc->mark.tv_sec) +
+                               (double)(now.tv_nsec - proc->mark.tv_nsec) / 1e9;
+    proc->mark = now;
+}
+
+void nw_processor_stage_seconds(const struct nw_processor *proc, double seconds[NW_PROCESS_NSTAGES])
+{
+    memcpy(seconds, proc->stage_s, sizeof(proc->stage_s));
+}
 
 struct nw_processor *nw_processor_create(const struct nw_config *cfg, char *errstr,
                                          size_t errstr_size)
@@ -135,6 +154,8 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
     char cut_note[192] = "";
 
     *stage = "decode";
+    memset(proc->stage_s, 0, sizeof(proc->stage_s));
+    stage_mark(proc, -1);
     result = set_identity(art, in);
     if (result)
         goto out;
@@ -182,6 +203,7 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
             goto out;
     }
 
+    stage_mark(proc, NW_PROCESS_DECODE);
     if (in->is_text) {
         *stage = "extract";
         result = nw_textdoc_load(dec.text, dec.len, art);
@@ -204,6 +226,7 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
     if (result && result != NW_ENOCONTENT)
         goto out;
 
+    stage_mark(proc, NW_PROCESS_EXTRACT);
     *stage = "normalize";
     result = clean_text(proc, art);
     if (result) {
@@ -217,8 +240,10 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
         goto out;
     }
 
+    stage_mark(proc, NW_PROCESS_NORMALIZE);
     *stage = "enrich";
     result = nw_enrich_run(proc->enrich, art);
+    stage_mark(proc, NW_PROCESS_ENRICH);
     if (result)
         nw_fail(result, errstr, errstr_size, "enrich: %s", nw_status_message(result));
 out:

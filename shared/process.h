@@ -48,4 +48,16 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
                                 struct nw_article *art, const char **stage, char *errstr,
                                 size_t errstr_size);
 
+/* Seconds each stage took in the last nw_processor_run (0 for stages it did not reach;
+ * gunzip counts as decode, boiler as normalize), for metrics. */
+enum {
+    NW_PROCESS_DECODE,
+    NW_PROCESS_EXTRACT,
+    NW_PROCESS_NORMALIZE,
+    NW_PROCESS_ENRICH,
+    NW_PROCESS_NSTAGES
+};
+void nw_processor_stage_seconds(const struct nw_processor *proc,
+                                double seconds[NW_PROCESS_NSTAGES]);
+
 #endif

@@ -21,6 +21,7 @@
 #include "job.h"
 #include "log.h"
 #include "mem.h"
+#include "metrics.h"
 #include "pipeline.h"
 #include "record.h"
 #include "sink.h"
@@ -173,6 +174,7 @@ static void on_delivery(void *msg_opaque, const struct nw_delivery *dr, void *ct
 {
     struct run *run = ctx;
 
+    nw_metrics_delivery(dr->topic, dr->ok);
     if (dr->ok) {
         run->delivered++;
     } else {
@@ -187,6 +189,7 @@ static void emit(struct run *run, json_t *rec, int is_error)
     char errstr[256];
     size_t accepted;
 
+    nw_metrics_record(rec, is_error);
     if (!rec) {
         NW_LOG_ERROR("fetch", "out of memory building a record");
         run->write_failed = 1;
@@ -254,6 +257,7 @@ static void take_line(struct run *run, const char *line, size_t len, int too_lon
             return;
     }
     run->inputs++;
+    nw_metrics_inc(NW_METRICS_JOBS_CONSUMED);
     if (too_long) {
         snprintf(errstr, sizeof(errstr), "job line longer than %zu bytes", run->max_job_bytes);
         emit(run, nw_pipeline_job_error(line, len, errstr), 1);
@@ -347,6 +351,10 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
         }
         have_reader = 1;
     }
+    code = nw_metrics_start(
+        cfg, nw_config_get(cfg, "kafka.bootstrap.servers") ? NW_METRICS_NEED_BROKER : 0);
+    if (code != NW_EXIT_OK)
+        goto out;
     if (nw_config_get(cfg, "kafka.bootstrap.servers")) {
         enum nw_status status = NW_OK;
         run.kafka = nw_sink_kafka_create(cfg, on_delivery, &run, &status, errstr, sizeof(errstr));
@@ -422,5 +430,6 @@ out:
     nw_pipeline_destroy(run.pipeline);
     nw_sink_file_destroy(run.sink);
     nw_sink_kafka_destroy(run.kafka);
+    nw_metrics_stop();
     return code;
 }

@@ -26,6 +26,7 @@
 #include "job.h"
 #include "log.h"
 #include "mem.h"
+#include "metrics.h"
 #include "offsets.h"
 #include "pipeline.h"
 #include "publish.h"
@@ -139,10 +140,11 @@ static void job_maybe_complete(struct run_job *j)
         return;
     if (j->failed) {
         run->held++;
-        NW_LOG_ERROR("run",
-                     "job at %s [%d] offset %lld: its record could not be delivered; the "
-                     "partition's stored offset stays at or below it",
-                     run->input_topic, (int)j->partition, (long long)j->offset);
+        nw_metrics_inc(NW_METRICS_JOBS_UNDELIVERED);
+        nw_log_kv(NW_LOG_ERROR, "run", NW_LOG_AT(run->input_topic, j->partition, j->offset),
+                  "job at %s [%d] offset %lld: its record could not be delivered; the "
+                  "partition's stored offset stays at or below it",
+                  run->input_topic, (int)j->partition, (long long)j->offset);
     }
     if (j->tracked) {
         enum nw_status r =
@@ -161,15 +163,33 @@ static void on_delivery(void *msg_opaque, const struct nw_delivery *dr, void *ct
     struct run *run = ctx;
 
     j->pending--;
+    nw_metrics_delivery(dr->topic, dr->ok);
     if (dr->ok) {
         run->delivered_msgs++;
     } else {
         j->failed = 1;
-        NW_LOG_ERROR("run", "record for %s [%d] offset %lld not delivered to %s: %s",
-                     run->input_topic, (int)j->partition, (long long)j->offset, dr->topic,
-                     dr->errmsg);
+        nw_log_kv(NW_LOG_ERROR, "run", NW_LOG_AT(run->input_topic, j->partition, j->offset),
+                  "record for %s [%d] offset %lld not delivered to %s: %s", run->input_topic,
+                  (int)j->partition, (long long)j->offset, dr->topic, dr->errmsg);
     }
     job_maybe_complete(j);
+}
+
+/* One line per failed job, with the fields log shippers index (log.format=json). */
+static void log_job_error(const struct run_job *j, const json_t *record)
+{
+    const char *stage = json_string_value(json_object_get(record, "stage"));
+    const char *message = json_string_value(json_object_get(record, "message"));
+    struct nw_log_fields f = {.url = json_string_value(json_object_get(record, "url")),
+                              .topic = j->run->input_topic,
+                              .partition = j->partition,
+                              .offset = j->offset,
+                              .code = json_string_value(json_object_get(record, "code")),
+                              .http_status =
+                                  (long)json_integer_value(json_object_get(record, "http_status"))};
+
+    nw_log_kv(NW_LOG_INFO, "run", &f, "job at offset %lld failed at %s: %s", (long long)j->offset,
+              stage ? stage : "?", message ? message : "");
 }
 
 /* Produces the job's record (consumed: reference released) to its topics. */
@@ -192,7 +212,9 @@ static void job_publish(struct run_job *j, json_t *record, int is_error)
     }
     /* Each accepted message gets exactly one delivery report, failed ones none. */
     j->pending += (int)accepted;
+    nw_metrics_record(record, is_error);
     if (is_error) {
+        log_job_error(j, record);
         run->errors++;
     } else {
         run->articles++;
@@ -224,6 +246,7 @@ static void intake(struct run *run, rd_kafka_message_t *msg)
     json_t *record;
 
     run->consumed++;
+    nw_metrics_inc(NW_METRICS_JOBS_CONSUMED);
     if (!j) {
         /* Cannot even hold the job: read it again later rather than lose it. */
         NW_LOG_ERROR("run", "out of memory taking offset %lld; will read it again",
@@ -243,11 +266,12 @@ static void intake(struct run *run, rd_kafka_message_t *msg)
         return;
     }
     j->tracked = r == NW_OK;
+    nw_metrics_add(NW_METRICS_DUPLICATES, !j->tracked);
     if (!j->tracked)
-        NW_LOG_WARN("run",
-                    "offset %lld of partition %d came again (a rewind?): processed "
-                    "without tracking",
-                    (long long)msg->offset, (int)msg->partition);
+        nw_log_kv(NW_LOG_WARN, "run", NW_LOG_AT(run->input_topic, msg->partition, msg->offset),
+                  "offset %lld of partition %d came again (a rewind?): processed "
+                  "without tracking",
+                  (long long)msg->offset, (int)msg->partition);
     j->next = run->jobs;
     if (run->jobs)
         run->jobs->prev = j;
@@ -293,6 +317,7 @@ static void serve_work(struct run *run, int wait_ms)
         nw_publisher_poll(run->publisher, wait_ms);
     }
     store_offsets(run);
+    nw_metrics_tick(run->njobs);
 }
 
 static void backpressure(struct run *run)
@@ -323,6 +348,7 @@ static void on_assigned(const int32_t *parts, size_t n, void *ctx)
         if (nw_offsets_assign(run->offsets, parts[i], &gen))
             NW_LOG_ERROR("run", "out of memory tracking partition %d", (int)parts[i]);
     }
+    nw_metrics_set(NW_METRICS_PARTITIONS_ASSIGNED, (long long)run->nassigned);
 }
 
 static size_t in_flight_of(const struct run *run, const int32_t *parts, size_t n)
@@ -360,6 +386,7 @@ static void on_revoking(const int32_t *parts, size_t n, int lost, void *ctx)
             }
         }
     }
+    nw_metrics_set(NW_METRICS_PARTITIONS_ASSIGNED, (long long)run->nassigned);
 }
 
 /* ---- set-up and the loop ----------------------------------------------------------- */
@@ -517,7 +544,10 @@ int nw_cmd_run(struct nw_config *cfg, int argc, char **argv)
     sigaction(SIGINT, &sa, &old_int);
     signal(SIGPIPE, SIG_IGN);
 
-    code = run_setup(&run, cfg);
+    code = nw_metrics_start(cfg, NW_METRICS_NEED_PARTITIONS | NW_METRICS_NEED_BROKER |
+                                     NW_METRICS_NEED_TICKS);
+    if (code == NW_EXIT_OK)
+        code = run_setup(&run, cfg);
     if (code != NW_EXIT_OK)
         goto out;
     next_stats = now_ms() + STATS_INTERVAL_MS;
@@ -562,6 +592,7 @@ int nw_cmd_run(struct nw_config *cfg, int argc, char **argv)
         code = NW_EXIT_FAILURE;
 out:
     run_teardown(&run);
+    nw_metrics_stop();
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGINT, &old_int, NULL);
     return code;

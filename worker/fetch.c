@@ -28,6 +28,7 @@
 #include "fetch_policy.h"
 #include "log.h"
 #include "mem.h"
+#include "metrics.h"
 #include "record.h"
 #include "url.h"
 
@@ -617,6 +618,7 @@ static void report(struct nw_fetcher *f, struct xfer *x, const struct outcome *o
         res.body_len = x->body.len;
     }
     f->pending--;
+    nw_metrics_fetch(o->code, http_status, x->body.len, x->fail_code ? -1 : res.elapsed_ms);
     done(x->opaque, &res, ctx);
     host_release(f, x->host);
     xfer_free(x);
@@ -653,8 +655,9 @@ static int finish(struct nw_fetcher *f, struct xfer *x, CURLcode rc, nw_fetch_do
                                               ? f->backoff_max_ms
                                               : (long)retry_after_s * 1000,
                                           &f->rng);
-        NW_LOG_DEBUG("fetch", "%s: %s (attempt %d), retrying in %ld ms", x->url, o.code,
-                     x->attempts, wait);
+        nw_metrics_inc(NW_METRICS_FETCH_RETRIES);
+        nw_log_kv(NW_LOG_DEBUG, "fetch", NW_LOG_URL(x->url, o.code),
+                  "%s: %s (attempt %d), retrying in %ld ms", x->url, o.code, x->attempts, wait);
         x->due_ms = now_ms() + wait;
         x->next = f->delayed;
         f->delayed = x;
@@ -828,6 +831,35 @@ size_t nw_fetcher_pending(const struct nw_fetcher *f)
     return f->pending;
 }
 
+/* The fetcher's gauges for the metrics: transfers and URLs now, and (at most once a
+ * second, it walks the hosts) how many hosts have work and the longest host queue. */
+static void export_gauges(const struct nw_fetcher *f)
+{
+    static _Thread_local long long next_scan;
+    long long now = now_ms();
+    size_t hosts = 0, longest = 0;
+
+    nw_metrics_set(NW_METRICS_FETCH_ACTIVE, (long long)f->active);
+    nw_metrics_set(NW_METRICS_FETCH_PENDING, (long long)f->pending);
+    if (f->pending == 0) {
+        nw_metrics_set(NW_METRICS_FETCH_HOSTS, 0);
+        nw_metrics_set(NW_METRICS_FETCH_HOST_QUEUE_MAX, 0);
+        return;
+    }
+    if (now < next_scan)
+        return;
+    next_scan = now + 1000;
+    for (size_t i = 0; i < f->n_buckets; i++) {
+        for (const struct host *h = f->buckets[i]; h; h = h->chain) {
+            hosts += h->refs > 0;
+            if (h->refs > longest)
+                longest = h->refs;
+        }
+    }
+    nw_metrics_set(NW_METRICS_FETCH_HOSTS, (long long)hosts);
+    nw_metrics_set(NW_METRICS_FETCH_HOST_QUEUE_MAX, (long long)longest);
+}
+
 /* Reports transfers refused before they started. Returns how many. */
 static int report_failed(struct nw_fetcher *f, nw_fetch_done_fn *done, void *ctx)
 {
@@ -883,8 +915,10 @@ enum nw_status nw_fetcher_poll(struct nw_fetcher *f, int timeout_ms, nw_fetch_do
         fill_slots(f);
         finished += report_failed(f, done, ctx);
         now = now_ms();
-        if (finished || now >= deadline || f->pending == 0)
+        if (finished || now >= deadline || f->pending == 0) {
+            export_gauges(f);
             return NW_OK;
+        }
         next_due = next_due_ms(f);
         wait_ms = (long)(deadline - now);
         if (next_due >= 0 && next_due - now < wait_ms)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "metrics.h"
 
 struct conf_ctx {
     rd_kafka_conf_t *conf;
@@ -48,6 +49,12 @@ enum nw_status nw_kafka_conf_apply(rd_kafka_conf_t *conf, const struct nw_config
                 nw_fail(NW_EKAFKA, errstr, errstr_size, "%s %s: %s", client, defaults[i][0], err);
             goto out;
         }
+    }
+    /* Statistics feed the metrics (lag, queue depth, broker state for /readyz);
+     * kafka.statistics.interval.ms still wins. */
+    if (nw_metrics_enabled()) {
+        rd_kafka_conf_set(conf, "statistics.interval.ms", "5000", err, sizeof(err));
+        rd_kafka_conf_set_stats_cb(conf, nw_metrics_on_kafka_stats);
     }
     cc = (struct conf_ctx){conf, client, bootstrap, errstr, errstr_size, 0};
     nw_config_foreach_kafka(cfg, client, apply_prop, &cc);

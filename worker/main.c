@@ -26,12 +26,12 @@ static void usage(FILE *f, const struct nw_config *cfg)
                "                                  records to output.file (stdout) or Kafka\n"
                "  run                             the service: url jobs from Kafka in,\n"
                "                                  article and error records to Kafka out\n"
-               "  watch                           poll feeds and publish new article URLs\n"
+               "  watch                           feed and sitemap monitoring (see watch --help)\n"
                "\n"
                "options (every command):\n"
                "  -c FILE          configuration file (key = value lines)\n"
                "  -o KEY=VALUE     override one key (repeatable; wins over file and env)\n"
-               "  -h, --help       this help\n"
+               "  -h, --help       this help; COMMAND --help: that command's help\n"
                "  -V, --version    print the version\n"
                "\n"
                "Environment: NEWSWORKER_<KEY> with dots as underscores, e.g.\n"
@@ -39,6 +39,89 @@ static void usage(FILE *f, const struct nw_config *cfg)
                "\n"
                "configuration keys (current value):\n");
     nw_config_describe(cfg, f);
+}
+
+/* Per-command help: what the command does, its arguments, and the configuration keys it
+ * reads (the key table filtered by prefix). */
+struct command_help {
+    const char *name;
+    const char *text;
+    const char *prefixes; /* space-separated key prefixes shown */
+};
+
+static const struct command_help command_helps[] = {
+    {"extract",
+     "usage: newsworker extract [--text] FILE...\n"
+     "\n"
+     "Runs decode, extract, normalize and enrich on local files (HTML, or .html.gz) and\n"
+     "prints one article record per line (JSONL) to stdout, in input order. '-' is stdin.\n"
+     "With --text the files are already extracted plain text. No network, no Kafka.\n",
+     "extract. log."},
+    {"fetch",
+     "usage: newsworker fetch [URL...] [--input FILE|-]\n"
+     "\n"
+     "Fetches the URLs (or url-job JSON lines from FILE, '-' = stdin; stdin when neither\n"
+     "is given) and writes one record per input: to output.file (JSONL, '-' = stdout), or\n"
+     "with kafka.bootstrap.servers to output.topic / errors.topic and routed topics.\n"
+     "With metrics.listen set, serves /metrics, /healthz and /readyz while it runs.\n",
+     "fetch. extract. output. errors. route. metrics. log."},
+    {"run",
+     "usage: newsworker run [options]\n"
+     "\n"
+     "The service: consumes url jobs from input.topic as a member of a Kafka consumer group\n"
+     "(kafka.group.id), publishes one record per job (articles to output.topic and routed\n"
+     "topics, errors to errors.topic) and stores each input offset once its record is\n"
+     "delivered. kafka.bootstrap.servers is required ('embedded' starts an in-process mock\n"
+     "cluster). SIGTERM/SIGINT drain and exit; a second signal exits at once.\n"
+     "With metrics.listen set, serves /metrics (Prometheus), /healthz (the loop turns) and\n"
+     "/readyz (partitions assigned, producer connected to a broker).\n",
+     "input. output. errors. route. worker. fetch. extract. metrics. log."},
+    {"watch",
+     "usage: newsworker watch [options]\n"
+     "\n"
+     "Feed and sitemap monitoring: publishes newly seen article URLs as url jobs.\n"
+     "Builds without it say so when the command is run, and exit with code 2.\n",
+     ""},
+};
+
+static int key_shown(const char *line, const char *prefixes)
+{
+    const char *key = line + strspn(line, " ");
+    const char *p = prefixes;
+
+    if (!strncmp(key, "kafka.*", 7))
+        return prefixes[0] != '\0';
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        if (n && !strncmp(key, p, n))
+            return 1;
+        p += n;
+        p += strspn(p, " ");
+    }
+    return 0;
+}
+
+static void command_usage(FILE *f, const struct command_help *h, const struct nw_config *cfg)
+{
+    char *table = NULL, *line, *save = NULL;
+    size_t size = 0;
+    FILE *mem;
+
+    fprintf(f, "%s", h->text);
+    fprintf(f, "\noptions: -c FILE (configuration file), -o KEY=VALUE (override, repeatable),\n"
+               "-h/--help, -V/--version; environment NEWSWORKER_<KEY>.\n");
+    if (!h->prefixes[0])
+        return;
+    mem = open_memstream(&table, &size);
+    if (!mem)
+        return;
+    nw_config_describe(cfg, mem);
+    fclose(mem);
+    fprintf(f, "\nconfiguration keys it reads (current value):\n");
+    for (line = strtok_r(table, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+        if (key_shown(line, h->prefixes))
+            fprintf(f, "%s\n", line);
+    free(table);
 }
 
 /* Splits argv into common options (applied after file and env) and the command's own
@@ -97,6 +180,7 @@ int main(int argc, char **argv)
     int code = NW_EXIT_USAGE;
     struct nw_config *cfg;
     enum nw_log_level level;
+    enum nw_log_format format;
 
     cfg = nw_config_create();
     overrides = calloc((size_t)argc + 1, sizeof(char *));
@@ -144,6 +228,15 @@ int main(int argc, char **argv)
         }
         nw_route_destroy(route);
     }
+    if (want_help && cmd_argc > 0) {
+        for (size_t i = 0; i < sizeof(command_helps) / sizeof(command_helps[0]); i++) {
+            if (!strcmp(cmd_argv[0], command_helps[i].name)) {
+                command_usage(stdout, &command_helps[i], cfg);
+                code = NW_EXIT_OK;
+                goto out;
+            }
+        }
+    }
     if (want_help || cmd_argc == 0) {
         usage(want_help ? stdout : stderr, cfg);
         code = want_help ? NW_EXIT_OK : NW_EXIT_USAGE;
@@ -151,6 +244,8 @@ int main(int argc, char **argv)
     }
     if (nw_log_level_parse(nw_config_get(cfg, "log.level"), &level) == 0)
         nw_log_set_level(level);
+    if (nw_log_format_parse(nw_config_get(cfg, "log.format"), &format) == 0)
+        nw_log_set_format(format);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (!strcmp(cmd_argv[0], commands[i].name)) {
             code = commands[i].fn(cfg, cmd_argc - 1, cmd_argv + 1);

@@ -7,6 +7,7 @@
 #include "article.h"
 #include "log.h"
 #include "mem.h"
+#include "metrics.h"
 #include "process.h"
 #include "record.h"
 #include "sink_kafka.h"
@@ -46,6 +47,17 @@ void nw_pipeline_destroy(struct nw_pipeline *p)
         return;
     nw_processor_destroy(p->proc);
     nw_free(p);
+}
+
+/* The stage times of the processor's last run into the metrics (stages not reached: 0). */
+static void observe_stages(const struct nw_processor *proc)
+{
+    double s[NW_PROCESS_NSTAGES];
+
+    nw_processor_stage_seconds(proc, s);
+    for (int i = 0; i < NW_PROCESS_NSTAGES; i++)
+        if (s[i] > 0)
+            nw_metrics_observe(NW_METRICS_H_DECODE + i, s[i]);
 }
 
 int nw_pipeline_needs_fetch(const struct nw_job *job)
@@ -226,9 +238,11 @@ json_t *nw_pipeline_record(struct nw_pipeline *p, const struct nw_job *job,
     }
     in.url = job->url;
     result = nw_processor_run(p->proc, &in, &art, &stage, errstr, sizeof(errstr));
+    observe_stages(p->proc);
 out:
     if (result) {
-        NW_LOG_INFO("pipeline", "%s: %s failed: %s", job->url, stage, errstr);
+        nw_log_kv(NW_LOG_INFO, "pipeline", NW_LOG_URL(job->url, nw_status_name(result)),
+                  "%s: %s failed: %s", job->url, stage, errstr);
         rec = error_record(job, job_json, stage, nw_status_name(result),
                            errstr[0] ? errstr : nw_status_message(result), http_status, attempts);
     } else {

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include <jansson.h>
+
 #include "log.h"
 
 struct capture {
@@ -92,6 +94,133 @@ static void test_default_sink_writes_stderr(void **state)
     NW_LOG_WARN("test", "default sink line (expected in test output)");
 }
 
+/* 2026-11-23T10:00:00.042Z */
+#define TS_MS 1795428000042LL
+
+static json_t *parse_line(const char *line)
+{
+    size_t n = strlen(line);
+    json_error_t err;
+
+    assert_true(n > 0);
+    assert_int_equal(line[n - 1], '\n');
+    assert_null(memchr(line, '\n', n - 1)); /* one line */
+    return json_loadb(line, n - 1, 0, &err);
+}
+
+static void test_json_line_carries_fields(void **state)
+{
+    char line[4096];
+    json_t *o;
+
+    (void)state;
+    nw_log_format_line(line, sizeof(line), NW_LOG_FORMAT_JSON, TS_MS, NW_LOG_WARN, "run",
+                       &(struct nw_log_fields){.url = "http://a.example/x?q=\"1\"",
+                                               .topic = "news.urls",
+                                               .partition = 0,
+                                               .offset = 17,
+                                               .code = "http_404",
+                                               .http_status = 404},
+                       "job failed:\n\ttab \"quoted\" back\\slash");
+    o = parse_line(line);
+    assert_non_null(o);
+    assert_string_equal(json_string_value(json_object_get(o, "ts")), "2026-11-23T10:00:00.042Z");
+    assert_string_equal(json_string_value(json_object_get(o, "level")), "warn");
+    assert_string_equal(json_string_value(json_object_get(o, "component")), "run");
+    assert_string_equal(json_string_value(json_object_get(o, "msg")),
+                        "job failed:\n\ttab \"quoted\" back\\slash");
+    assert_string_equal(json_string_value(json_object_get(o, "url")), "http://a.example/x?q=\"1\"");
+    assert_string_equal(json_string_value(json_object_get(o, "topic")), "news.urls");
+    assert_int_equal(json_integer_value(json_object_get(o, "partition")), 0);
+    assert_int_equal(json_integer_value(json_object_get(o, "offset")), 17);
+    assert_string_equal(json_string_value(json_object_get(o, "code")), "http_404");
+    assert_int_equal(json_integer_value(json_object_get(o, "http_status")), 404);
+    json_decref(o);
+}
+
+static void test_json_line_omits_absent_fields(void **state)
+{
+    char line[4096];
+    json_t *o;
+
+    (void)state;
+    /* No topic: partition 0 and offset 0 of a zeroed field set are not a position. */
+    nw_log_format_line(line, sizeof(line), NW_LOG_FORMAT_JSON, TS_MS, NW_LOG_INFO, "fetch",
+                       NW_LOG_URL("http://b.example/", NULL), "plain");
+    o = parse_line(line);
+    assert_non_null(o);
+    assert_int_equal(json_object_size(o), 5);
+    assert_null(json_object_get(o, "partition"));
+    assert_null(json_object_get(o, "code"));
+    json_decref(o);
+    nw_log_format_line(line, sizeof(line), NW_LOG_FORMAT_JSON, TS_MS, NW_LOG_INFO, "fetch", NULL,
+                       "no fields");
+    o = parse_line(line);
+    assert_non_null(o);
+    assert_int_equal(json_object_size(o), 4);
+    json_decref(o);
+    /* A Kafka position with an unknown offset. */
+    nw_log_format_line(line, sizeof(line), NW_LOG_FORMAT_JSON, TS_MS, NW_LOG_INFO, "run",
+                       NW_LOG_AT("t", 3, -1), "x");
+    o = parse_line(line);
+    assert_non_null(o);
+    assert_int_equal(json_integer_value(json_object_get(o, "partition")), 3);
+    assert_null(json_object_get(o, "offset"));
+    json_decref(o);
+}
+
+static void test_json_line_repairs_bad_utf8_and_stays_valid_when_cut(void **state)
+{
+    static char big[6000];
+    char line[512];
+    json_t *o;
+
+    (void)state;
+    nw_log_format_line(line, sizeof(line), NW_LOG_FORMAT_JSON, TS_MS, NW_LOG_ERROR, "fetch",
+                       NW_LOG_URL("http://c.example/\xff\xfe", "x"),
+                       "bad \xc3 byte, good \xc3\xa9");
+    o = parse_line(line);
+    assert_non_null(o);
+    assert_string_equal(json_string_value(json_object_get(o, "msg")),
+                        "bad \xef\xbf\xbd byte, good \xc3\xa9");
+    json_decref(o);
+    /* A message longer than the line: the line is cut in the message, fields kept. */
+    memset(big, 'y', sizeof(big) - 1);
+    memcpy(big + 100, "\xc3\xa9\"\x01", 4);
+    nw_log_format_line(line, sizeof(line), NW_LOG_FORMAT_JSON, TS_MS, NW_LOG_ERROR, "fetch",
+                       NW_LOG_AT("news.urls", 1, 2), big);
+    assert_true(strlen(line) < sizeof(line));
+    o = parse_line(line);
+    assert_non_null(o);
+    assert_string_equal(json_string_value(json_object_get(o, "topic")), "news.urls");
+    assert_true(strlen(json_string_value(json_object_get(o, "msg"))) > 100);
+    json_decref(o);
+}
+
+static void test_text_line_unchanged_by_fields(void **state)
+{
+    char a[256], b[256];
+
+    (void)state;
+    nw_log_format_line(a, sizeof(a), NW_LOG_FORMAT_TEXT, TS_MS, NW_LOG_WARN, "fetch", NULL, "m 1");
+    nw_log_format_line(b, sizeof(b), NW_LOG_FORMAT_TEXT, TS_MS, NW_LOG_WARN, "fetch",
+                       NW_LOG_AT("t", 1, 2), "m 1");
+    assert_string_equal(a, "2026-11-23T10:00:00Z warn fetch: m 1\n");
+    assert_string_equal(a, b);
+}
+
+static void test_format_names(void **state)
+{
+    enum nw_log_format f;
+
+    (void)state;
+    assert_int_equal(nw_log_format_parse("json", &f), 0);
+    assert_int_equal(f, NW_LOG_FORMAT_JSON);
+    assert_int_equal(nw_log_format_parse("text", &f), 0);
+    assert_int_equal(f, NW_LOG_FORMAT_TEXT);
+    assert_int_equal(nw_log_format_parse("JSON", &f), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -99,6 +228,11 @@ int main(void)
         cmocka_unit_test_teardown(test_filter_and_sink, teardown),
         cmocka_unit_test_teardown(test_long_message_is_truncated_not_overflowed, teardown),
         cmocka_unit_test_teardown(test_default_sink_writes_stderr, teardown),
+        cmocka_unit_test(test_json_line_carries_fields),
+        cmocka_unit_test(test_json_line_omits_absent_fields),
+        cmocka_unit_test(test_json_line_repairs_bad_utf8_and_stays_valid_when_cut),
+        cmocka_unit_test(test_text_line_unchanged_by_fields),
+        cmocka_unit_test(test_format_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
