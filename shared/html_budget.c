@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Open element names tracked for the depth estimate; end tags are matched against the top
@@ -26,63 +27,138 @@ static int is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-static int in_list(const char *name, const char *const *list)
+/* What the scan needs to know of a tag name. */
+#define TAG_FLAT 1u          /* void, or closed by the next sibling: never nests */
+#define TAG_BREAKOUT 2u      /* an HTML tag that ends SVG/MathML content */
+#define TAG_RAW 4u           /* its content is text up to its end tag (in HTML content) */
+#define TAG_FOREIGN_ROOT 8u  /* <svg>, <math> */
+#define TAG_MERGES_ATTRS 16u /* a second <body>/<html> merges its attributes into the first */
+#define N_FORMATTING 14      /* formatting elements: the parser reopens them while open */
+
+struct tag_info {
+    uint64_t packed; /* the name's first 8 bytes, little-endian, zero-padded */
+    unsigned len;
+    unsigned flags;
+    int formatting; /* index among the formatting elements, or -1 */
+};
+
+/* Sorted by (len, packed) for bsearch: a lookup compares integers, not strings. Names not
+ * here (custom elements, ...) nest and are nothing else. */
+static const struct tag_info tags[] = {
+    {0x0000000000000061ull, 1, 0, 0},                                           /* a */
+    {0x0000000000000062ull, 1, TAG_BREAKOUT, 1},                                /* b */
+    {0x0000000000000069ull, 1, TAG_BREAKOUT, 6},                                /* i */
+    {0x0000000000000070ull, 1, TAG_FLAT | TAG_BREAKOUT, -1},                    /* p */
+    {0x0000000000000073ull, 1, TAG_BREAKOUT, 8},                                /* s */
+    {0x0000000000000075ull, 1, TAG_BREAKOUT, 13},                               /* u */
+    {0x0000000000003168ull, 2, TAG_BREAKOUT, -1},                               /* h1 */
+    {0x0000000000003268ull, 2, TAG_BREAKOUT, -1},                               /* h2 */
+    {0x0000000000003368ull, 2, TAG_BREAKOUT, -1},                               /* h3 */
+    {0x0000000000003468ull, 2, TAG_BREAKOUT, -1},                               /* h4 */
+    {0x0000000000003568ull, 2, TAG_BREAKOUT, -1},                               /* h5 */
+    {0x0000000000003668ull, 2, TAG_BREAKOUT, -1},                               /* h6 */
+    {0x0000000000006272ull, 2, TAG_FLAT, -1},                                   /* rb */
+    {0x0000000000006464ull, 2, TAG_FLAT | TAG_BREAKOUT, -1},                    /* dd */
+    {0x0000000000006474ull, 2, TAG_FLAT, -1},                                   /* td */
+    {0x0000000000006874ull, 2, TAG_FLAT, -1},                                   /* th */
+    {0x000000000000696cull, 2, TAG_FLAT | TAG_BREAKOUT, -1},                    /* li */
+    {0x0000000000006c64ull, 2, TAG_BREAKOUT, -1},                               /* dl */
+    {0x0000000000006c6full, 2, TAG_BREAKOUT, -1},                               /* ol */
+    {0x0000000000006c75ull, 2, TAG_BREAKOUT, -1},                               /* ul */
+    {0x0000000000006d65ull, 2, TAG_BREAKOUT, 4},                                /* em */
+    {0x0000000000007072ull, 2, TAG_FLAT, -1},                                   /* rp */
+    {0x0000000000007262ull, 2, TAG_FLAT | TAG_BREAKOUT, -1},                    /* br */
+    {0x0000000000007268ull, 2, TAG_FLAT | TAG_BREAKOUT, -1},                    /* hr */
+    {0x0000000000007274ull, 2, TAG_FLAT, -1},                                   /* tr */
+    {0x0000000000007464ull, 2, TAG_FLAT | TAG_BREAKOUT, -1},                    /* dt */
+    {0x0000000000007472ull, 2, TAG_FLAT, -1},                                   /* rt */
+    {0x0000000000007474ull, 2, TAG_BREAKOUT, 12},                               /* tt */
+    {0x0000000000627573ull, 3, TAG_BREAKOUT, -1},                               /* sub */
+    {0x0000000000657270ull, 3, TAG_BREAKOUT, -1},                               /* pre */
+    {0x0000000000676962ull, 3, TAG_BREAKOUT, 2},                                /* big */
+    {0x0000000000676d69ull, 3, TAG_FLAT | TAG_BREAKOUT, -1},                    /* img */
+    {0x0000000000677673ull, 3, TAG_FOREIGN_ROOT, -1},                           /* svg */
+    {0x00000000006c6f63ull, 3, TAG_FLAT, -1},                                   /* col */
+    {0x0000000000706d78ull, 3, TAG_RAW, -1},                                    /* xmp */
+    {0x0000000000707573ull, 3, TAG_BREAKOUT, -1},                               /* sup */
+    {0x0000000000726176ull, 3, TAG_BREAKOUT, -1},                               /* var */
+    {0x0000000000726277ull, 3, TAG_FLAT, -1},                                   /* wbr */
+    {0x0000000000766964ull, 3, TAG_BREAKOUT, -1},                               /* div */
+    {0x0000000061657261ull, 4, TAG_FLAT, -1},                                   /* area */
+    {0x000000006174656dull, 4, TAG_FLAT | TAG_BREAKOUT, -1},                    /* meta */
+    {0x0000000064616568ull, 4, TAG_FLAT | TAG_BREAKOUT, -1},                    /* head */
+    {0x0000000065646f63ull, 4, TAG_BREAKOUT, 3},                                /* code */
+    {0x0000000065736162ull, 4, TAG_FLAT, -1},                                   /* base */
+    {0x000000006874616dull, 4, TAG_FOREIGN_ROOT, -1},                           /* math */
+    {0x000000006b6e696cull, 4, TAG_FLAT, -1},                                   /* link */
+    {0x000000006c6d7468ull, 4, TAG_FLAT | TAG_MERGES_ATTRS, -1},                /* html */
+    {0x000000006e617073ull, 4, TAG_BREAKOUT, -1},                               /* span */
+    {0x0000000072626f6eull, 4, TAG_BREAKOUT, 7},                                /* nobr */
+    {0x00000000746e6f66ull, 4, TAG_BREAKOUT, 5},                                /* font */
+    {0x00000000756e656dull, 4, TAG_BREAKOUT, -1},                               /* menu */
+    {0x0000000079627572ull, 4, TAG_BREAKOUT, -1},                               /* ruby */
+    {0x0000000079646f62ull, 4, TAG_FLAT | TAG_BREAKOUT | TAG_MERGES_ATTRS, -1}, /* body */
+    {0x0000006461656874ull, 5, TAG_FLAT, -1},                                   /* thead */
+    {0x0000006465626d65ull, 5, TAG_FLAT | TAG_BREAKOUT, -1},                    /* embed */
+    {0x0000006567616d69ull, 5, TAG_FLAT, -1},                                   /* image */
+    {0x000000656c626174ull, 5, TAG_BREAKOUT, -1},                               /* table */
+    {0x000000656c746974ull, 5, TAG_RAW, -1},                                    /* title */
+    {0x000000656c797473ull, 5, TAG_RAW, -1},                                    /* style */
+    {0x000000656d617266ull, 5, TAG_FLAT, -1},                                   /* frame */
+    {0x0000006b63617274ull, 5, TAG_FLAT, -1},                                   /* track */
+    {0x0000006c6c616d73ull, 5, TAG_BREAKOUT, 9},                                /* small */
+    {0x0000006d61726170ull, 5, TAG_FLAT, -1},                                   /* param */
+    {0x000000746f6f6674ull, 5, TAG_FLAT, -1},                                   /* tfoot */
+    {0x0000007475706e69ull, 5, TAG_FLAT, -1},                                   /* input */
+    {0x00000079646f6274ull, 5, TAG_FLAT, -1},                                   /* tbody */
+    {0x0000656372756f73ull, 6, TAG_FLAT, -1},                                   /* source */
+    {0x0000656b69727473ull, 6, TAG_BREAKOUT, 10},                               /* strike */
+    {0x0000656d61726669ull, 6, TAG_RAW, -1},                                    /* iframe */
+    {0x0000676e6f727473ull, 6, TAG_BREAKOUT, 11},                               /* strong */
+    {0x00006e656779656bull, 6, TAG_FLAT, -1},                                   /* keygen */
+    {0x00006e6f6974706full, 6, TAG_FLAT, -1},                                   /* option */
+    {0x00007265746e6563ull, 6, TAG_BREAKOUT, -1},                               /* center */
+    {0x0000747069726373ull, 6, TAG_RAW, -1},                                    /* script */
+    {0x006465626d656f6eull, 7, TAG_RAW, -1},                                    /* noembed */
+    {0x00646e756f736762ull, 7, TAG_FLAT, -1},                                   /* bgsound */
+    {0x00676e697473696cull, 7, TAG_BREAKOUT, -1},                               /* listing */
+    {0x006e6f6974706163ull, 7, TAG_FLAT, -1},                                   /* caption */
+    {0x007865646e697369ull, 7, TAG_FLAT, -1},                                   /* isindex */
+    {0x6165726174786574ull, 8, TAG_RAW, -1},                                    /* textarea */
+    {0x70756f72676c6f63ull, 8, TAG_FLAT, -1},                                   /* colgroup */
+    {0x70756f726774706full, 8, TAG_FLAT, -1},                                   /* optgroup */
+    {0x73656d6172666f6eull, 8, TAG_RAW, -1},                                    /* noframes */
+    {0x746e6f6665736162ull, 8, TAG_FLAT, -1},                                   /* basefont */
+    {0x6f75716b636f6c62ull, 10, TAG_BREAKOUT, -1},                              /* blockquote */
+};
+
+/* The first 8 bytes of a name as one integer (no known tag name is longer than 10 bytes,
+ * and none shares its first 8 bytes and its length with another). */
+static uint64_t pack_name(const char *name, size_t len)
 {
-    for (; *list; list++)
-        if (!strcmp(name, *list))
-            return 1;
-    return 0;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len && i < 8; i++)
+        v |= (uint64_t)(unsigned char)name[i] << (8 * i);
+    return v;
 }
 
-/* Elements the tree builder never keeps open (void) or closes on the next sibling. */
-static int nests(const char *name)
+static const struct tag_info *tag_lookup(const char *name, size_t len)
 {
-    static const char *const flat[] = {
-        "p",       "br",      "hr",       "li",       "dt",       "dd",     "tr",
-        "td",      "th",      "rb",       "rt",       "rp",       "col",    "img",
-        "wbr",     "area",    "base",     "link",     "meta",     "html",   "head",
-        "body",    "embed",   "input",    "param",    "track",    "thead",  "tbody",
-        "tfoot",   "frame",   "image",    "source",   "option",   "keygen", "caption",
-        "bgsound", "isindex", "optgroup", "colgroup", "basefont", NULL,
-    };
-    return !in_list(name, flat);
-}
+    static const struct tag_info other = {0, 0, 0, -1};
+    uint64_t packed = pack_name(name, len);
+    size_t lo = 0, hi = sizeof(tags) / sizeof(tags[0]);
 
-/* Formatting elements: the parser reopens them in every new block while they are open. */
-static const char *const formatting[] = {"a",      "b",      "big",  "code", "em",
-                                         "font",   "i",      "nobr", "s",    "small",
-                                         "strike", "strong", "tt",   "u",    NULL};
-#define N_FORMATTING 14
-
-static int formatting_index(const char *name)
-{
-    for (int i = 0; formatting[i]; i++)
-        if (!strcmp(name, formatting[i]))
-            return i;
-    return -1;
-}
-
-/* HTML tags that end SVG/MathML content when they start inside it. */
-static int breaks_out_of_foreign(const char *name)
-{
-    static const char *const names[] = {
-        "b",     "big",     "blockquote", "body", "br",     "center", "code", "dd",
-        "dd",    "div",     "dl",         "dt",   "em",     "embed",  "h1",   "h2",
-        "h3",    "h4",      "h5",         "h6",   "head",   "hr",     "i",    "img",
-        "li",    "listing", "menu",       "meta", "nobr",   "ol",     "p",    "pre",
-        "ruby",  "s",       "small",      "span", "strong", "strike", "sub",  "sup",
-        "table", "tt",      "u",          "ul",   "var",    "font",   NULL,
-    };
-    return in_list(name, names);
-}
-
-/* Elements whose content the tokenizer reads as text up to their end tag (in HTML
- * content, not inside SVG or MathML). */
-static int is_raw_text(const char *name)
-{
-    static const char *const names[] = {"script", "style",   "textarea", "title", "xmp",
-                                        "iframe", "noembed", "noframes", NULL};
-    return in_list(name, names);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct tag_info *t = &tags[mid];
+        if (t->len == len && t->packed == packed)
+            return t;
+        if (t->len < len || (t->len == len && t->packed < packed))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return &other;
 }
 
 static uint32_t name_hash(const char *name)
@@ -197,17 +273,16 @@ void nw_html_budget_scan(const char *html, size_t len, const struct nw_html_budg
                 raw[0] = '\0';
             continue;
         }
-        int fi = formatting_index(name);
+        const struct tag_info *tag = tag_lookup(name, strlen(name));
+        int fi = tag->formatting;
         if (closing) {
             if (fi >= 0 && open_formatting[fi] > 0) {
                 open_formatting[fi]--;
                 open_total--;
             }
-            if (!strcmp(name, "svg") || !strcmp(name, "math")) {
-                if (foreign > 0)
-                    foreign--;
-            }
-            if (nests(name)) {
+            if ((tag->flags & TAG_FOREIGN_ROOT) && foreign > 0)
+                foreign--;
+            if (!(tag->flags & TAG_FLAT)) {
                 uint32_t h = name_hash(name);
                 for (size_t i = top; i > 0 && top - i < STACK_SEARCH; i--) {
                     if (stack[i - 1] == h) {
@@ -226,7 +301,7 @@ void nw_html_budget_scan(const char *html, size_t len, const struct nw_html_budg
         p = read_attributes(p, end, &attrs, &self_closing);
         /* A second <html> or <body> adds its attributes to the first, each checked
          * against all it already has: quadratic, so they count that way. */
-        if (!strcmp(name, "body") || !strcmp(name, "html")) {
+        if (tag->flags & TAG_MERGES_ATTRS) {
             size_t *merged = name[0] == 'b' ? &body_attrs : &html_attrs;
             size_t own = attrs;
             attrs += own * *merged;
@@ -243,19 +318,19 @@ void nw_html_budget_scan(const char *html, size_t len, const struct nw_html_budg
             open_formatting[fi]++;
             open_total++;
         }
-        int foreign_root = !strcmp(name, "svg") || !strcmp(name, "math");
-        if (foreign && breaks_out_of_foreign(name))
+        int foreign_root = (tag->flags & TAG_FOREIGN_ROOT) != 0;
+        if (foreign && (tag->flags & TAG_BREAKOUT))
             foreign = 0;
         /* "/>" closes an element only in SVG and MathML content. */
         if (self_closing && (foreign || foreign_root))
             continue;
         if (foreign_root)
             foreign++;
-        if (!foreign && is_raw_text(name)) {
+        if (!foreign && (tag->flags & TAG_RAW)) {
             memcpy(raw, name, sizeof(raw));
             continue;
         }
-        if (!nests(name))
+        if (tag->flags & TAG_FLAT)
             continue;
         depth++;
         if (top < STACK_MAX)
