@@ -12,6 +12,7 @@ PACKAGES=(
     # operations checks: promtool and the Prometheus server (test_metrics), curl for the
     # endpoints, systemd-analyze, docker-compose config and YAML for deploy/ (test_deploy)
     prometheus curl systemd docker-compose python3-yaml
+    clang libclang-rt-14-dev
 )
 
 SUDO=""

@@ -50,6 +50,8 @@ static const struct key_def keys[] = {
      "HTML beyond this is cut before parsing (noted in the record)"},
     {"extract.max_depth", KEY_INT, "512", 16, 100000, NULL,
      "DOM depth beyond which content is ignored"},
+    {"extract.max_elements", KEY_INT, "300000", 1000, 100000000, NULL,
+     "HTML is cut before parsing where its tags and attributes pass this (noted)"},
     {"extract.min_chars", KEY_INT, "0", 0, 1000000, NULL,
      "a body shorter than this is an error record"},
 
@@ -202,6 +204,13 @@ static enum nw_status validate(const struct key_def *def, const char *value, cha
 
     switch (def->type) {
     case KEY_STRING:
+        /* Values end up in headers, topic names and paths: a CR or LF in fetch.user_agent
+         * would add a header of its own to every request. */
+        for (const char *p = value; *p; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                return nw_fail(NW_ECONFIG, errstr, errstr_size,
+                               "%s: control character 0x%02x in the value", def->name,
+                               (unsigned char)*p);
         return NW_OK;
     case KEY_INT:
         if (parse_int(value, &n))
@@ -315,24 +324,54 @@ out:
     return result;
 }
 
+#define CONFIG_LINE_MAX 8192
+
+/* Reads one line (up to CONFIG_LINE_MAX bytes, without its newline) into line. Returns its
+ * length, -1 at the end of the file, -2 if it is too long, -3 if it holds a NUL byte. */
+static long read_line(FILE *f, char *line)
+{
+    size_t n = 0;
+    int c, nul = 0;
+
+    while ((c = getc(f)) != EOF && c != '\n') {
+        if (c == '\0')
+            nul = 1;
+        if (n >= CONFIG_LINE_MAX - 1)
+            return -2;
+        line[n++] = (char)c;
+    }
+    line[n] = '\0';
+    if (c == EOF && n == 0 && !nul)
+        return -1;
+    return nul ? -3 : (long)n;
+}
+
 enum nw_status nw_config_load_file(struct nw_config *cfg, const char *path, char *errstr,
                                    size_t errstr_size)
 {
     enum nw_status result = NW_OK;
-    char line[8192], inner[512];
+    char line[CONFIG_LINE_MAX], inner[512];
     unsigned lineno = 0;
+    long len;
     FILE *f;
 
     f = fopen(path, "r");
     if (!f)
         return nw_fail(NW_ECONFIG, errstr, errstr_size, "%s: cannot open: %s", path,
                        strerror(errno));
-    while (fgets(line, sizeof(line), f)) {
+    while ((len = read_line(f, line)) != -1) {
         char *s, *eq;
 
         lineno++;
-        if (!strchr(line, '\n') && !feof(f)) {
-            result = nw_fail(NW_ECONFIG, errstr, errstr_size, "%s:%u: line too long", path, lineno);
+        if (len == -2) {
+            result =
+                nw_fail(NW_ECONFIG, errstr, errstr_size, "%s:%u: line too long (over %d bytes)",
+                        path, lineno, CONFIG_LINE_MAX - 1);
+            goto out;
+        }
+        if (len == -3) {
+            result = nw_fail(NW_ECONFIG, errstr, errstr_size,
+                             "%s:%u: NUL byte in the line (not a text file?)", path, lineno);
             goto out;
         }
         s = trim(line);
@@ -456,6 +495,26 @@ int nw_config_get_bool(const struct nw_config *cfg, const char *key)
     if (v)
         parse_bool(v, &b);
     return b;
+}
+
+enum nw_status nw_config_check(const struct nw_config *cfg, char *errstr, size_t errstr_size)
+{
+    static const char *const not_empty[] = {"input.topic",    "output.topic",
+                                            "errors.topic",   "output.file",
+                                            "kafka.group.id", "kafka.consumer.group.id"};
+    long long backoff = nw_config_get_int(cfg, "fetch.retry_backoff_ms");
+    long long backoff_max = nw_config_get_int(cfg, "fetch.retry_backoff_max_ms");
+
+    if (backoff_max < backoff)
+        return nw_fail(NW_ECONFIG, errstr, errstr_size,
+                       "fetch.retry_backoff_max_ms: %lld is below fetch.retry_backoff_ms (%lld)",
+                       backoff_max, backoff);
+    for (size_t i = 0; i < sizeof(not_empty) / sizeof(not_empty[0]); i++) {
+        const char *v = nw_config_get(cfg, not_empty[i]);
+        if (v && !*v)
+            return nw_fail(NW_ECONFIG, errstr, errstr_size, "%s: must not be empty", not_empty[i]);
+    }
+    return NW_OK;
 }
 
 int nw_config_is_set(const struct nw_config *cfg, const char *key)

@@ -45,6 +45,12 @@ const char *nw_config_get(const struct nw_config *cfg, const char *key);
 long long nw_config_get_int(const struct nw_config *cfg, const char *key);
 int nw_config_get_bool(const struct nw_config *cfg, const char *key);
 
+/* Checks what no single key can: fetch.retry_backoff_max_ms not below
+ * fetch.retry_backoff_ms; input.topic, output.topic, errors.topic, output.file and a
+ * kafka.group.id (kafka.consumer.group.id) that is set not empty. NW_ECONFIG with a
+ * message naming the key. Call once every source is loaded. */
+enum nw_status nw_config_check(const struct nw_config *cfg, char *errstr, size_t errstr_size);
+
 /* True if the key was set explicitly by file, env or -o (not a default). */
 int nw_config_is_set(const struct nw_config *cfg, const char *key);
 

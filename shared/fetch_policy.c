@@ -51,6 +51,18 @@ static int v6_denied(const unsigned char *a)
     if (!memcmp(a, mapped, 12) || !memcmp(a, zero, 12) ||
         (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b && !memcmp(a + 4, zero, 8)))
         return v4_denied(V4(a[12], a[13], a[14], a[15]));
+    /* NAT64 local use (64:ff9b:1::/48, RFC 8215) carries the IPv4 address last too. */
+    if (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b && a[4] == 0x00 &&
+        a[5] == 0x01)
+        return v4_denied(V4(a[12], a[13], a[14], a[15]));
+    /* 6to4 (2002::/16) tunnels to the IPv4 address in bits 16-47. */
+    if (a[0] == 0x20 && a[1] == 0x02)
+        return v4_denied(V4(a[2], a[3], a[4], a[5]));
+    /* Teredo (2001:0::/32): the server's IPv4 address in bits 32-63 and the client's,
+     * inverted, in the last 32 bits; either one private is refused. */
+    if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x00 && a[3] == 0x00)
+        return v4_denied(V4(a[4], a[5], a[6], a[7])) ||
+               v4_denied(V4(a[12] ^ 0xff, a[13] ^ 0xff, a[14] ^ 0xff, a[15] ^ 0xff));
     if ((a[0] & 0xfe) == 0xfc)
         return 1; /* fc00::/7 unique local */
     if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)

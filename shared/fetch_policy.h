@@ -11,8 +11,9 @@
 
 /* True if sa (AF_INET or AF_INET6) is not a public unicast address: unspecified, loopback,
  * private (RFC 1918, RFC 4193), shared (100.64/10), link-local, multicast, reserved
- * (240/4), broadcast, or an IPv4-mapped/compatible IPv6 form of one of those. Unknown
- * families count as not public. */
+ * (240/4), broadcast, or an IPv6 address that embeds one of those IPv4 addresses:
+ * IPv4-mapped/compatible, NAT64 (64:ff9b::/96, 64:ff9b:1::/48), 6to4 (2002::/16) and
+ * Teredo (2001:0::/32, server or client address). Unknown families count as not public. */
 int nw_fetch_policy_address_denied(const struct sockaddr *sa);
 
 /* Writes the numeric form of sa into out ("10.0.0.1", "::1"); "?" if it cannot. */

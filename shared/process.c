@@ -10,9 +10,11 @@
 #include "enrich/enrich.h"
 #include "extract.h"
 #include "gunzip.h"
+#include "html_budget.h"
 #include "mem.h"
 #include "normalize.h"
 #include "record.h"
+#include "sniff.h"
 #include "textdoc.h"
 #include "url.h"
 
@@ -22,6 +24,7 @@ struct nw_processor {
     size_t max_html_bytes;
     size_t max_input_bytes; /* before cutting: what we accept to decode at all */
     size_t min_chars;
+    struct nw_html_budget budget;       /* what one page may cost the HTML parser */
     double stage_s[NW_PROCESS_NSTAGES]; /* the last run's stage times */
     struct timespec mark;               /* start of the stage being timed */
 };
@@ -59,6 +62,10 @@ struct nw_processor *nw_processor_create(const struct nw_config *cfg, char *errs
         opts.max_depth = (int)nw_config_get_int(cfg, "extract.max_depth");
         proc->min_chars = (size_t)nw_config_get_int(cfg, "extract.min_chars");
     }
+    proc->budget.max_bytes = opts.max_html_bytes;
+    proc->budget.max_elements =
+        cfg ? (size_t)nw_config_get_int(cfg, "extract.max_elements") : NW_PROCESS_MAX_ELEMENTS;
+    proc->budget.max_depth = NW_PROCESS_MAX_PARSE_DEPTH;
     proc->max_html_bytes = opts.max_html_bytes;
     /* Anything larger is cut before decoding; the extractor notes the cut. */
     proc->max_input_bytes = opts.max_html_bytes;
@@ -144,6 +151,7 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
     const char *data = in->data;
     size_t len = in->len;
     char note[128];
+    char cut_note[192] = "";
 
     *stage = "decode";
     memset(proc->stage_s, 0, sizeof(proc->stage_s));
@@ -178,6 +186,13 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
         if (result)
             goto out;
     }
+    if (!in->is_text) {
+        char what[96];
+        if (nw_sniff_not_html(data, len, in->content_type, what, sizeof(what))) {
+            result = nw_fail(NW_ENOTHTML, errstr, errstr_size, "not HTML: %s", what);
+            goto out;
+        }
+    }
     result = nw_decode(data, len, in->content_type, !in->is_text, proc->max_input_bytes, &dec,
                        errstr, errstr_size);
     if (result)
@@ -193,8 +208,19 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
         *stage = "extract";
         result = nw_textdoc_load(dec.text, dec.len, art);
     } else {
+        /* The page's cost is bounded before the parser allocates: cut at the budget. */
+        struct nw_html_cut cut;
+        size_t html_len = dec.len;
+        nw_html_budget_scan(dec.text, dec.len, &proc->budget, &cut);
+        if (cut.reason != NW_HTML_CUT_NONE) {
+            nw_html_budget_note(&cut, dec.len, &proc->budget, cut_note, sizeof(cut_note));
+            html_len = cut.len;
+            result = nw_article_warn(art, cut_note);
+            if (result)
+                goto out;
+        }
         *stage = "extract";
-        result = nw_extractor_run(proc->extractor, dec.text, dec.len, art->final_url,
+        result = nw_extractor_run(proc->extractor, dec.text, html_len, art->final_url,
                                   art->fetched_at, art, errstr, errstr_size);
     }
     if (result && result != NW_ENOCONTENT)
@@ -221,6 +247,12 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
     if (result)
         nw_fail(result, errstr, errstr_size, "enrich: %s", nw_status_message(result));
 out:
+    /* An error record has no warnings: its message says what was cut. */
+    if (result && cut_note[0] && errstr && errstr_size) {
+        size_t used = strlen(errstr);
+        if (used + 3 < errstr_size)
+            snprintf(errstr + used, errstr_size - used, " (%s)", cut_note);
+    }
     nw_decoded_fini(&dec);
     nw_free(inflated);
     return result;

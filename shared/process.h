@@ -19,6 +19,11 @@
 
 struct nw_processor;
 
+/* Parse budget (see html_budget.h): extract.max_elements' default, and the nesting depth
+ * beyond which a page is cut (MyHTML's scope checks cost time quadratic in depth). */
+#define NW_PROCESS_MAX_ELEMENTS 300000
+#define NW_PROCESS_MAX_PARSE_DEPTH 1024
+
 /* Builds a processor from the extract.* settings of cfg (NULL = defaults).
  * NULL on failure, with a message in errstr. Free with nw_processor_destroy (NULL-safe). */
 struct nw_processor *nw_processor_create(const struct nw_config *cfg, char *errstr,

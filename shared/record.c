@@ -275,3 +275,169 @@ const char *nw_record_id(const json_t *record)
 {
     return json_string_value(json_object_get(record, "id"));
 }
+
+/* ---- size bound ----------------------------------------------------------------------- */
+
+static size_t serialized_size(const json_t *record)
+{
+    return json_dumpb(record, NULL, 0, JSON_COMPACT);
+}
+
+/* Adds note to the record's warnings (article) or to its message (error record). */
+static enum nw_status fit_note(json_t *record, const char *note)
+{
+    json_t *warnings = json_object_get(record, "warnings");
+
+    if (json_is_array(warnings)) {
+        /* The array may be the article's own: change a copy. */
+        json_t *copy = json_copy(warnings);
+        if (!copy || json_array_append_new(copy, json_string(note)) ||
+            json_object_set_new(record, "warnings", copy))
+            return NW_ENOMEM;
+        return NW_OK;
+    }
+    const char *message = json_string_value(json_object_get(record, "message"));
+    char buf[1024];
+    snprintf(buf, sizeof(buf), "%s (%s)", message ? message : "", note);
+    return json_object_set_new(record, "message", nw_json_string(buf)) ? NW_ENOMEM : NW_OK;
+}
+
+/* Drops from the job echo the keys longer than NW_RECORD_JOB_KEY_MAX: with known = 0 the
+ * unknown ones only, with known = 1 meta and priority too. */
+static enum nw_status fit_job(json_t *record, size_t max_bytes, int known)
+{
+    json_t *job = json_object_get(record, "job");
+    const char *key;
+    json_t *value;
+    void *tmp;
+    char dropped[512] = "";
+    size_t used = 0;
+    json_t *copy;
+
+    if (!json_is_object(job))
+        return NW_OK;
+    copy = json_copy(job);
+    if (!copy)
+        return NW_ENOMEM;
+    json_object_foreach_safe(copy, tmp, key, value)
+    {
+        int is_known = !strcmp(key, "meta") || !strcmp(key, "priority");
+        if (!strcmp(key, "url") || is_known != known)
+            continue;
+        size_t n = json_dumpb(value, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (n <= NW_RECORD_JOB_KEY_MAX)
+            continue;
+        if (used < sizeof(dropped) - 1)
+            used += (size_t)snprintf(dropped + used, sizeof(dropped) - used,
+                                     "%s'%.64s' (%zu bytes)", used ? ", " : "", key, n);
+        json_object_del(copy, key);
+    }
+    if (json_object_set_new(record, "job", copy))
+        return NW_ENOMEM;
+    if (!used)
+        return NW_OK;
+    char note[768];
+    snprintf(note, sizeof(note), "job keys dropped from the record to fit %zu bytes: %s", max_bytes,
+             dropped);
+    return fit_note(record, note);
+}
+
+/* Room kept for the note that fit_text adds. */
+#define FIT_NOTE_ROOM 256
+
+/* Cuts the article text until the record, with the note about the cut, fits in max_bytes
+ * (or the text is empty). */
+static enum nw_status fit_text(json_t *record, size_t max_bytes)
+{
+    const char *s = json_string_value(json_object_get(record, "text"));
+    size_t len = json_string_length(json_object_get(record, "text")), keep = len;
+    char *text;
+    char note[160];
+    enum nw_status result = NW_OK;
+
+    if (!s || !len)
+        return NW_OK;
+    text = nw_strndup(s, len);
+    if (!text)
+        return NW_ENOMEM;
+    /* Each byte of text takes at least one byte of JSON, so cutting the excess is enough,
+     * unless a cut lands inside a word that moves the end back: bounded passes. */
+    for (int pass = 0; pass < 4 && keep > 0; pass++) {
+        size_t n = serialized_size(record);
+        if (n + FIT_NOTE_ROOM <= max_bytes)
+            break;
+        size_t over = n + FIT_NOTE_ROOM - max_bytes;
+        keep = keep > over ? keep - over : 0;
+        while (keep > 0 && ((unsigned char)text[keep] & 0xC0) == 0x80)
+            keep--;
+        /* End at a word where one is near. */
+        for (size_t i = keep; i > 0 && keep - i < 256; i--) {
+            if (text[i - 1] == ' ' || text[i - 1] == '\n') {
+                keep = i - 1;
+                break;
+            }
+        }
+        if (json_object_set_new(record, "text", json_stringn(text, keep))) {
+            result = NW_ENOMEM;
+            goto out;
+        }
+    }
+    snprintf(note, sizeof(note),
+             "text truncated from %zu to %zu bytes to fit the record in %zu bytes", len, keep,
+             max_bytes);
+    result = fit_note(record, note);
+out:
+    nw_free(text);
+    return result;
+}
+
+/* Halves the lists that grow with the text. Returns 1 if any list got shorter. */
+static int fit_lists(json_t *record)
+{
+    json_t *entities = json_object_get(record, "entities");
+    json_t *lists[] = {
+        json_object_get(record, "quotes"),          json_object_get(record, "amounts"),
+        json_object_get(record, "keywords"),        json_object_get(entities, "persons"),
+        json_object_get(entities, "organizations"), json_object_get(entities, "locations"),
+    };
+    int shrunk = 0;
+
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        size_t n = json_array_size(lists[i]);
+        if (!n)
+            continue;
+        for (size_t j = n; j > n / 2; j--)
+            json_array_remove(lists[i], j - 1);
+        shrunk = 1;
+    }
+    return shrunk;
+}
+
+enum nw_status nw_record_fit(json_t *record, size_t max_bytes, size_t *size)
+{
+    enum nw_status result = NW_OK;
+    size_t n = serialized_size(record);
+    int lists_noted = 0;
+
+    if (n <= max_bytes)
+        goto out;
+    result = fit_job(record, max_bytes, 0);
+    if (!result && (n = serialized_size(record)) > max_bytes)
+        result = fit_job(record, max_bytes, 1);
+    if (!result && (n = serialized_size(record)) > max_bytes)
+        result = fit_text(record, max_bytes);
+    /* Bounded: every pass halves the lists, which are finite. */
+    while (!result && (n = serialized_size(record)) > max_bytes && fit_lists(record)) {
+        if (!lists_noted) {
+            lists_noted = 1;
+            result = fit_note(record, "quotes, amounts, keywords and entities shortened to fit "
+                                      "the record size");
+        }
+    }
+    if (!result && (n = serialized_size(record)) > max_bytes)
+        result = NW_ETOOBIG;
+out:
+    if (size)
+        *size = n;
+    return result;
+}

@@ -35,6 +35,22 @@ struct nw_error_info {
 
 json_t *nw_record_error(const struct nw_error_info *info);
 
+/* A job key (other than url) whose JSON is longer than this is the first thing dropped
+ * from the record's job echo when the record is too large. */
+#define NW_RECORD_JOB_KEY_MAX 1024
+
+/* Makes record (an article or error record built above) fit in max_bytes serialized
+ * (nw_record_dump), changing it in place, in this order, each step only while it is still
+ * too large: job keys other than url, meta and priority longer than NW_RECORD_JOB_KEY_MAX
+ * are dropped from the job echo; then meta and priority if as long; then the article text
+ * is cut at a UTF-8 boundary (its stats and hashes still describe the whole text); then
+ * the quotes, amounts, keywords and entity lists lose their tail halves. Each step is
+ * noted in the record's warnings (an error record's message). The record's job object is
+ * replaced by a copy, never changed in place (it may be shared with the job).
+ * NW_OK if it fits; NW_ETOOBIG if it still does not (the caller then sends an error
+ * record instead); NW_ENOMEM. *size (may be NULL) receives the final serialized size. */
+enum nw_status nw_record_fit(json_t *record, size_t max_bytes, size_t *size);
+
 /* Serializes compactly on one line (no newline). Caller frees with free(). NULL on ENOMEM. */
 char *nw_record_dump(const json_t *record);
 

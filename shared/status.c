@@ -39,6 +39,8 @@ const char *nw_status_name(enum nw_status status)
         return "kafka";
     case NW_EINTERNAL:
         return "internal";
+    case NW_ENOTHTML:
+        return "not_html";
     }
     return "unknown";
 }
@@ -78,6 +80,8 @@ const char *nw_status_message(enum nw_status status)
         return "Kafka error";
     case NW_EINTERNAL:
         return "internal error";
+    case NW_ENOTHTML:
+        return "not HTML";
     }
     return "unknown error";
 }

@@ -28,6 +28,7 @@ enum nw_status {
     NW_ENETWORK = -13,    /* DNS, connect, TLS or transfer failure */
     NW_EKAFKA = -14,      /* Kafka client failure */
     NW_EINTERNAL = -15,   /* a bug: an invariant did not hold */
+    NW_ENOTHTML = -16,    /* the content is not HTML or text (a PDF, an image, binary) */
 };
 
 /* Stable snake_case name of a status ("too_big"), used as `code` in error records.

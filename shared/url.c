@@ -267,6 +267,52 @@ enum nw_status nw_url_scheme(const char *url, char **out)
     return get_part(url, CURLUPART_SCHEME, 1, out);
 }
 
+/* The userinfo of url ("user:pass@", '@' included): *start and *len; 0 if none. */
+static int find_userinfo(const char *url, size_t *start, size_t *len)
+{
+    const char *sep = url ? strstr(url, "://") : NULL;
+    const char *auth, *at = NULL;
+    size_t n;
+
+    if (!sep)
+        return 0;
+    auth = sep + 3;
+    n = strcspn(auth, "/?#\\");
+    for (size_t i = 0; i < n; i++)
+        if (auth[i] == '@')
+            at = auth + i;
+    if (!at)
+        return 0;
+    *start = (size_t)(auth - url);
+    *len = (size_t)(at + 1 - auth);
+    return 1;
+}
+
+int nw_url_has_userinfo(const char *url)
+{
+    size_t start, len;
+    return find_userinfo(url, &start, &len);
+}
+
+enum nw_status nw_url_strip_userinfo(const char *url, char **out)
+{
+    size_t start, len, total;
+    char *s;
+
+    if (!url)
+        return NW_EINVAL;
+    if (!find_userinfo(url, &start, &len))
+        return copy_out(url, out);
+    total = strlen(url);
+    s = nw_malloc(total - len + 1);
+    if (!s)
+        return NW_ENOMEM;
+    memcpy(s, url, start);
+    memcpy(s + start, url + start + len, total - start - len + 1);
+    *out = s;
+    return NW_OK;
+}
+
 enum nw_status nw_url_from_path(const char *path, char **out)
 {
     enum nw_status result;

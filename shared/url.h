@@ -32,6 +32,14 @@ enum nw_status nw_url_host(const char *url, char **out);
 /* Scheme, lower case ("https"). */
 enum nw_status nw_url_scheme(const char *url, char **out);
 
+/* 1 if url carries a user name or password ("http://user:pass@host/"). */
+int nw_url_has_userinfo(const char *url);
+
+/* url without its user name and password (a copy of url when it has none). Textual, so
+ * it works on URLs the parser refuses too: the authority is what follows "://" up to the
+ * first '/', '?', '#' or '\', and everything in it up to its last '@' goes. */
+enum nw_status nw_url_strip_userinfo(const char *url, char **out);
+
 /* file:// URL of a local path (made absolute against the current directory). */
 enum nw_status nw_url_from_path(const char *path, char **out);
 

@@ -129,7 +129,8 @@ int nw_cmd_extract(struct nw_config *cfg, int argc, char **argv)
         fprintf(stderr, "newsworker extract: %s\n", errstr);
         return NW_EXIT_FAILURE;
     }
-    sink = nw_sink_file_create("-", errstr, sizeof(errstr));
+    /* Records go where fetch's do without a broker: output.file, stdout by default. */
+    sink = nw_sink_file_create(nw_config_get(cfg, "output.file"), errstr, sizeof(errstr));
     if (!sink) {
         fprintf(stderr, "newsworker extract: %s\n", errstr);
         code = NW_EXIT_FAILURE;

@@ -33,6 +33,9 @@
 #include "url.h"
 
 #define HOST_BUCKETS_MIN 64
+/* One response's header block: more is no web page (curl's own limit is 100 KB a line). */
+#define HEADER_BYTES_MAX (256u * 1024u)
+#define HEADER_LINES_MAX 1000u
 
 struct host;
 
@@ -50,6 +53,9 @@ struct xfer {
     int too_big;
     int denied; /* the address connected to was refused */
     int oom;
+    int headers_too_large;
+    int in_headers;                    /* a status line came, the blank line not yet */
+    size_t header_bytes, header_lines; /* of the response being received */
     char denied_addr[64];
     char errbuf[CURL_ERROR_SIZE];
     /* A refusal before any transfer (scheme, bad URL, no memory): reported by poll. */
@@ -240,6 +246,27 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
     return result ? 0 : n; /* a short count makes curl abort the transfer */
 }
 
+/* Bounds the header block of each response (a redirect starts a new one). */
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata)
+{
+    struct xfer *x = userdata;
+    size_t n = size * nmemb;
+
+    if (n >= 5 && !memcmp(data, "HTTP/", 5)) {
+        x->header_bytes = x->header_lines = 0;
+        x->in_headers = 1;
+    } else if (n <= 2 && (data[0] == '\r' || data[0] == '\n')) {
+        x->in_headers = 0;
+    }
+    x->header_bytes += n;
+    x->header_lines++;
+    if (x->header_bytes > HEADER_BYTES_MAX || x->header_lines > HEADER_LINES_MAX) {
+        x->headers_too_large = 1;
+        return 0; /* aborts the transfer */
+    }
+    return n;
+}
+
 /* Every connection goes through here, after DNS and before connect(): the one place
  * where the address really used is known, whatever the URL, redirect or resolver said. */
 static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose,
@@ -315,6 +342,8 @@ static enum nw_status xfer_setup(struct nw_fetcher *f, struct xfer *x)
     SETOPT(CURLOPT_FAILONERROR, 1L);
     SETOPT(CURLOPT_WRITEFUNCTION, on_body);
     SETOPT(CURLOPT_WRITEDATA, x);
+    SETOPT(CURLOPT_HEADERFUNCTION, on_header);
+    SETOPT(CURLOPT_HEADERDATA, x);
     SETOPT(CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
     SETOPT(CURLOPT_OPENSOCKETDATA, x);
     SETOPT(CURLOPT_ERRORBUFFER, x->errbuf);
@@ -333,7 +362,8 @@ static void xfer_start(struct nw_fetcher *f, struct xfer *x)
     enum nw_status result = NW_OK;
 
     x->attempts++;
-    x->too_big = x->denied = x->oom = 0;
+    x->too_big = x->denied = x->oom = x->headers_too_large = x->in_headers = 0;
+    x->header_bytes = x->header_lines = 0;
     x->errbuf[0] = '\0';
     nw_buf_reset(&x->body);
     if (!x->easy)
@@ -437,6 +467,17 @@ static void classify(struct xfer *x, CURLcode rc, long http_status, struct outco
                  x->f->max_body);
         return;
     }
+    /* curl refuses one header line over 100 KB itself: "out of memory" in the middle of a
+     * header block, or a receive error naming the header. Neither is transient. */
+    if (x->headers_too_large || (rc == CURLE_OUT_OF_MEMORY && x->in_headers) ||
+        ((rc == CURLE_OUT_OF_MEMORY || rc == CURLE_RECV_ERROR) && strstr(detail, "header"))) {
+        o->status = NW_ETOOBIG;
+        o->code = "headers_too_large";
+        snprintf(o->message, sizeof(o->message),
+                 "response headers larger than %u bytes or %u lines (%s)", HEADER_BYTES_MAX,
+                 HEADER_LINES_MAX, x->headers_too_large ? "stopped reading" : detail);
+        return;
+    }
     if (x->oom) {
         o->status = NW_ENOMEM;
         o->code = nw_status_name(NW_ENOMEM);
@@ -471,8 +512,25 @@ static void classify(struct xfer *x, CURLcode rc, long http_status, struct outco
         o->code = "too_many_redirects";
         break;
     case CURLE_UNSUPPORTED_PROTOCOL:
+        /* curl says so too of an answer with no HTTP status line (HTTP/0.9 or garbage):
+         * the server's fault, not the scheme's. */
+        if (strstr(detail, "HTTP/0.9")) {
+            o->status = NW_EPARSE;
+            o->code = "bad_response";
+            snprintf(o->message, sizeof(o->message),
+                     "the server's answer is not HTTP/1.x or later (%s)", detail);
+            break;
+        }
         o->status = NW_EDENIED;
         o->code = "denied_scheme";
+        break;
+    case CURLE_WEIRD_SERVER_REPLY:
+        o->status = NW_EPARSE;
+        o->code = "bad_response";
+        break;
+    case CURLE_URL_MALFORMAT:
+        o->status = NW_EINVAL;
+        o->code = "invalid_url";
         break;
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
@@ -739,7 +797,16 @@ enum nw_status nw_fetcher_add(struct nw_fetcher *f, const char *url, void *opaqu
     }
     x->host->refs++;
     f->pending++;
-    if (result == NW_EUNSUPPORTED)
+    if (!result && nw_url_has_userinfo(url)) {
+        /* Credentials in a job's URL are never sent (nor repeated in the message). */
+        char *shown = NULL;
+        if (nw_url_strip_userinfo(url, &shown) == NW_OK) {
+            nw_free(x->url);
+            x->url = shown;
+        }
+        xfer_refuse(f, x, NW_EINVAL, "invalid_url",
+                    "user name or password in the URL (not sent): %.200s", x->url);
+    } else if (result == NW_EUNSUPPORTED)
         xfer_refuse(f, x, NW_EDENIED, "denied_scheme", "scheme of '%.200s' is not allowed", url);
     else if (result)
         xfer_refuse(f, x, NW_EINVAL, "invalid_url", "'%.200s' is not an absolute URL", url);

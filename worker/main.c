@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "config.h"
 #include "log.h"
+#include "route.h"
 
 extern char **environ;
 
@@ -138,9 +139,17 @@ static int parse_args(int argc, char **argv, const char **config_file, char **ov
                 fprintf(stderr, "newsworker: %s needs an argument\n", a);
                 return -1;
             }
-            if (a[1] == 'c')
+            if (a[1] == 'c') {
+                /* One file: a second would silently replace the first. */
+                if (*config_file) {
+                    fprintf(stderr,
+                            "newsworker: -c given twice ('%s', '%s'): one configuration file, "
+                            "then -o KEY=VALUE to override\n",
+                            *config_file, argv[i + 1]);
+                    return -1;
+                }
                 *config_file = argv[++i];
-            else
+            } else
                 overrides[(*n_overrides)++] = argv[++i];
         } else if (!strncmp(a, "-o", 2) && a[2]) {
             overrides[(*n_overrides)++] = (char *)a + 2;
@@ -201,9 +210,25 @@ int main(int argc, char **argv)
     }
     for (int i = 0; i < n_overrides; i++) {
         if (nw_config_set_pair(cfg, overrides[i], errstr, sizeof(errstr))) {
-            fprintf(stderr, "newsworker: config error: -o %s: %s\n", overrides[i], errstr);
+            /* errstr names the key; the value may hold the very newline it is refused for */
+            fprintf(stderr, "newsworker: config error: -o %.*s: %s\n",
+                    (int)strcspn(overrides[i], "=\r\n"), overrides[i], errstr);
             goto out;
         }
+    }
+    if (nw_config_check(cfg, errstr, sizeof(errstr))) {
+        fprintf(stderr, "newsworker: config error: %s\n", errstr);
+        goto out;
+    }
+    /* A rules file that cannot be read is a config error for every command, with or
+     * without a broker. */
+    if (nw_config_get(cfg, "route.rules")) {
+        struct nw_route *route = NULL;
+        if (nw_route_load_file(nw_config_get(cfg, "route.rules"), &route, errstr, sizeof(errstr))) {
+            fprintf(stderr, "newsworker: config error: %s\n", errstr);
+            goto out;
+        }
+        nw_route_destroy(route);
     }
     if (want_help && cmd_argc > 0) {
         for (size_t i = 0; i < sizeof(command_helps) / sizeof(command_helps[0]); i++) {

@@ -10,6 +10,8 @@
 #include "metrics.h"
 #include "process.h"
 #include "record.h"
+#include "sink_kafka.h"
+#include "url.h"
 
 /* A malformed job line is kept in its error record up to this size: enough to find it in
  * the producer's logs, not enough to make the dead-letter message huge. */
@@ -17,6 +19,7 @@
 
 struct nw_pipeline {
     struct nw_processor *proc;
+    size_t record_max; /* with a broker: the largest record the producer sends; 0 = none */
 };
 
 struct nw_pipeline *nw_pipeline_create(const struct nw_config *cfg, char *errstr,
@@ -28,6 +31,8 @@ struct nw_pipeline *nw_pipeline_create(const struct nw_config *cfg, char *errstr
         nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory");
         return NULL;
     }
+    if (nw_config_get(cfg, "kafka.bootstrap.servers"))
+        p->record_max = nw_sink_kafka_record_max(cfg);
     p->proc = nw_processor_create(cfg, errstr, errstr_size);
     if (!p->proc) {
         nw_pipeline_destroy(p);
@@ -62,19 +67,23 @@ int nw_pipeline_needs_fetch(const struct nw_job *job)
 
 /* The job as it passes through into records: its JSON without the inline page, which
  * would otherwise travel twice (once as the record's text). NULL on ENOMEM. */
-static json_t *job_passthrough(const struct nw_job *job)
+static json_t *job_passthrough(const struct nw_job *job, const char *shown_url)
 {
     json_t *copy;
 
     if (!job->raw)
         return json_null();
-    if (!json_object_get(job->raw, "html") && !json_object_get(job->raw, "text"))
+    if (!json_object_get(job->raw, "html") && !json_object_get(job->raw, "text") && !shown_url)
         return json_incref(job->raw);
     copy = json_copy(job->raw);
     if (!copy)
         return NULL;
     json_object_del(copy, "html");
     json_object_del(copy, "text");
+    if (shown_url && json_object_set_new(copy, "url", nw_json_string(shown_url))) {
+        json_decref(copy);
+        return NULL;
+    }
     return copy;
 }
 
@@ -117,12 +126,53 @@ static enum nw_status set_http(struct nw_article *art, const struct nw_fetch_res
 static const char *fetch_failure_stage(const struct nw_job *job, const struct nw_fetch_result *res)
 {
     const char *code = res->error_code ? res->error_code : "";
+    const char *stage = "job";
+    char *asked = NULL, *got = NULL;
 
-    if (strncmp(code, "denied_", 7) != 0)
+    if (strncmp(code, "denied_", 7) != 0 && strcmp(code, "invalid_url") != 0)
         return "fetch";
-    if (res->final_url && job->url && strcmp(res->final_url, job->url) != 0)
-        return "fetch";
-    return "job";
+    if (!res->final_url || !job->url || !strcmp(res->final_url, job->url))
+        return "job";
+    /* The URL curl ended on is written its way ("http://127.1" as
+     * "http://127.0.0.1/"): a redirect only if the normal forms differ. */
+    if (nw_url_normalize(job->url, &asked) || nw_url_normalize(res->final_url, &got) ||
+        strcmp(asked, got) != 0)
+        stage = "fetch";
+    nw_free(asked);
+    nw_free(got);
+    return stage;
+}
+
+/* With a broker, every record must fit in one message: text and job echo are cut to fit
+ * (with a warning), and a record that still does not fit becomes an error record. */
+static json_t *fit_record(struct nw_pipeline *p, const struct nw_job *job, json_t *rec,
+                          int *is_error, long http_status, int attempts)
+{
+    enum nw_status result;
+    size_t size = 0;
+    char message[256];
+    json_t *url_only, *err;
+
+    if (!rec || !p->record_max)
+        return rec;
+    result = nw_record_fit(rec, p->record_max, &size);
+    if (result == NW_OK)
+        return rec;
+    json_decref(rec);
+    *is_error = 1;
+    if (result == NW_ENOMEM)
+        return error_record(job, NULL, "record", nw_status_name(NW_ENOMEM),
+                            "out of memory fitting the record", http_status, attempts);
+    snprintf(message, sizeof(message),
+             "the record (%zu bytes) does not fit in %zu bytes (the producer's "
+             "message.max.bytes less room for key and headers)",
+             size, p->record_max);
+    url_only = json_object();
+    if (url_only && job->url)
+        json_object_set_new(url_only, "url", nw_json_string(job->url));
+    err = error_record(job, url_only, "record", "record_too_large", message, http_status, attempts);
+    json_decref(url_only);
+    return err;
 }
 
 json_t *nw_pipeline_record(struct nw_pipeline *p, const struct nw_job *job,
@@ -136,15 +186,31 @@ json_t *nw_pipeline_record(struct nw_pipeline *p, const struct nw_job *job,
     json_t *job_json, *rec = NULL;
     long http_status = res ? res->http_status : 0;
     int attempts = res ? res->attempts : 1;
+    struct nw_job shown = *job;
+    char *shown_url = NULL;
 
     *is_error = 1;
-    job_json = job_passthrough(job);
-    if (!job_json)
-        return error_record(job, NULL, "job", nw_status_name(NW_ENOMEM), "out of memory", 0, 1);
+    /* A user name or password in the job's URL is never repeated in a record. */
+    if (job->url && nw_url_has_userinfo(job->url)) {
+        shown.url = NULL;
+        if (nw_url_strip_userinfo(job->url, &shown_url))
+            return error_record(&shown, NULL, "job", nw_status_name(NW_ENOMEM), "out of memory", 0,
+                                1);
+        shown.url = shown_url;
+        job = &shown;
+    }
+    job_json = job_passthrough(job, shown_url);
+    if (!job_json) {
+        rec = error_record(job, NULL, "job", nw_status_name(NW_ENOMEM), "out of memory", 0, 1);
+        nw_free(shown_url);
+        return rec;
+    }
     if (res && res->status != NW_OK) {
         rec = error_record(job, job_json, fetch_failure_stage(job, res), res->error_code,
                            res->message, http_status, attempts);
+        rec = fit_record(p, job, rec, is_error, http_status, attempts);
         json_decref(job_json);
+        nw_free(shown_url);
         return rec;
     }
 
@@ -188,7 +254,9 @@ out:
                                "out of memory building the record", http_status, attempts);
     }
     nw_article_fini(&art);
+    rec = fit_record(p, job, rec, is_error, http_status, attempts);
     json_decref(job_json);
+    nw_free(shown_url);
     return rec;
 }
 

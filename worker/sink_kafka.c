@@ -10,7 +10,11 @@
 #include "record.h"
 #include "route.h"
 
+/* Room left in a message for its key (64 hex digits), headers and Kafka's framing. */
+#define RECORD_OVERHEAD 1024
+
 struct nw_sink_kafka {
+    size_t record_max;
     struct nw_route *route; /* NULL without route.rules */
     struct nw_embedded *embedded;
     struct nw_publisher *publisher;
@@ -45,6 +49,7 @@ struct nw_sink_kafka *nw_sink_kafka_create(const struct nw_config *cfg,
         result = nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory");
         goto fail;
     }
+    sink->record_max = nw_sink_kafka_record_max(cfg);
     sink->output_topic = nw_config_get(cfg, "output.topic");
     sink->errors_topic = nw_config_get(cfg, "errors.topic");
     if (rules) {
@@ -88,6 +93,65 @@ void nw_sink_kafka_destroy(struct nw_sink_kafka *sink)
     nw_free(sink);
 }
 
+size_t nw_sink_kafka_record_max(const struct nw_config *cfg)
+{
+    const char *v = nw_config_get(cfg, "kafka.producer.message.max.bytes");
+    long long max = 1000000;
+
+    if (!v)
+        v = nw_config_get(cfg, "kafka.message.max.bytes");
+    if (v) {
+        char *end;
+        long long n = strtoll(v, &end, 10);
+        if (end != v && !*end && n > 0)
+            max = n;
+    }
+    return max > 2 * RECORD_OVERHEAD ? (size_t)(max - RECORD_OVERHEAD) : RECORD_OVERHEAD;
+}
+
+/* The line to send for a record over the size bound: the record shrunk to fit, or an
+ * error record saying it could not be. *is_error is set for the latter. NULL on ENOMEM. */
+static char *fit_line(struct nw_sink_kafka *sink, const json_t *record, size_t size, int *is_error)
+{
+    json_t *copy = json_deep_copy(record);
+    char *line = NULL;
+    enum nw_status result = copy ? nw_record_fit(copy, sink->record_max, &size) : NW_ENOMEM;
+
+    if (result == NW_OK) {
+        line = nw_record_dump(copy);
+    } else if (result == NW_ETOOBIG) {
+        const char *url = json_string_value(json_object_get(record, "url"));
+        char message[256];
+        json_t *job = json_object();
+        snprintf(message, sizeof(message),
+                 "the record (%zu bytes) does not fit the producer's message.max.bytes "
+                 "(%zu bytes with room for key and headers)",
+                 size, sink->record_max);
+        struct nw_error_info info = {.url = url,
+                                     .stage = "record",
+                                     .code = "record_too_large",
+                                     .message = message,
+                                     .attempts = 1,
+                                     .job = job};
+        if (job && url)
+            json_object_set_new(job, "url", nw_json_string(url));
+        json_t *err = job ? nw_record_error(&info) : NULL;
+        /* Only a URL near the bound itself can keep even this record out: drop it. */
+        if (err && nw_record_fit(err, sink->record_max, NULL) == NW_ETOOBIG) {
+            json_object_set_new(err, "url", json_null());
+            json_object_set_new(err, "job", json_null());
+        }
+        if (err && nw_record_fit(err, sink->record_max, NULL) == NW_OK) {
+            line = nw_record_dump(err);
+            *is_error = 1;
+        }
+        json_decref(err);
+        json_decref(job);
+    }
+    json_decref(copy);
+    return line;
+}
+
 enum nw_status nw_sink_kafka_send(struct nw_sink_kafka *sink, const json_t *record, int is_error,
                                   void *msg_opaque, size_t *accepted, char *errstr,
                                   size_t errstr_size)
@@ -108,7 +172,15 @@ enum nw_status nw_sink_kafka_send(struct nw_sink_kafka *sink, const json_t *reco
             key = key_buf;
         }
     }
-    schema = json_string_value(json_object_get(record, "schema"));
+    line = nw_record_dump(record);
+    if (line && strlen(line) > sink->record_max) {
+        char *fitted = fit_line(sink, record, strlen(line), &is_error);
+        free(line);
+        line = fitted;
+    }
+    if (!line)
+        return nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory serializing a record");
+    schema = is_error ? NW_ERROR_SCHEMA : json_string_value(json_object_get(record, "schema"));
     if (is_error) {
         topics[0] = sink->errors_topic;
         ntopics = 1;
@@ -116,9 +188,6 @@ enum nw_status nw_sink_kafka_send(struct nw_sink_kafka *sink, const json_t *reco
         ntopics = nw_route_topics(sink->route, record, sink->output_topic, topics,
                                   NW_ROUTE_MAX_TOPICS + 1);
     }
-    line = nw_record_dump(record);
-    if (!line)
-        return nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory serializing a record");
     for (size_t i = 0; i < ntopics; i++) {
         enum nw_status r = nw_publisher_send(sink->publisher, topics[i], key, line, strlen(line),
                                              schema, msg_opaque, errstr, errstr_size);

@@ -32,11 +32,19 @@ void nw_sink_kafka_destroy(struct nw_sink_kafka *sink);
 
 /* Queues record (borrowed) on each of its topics with msg_opaque. *accepted counts the
  * messages queued, each followed by one delivery callback; 0 for an article that the
- * rules send nowhere. NW_OK if every topic accepted it; otherwise the first failure, with
- * the reason in errstr (some topics may still have accepted it). */
+ * rules send nowhere. A record larger than nw_sink_kafka_record_max is shrunk
+ * (nw_record_fit) on a copy; one that still does not fit is replaced by an error record
+ * (code record_too_large) on errors.topic, so the job still ends in one record. NW_OK if every
+ * topic accepted it; otherwise the first failure, with the reason in errstr (some topics may still
+ * have accepted it). */
 enum nw_status nw_sink_kafka_send(struct nw_sink_kafka *sink, const json_t *record, int is_error,
                                   void *msg_opaque, size_t *accepted, char *errstr,
                                   size_t errstr_size);
+
+/* The largest record (serialized) the producer can send: its message.max.bytes
+ * (kafka.producer.message.max.bytes, else kafka.message.max.bytes, else librdkafka's
+ * 1000000) less room for the key, headers and framing. */
+size_t nw_sink_kafka_record_max(const struct nw_config *cfg);
 
 /* The producer (borrowed) for polling, flushing and the abort flag. */
 struct nw_publisher *nw_sink_kafka_publisher(struct nw_sink_kafka *sink);

@@ -208,10 +208,56 @@ static void test_describe(void **state)
     free(text);
 }
 
+static void test_cross_key_checks(void **state)
+{
+    char err[256];
+
+    (void)state;
+    assert_int_equal(nw_config_check(cfg, err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_set(cfg, "fetch.retry_backoff_ms", "1000", err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_set(cfg, "fetch.retry_backoff_max_ms", "999", err, sizeof(err)),
+                     NW_OK);
+    assert_int_equal(nw_config_check(cfg, err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, "fetch.retry_backoff_max_ms"));
+    assert_int_equal(nw_config_set(cfg, "fetch.retry_backoff_max_ms", "1000", err, sizeof(err)),
+                     NW_OK);
+    assert_int_equal(nw_config_check(cfg, err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_set(cfg, "kafka.group.id", "", err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_check(cfg, err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, "kafka.group.id"));
+    assert_int_equal(nw_config_set(cfg, "kafka.group.id", "g", err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_set(cfg, "input.topic", "", err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_check(cfg, err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, "input.topic"));
+}
+
+static void test_control_characters_and_nul(void **state)
+{
+    char err[256], path[] = "/tmp/nw_test_config_nul.XXXXXX";
+    int fd;
+
+    (void)state;
+    assert_int_equal(nw_config_set(cfg, "fetch.user_agent", "bot\r\nX-Evil: 1", err, sizeof(err)),
+                     NW_ECONFIG);
+    assert_non_null(strstr(err, "fetch.user_agent"));
+    assert_int_equal(
+        nw_config_set(cfg, "fetch.user_agent", "bot/1.0 (+https://x.example)", err, sizeof(err)),
+        NW_OK);
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "fetch.retries = 2\nfetch.timeout_ms = 5\0\n", 40), 40);
+    close(fd);
+    assert_int_equal(nw_config_load_file(cfg, path, err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, ":2: NUL byte"));
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cross_key_checks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_control_characters_and_nul, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_and_validate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_pair, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file, setup, teardown),

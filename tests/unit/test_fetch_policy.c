@@ -67,6 +67,29 @@ static void test_ipv6_ranges(void **state)
     assert_false(denied6("2a00:1450:4001::1"));
 }
 
+/* Tunnel and translation prefixes reach the IPv4 address they embed: judged by it. */
+static void test_ipv6_embedding_ipv4(void **state)
+{
+    (void)state;
+    /* 6to4: 2002:AABB:CCDD::/48 is a.b.c.d */
+    assert_true(denied6("2002:7f00:1::"));     /* 127.0.0.1 */
+    assert_true(denied6("2002:a00:1::1"));     /* 10.0.0.1 */
+    assert_true(denied6("2002:a9fe:a9fe::1")); /* 169.254.169.254, cloud metadata */
+    assert_false(denied6("2002:808:808::1"));  /* 8.8.8.8 */
+    /* Teredo: server in bits 32-63, client inverted in the last 32 bits */
+    assert_true(denied6("2001:0:4136:e378:8000:63bf:80ff:fffe"));  /* client 127.0.0.1 */
+    assert_true(denied6("2001:0:7f00:1::808:808"));                /* server 127.0.0.1 */
+    assert_true(denied6("2001:0:4136:e378:8000:63bf:f5ff:fffe"));  /* client 10.0.0.1 */
+    assert_false(denied6("2001:0:4136:e378:8000:63bf:f7f7:f7f7")); /* client 8.8.8.8 */
+    /* NAT64, well-known and local-use prefixes */
+    assert_true(denied6("64:ff9b::7f00:1"));
+    assert_true(denied6("64:ff9b::a9fe:a9fe"));
+    assert_true(denied6("64:ff9b:1::c0a8:1"));
+    assert_false(denied6("64:ff9b::808:808"));
+    /* other 2001: addresses are ordinary */
+    assert_false(denied6("2001:db9::7f00:1"));
+}
+
 static void test_unknown_family_is_denied(void **state)
 {
     struct sockaddr sa;
@@ -138,6 +161,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ipv4_ranges),
         cmocka_unit_test(test_ipv6_ranges),
+        cmocka_unit_test(test_ipv6_embedding_ipv4),
         cmocka_unit_test(test_unknown_family_is_denied),
         cmocka_unit_test(test_address_str),
         cmocka_unit_test(test_backoff_grows_is_capped_and_jittered),

@@ -171,10 +171,32 @@ static void test_from_path(void **state)
     nw_free(out);
 }
 
+static void test_userinfo(void **state)
+{
+    char *out = NULL;
+    (void)state;
+    assert_true(nw_url_has_userinfo("http://user:pass@example.com/a"));
+    assert_true(nw_url_has_userinfo("https://user@example.com"));
+    assert_true(nw_url_has_userinfo("http://a@b:c@example.com:8080/?x=@"));
+    assert_false(nw_url_has_userinfo("http://example.com/a@b"));
+    assert_false(nw_url_has_userinfo("http://example.com?u=a@b"));
+    assert_false(nw_url_has_userinfo("not a url @ all"));
+    assert_int_equal(nw_url_strip_userinfo("http://user:pass@example.com/a@b", &out), NW_OK);
+    assert_string_equal(out, "http://example.com/a@b");
+    nw_free(out);
+    assert_int_equal(nw_url_strip_userinfo("http://a@b:c@example.com:8080/?x=@", &out), NW_OK);
+    assert_string_equal(out, "http://example.com:8080/?x=@");
+    nw_free(out);
+    assert_int_equal(nw_url_strip_userinfo("https://example.com/", &out), NW_OK);
+    assert_string_equal(out, "https://example.com/");
+    nw_free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_userinfo),
         cmocka_unit_test(test_canonicalize_strips_tracking),
         cmocka_unit_test(test_scheme_and_host),
         cmocka_unit_test(test_rejects),
