@@ -51,6 +51,7 @@ enum nw_block_kind {
 #define EL_LINK 0x08u     /* <a href> */
 #define EL_BLOCK 0x10u    /* block-level: starts and ends a text block */
 #define EL_CDROP 0x20u    /* furniture by class: dropped unless it holds most of the text */
+#define EL_TDROP 0x40u    /* the drop is by tag or role (an unclosed <header> may wrap all) */
 
 struct nw_elem {
     myhtml_tree_node_t *node;
@@ -123,10 +124,23 @@ struct nw_extractor {
     size_t block_start;
     int in_link;
     int strict;
-    int lone_article; /* the candidate is the titled one of several <article>s */
+    int lone_article;   /* the candidate is the titled one of several <article>s */
+    unsigned rules_off; /* NW_EXTRACT_RULE_* switched off (evaluation only) */
+    int wrappers;       /* furniture tags and roles are deferred drops (last passes) */
 };
 
 static void needles_init(struct nw_extractor *ex);
+
+static int rule_on(const struct nw_extractor *ex, unsigned rule)
+{
+    return (ex->rules_off & rule) == 0;
+}
+
+void nw_extractor_set_rules_off(struct nw_extractor *ex, unsigned rules_off)
+{
+    if (ex)
+        ex->rules_off = rules_off;
+}
 
 struct nw_extractor *nw_extractor_create(const struct nw_extract_opts *opts)
 {
@@ -277,6 +291,23 @@ static int is_dropped_tag(myhtml_tag_id_t tag)
     }
 }
 
+/* Furniture tags that a page's markup may leave open around the article (an unclosed
+ * <header>, a <noscript> whose end tag the parser ignores): their drop is deferred to
+ * settle_drops, which keeps one that holds most of the page's text. */
+static int is_wrapper_tag(myhtml_tag_id_t tag)
+{
+    switch (tag) {
+    case MyHTML_TAG_HEADER:
+    case MyHTML_TAG_FOOTER:
+    case MyHTML_TAG_ASIDE:
+    case MyHTML_TAG_NAV:
+    case MyHTML_TAG_NOSCRIPT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* Class/id words of furniture that is never article text, whatever else the class says. */
 static const char *const strong_negative[] = {
     "comment",       "share",      "sharing",  "social",     "related",
@@ -401,6 +432,11 @@ static void gather_attrs(myhtml_tree_node_t *node, struct nw_attrs *a)
     }
 }
 
+static int is_space_char(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
 /* Lower-cased "class id" into ex->attr; returns its string ("" when none). */
 static const char *class_id_of(struct nw_extractor *ex, const struct nw_attrs *a)
 {
@@ -418,6 +454,13 @@ static const char *class_id_of(struct nw_extractor *ex, const struct nw_attrs *a
         else if (c == '_')
             ex->attr.data[i] = '-';
     }
+    /* "js-..." tokens are script hooks ("js-truncate-related"), not a description */
+    if (rule_on(ex, NW_EXTRACT_RULE_JS_HOOKS))
+        for (size_t i = 0; i + 3 <= ex->attr.len; i++)
+            if ((i == 0 || is_space_char(ex->attr.data[i - 1])) &&
+                memcmp(ex->attr.data + i, "js-", 3) == 0)
+                while (i < ex->attr.len && !is_space_char(ex->attr.data[i]))
+                    ex->attr.data[i++] = ' ';
     return nw_buf_str(&ex->attr);
 }
 
@@ -437,11 +480,6 @@ static int contains_ci(const char *v, size_t len, const char *needle)
         if (strncasecmp(v + i, needle, nlen) == 0)
             return 1;
     return 0;
-}
-
-static int is_space_char(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
 /* 1 if the class attribute holds one of the words (ASCII case-insensitive). */
@@ -578,6 +616,26 @@ static unsigned class_words(struct nw_extractor *ex, const char *ci, size_t len)
     return mask;
 }
 
+/* 1 if a class token of its own names content ("entry", "article-body") and no
+ * furniture: the other tokens of the class then only qualify the element. */
+static int has_content_token(struct nw_extractor *ex, const char *cls, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && is_space_char(cls[i]))
+            i++;
+        size_t start = i;
+        while (i < len && !is_space_char(cls[i]))
+            i++;
+        if (i - start < 2)
+            continue;
+        unsigned m = class_words(ex, cls + start, i - start);
+        if ((m & (CW_MAYBE | CW_BODY)) && !(m & (CW_STRONG | CW_MEDIUM)))
+            return 1;
+    }
+    return 0;
+}
+
 /* Decides whether an element's subtree is skipped; sets flags and class weight otherwise. */
 static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_tag_id_t tag,
                     unsigned *flags, int *weight)
@@ -586,14 +644,21 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
     *weight = 0;
     if (tag == MyHTML_TAG_BODY || tag == MyHTML_TAG_HTML)
         return 0;
-    if (is_dropped_tag(tag))
-        return 1;
+    int wrappers = ex->wrappers;
+    if (is_dropped_tag(tag)) {
+        if (!wrappers || !is_wrapper_tag(tag))
+            return 1;
+        *flags |= EL_CDROP | EL_TDROP;
+    }
     struct nw_attrs a;
     gather_attrs(node, &a);
     if (is_hidden(&a))
         return 1;
-    if (is_furniture_role(&a))
-        return 1;
+    if (is_furniture_role(&a)) {
+        if (!wrappers)
+            return 1;
+        *flags |= EL_CDROP | EL_TDROP;
+    }
     if (contains_ci(a.itemprop, a.itemprop_len, "articlebody"))
         *flags |= EL_SEMANTIC;
     if (a.cls || a.id) {
@@ -619,8 +684,13 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
         int maybe = (cw & CW_MAYBE) != 0;
         if (ex->strict && !(*flags & EL_SEMANTIC) && tag != MyHTML_TAG_ARTICLE &&
             tag != MyHTML_TAG_MAIN) {
-            if (cw & CW_STRONG)
-                return 1;
+            if (cw & CW_STRONG) {
+                /* "entry share": the entry, marked as shareable; "entry-share" is not */
+                if (!rule_on(ex, NW_EXTRACT_RULE_MIXED_CLASS) || !maybe ||
+                    !has_content_token(ex, ci, cls_len))
+                    return 1;
+                *flags |= EL_CDROP;
+            }
             if (!maybe && (cw & CW_MEDIUM))
                 *flags |= EL_CDROP;
             if (ex->strict > 1 && !maybe && (cw & CW_WEAK))
@@ -1437,9 +1507,12 @@ static void settle_drops(struct nw_extractor *ex)
         if (!(el->flags & EL_CDROP))
             continue;
         size_t mine = 0;
-        for (size_t b = el->first_block; b < el->end_block; b++)
-            if (ex->blocks[b].len >= 25)
-                mine += ex->blocks[b].len;
+        for (size_t b = el->first_block; b < el->end_block; b++) {
+            const struct nw_block *bl = &ex->blocks[b];
+            /* a furniture tag counts its running text only: a tag cloud is no wrapper */
+            if (bl->len >= 25 && (!(el->flags & EL_TDROP) || bl->link * 2 < bl->len))
+                mine += bl->len;
+        }
         if (mine * 10 > total * 4)
             el->flags &= ~EL_CDROP;
     }
@@ -1632,8 +1705,15 @@ enum nw_status nw_extractor_run(struct nw_extractor *ex, const char *html, size_
     if (root) {
         /* Class-based removal may take the article with the furniture (a wrapper named
          * "content-with-sidebar"): when a pass finds too little, retry with fewer rules. */
-        for (int level = 2; level >= 0 && !result; level--) {
+        /* The last passes keep a furniture tag that holds most of the running text (an
+         * unclosed <header> or <noscript> swallowing the page): only when the others
+         * found too little. */
+        static const int passes[][2] = {{2, 0}, {1, 0}, {0, 0}, {2, 1}, {0, 1}};
+        size_t npasses = rule_on(ex, NW_EXTRACT_RULE_WRAPPER_DROPS) ? 5 : 3;
+        for (size_t pass = 0; pass < npasses && !result; pass++) {
+            int level = passes[pass][0];
             ex->strict = level;
+            ex->wrappers = passes[pass][1];
             size_t got = 0;
             struct nw_buf keep = ex->out;
             nw_buf_init(&ex->out, NW_EXTRACT_TEXT_MAX);

@@ -37,4 +37,17 @@ enum nw_status nw_extractor_run(struct nw_extractor *ex, const char *html, size_
                                 const char *base_url, const char *fetched_at,
                                 struct nw_article *art, char *errstr, size_t errstr_size);
 
+/* The extractor's rules that an evaluation can switch off one by one to measure what
+ * each contributes (shared/extract.md lists them with their figures). Products never
+ * call this: every rule is on by default. */
+enum nw_extract_rule {
+    NW_EXTRACT_RULE_WRAPPER_DROPS = 1u << 0, /* furniture tags/roles dropped unless a wrapper */
+    NW_EXTRACT_RULE_MIXED_CLASS = 1u << 1,   /* "entry share": a content token defers the drop */
+    NW_EXTRACT_RULE_JS_HOOKS = 1u << 2,      /* "js-..." class tokens are ignored */
+};
+#define NW_EXTRACT_RULES_ALL 0x1u
+
+/* Switches the rules in rules_off off (0 = all on) for the following runs. */
+void nw_extractor_set_rules_off(struct nw_extractor *ex, unsigned rules_off);
+
 #endif
