@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <utf8proc.h>
 
 #include "buf.h"
 #include "html.h"
@@ -71,6 +72,7 @@ struct nw_elem {
 
 struct nw_block {
     size_t off, len;
+    size_t chars; /* length in characters, East Asian wide ones counting two */
     size_t link;
     int elem;
     enum nw_block_kind kind;
@@ -454,13 +456,6 @@ static const char *class_id_of(struct nw_extractor *ex, const struct nw_attrs *a
         else if (c == '_')
             ex->attr.data[i] = '-';
     }
-    /* "js-..." tokens are script hooks ("js-truncate-related"), not a description */
-    if (rule_on(ex, NW_EXTRACT_RULE_JS_HOOKS))
-        for (size_t i = 0; i + 3 <= ex->attr.len; i++)
-            if ((i == 0 || is_space_char(ex->attr.data[i - 1])) &&
-                memcmp(ex->attr.data + i, "js-", 3) == 0)
-                while (i < ex->attr.len && !is_space_char(ex->attr.data[i]))
-                    ex->attr.data[i++] = ' ';
     return nw_buf_str(&ex->attr);
 }
 
@@ -652,7 +647,7 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
     }
     struct nw_attrs a;
     gather_attrs(node, &a);
-    if (is_hidden(&a))
+    if (rule_on(ex, NW_EXTRACT_RULE_HIDDEN) && is_hidden(&a))
         return 1;
     if (is_furniture_role(&a)) {
         if (!wrappers)
@@ -684,16 +679,17 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
         int maybe = (cw & CW_MAYBE) != 0;
         if (ex->strict && !(*flags & EL_SEMANTIC) && tag != MyHTML_TAG_ARTICLE &&
             tag != MyHTML_TAG_MAIN) {
-            if (cw & CW_STRONG) {
+            if ((cw & CW_STRONG) && rule_on(ex, NW_EXTRACT_RULE_CLASS_STRONG)) {
                 /* "entry share": the entry, marked as shareable; "entry-share" is not */
                 if (!rule_on(ex, NW_EXTRACT_RULE_MIXED_CLASS) || !maybe ||
                     !has_content_token(ex, ci, cls_len))
                     return 1;
                 *flags |= EL_CDROP;
             }
-            if (!maybe && (cw & CW_MEDIUM))
+            if (!maybe && (cw & CW_MEDIUM) && rule_on(ex, NW_EXTRACT_RULE_CLASS_MEDIUM))
                 *flags |= EL_CDROP;
-            if (ex->strict > 1 && !maybe && (cw & CW_WEAK))
+            if (ex->strict > 1 && !maybe && (cw & CW_WEAK) &&
+                rule_on(ex, NW_EXTRACT_RULE_CLASS_WEAK))
                 *flags |= EL_CDROP;
         }
         if (cw & CW_POSITIVE) {
@@ -782,6 +778,45 @@ static enum nw_block_kind kind_of(myhtml_tag_id_t tag)
     }
 }
 
+/* A block's length in characters (utf8proc's display width: a Han, kana or Hangul
+ * character counts two, a combining mark none) and its commas, the ideographic and
+ * Arabic ones too. With the rule off, bytes and ASCII commas as before. */
+static void measure_block(const struct nw_extractor *ex, struct nw_block *b)
+{
+    const unsigned char *s = (const unsigned char *)ex->text.data + b->off;
+    size_t n = b->len, chars = 0;
+    int commas = 0;
+    if (!rule_on(ex, NW_EXTRACT_RULE_CHAR_LENGTH)) {
+        for (size_t i = 0; i < n; i++)
+            commas += s[i] == ',';
+        b->chars = n;
+        b->commas = commas;
+        return;
+    }
+    for (size_t i = 0; i < n;) {
+        if (s[i] < 0x80) {
+            commas += s[i] == ',';
+            chars++;
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp = -1;
+        utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0) {
+            chars++;
+            i++;
+            continue;
+        }
+        if (cp == 0x3001 || cp == 0xFF0C || cp == 0x060C)
+            commas++;
+        int w = utf8proc_charwidth(cp);
+        chars += w < 0 ? 1 : (size_t)w;
+        i += (size_t)k;
+    }
+    b->chars = chars;
+    b->commas = commas;
+}
+
 /* Ends the current text block; it belongs to element elem. */
 static enum nw_status flush_block(struct nw_extractor *ex, int elem)
 {
@@ -810,10 +845,7 @@ static enum nw_status flush_block(struct nw_extractor *ex, int elem)
             break;
         }
     }
-    b->commas = 0;
-    for (size_t i = 0; i < len; i++)
-        if (ex->text.data[b->off + i] == ',')
-            b->commas++;
+    measure_block(ex, b);
     result = nw_buf_putc(&ex->text, '\n');
     if (result)
         goto out;
@@ -920,7 +952,7 @@ static enum nw_status walk(struct nw_extractor *ex, myhtml_tree_node_t *root)
             int weight = 0;
             if (classify(ex, node, tag, &flags, &weight) ||
                 (tag == MyHTML_TAG_SPAN && myhtml_node_child(node) && in_paragraph(ex, parent) &&
-                 is_inline_card(node, 1))) {
+                 rule_on(ex, NW_EXTRACT_RULE_INLINE_CARD) && is_inline_card(node, 1))) {
                 if (is_block_tag(tag)) {
                     result = flush_block(ex, parent);
                     if (result)
@@ -1028,7 +1060,7 @@ static void init_score(struct nw_elem *e)
 static size_t block_chars(const struct nw_extractor *ex, const struct nw_block *b)
 {
     (void)ex;
-    return b->len;
+    return b->chars;
 }
 
 static void score_blocks(struct nw_extractor *ex)
@@ -1101,7 +1133,7 @@ static int pick_candidate(struct nw_extractor *ex)
     struct nw_elem *t = &ex->elems[top];
     size_t top_text = 0;
     for (size_t b = t->first_block; b < t->end_block; b++)
-        if (ex->blocks[b].len >= 25)
+        if (ex->blocks[b].chars >= 25)
             top_text += ex->blocks[b].len;
     /* the tightest such container: a "main-content" wrapper around the article and its
      * sidebars covers the candidate too, but so does the article body inside it */
@@ -1121,8 +1153,10 @@ static int pick_candidate(struct nw_extractor *ex)
         if (best_sem < 0 || s->text < ex->elems[best_sem].text)
             best_sem = (int)i;
     }
-    if (best_sem >= 0)
+    if (best_sem >= 0 && rule_on(ex, NW_EXTRACT_RULE_SEMANTIC))
         top = best_sem;
+    if (!rule_on(ex, NW_EXTRACT_RULE_TITLED_ARTICLE))
+        return top;
     int titled = titled_article(ex, top);
     /* the candidate may itself be one of the teaser articles beside the titled one */
     if (titled == top && (ex->elems[top].flags & EL_ARTICLE) && ex->elems[top].parent > 0) {
@@ -1188,7 +1222,8 @@ static void mark_included(struct nw_extractor *ex, int top)
             s->included = 1;
             continue;
         }
-        if (s->tag == MyHTML_TAG_P || !(s->flags & EL_BLOCK)) {
+        if (rule_on(ex, NW_EXTRACT_RULE_LOOSE_TEXT) &&
+            (s->tag == MyHTML_TAG_P || !(s->flags & EL_BLOCK))) {
             double ld = link_density(s);
             if (s->text > 80 && ld < 0.25)
                 s->included = 1;
@@ -1266,11 +1301,11 @@ static int keep_block(const struct nw_extractor *ex, const struct nw_block *b)
         return 0;
     if (b->excluded)
         return 0;
-    if (is_shortcode(ex->text.data + b->off, b->len))
+    if (rule_on(ex, NW_EXTRACT_RULE_SHORTCODE) && is_shortcode(ex->text.data + b->off, b->len))
         return 0;
     double ld = b->len ? (double)b->link / (double)b->len : 0.0;
-    if (ld > 0.5 && b->len < 400 && !is_written_url(ex->text.data + b->off, b->len) &&
-        !is_linked_sentence(ex, b))
+    if (ld > 0.5 && b->chars < 400 && !is_written_url(ex->text.data + b->off, b->len) &&
+        !(rule_on(ex, NW_EXTRACT_RULE_LINKED_SENTENCE) && is_linked_sentence(ex, b)))
         return 0;
     (void)ex;
     return 1;
@@ -1302,7 +1337,8 @@ static int list_keeps_all(struct nw_extractor *ex, int list)
             continue;
         items++;
         /* a sentence of its own beside the link, not a headline split by a link */
-        if (keep_block(ex, b) && b->len - (b->link < b->len ? b->link : b->len) >= 60)
+        if (keep_block(ex, b) &&
+            (b->len - (b->link < b->len ? b->link : b->len)) * b->chars >= 60 * b->len)
             kept++;
     }
     l->list_keep = items >= 3 && kept * 2 >= items;
@@ -1312,14 +1348,14 @@ static int list_keeps_all(struct nw_extractor *ex, int list)
 /* A linked headline: short, (almost) all link text, and words rather than a bare URL. */
 static int is_headline_link(const struct nw_extractor *ex, const struct nw_block *b)
 {
-    return b->len <= 150 && b->link * 10 >= b->len * 8 &&
+    return b->chars <= 150 && b->link * 10 >= b->len * 8 &&
            memchr(ex->text.data + b->off, ' ', b->len) != NULL;
 }
 
 /* A teaser's excerpt: one short line of plain text. */
 static int is_excerpt(const struct nw_block *b)
 {
-    return b->link == 0 && b->len >= 20 && b->len <= 180;
+    return b->link == 0 && b->chars >= 20 && b->chars <= 180;
 }
 
 /* Teaser grids and "more stories" rows inside the chosen container: a linked headline
@@ -1362,7 +1398,7 @@ static void mark_teaser_runs(struct nw_extractor *ex)
             }
         }
         /* article text between two teasers: they are the article's own links */
-        if (++gap > 2 || ex->blocks[bi].len > 80)
+        if (++gap > 2 || ex->blocks[bi].chars > 80)
             end_teaser_run(ex, &pairs, start, end);
     }
     end_teaser_run(ex, &pairs, start, end);
@@ -1375,7 +1411,7 @@ static void mark_trailing_link_lists(struct nw_extractor *ex)
     size_t last_para = ex->nblocks;
     for (size_t bi = ex->nblocks; bi-- > 0;) {
         const struct nw_block *b = &ex->blocks[bi];
-        if (visible(b) && !b->teaser && b->kind == NW_BLOCK_PARA && b->len >= 100 &&
+        if (visible(b) && !b->teaser && b->kind == NW_BLOCK_PARA && b->chars >= 100 &&
             b->link * 2 < b->len) {
             last_para = bi;
             break;
@@ -1397,7 +1433,7 @@ static void mark_trailing_link_lists(struct nw_extractor *ex)
             if (!visible(it))
                 continue;
             items++;
-            if (it->kind == NW_BLOCK_ITEM && it->link > 0 && it->len <= 150)
+            if (it->kind == NW_BLOCK_ITEM && it->link > 0 && it->chars <= 150)
                 linked++;
         }
         if (items < 3 || linked < items || l->first_block <= last_para) {
@@ -1411,7 +1447,7 @@ static void mark_trailing_link_lists(struct nw_extractor *ex)
             struct nw_block *h = &ex->blocks[k];
             if (!visible(h))
                 continue;
-            if (h->len <= 60 && (h->kind == NW_BLOCK_HEADING || h->kind == NW_BLOCK_TEXT))
+            if (h->chars <= 60 && (h->kind == NW_BLOCK_HEADING || h->kind == NW_BLOCK_TEXT))
                 h->teaser = 1;
             break;
         }
@@ -1430,7 +1466,7 @@ static int heads_paragraph(const struct nw_extractor *ex, size_t bi)
     if (next >= ex->nblocks)
         return 0;
     const struct nw_block *p = &ex->blocks[next];
-    return p->kind == NW_BLOCK_PARA && p->len >= 150 && p->link * 4 < p->len;
+    return p->kind == NW_BLOCK_PARA && p->chars >= 150 && p->link * 4 < p->len;
 }
 
 /* keep_block's reasons other than link density: the h1 stays out, so do drops. */
@@ -1462,20 +1498,24 @@ static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
     if (parent >= 0)
         for (size_t bi = ex->elems[parent].first_block; bi < ex->elems[parent].end_block; bi++) {
             struct nw_block *b = &ex->blocks[bi];
-            if (b->elem == parent && b->len > 80 && b->link * 4 < b->len)
+            if (rule_on(ex, NW_EXTRACT_RULE_LOOSE_TEXT) && b->elem == parent && b->chars > 80 &&
+                b->link * 4 < b->len)
                 b->take = 1;
         }
-    mark_teaser_runs(ex);
-    mark_trailing_link_lists(ex);
+    if (rule_on(ex, NW_EXTRACT_RULE_TEASER_RUNS))
+        mark_teaser_runs(ex);
+    if (rule_on(ex, NW_EXTRACT_RULE_TRAILING_LISTS))
+        mark_trailing_link_lists(ex);
     for (size_t bi = 0; bi < ex->nblocks; bi++) {
         const struct nw_block *b = &ex->blocks[bi];
         if (!b->take || b->teaser)
             continue;
         if (!keep_block(ex, b) && !(b->kind == NW_BLOCK_HEADING && !b->excluded &&
+                                    rule_on(ex, NW_EXTRACT_RULE_LINKED_HEADINGS) &&
                                     heads_paragraph(ex, bi) && keep_block_kind_ok(ex, b))) {
             int list = -1;
             if (b->excluded || b->kind != NW_BLOCK_ITEM || (list = list_of(ex, b)) < 0 ||
-                !list_keeps_all(ex, list))
+                !rule_on(ex, NW_EXTRACT_RULE_ARTICLE_LISTS) || !list_keeps_all(ex, list))
                 continue;
         }
         if (ex->out.len) {
@@ -1500,7 +1540,7 @@ static void settle_drops(struct nw_extractor *ex)
 {
     size_t total = 0;
     for (size_t i = 0; i < ex->nblocks; i++)
-        if (ex->blocks[i].len >= 25)
+        if (ex->blocks[i].chars >= 25)
             total += ex->blocks[i].len;
     for (size_t i = 0; i < ex->nelems; i++) {
         struct nw_elem *el = &ex->elems[i];
@@ -1510,10 +1550,11 @@ static void settle_drops(struct nw_extractor *ex)
         for (size_t b = el->first_block; b < el->end_block; b++) {
             const struct nw_block *bl = &ex->blocks[b];
             /* a furniture tag counts its running text only: a tag cloud is no wrapper */
-            if (bl->len >= 25 && (!(el->flags & EL_TDROP) || bl->link * 2 < bl->len))
+            if (bl->chars >= 25 && (!(el->flags & EL_TDROP) || bl->link * 2 < bl->len))
                 mine += bl->len;
         }
-        if (mine * 10 > total * 4)
+        if (mine * 10 > total * 4 &&
+            ((el->flags & EL_TDROP) || rule_on(ex, NW_EXTRACT_RULE_CLASS_WRAPPERS)))
             el->flags &= ~EL_CDROP;
     }
     for (size_t i = 0; i < ex->nelems; i++) {
@@ -1727,7 +1768,7 @@ enum nw_status nw_extractor_run(struct nw_extractor *ex, const char *html, size_
                 nw_buf_fini(&ex->out);
                 ex->out = keep;
             }
-            if (chars >= 250)
+            if (chars >= 250 || !rule_on(ex, NW_EXTRACT_RULE_RETRY))
                 break;
         }
         if (result) {
