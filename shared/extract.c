@@ -365,6 +365,11 @@ static const char *const negative_words[] = {
     "skyscraper", "sponsor",  "shopping", "tags",    "tool",    "widget", NULL,
 };
 
+/* Wrappers of embedded posts ("social-embed", "embed-twitter"): named like furniture,
+ * but the post they hold is quoted by the article. */
+static const char *const embed_words[] = {"social", "embed",    "tweet",   "twitter",  "instagram",
+                                          "tiktok", "facebook", "bluesky", "mastodon", NULL};
+
 /* Classes that name the article body itself. */
 static const char *const body_classes[] = {
     "articlebody",     "article-body",   "article__body",
@@ -544,6 +549,7 @@ static int is_furniture_role(const struct nw_attrs *a)
 #define CW_POSITIVE 0x10u
 #define CW_NEGATIVE 0x20u
 #define CW_BODY 0x40u
+#define CW_EMBED 0x80u
 
 static unsigned needle_bucket(const char *s)
 {
@@ -581,6 +587,7 @@ static void needles_init(struct nw_extractor *ex)
     needles_add(ex, positive_words, CW_POSITIVE);
     needles_add(ex, negative_words, CW_NEGATIVE);
     needles_add(ex, body_classes, CW_BODY);
+    needles_add(ex, embed_words, CW_EMBED);
 }
 
 static unsigned class_words(struct nw_extractor *ex, const char *ci, size_t len)
@@ -631,6 +638,27 @@ static int has_content_token(struct nw_extractor *ex, const char *cls, size_t le
     return 0;
 }
 
+/* An embedded social post below node: a <blockquote> whose class names a network or an
+ * embed ("twitter-tweet", "instagram-media", "tiktok-embed"), the markup the networks'
+ * embed codes put in the page. Looks at a few hundred nodes at most. */
+static int holds_quoted_post(myhtml_tree_node_t *node)
+{
+    static const char *const marks[] = {"tweet",    "instagram", "tiktok",  "embed", "bluesky",
+                                        "mastodon", "facebook",  "threads", NULL};
+    int depth = 0, budget = 300;
+    for (myhtml_tree_node_t *n = nw_html_next(node, node, &depth, 16, 0); n && budget-- > 0;
+         n = nw_html_next(node, n, &depth, 16, 0)) {
+        if (nw_html_tag(n) != MyHTML_TAG_BLOCKQUOTE)
+            continue;
+        size_t len = 0;
+        const char *cls = nw_html_attr(n, "class", &len);
+        for (size_t i = 0; cls && marks[i]; i++)
+            if (contains_ci(cls, len, marks[i]))
+                return 1;
+    }
+    return 0;
+}
+
 /* Decides whether an element's subtree is skipped; sets flags and class weight otherwise. */
 static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_tag_id_t tag,
                     unsigned *flags, int *weight)
@@ -677,8 +705,10 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
             cw = class_words(ex, ci + skip, len - skip);
         }
         int maybe = (cw & CW_MAYBE) != 0;
+        int embed = (cw & CW_EMBED) && (cw & (CW_STRONG | CW_MEDIUM)) &&
+                    rule_on(ex, NW_EXTRACT_RULE_EMBEDS) && holds_quoted_post(node);
         if (ex->strict && !(*flags & EL_SEMANTIC) && tag != MyHTML_TAG_ARTICLE &&
-            tag != MyHTML_TAG_MAIN) {
+            tag != MyHTML_TAG_MAIN && !embed) {
             if ((cw & CW_STRONG) && rule_on(ex, NW_EXTRACT_RULE_CLASS_STRONG)) {
                 /* "entry share": the entry, marked as shareable; "entry-share" is not */
                 if (!rule_on(ex, NW_EXTRACT_RULE_MIXED_CLASS) || !maybe ||
@@ -1304,7 +1334,9 @@ static int keep_block(const struct nw_extractor *ex, const struct nw_block *b)
     if (rule_on(ex, NW_EXTRACT_RULE_SHORTCODE) && is_shortcode(ex->text.data + b->off, b->len))
         return 0;
     double ld = b->len ? (double)b->link / (double)b->len : 0.0;
-    if (ld > 0.5 && b->chars < 400 && !is_written_url(ex->text.data + b->off, b->len) &&
+    if (ld > 0.5 && b->chars < 400 &&
+        !(b->kind == NW_BLOCK_CELL && rule_on(ex, NW_EXTRACT_RULE_TABLES)) &&
+        !is_written_url(ex->text.data + b->off, b->len) &&
         !(rule_on(ex, NW_EXTRACT_RULE_LINKED_SENTENCE) && is_linked_sentence(ex, b)))
         return 0;
     (void)ex;
@@ -1455,6 +1487,18 @@ static void mark_trailing_link_lists(struct nw_extractor *ex)
     }
 }
 
+/* The table row (<tr>) whose cell holds a cell block, or -1. */
+static int row_of(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    if (b->kind != NW_BLOCK_CELL)
+        return -1;
+    int e = b->elem;
+    for (int hops = 0; e >= 0 && hops < 5; hops++, e = ex->elems[e].parent)
+        if (ex->elems[e].tag == MyHTML_TAG_TR)
+            return e;
+    return -1;
+}
+
 /* A linked heading over a real paragraph heads a section of the article (a gift guide's
  * product names link to the shop); a teaser's linked headline sits over a short excerpt
  * at most. */
@@ -1504,6 +1548,7 @@ static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
         }
     if (rule_on(ex, NW_EXTRACT_RULE_TEASER_RUNS))
         mark_teaser_runs(ex);
+    int last_row = -1;
     if (rule_on(ex, NW_EXTRACT_RULE_TRAILING_LISTS))
         mark_trailing_link_lists(ex);
     for (size_t bi = 0; bi < ex->nblocks; bi++) {
@@ -1518,11 +1563,17 @@ static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
                 !rule_on(ex, NW_EXTRACT_RULE_ARTICLE_LISTS) || !list_keeps_all(ex, list))
                 continue;
         }
+        /* a data table stays a table: the cells of a row on one line */
+        int row = rule_on(ex, NW_EXTRACT_RULE_TABLES) ? row_of(ex, b) : -1;
         if (ex->out.len) {
-            result = nw_buf_append(&ex->out, "\n\n", 2);
+            if (row >= 0 && row == last_row)
+                result = nw_buf_append(&ex->out, " | ", 3);
+            else
+                result = nw_buf_append(&ex->out, "\n\n", 2);
             if (result)
                 goto out;
         }
+        last_row = row;
         result = nw_buf_append(&ex->out, ex->text.data + b->off, b->len);
         if (result)
             goto out;

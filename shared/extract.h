@@ -61,6 +61,8 @@ enum nw_extract_rule {
     NW_EXTRACT_RULE_SHORTCODE = 1u << 17,       /* unrendered [shortcode]...[/x] goes */
     NW_EXTRACT_RULE_RETRY = 1u << 18,           /* passes with fewer class rules on too little */
     NW_EXTRACT_RULE_CHAR_LENGTH = 1u << 19,     /* lengths in characters (CJK wide = 2) */
+    NW_EXTRACT_RULE_TABLES = 1u << 20,          /* a table row's cells on one line */
+    NW_EXTRACT_RULE_EMBEDS = 1u << 21,          /* a furniture-named wrapper of a post stays */
 };
 
 /* Switches the rules in rules_off off (0 = all on) for the following runs. */

@@ -49,6 +49,8 @@ static const struct {
     {"shortcode", NW_EXTRACT_RULE_SHORTCODE},
     {"retry", NW_EXTRACT_RULE_RETRY},
     {"char_length", NW_EXTRACT_RULE_CHAR_LENGTH},
+    {"tables", NW_EXTRACT_RULE_TABLES},
+    {"embeds", NW_EXTRACT_RULE_EMBEDS},
 };
 
 static int parse_mask(const char *s, unsigned *mask)
