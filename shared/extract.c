@@ -1436,6 +1436,67 @@ static void mark_teaser_runs(struct nw_extractor *ex)
     end_teaser_run(ex, &pairs, start, end);
 }
 
+/* Word stems of the prompts and notices that pages put around an article: subscription
+ * and paywall offers, log-in walls, newsletter boxes, cookie and browser notices, share
+ * and donation prompts, in the languages of the dev sets and their neighbours. Matched
+ * as lower-cased substrings of a short line. */
+static const char *const notice_stems[] = {
+    "subscri",    "abonn",     "abbona",   "suscri",     "assinante", "subskryp",   "подпис",
+    "newsletter", "log in",    "login",    "log-in",     "sign in",   "sign up",    "einlogg",
+    "registrier", "connectez", "cookie",   "javascript", "browser",   "navigateur", "przeglądar",
+    "share this", "teilen",    "partager", "compartir",  "condividi", "spende",     "donate",
+    "donation",   "donativo",  NULL,
+};
+
+static int is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+static int is_notice(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    char low[512];
+    size_t n = b->len < sizeof(low) - 1 ? b->len : sizeof(low) - 1;
+    const char *s = ex->text.data + b->off;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+    low[n] = '\0';
+    for (size_t i = 0; notice_stems[i]; i++)
+        for (const char *hit = strstr(low, notice_stems[i]); hit;
+             hit = strstr(hit + 1, notice_stems[i]))
+            if (hit == low || !is_word_byte((unsigned char)hit[-1]))
+                return 1; /* at a word's start: "suspended" holds no "spende" */
+    return 0;
+}
+
+/* Short prompt lines before the article's first paragraph or after its last one
+ * ("Subscribe now for the full story", "Sie sind nicht eingeloggt", "Jede Spende
+ * hilft"): notices around the article, never its text. Lines between paragraphs stay. */
+static void mark_notices(struct nw_extractor *ex)
+{
+    size_t first = ex->nblocks, last = ex->nblocks;
+    for (size_t bi = 0; bi < ex->nblocks; bi++) {
+        const struct nw_block *b = &ex->blocks[bi];
+        if (visible(b) && !b->teaser && b->kind == NW_BLOCK_PARA && b->chars >= 150 &&
+            b->link * 2 < b->len && !is_notice(ex, b)) {
+            if (first == ex->nblocks)
+                first = bi;
+            last = bi;
+        }
+    }
+    if (first == ex->nblocks)
+        return;
+    for (size_t bi = 0; bi < ex->nblocks; bi++) {
+        struct nw_block *b = &ex->blocks[bi];
+        if (bi == first) {
+            bi = last;
+            continue;
+        }
+        if (visible(b) && b->chars <= 160 && is_notice(ex, b))
+            b->teaser = 1;
+    }
+}
+
 /* "More stories" lists after the article's last paragraph: every item short and linked.
  * The list goes, and so does the short line that heads it. */
 static void mark_trailing_link_lists(struct nw_extractor *ex)
@@ -1551,6 +1612,8 @@ static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
     int last_row = -1;
     if (rule_on(ex, NW_EXTRACT_RULE_TRAILING_LISTS))
         mark_trailing_link_lists(ex);
+    if (rule_on(ex, NW_EXTRACT_RULE_NOTICES))
+        mark_notices(ex);
     for (size_t bi = 0; bi < ex->nblocks; bi++) {
         const struct nw_block *b = &ex->blocks[bi];
         if (!b->take || b->teaser)

@@ -51,6 +51,7 @@ static const struct {
     {"char_length", NW_EXTRACT_RULE_CHAR_LENGTH},
     {"tables", NW_EXTRACT_RULE_TABLES},
     {"embeds", NW_EXTRACT_RULE_EMBEDS},
+    {"notices", NW_EXTRACT_RULE_NOTICES},
 };
 
 static int parse_mask(const char *s, unsigned *mask)
