@@ -52,6 +52,7 @@ enum nw_block_kind {
 #define EL_LINK 0x08u     /* <a href> */
 #define EL_BLOCK 0x10u    /* block-level: starts and ends a text block */
 #define EL_CDROP 0x20u    /* furniture by class: dropped unless it holds most of the text */
+#define EL_LEDE 0x80u     /* class names the article's lede ("lead", "standfirst") */
 #define EL_TDROP 0x40u    /* the drop is by tag or role (an unclosed <header> may wrap all) */
 
 struct nw_elem {
@@ -659,6 +660,30 @@ static int holds_quoted_post(myhtml_tree_node_t *node)
     return 0;
 }
 
+/* Parts of class names that name an article's lede, deck or standfirst, in the dev sets'
+ * languages ("article__lead", "Post__lead", "article-deck", "perex", "vorspann"). */
+static const char *const lede_words[] = {
+    "lead",  "lede",     "abstract", "excerpt",    "deck",        "intro",       "standfirst",
+    "perex", "vorspann", "sapo",     "entradilla", "subheadline", "kicker-text", NULL};
+
+/* 1 if a class token, or a part of one between '-' or '_', is a lede word. */
+static int is_lede_class(const char *cls, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && (is_space_char(cls[i]) || cls[i] == '-' || cls[i] == '_'))
+            i++;
+        size_t start = i;
+        while (i < len && !is_space_char(cls[i]) && cls[i] != '-' && cls[i] != '_')
+            i++;
+        for (size_t w = 0; lede_words[w] && i > start; w++)
+            if (strlen(lede_words[w]) == i - start &&
+                strncasecmp(cls + start, lede_words[w], i - start) == 0)
+                return 1;
+    }
+    return 0;
+}
+
 /* Decides whether an element's subtree is skipped; sets flags and class weight otherwise. */
 static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_tag_id_t tag,
                     unsigned *flags, int *weight)
@@ -669,7 +694,9 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
         return 0;
     int wrappers = ex->wrappers;
     if (is_dropped_tag(tag)) {
-        if (!wrappers || !is_wrapper_tag(tag))
+        /* a <header> is walked for the lede it may hold; the rest of it goes */
+        int header = tag == MyHTML_TAG_HEADER && rule_on(ex, NW_EXTRACT_RULE_LEDES);
+        if (!header && (!wrappers || !is_wrapper_tag(tag)))
             return 1;
         *flags |= EL_CDROP | EL_TDROP;
     }
@@ -705,6 +732,10 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
             cw = class_words(ex, ci + skip, len - skip);
         }
         int maybe = (cw & CW_MAYBE) != 0;
+        if (a.cls && rule_on(ex, NW_EXTRACT_RULE_LEDES) && is_lede_class(a.cls, a.cls_len)) {
+            *flags |= EL_LEDE;
+            maybe = 1; /* "article-teaser text-intro": the lede, not a teaser */
+        }
         int embed = (cw & CW_EMBED) && (cw & (CW_STRONG | CW_MEDIUM)) &&
                     rule_on(ex, NW_EXTRACT_RULE_EMBEDS) && holds_quoted_post(node);
         if (ex->strict && !(*flags & EL_SEMANTIC) && tag != MyHTML_TAG_ARTICLE &&
@@ -1581,6 +1612,44 @@ static int keep_block_kind_ok(const struct nw_extractor *ex, const struct nw_blo
            !b->excluded && !is_shortcode(ex->text.data + b->off, b->len);
 }
 
+static int in_lede(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    for (int e = b->elem, hops = 0; e >= 0 && hops < 4; e = ex->elems[e].parent, hops++)
+        if (ex->elems[e].flags & EL_LEDE)
+            return 1;
+    return 0;
+}
+
+/* The lede that sits before the body, in the article's header beside the body rather
+ * than in it: plain text in an element named as a lede, inside the candidate's
+ * grandparent (or closer) and before the first block taken. */
+static void take_lede(struct nw_extractor *ex, int top)
+{
+    int scope = top;
+    for (int hops = 0; hops < 2 && ex->elems[scope].parent > 0; hops++)
+        scope = ex->elems[scope].parent;
+    size_t first_taken = ex->nblocks;
+    for (size_t bi = 0; bi < ex->nblocks; bi++)
+        if (ex->blocks[bi].take) {
+            first_taken = bi;
+            break;
+        }
+    /* one lede: the last one before the body (a list of teasers has one per item) */
+    const struct nw_elem *s = &ex->elems[scope];
+    size_t end = first_taken < s->end_block ? first_taken : s->end_block;
+    for (size_t bi = end; bi-- > s->first_block;) {
+        struct nw_block *b = &ex->blocks[bi];
+        if (!in_lede(ex, b))
+            continue;
+        /* taken even from inside the dropped header or teaser box that holds it */
+        if (b->chars >= 30 && b->chars <= 800 && b->link * 4 < b->len) {
+            b->take = 1;
+            b->excluded = 0;
+        }
+        return;
+    }
+}
+
 static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
 {
     enum nw_status result = NW_OK;
@@ -1597,6 +1666,8 @@ static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
             for (size_t bi = el->first_block; bi < el->end_block; bi++)
                 ex->blocks[bi].take = 1;
     }
+    if (rule_on(ex, NW_EXTRACT_RULE_LEDES))
+        take_lede(ex, top);
     /* Loose text of the candidate's parent (text outside any block element, e.g. after
      * misnested tags) continues the article when it reads like a paragraph. */
     int parent = ex->elems[top].parent;

@@ -64,6 +64,7 @@ enum nw_extract_rule {
     NW_EXTRACT_RULE_TABLES = 1u << 20,          /* a table row's cells on one line */
     NW_EXTRACT_RULE_EMBEDS = 1u << 21,          /* a furniture-named wrapper of a post stays */
     NW_EXTRACT_RULE_NOTICES = 1u << 22,         /* prompt lines around the article go */
+    NW_EXTRACT_RULE_LEDES = 1u << 23,           /* the lede in the header stays */
 };
 
 /* Switches the rules in rules_off off (0 = all on) for the following runs. */

@@ -52,6 +52,7 @@ static const struct {
     {"tables", NW_EXTRACT_RULE_TABLES},
     {"embeds", NW_EXTRACT_RULE_EMBEDS},
     {"notices", NW_EXTRACT_RULE_NOTICES},
+    {"ledes", NW_EXTRACT_RULE_LEDES},
 };
 
 static int parse_mask(const char *s, unsigned *mask)
