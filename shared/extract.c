@@ -1260,6 +1260,7 @@ static int titled_article(struct nw_extractor *ex, int top)
     return titled;
 }
 
+#define DEEP_SHARE 0.3
 static void mark_included(struct nw_extractor *ex, int top)
 {
     for (size_t i = 0; i < ex->nelems; i++)
@@ -1282,6 +1283,19 @@ static void mark_included(struct nw_extractor *ex, int top)
         if (s->scored && s->score + bonus >= threshold) {
             s->included = 1;
             continue;
+        }
+        /* a later section of the article, wrapped as deep as the candidate is: an
+         * element inside it scores like a part of the article */
+        if (rule_on(ex, NW_EXTRACT_RULE_DEEP_SIBLINGS) && s->end_elem > i + 1 &&
+            link_density(s) < 0.3) {
+            double best = 0.0;
+            for (size_t j = i + 1; j < s->end_elem; j++)
+                if (ex->elems[j].scored && ex->elems[j].score > best)
+                    best = ex->elems[j].score;
+            if (best >= fmax(threshold, t->score * DEEP_SHARE)) {
+                s->included = 1;
+                continue;
+            }
         }
         if (rule_on(ex, NW_EXTRACT_RULE_LOOSE_TEXT) &&
             (s->tag == MyHTML_TAG_P || !(s->flags & EL_BLOCK))) {

@@ -65,6 +65,7 @@ enum nw_extract_rule {
     NW_EXTRACT_RULE_EMBEDS = 1u << 21,          /* a furniture-named wrapper of a post stays */
     NW_EXTRACT_RULE_NOTICES = 1u << 22,         /* prompt lines around the article go */
     NW_EXTRACT_RULE_LEDES = 1u << 23,           /* the lede in the header stays */
+    NW_EXTRACT_RULE_DEEP_SIBLINGS = 1u << 24,   /* siblings holding article-like parts */
 };
 
 /* Switches the rules in rules_off off (0 = all on) for the following runs. */

@@ -53,6 +53,7 @@ static const struct {
     {"embeds", NW_EXTRACT_RULE_EMBEDS},
     {"notices", NW_EXTRACT_RULE_NOTICES},
     {"ledes", NW_EXTRACT_RULE_LEDES},
+    {"deep_siblings", NW_EXTRACT_RULE_DEEP_SIBLINGS},
 };
 
 static int parse_mask(const char *s, unsigned *mask)
