@@ -127,9 +127,10 @@ struct nw_extractor {
     size_t block_start;
     int in_link;
     int strict;
-    int lone_article;   /* the candidate is the titled one of several <article>s */
-    unsigned rules_off; /* NW_EXTRACT_RULE_* switched off (evaluation only) */
-    int wrappers;       /* furniture tags and roles are deferred drops (last passes) */
+    int lone_article;       /* the candidate is the titled one of several <article>s */
+    unsigned rules_off;     /* NW_EXTRACT_RULE_* switched off (evaluation only) */
+    int wrappers;           /* furniture tags and roles are deferred drops (last passes) */
+    const char *page_title; /* the page's title from its metadata, or NULL */
 };
 
 static void needles_init(struct nw_extractor *ex);
@@ -1225,6 +1226,15 @@ static int pick_candidate(struct nw_extractor *ex)
         titled = titled_article(ex, parent);
         if (titled == parent)
             titled = top;
+        /* each of the stories a page loads below may sit in a wrapper of its own */
+        for (int hops = 0; titled == top && rule_on(ex, NW_EXTRACT_RULE_TITLED_ARTICLE) &&
+                           hops < 3 && ex->elems[parent].parent > 0;
+             hops++) {
+            parent = ex->elems[parent].parent;
+            titled = titled_article(ex, parent);
+            if (titled == parent)
+                titled = top;
+        }
     }
     if (titled != top && (ex->elems[titled].flags & EL_ARTICLE)) {
         ex->lone_article = 1;
@@ -1237,10 +1247,25 @@ static int pick_candidate(struct nw_extractor *ex)
  * "you may also like" posts, a blog page listing its posts): the one that holds the
  * page's <h1> is the article, the others are teasers. Returns the index of that article,
  * or top when the rule does not apply. */
+/* 1 if the heading element h (its first block) is named in the page's <title>. */
+static int names_page(const struct nw_extractor *ex, int h)
+{
+    const struct nw_elem *e = &ex->elems[h];
+    if (!ex->page_title || e->first_block >= e->end_block)
+        return 0;
+    const struct nw_block *b = &ex->blocks[e->first_block];
+    if (b->chars < 10 || b->len >= 512)
+        return 0;
+    char head[512];
+    memcpy(head, ex->text.data + b->off, b->len);
+    head[b->len] = '\0';
+    return strstr(ex->page_title, head) != NULL;
+}
+
 static int titled_article(struct nw_extractor *ex, int top)
 {
     const struct nw_elem *t = &ex->elems[top];
-    int titled = -1, articles = 0;
+    int titled = -1, articles = 0, named = -1, titles = 0;
     for (size_t i = (size_t)top + 1; i < t->end_elem; i++) {
         struct nw_elem *el = &ex->elems[i];
         if (!(el->flags & EL_ARTICLE))
@@ -1248,13 +1273,18 @@ static int titled_article(struct nw_extractor *ex, int top)
         articles++;
         for (size_t j = i + 1; j < el->end_elem; j++)
             if (ex->elems[j].tag == MyHTML_TAG_H1) {
-                if (titled >= 0)
-                    return top; /* two titled articles: no clear answer */
+                titles++;
                 titled = (int)i;
+                if (named < 0 && names_page(ex, (int)j))
+                    named = (int)i;
                 break;
             }
         i = el->end_elem - 1; /* nested articles count with their outer one */
     }
+    /* several titled articles (a page that loads the next stories below): the one whose
+     * <h1> is the page's title */
+    if (titles > 1)
+        titled = rule_on(ex, NW_EXTRACT_RULE_TITLED_ARTICLE) ? named : -1;
     if (articles < 2 || titled < 0 || ex->elems[titled].text < 150)
         return top;
     return titled;
@@ -1938,6 +1968,7 @@ enum nw_status nw_extractor_run(struct nw_extractor *ex, const char *html, size_
         nw_fail(result, errstr, errstr_size, "extract: out of memory (metadata)");
         goto out;
     }
+    ex->page_title = art->title;
     myhtml_tree_node_t *root = nw_html_body(ex->html);
     if (!root)
         root = nw_html_root(ex->html);
