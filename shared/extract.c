@@ -1561,6 +1561,23 @@ static void mark_notices(struct nw_extractor *ex)
     }
     if (first == ex->nblocks)
         return;
+    /* a heading after the last paragraph heads no text of the article: it heads the
+     * "more on this" links that follow ("Mehr zum Thema", "You might also like:") */
+    if (rule_on(ex, NW_EXTRACT_RULE_TRAILING_HEADINGS))
+        for (size_t bi = last + 1; bi < ex->nblocks; bi++) {
+            struct nw_block *b = &ex->blocks[bi];
+            if (!visible(b) || b->chars > 80)
+                continue;
+            const char *t = ex->text.data + b->off;
+            if (b->kind != NW_BLOCK_HEADING && t[b->len - 1] != ':')
+                continue;
+            size_t next = bi + 1; /* a heading over a closing paragraph stays */
+            while (next < ex->nblocks && !visible(&ex->blocks[next]))
+                next++;
+            const struct nw_block *n = next < ex->nblocks ? &ex->blocks[next] : NULL;
+            if (!n || n->kind == NW_BLOCK_HEADING || n->link * 2 >= n->len || n->chars < 40)
+                b->teaser = 1;
+        }
     for (size_t bi = 0; bi < ex->nblocks; bi++) {
         struct nw_block *b = &ex->blocks[bi];
         if (bi == first) {

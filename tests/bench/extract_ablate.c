@@ -54,6 +54,7 @@ static const struct {
     {"notices", NW_EXTRACT_RULE_NOTICES},
     {"ledes", NW_EXTRACT_RULE_LEDES},
     {"deep_siblings", NW_EXTRACT_RULE_DEEP_SIBLINGS},
+    {"trailing_headings", NW_EXTRACT_RULE_TRAILING_HEADINGS},
 };
 
 static int parse_mask(const char *s, unsigned *mask)
