@@ -1156,6 +1156,21 @@ static void score_blocks(struct nw_extractor *ex)
 
 static int titled_article(struct nw_extractor *ex, int top);
 
+/* An <article>, or a wrapper holding one and nothing else (the only-child rule climbs
+ * from a story to the list item around it). */
+static int is_article_wrap(const struct nw_extractor *ex, int top)
+{
+    const struct nw_elem *t = &ex->elems[top];
+    if (t->flags & EL_ARTICLE)
+        return 1;
+    if (!rule_on(ex, NW_EXTRACT_RULE_TITLED_ARTICLE))
+        return 0;
+    for (size_t i = (size_t)top + 1; i < t->end_elem && i < (size_t)top + 8; i++)
+        if ((ex->elems[i].flags & EL_ARTICLE) && ex->elems[i].text == t->text)
+            return 1;
+    return 0;
+}
+
 static int pick_candidate(struct nw_extractor *ex)
 {
     int top = -1;
@@ -1221,7 +1236,7 @@ static int pick_candidate(struct nw_extractor *ex)
         return top;
     int titled = titled_article(ex, top);
     /* the candidate may itself be one of the teaser articles beside the titled one */
-    if (titled == top && (ex->elems[top].flags & EL_ARTICLE) && ex->elems[top].parent > 0) {
+    if (titled == top && is_article_wrap(ex, top) && ex->elems[top].parent > 0) {
         int parent = ex->elems[top].parent;
         titled = titled_article(ex, parent);
         if (titled == parent)
@@ -1291,6 +1306,7 @@ static int titled_article(struct nw_extractor *ex, int top)
 }
 
 #define DEEP_SHARE 0.3
+#define DEEP_MIN 3.0
 static void mark_included(struct nw_extractor *ex, int top)
 {
     for (size_t i = 0; i < ex->nelems; i++)
@@ -1301,6 +1317,11 @@ static void mark_included(struct nw_extractor *ex, int top)
     if (parent < 0)
         return;
     double threshold = fmax(10.0, t->score * 0.2);
+    /* the best score inside the candidate (it may have climbed to an unscored wrapper) */
+    double top_best = t->scored ? t->score : 0.0;
+    for (size_t j = (size_t)top + 1; j < t->end_elem; j++)
+        if (ex->elems[j].scored && ex->elems[j].score > top_best)
+            top_best = ex->elems[j].score;
     for (size_t i = (size_t)parent + 1; i < ex->nelems; i++) {
         struct nw_elem *s = &ex->elems[i];
         if (s->parent != parent || (int)i == top)
@@ -1322,7 +1343,7 @@ static void mark_included(struct nw_extractor *ex, int top)
             for (size_t j = i + 1; j < s->end_elem; j++)
                 if (ex->elems[j].scored && ex->elems[j].score > best)
                     best = ex->elems[j].score;
-            if (best >= fmax(threshold, t->score * DEEP_SHARE)) {
+            if (best >= fmax(DEEP_MIN, top_best * DEEP_SHARE)) {
                 s->included = 1;
                 continue;
             }
