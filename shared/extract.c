@@ -2,21 +2,16 @@
  * extract.c — the article body.
  *
  * One walk over <body> (iterative, depth-capped) builds two flat arrays: the kept elements
- * (subtrees that are boilerplate by tag, role, class, id or visibility are skipped whole)
- * and the text blocks (paragraph-level runs of text, each tied to the element that holds
- * it). Scoring then works on the arrays only, as Readability does: every paragraph adds
- * a score to its ancestors, scaled by link density; the best element is the candidate,
- * widened to a parent that scores comparably, and siblings that continue the article are
- * recovered. When semantic markup (itemprop=articleBody, common body classes) names
- * containers holding most of the candidate's text, the tightest of them wins; of several
- * <article>s side by side, the one holding the page's <h1> wins over its teaser siblings.
- * The blocks inside the chosen subtrees become the text, minus: link-dominated blocks
- * (except written-out URLs, sentences that link most of their words, and lists whose
- * items mostly carry a sentence of their own), runs of teasers (linked headline + short
- * excerpt, three or more), "more stories" link lists after the last paragraph, and
- * unrendered CMS shortcodes. Hover cards inside paragraphs and display:none utility
- * classes are skipped during the walk; embedded tweets stay (the article quotes them).
- * If the strict pass finds too little, passes with fewer class rules (at last tags only) run.
+ * (subtrees that are boilerplate by tag, role, class, id or visibility are skipped whole
+ * or become deferred drops) and the text blocks (paragraph-level runs of text, each tied
+ * to the element that holds it). Scoring then works on the arrays only, as Readability
+ * does; the best element is the candidate, and the blocks inside it and the siblings that
+ * continue it become the text, minus the blocks that the block rules drop. Lengths are in
+ * characters (CJK counted by display width), never bytes or space-separated words.
+ *
+ * Every rule, why it exists and what it contributes on both dev sets (ablation) is in
+ * shared/extract.md; each has a bit in enum nw_extract_rule (extract.h) so that
+ * tests/bench/extract_ablation.sh can switch it off alone.
  */
 #include "extract.h"
 
@@ -1407,27 +1402,12 @@ static int is_linked_sentence(const struct nw_extractor *ex, const struct nw_blo
     return n > 0 && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?');
 }
 
-/* An unrendered CMS shortcode ("[button link=...]Send us your review[/button]"): markup
- * for a widget that the page failed to expand, never prose. */
-static int is_shortcode(const char *s, size_t len)
-{
-    if (len < 4 || s[0] != '[' || !((s[1] >= 'a' && s[1] <= 'z') || (s[1] >= 'A' && s[1] <= 'Z')))
-        return 0;
-    /* a closing tag, so that "[Editor's note: ...]" stays */
-    for (size_t i = 1; i + 1 < len; i++)
-        if (s[i] == '[' && s[i + 1] == '/')
-            return s[len - 1] == ']';
-    return 0;
-}
-
 static int keep_block(const struct nw_extractor *ex, const struct nw_block *b)
 {
     /* the page title: the body leaves it out */
     if (b->kind == NW_BLOCK_HEADING && ex->elems[b->elem].tag == MyHTML_TAG_H1)
         return 0;
     if (b->excluded)
-        return 0;
-    if (rule_on(ex, NW_EXTRACT_RULE_SHORTCODE) && is_shortcode(ex->text.data + b->off, b->len))
         return 0;
     double ld = b->len ? (double)b->link / (double)b->len : 0.0;
     if (ld > 0.5 && b->chars < 400 &&
@@ -1691,7 +1671,7 @@ static int heads_paragraph(const struct nw_extractor *ex, size_t bi)
 static int keep_block_kind_ok(const struct nw_extractor *ex, const struct nw_block *b)
 {
     return !(b->kind == NW_BLOCK_HEADING && ex->elems[b->elem].tag == MyHTML_TAG_H1) &&
-           !b->excluded && !is_shortcode(ex->text.data + b->off, b->len);
+           !b->excluded;
 }
 
 static int in_lede(const struct nw_extractor *ex, const struct nw_block *b)

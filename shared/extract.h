@@ -58,7 +58,6 @@ enum nw_extract_rule {
     NW_EXTRACT_RULE_LINKED_HEADINGS = 1u << 14,   /* a linked heading over a paragraph stays */
     NW_EXTRACT_RULE_TEASER_RUNS = 1u << 15,       /* runs of headline+excerpt teasers go */
     NW_EXTRACT_RULE_TRAILING_LISTS = 1u << 16,    /* link lists after the last paragraph go */
-    NW_EXTRACT_RULE_SHORTCODE = 1u << 17,         /* unrendered [shortcode]...[/x] goes */
     NW_EXTRACT_RULE_RETRY = 1u << 18,             /* passes with fewer class rules on too little */
     NW_EXTRACT_RULE_CHAR_LENGTH = 1u << 19,       /* lengths in characters (CJK wide = 2) */
     NW_EXTRACT_RULE_TABLES = 1u << 20,            /* a table row's cells on one line */

@@ -46,7 +46,6 @@ static const struct {
     {"linked_headings", NW_EXTRACT_RULE_LINKED_HEADINGS},
     {"teaser_runs", NW_EXTRACT_RULE_TEASER_RUNS},
     {"trailing_lists", NW_EXTRACT_RULE_TRAILING_LISTS},
-    {"shortcode", NW_EXTRACT_RULE_SHORTCODE},
     {"retry", NW_EXTRACT_RULE_RETRY},
     {"char_length", NW_EXTRACT_RULE_CHAR_LENGTH},
     {"tables", NW_EXTRACT_RULE_TABLES},
