@@ -1120,11 +1120,33 @@ static size_t block_chars(const struct nw_extractor *ex, const struct nw_block *
     return b->chars;
 }
 
+/* A cell of running text: the block holds a sentence end and the table cell holding it
+ * has 300 characters or more (a data table's cells are short, lists of names have no
+ * sentences). */
+static int in_prose_cell(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    const char *t = ex->text.data + b->off;
+    int sentence = 0;
+    for (size_t i = 0; i < b->len && !sentence; i++)
+        sentence =
+            (t[i] == '.' || t[i] == '!' || t[i] == '?') && (i + 1 == b->len || t[i + 1] == ' ');
+    if (!sentence)
+        return 0;
+    for (int e = b->elem, hops = 0; e >= 0 && hops < 4; e = ex->elems[e].parent, hops++)
+        if (ex->elems[e].tag == MyHTML_TAG_TD || ex->elems[e].tag == MyHTML_TAG_TH)
+            return ex->elems[e].text >= 300;
+    return 0;
+}
+
 static void score_blocks(struct nw_extractor *ex)
 {
     for (size_t i = 0; i < ex->nblocks; i++) {
         struct nw_block *b = &ex->blocks[i];
-        if (b->excluded || b->kind == NW_BLOCK_HEADING || b->kind == NW_BLOCK_CELL)
+        /* a data table's cells do not score; a cell of running text (the article in a
+         * layout table of an old blog or forum) does */
+        if (b->excluded || b->kind == NW_BLOCK_HEADING ||
+            (b->kind == NW_BLOCK_CELL &&
+             !(rule_on(ex, NW_EXTRACT_RULE_PROSE_CELLS) && in_prose_cell(ex, b))))
             continue;
         size_t len = block_chars(ex, b);
         if (len < 25)

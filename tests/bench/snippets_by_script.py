@@ -8,7 +8,7 @@ white-space-collapsed text is a true positive, a "without" snippet found a false
 positive), then pools them per script family. A page's family is the dominant Unicode
 script of the letters in its "with" snippets (so an empty output still counts where it
 belongs): Latin, Cyrillic, CJK (Han, Hiragana, Katakana, Hangul), Arabic/Hebrew, other.
-Prints one line per family and the total."""
+Prints one line per family (a family with no page shows zeros) and the total."""
 import json
 import re
 import sys
@@ -79,9 +79,7 @@ def main():
     print(f"{'script':14} {'pages':>5} {'empty':>5} {'tp':>5} {'fp':>4} {'fn':>4} "
           f"{'P':>6} {'R':>6} {'F1':>6}")
     for name in order + ["total"]:
-        g = total if name == "total" else groups.get(name)
-        if not g:
-            continue
+        g = total if name == "total" else groups.get(name, [0] * 6)
         if name != "total":
             total = [a + b for a, b in zip(total, g)]
         tp, fp, fn = g[1], g[2], g[3]

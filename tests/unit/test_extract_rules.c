@@ -316,6 +316,28 @@ static void test_titled_article_named_by_page_title(void **state)
     assert_null(strstr(text, PARA3));
 }
 
+/* An old blog's layout table: the post is a cell of <br>-separated lines beside a poll
+ * widget; the cell's running text is the article, a table of names is no article. */
+static void test_prose_in_layout_cell(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><div id='content'><table class='eBlock'><tr><td class='eMessage'>" PARA1
+        "<br>" PARA2 "<br>" PARA3 "<br>Thanks for reading.</td></tr></table></div>"
+        "<div id='side'><div class='poll'><div class='pollque'>How did you find this "
+        "page?</div></div></div>"
+        "<table><tr><td>Anna Berg, Bonn | Carl Dahl, Ulm | Eva Falk, Kiel | Gina Holt, Linz | "
+        "Ida Jahn, Graz | Karl Lenz, Wien | Mia Noll, Bern | Olaf Popp, Basel | Rita Sand, "
+        "Chur | Tom Uhl, Zug | Vera Wolf, Jena | Xaver Yost, Hof | Zora Abel, Gera | Bodo "
+        "Cram, Suhl | Dora Eck, Halle | Fritz Gans, Weimar</td></tr></table></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA2));
+    assert_null(strstr(text, "How did you find"));
+    assert_null(strstr(text, "Anna Berg"));
+    text = run(f, html, NW_EXTRACT_RULE_PROSE_CELLS);
+    assert_null(strstr(text, PARA2));
+}
+
 /* Rule switches last for the runs that follow, and 0 restores every rule. */
 static void test_rules_off_switch(void **state)
 {
@@ -344,6 +366,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_trailing_heading, setup, teardown),
         cmocka_unit_test_setup_teardown(test_press_release_about_block, setup, teardown),
         cmocka_unit_test_setup_teardown(test_titled_article_named_by_page_title, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prose_in_layout_cell, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_off_switch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
