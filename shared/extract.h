@@ -52,7 +52,6 @@ enum nw_extract_rule {
     NW_EXTRACT_RULE_SEMANTIC = 1u << 8,           /* tightest body container wins */
     NW_EXTRACT_RULE_TITLED_ARTICLE = 1u << 9,     /* the <article> holding the <h1> wins */
     NW_EXTRACT_RULE_LOOSE_TEXT = 1u << 10,        /* sibling/parent paragraphs recovered */
-    NW_EXTRACT_RULE_WRITTEN_URL = 1u << 11,       /* a written-out URL link stays */
     NW_EXTRACT_RULE_LINKED_SENTENCE = 1u << 12,   /* a mostly linked sentence stays */
     NW_EXTRACT_RULE_ARTICLE_LISTS = 1u << 13,     /* lists whose items carry sentences stay */
     NW_EXTRACT_RULE_LINKED_HEADINGS = 1u << 14,   /* a linked heading over a paragraph stays */

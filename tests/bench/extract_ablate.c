@@ -40,7 +40,6 @@ static const struct {
     {"semantic", NW_EXTRACT_RULE_SEMANTIC},
     {"titled_article", NW_EXTRACT_RULE_TITLED_ARTICLE},
     {"loose_text", NW_EXTRACT_RULE_LOOSE_TEXT},
-    {"written_url", NW_EXTRACT_RULE_WRITTEN_URL},
     {"linked_sentence", NW_EXTRACT_RULE_LINKED_SENTENCE},
     {"article_lists", NW_EXTRACT_RULE_ARTICLE_LISTS},
     {"linked_headings", NW_EXTRACT_RULE_LINKED_HEADINGS},
