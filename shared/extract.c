@@ -2,21 +2,16 @@
  * extract.c — the article body.
  *
  * One walk over <body> (iterative, depth-capped) builds two flat arrays: the kept elements
- * (subtrees that are boilerplate by tag, role, class, id or visibility are skipped whole)
- * and the text blocks (paragraph-level runs of text, each tied to the element that holds
- * it). Scoring then works on the arrays only, as Readability does: every paragraph adds
- * a score to its ancestors, scaled by link density; the best element is the candidate,
- * widened to a parent that scores comparably, and siblings that continue the article are
- * recovered. When semantic markup (itemprop=articleBody, common body classes) names
- * containers holding most of the candidate's text, the tightest of them wins; of several
- * <article>s side by side, the one holding the page's <h1> wins over its teaser siblings.
- * The blocks inside the chosen subtrees become the text, minus: link-dominated blocks
- * (except written-out URLs, sentences that link most of their words, and lists whose
- * items mostly carry a sentence of their own), runs of teasers (linked headline + short
- * excerpt, three or more), "more stories" link lists after the last paragraph, and
- * unrendered CMS shortcodes. Hover cards inside paragraphs and display:none utility
- * classes are skipped during the walk; embedded tweets stay (the article quotes them).
- * If the strict pass finds too little, passes with fewer class rules (at last tags only) run.
+ * (subtrees that are boilerplate by tag, role, class, id or visibility are skipped whole
+ * or become deferred drops) and the text blocks (paragraph-level runs of text, each tied
+ * to the element that holds it). Scoring then works on the arrays only, as Readability
+ * does; the best element is the candidate, and the blocks inside it and the siblings that
+ * continue it become the text, minus the blocks that the block rules drop. Lengths are in
+ * characters (CJK counted by display width), never bytes or space-separated words.
+ *
+ * Every rule, why it exists and what it contributes on both dev sets (ablation) is in
+ * shared/extract.md; each has a bit in enum nw_extract_rule (extract.h) so that
+ * tests/bench/extract_ablation.sh can switch it off alone.
  */
 #include "extract.h"
 
@@ -26,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <utf8proc.h>
 
 #include "buf.h"
 #include "html.h"
@@ -51,6 +47,8 @@ enum nw_block_kind {
 #define EL_LINK 0x08u     /* <a href> */
 #define EL_BLOCK 0x10u    /* block-level: starts and ends a text block */
 #define EL_CDROP 0x20u    /* furniture by class: dropped unless it holds most of the text */
+#define EL_LEDE 0x80u     /* class names the article's lede ("lead", "standfirst") */
+#define EL_TDROP 0x40u    /* the drop is by tag or role (an unclosed <header> may wrap all) */
 
 struct nw_elem {
     myhtml_tree_node_t *node;
@@ -70,6 +68,7 @@ struct nw_elem {
 
 struct nw_block {
     size_t off, len;
+    size_t chars; /* length in characters, East Asian wide ones counting two */
     size_t link;
     int elem;
     enum nw_block_kind kind;
@@ -123,10 +122,24 @@ struct nw_extractor {
     size_t block_start;
     int in_link;
     int strict;
-    int lone_article; /* the candidate is the titled one of several <article>s */
+    int lone_article;       /* the candidate is the titled one of several <article>s */
+    unsigned rules_off;     /* NW_EXTRACT_RULE_* switched off (evaluation only) */
+    int wrappers;           /* furniture tags and roles are deferred drops (last passes) */
+    const char *page_title; /* the page's title from its metadata, or NULL */
 };
 
 static void needles_init(struct nw_extractor *ex);
+
+static int rule_on(const struct nw_extractor *ex, unsigned rule)
+{
+    return (ex->rules_off & rule) == 0;
+}
+
+void nw_extractor_set_rules_off(struct nw_extractor *ex, unsigned rules_off)
+{
+    if (ex)
+        ex->rules_off = rules_off;
+}
 
 struct nw_extractor *nw_extractor_create(const struct nw_extract_opts *opts)
 {
@@ -277,6 +290,23 @@ static int is_dropped_tag(myhtml_tag_id_t tag)
     }
 }
 
+/* Furniture tags that a page's markup may leave open around the article (an unclosed
+ * <header>, a <noscript> whose end tag the parser ignores): their drop is deferred to
+ * settle_drops, which keeps one that holds most of the page's text. */
+static int is_wrapper_tag(myhtml_tag_id_t tag)
+{
+    switch (tag) {
+    case MyHTML_TAG_HEADER:
+    case MyHTML_TAG_FOOTER:
+    case MyHTML_TAG_ASIDE:
+    case MyHTML_TAG_NAV:
+    case MyHTML_TAG_NOSCRIPT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* Class/id words of furniture that is never article text, whatever else the class says. */
 static const char *const strong_negative[] = {
     "comment",       "share",      "sharing",  "social",     "related",
@@ -331,6 +361,11 @@ static const char *const negative_words[] = {
     "meta",       "outbrain", "promo",    "related", "scroll",  "share",  "shoutbox", "sidebar",
     "skyscraper", "sponsor",  "shopping", "tags",    "tool",    "widget", NULL,
 };
+
+/* Wrappers of embedded posts ("social-embed", "embed-twitter"): named like furniture,
+ * but the post they hold is quoted by the article. */
+static const char *const embed_words[] = {"social", "embed",    "tweet",   "twitter",  "instagram",
+                                          "tiktok", "facebook", "bluesky", "mastodon", NULL};
 
 /* Classes that name the article body itself. */
 static const char *const body_classes[] = {
@@ -401,6 +436,11 @@ static void gather_attrs(myhtml_tree_node_t *node, struct nw_attrs *a)
     }
 }
 
+static int is_space_char(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
 /* Lower-cased "class id" into ex->attr; returns its string ("" when none). */
 static const char *class_id_of(struct nw_extractor *ex, const struct nw_attrs *a)
 {
@@ -437,11 +477,6 @@ static int contains_ci(const char *v, size_t len, const char *needle)
         if (strncasecmp(v + i, needle, nlen) == 0)
             return 1;
     return 0;
-}
-
-static int is_space_char(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
 /* 1 if the class attribute holds one of the words (ASCII case-insensitive). */
@@ -511,6 +546,7 @@ static int is_furniture_role(const struct nw_attrs *a)
 #define CW_POSITIVE 0x10u
 #define CW_NEGATIVE 0x20u
 #define CW_BODY 0x40u
+#define CW_EMBED 0x80u
 
 static unsigned needle_bucket(const char *s)
 {
@@ -548,6 +584,7 @@ static void needles_init(struct nw_extractor *ex)
     needles_add(ex, positive_words, CW_POSITIVE);
     needles_add(ex, negative_words, CW_NEGATIVE);
     needles_add(ex, body_classes, CW_BODY);
+    needles_add(ex, embed_words, CW_EMBED);
 }
 
 static unsigned class_words(struct nw_extractor *ex, const char *ci, size_t len)
@@ -578,6 +615,71 @@ static unsigned class_words(struct nw_extractor *ex, const char *ci, size_t len)
     return mask;
 }
 
+/* 1 if a class token of its own names content ("entry", "article-body") and no
+ * furniture: the other tokens of the class then only qualify the element. */
+static int has_content_token(struct nw_extractor *ex, const char *cls, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && is_space_char(cls[i]))
+            i++;
+        size_t start = i;
+        while (i < len && !is_space_char(cls[i]))
+            i++;
+        if (i - start < 2)
+            continue;
+        unsigned m = class_words(ex, cls + start, i - start);
+        if ((m & (CW_MAYBE | CW_BODY)) && !(m & (CW_STRONG | CW_MEDIUM)))
+            return 1;
+    }
+    return 0;
+}
+
+/* An embedded social post below node: a <blockquote> whose class names a network or an
+ * embed ("twitter-tweet", "instagram-media", "tiktok-embed"), the markup the networks'
+ * embed codes put in the page. Looks at a few hundred nodes at most. */
+static int holds_quoted_post(myhtml_tree_node_t *node)
+{
+    static const char *const marks[] = {"tweet",    "instagram", "tiktok",  "embed", "bluesky",
+                                        "mastodon", "facebook",  "threads", NULL};
+    int depth = 0, budget = 300;
+    for (myhtml_tree_node_t *n = nw_html_next(node, node, &depth, 16, 0); n && budget-- > 0;
+         n = nw_html_next(node, n, &depth, 16, 0)) {
+        if (nw_html_tag(n) != MyHTML_TAG_BLOCKQUOTE)
+            continue;
+        size_t len = 0;
+        const char *cls = nw_html_attr(n, "class", &len);
+        for (size_t i = 0; cls && marks[i]; i++)
+            if (contains_ci(cls, len, marks[i]))
+                return 1;
+    }
+    return 0;
+}
+
+/* Parts of class names that name an article's lede, deck or standfirst, in the dev sets'
+ * languages ("article__lead", "Post__lead", "article-deck", "perex", "vorspann"). */
+static const char *const lede_words[] = {
+    "lead",  "lede",     "abstract", "excerpt",    "deck",        "intro",       "standfirst",
+    "perex", "vorspann", "sapo",     "entradilla", "subheadline", "kicker-text", NULL};
+
+/* 1 if a class token, or a part of one between '-' or '_', is a lede word. */
+static int is_lede_class(const char *cls, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && (is_space_char(cls[i]) || cls[i] == '-' || cls[i] == '_'))
+            i++;
+        size_t start = i;
+        while (i < len && !is_space_char(cls[i]) && cls[i] != '-' && cls[i] != '_')
+            i++;
+        for (size_t w = 0; lede_words[w] && i > start; w++)
+            if (strlen(lede_words[w]) == i - start &&
+                strncasecmp(cls + start, lede_words[w], i - start) == 0)
+                return 1;
+    }
+    return 0;
+}
+
 /* Decides whether an element's subtree is skipped; sets flags and class weight otherwise. */
 static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_tag_id_t tag,
                     unsigned *flags, int *weight)
@@ -586,14 +688,23 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
     *weight = 0;
     if (tag == MyHTML_TAG_BODY || tag == MyHTML_TAG_HTML)
         return 0;
-    if (is_dropped_tag(tag))
-        return 1;
+    int wrappers = ex->wrappers;
+    if (is_dropped_tag(tag)) {
+        /* a <header> is walked for the lede it may hold; the rest of it goes */
+        int header = tag == MyHTML_TAG_HEADER && rule_on(ex, NW_EXTRACT_RULE_LEDES);
+        if (!header && (!wrappers || !is_wrapper_tag(tag)))
+            return 1;
+        *flags |= EL_CDROP | EL_TDROP;
+    }
     struct nw_attrs a;
     gather_attrs(node, &a);
-    if (is_hidden(&a))
+    if (rule_on(ex, NW_EXTRACT_RULE_HIDDEN) && is_hidden(&a))
         return 1;
-    if (is_furniture_role(&a))
-        return 1;
+    if (is_furniture_role(&a)) {
+        if (!wrappers)
+            return 1;
+        *flags |= EL_CDROP | EL_TDROP;
+    }
     if (contains_ci(a.itemprop, a.itemprop_len, "articlebody"))
         *flags |= EL_SEMANTIC;
     if (a.cls || a.id) {
@@ -617,13 +728,25 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
             cw = class_words(ex, ci + skip, len - skip);
         }
         int maybe = (cw & CW_MAYBE) != 0;
+        if (a.cls && rule_on(ex, NW_EXTRACT_RULE_LEDES) && is_lede_class(a.cls, a.cls_len)) {
+            *flags |= EL_LEDE;
+            maybe = 1; /* "article-teaser text-intro": the lede, not a teaser */
+        }
+        int embed = (cw & CW_EMBED) && (cw & (CW_STRONG | CW_MEDIUM)) &&
+                    rule_on(ex, NW_EXTRACT_RULE_EMBEDS) && holds_quoted_post(node);
         if (ex->strict && !(*flags & EL_SEMANTIC) && tag != MyHTML_TAG_ARTICLE &&
-            tag != MyHTML_TAG_MAIN) {
-            if (cw & CW_STRONG)
-                return 1;
-            if (!maybe && (cw & CW_MEDIUM))
+            tag != MyHTML_TAG_MAIN && !embed) {
+            if ((cw & CW_STRONG) && rule_on(ex, NW_EXTRACT_RULE_CLASS_STRONG)) {
+                /* "entry share": the entry, marked as shareable; "entry-share" is not */
+                if (!rule_on(ex, NW_EXTRACT_RULE_MIXED_CLASS) || !maybe ||
+                    !has_content_token(ex, ci, cls_len))
+                    return 1;
                 *flags |= EL_CDROP;
-            if (ex->strict > 1 && !maybe && (cw & CW_WEAK))
+            }
+            if (!maybe && (cw & CW_MEDIUM) && rule_on(ex, NW_EXTRACT_RULE_CLASS_MEDIUM))
+                *flags |= EL_CDROP;
+            if (ex->strict > 1 && !maybe && (cw & CW_WEAK) &&
+                rule_on(ex, NW_EXTRACT_RULE_CLASS_WEAK))
                 *flags |= EL_CDROP;
         }
         if (cw & CW_POSITIVE) {
@@ -712,6 +835,45 @@ static enum nw_block_kind kind_of(myhtml_tag_id_t tag)
     }
 }
 
+/* A block's length in characters (utf8proc's display width: a Han, kana or Hangul
+ * character counts two, a combining mark none) and its commas, the ideographic and
+ * Arabic ones too. With the rule off, bytes and ASCII commas as before. */
+static void measure_block(const struct nw_extractor *ex, struct nw_block *b)
+{
+    const unsigned char *s = (const unsigned char *)ex->text.data + b->off;
+    size_t n = b->len, chars = 0;
+    int commas = 0;
+    if (!rule_on(ex, NW_EXTRACT_RULE_CHAR_LENGTH)) {
+        for (size_t i = 0; i < n; i++)
+            commas += s[i] == ',';
+        b->chars = n;
+        b->commas = commas;
+        return;
+    }
+    for (size_t i = 0; i < n;) {
+        if (s[i] < 0x80) {
+            commas += s[i] == ',';
+            chars++;
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp = -1;
+        utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0) {
+            chars++;
+            i++;
+            continue;
+        }
+        if (cp == 0x3001 || cp == 0xFF0C || cp == 0x060C)
+            commas++;
+        int w = utf8proc_charwidth(cp);
+        chars += w < 0 ? 1 : (size_t)w;
+        i += (size_t)k;
+    }
+    b->chars = chars;
+    b->commas = commas;
+}
+
 /* Ends the current text block; it belongs to element elem. */
 static enum nw_status flush_block(struct nw_extractor *ex, int elem)
 {
@@ -740,10 +902,7 @@ static enum nw_status flush_block(struct nw_extractor *ex, int elem)
             break;
         }
     }
-    b->commas = 0;
-    for (size_t i = 0; i < len; i++)
-        if (ex->text.data[b->off + i] == ',')
-            b->commas++;
+    measure_block(ex, b);
     result = nw_buf_putc(&ex->text, '\n');
     if (result)
         goto out;
@@ -850,7 +1009,7 @@ static enum nw_status walk(struct nw_extractor *ex, myhtml_tree_node_t *root)
             int weight = 0;
             if (classify(ex, node, tag, &flags, &weight) ||
                 (tag == MyHTML_TAG_SPAN && myhtml_node_child(node) && in_paragraph(ex, parent) &&
-                 is_inline_card(node, 1))) {
+                 rule_on(ex, NW_EXTRACT_RULE_INLINE_CARD) && is_inline_card(node, 1))) {
                 if (is_block_tag(tag)) {
                     result = flush_block(ex, parent);
                     if (result)
@@ -958,14 +1117,36 @@ static void init_score(struct nw_elem *e)
 static size_t block_chars(const struct nw_extractor *ex, const struct nw_block *b)
 {
     (void)ex;
-    return b->len;
+    return b->chars;
+}
+
+/* A cell of running text: the block holds a sentence end and the table cell holding it
+ * has 300 characters or more (a data table's cells are short, lists of names have no
+ * sentences). */
+static int in_prose_cell(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    const char *t = ex->text.data + b->off;
+    int sentence = 0;
+    for (size_t i = 0; i < b->len && !sentence; i++)
+        sentence =
+            (t[i] == '.' || t[i] == '!' || t[i] == '?') && (i + 1 == b->len || t[i + 1] == ' ');
+    if (!sentence)
+        return 0;
+    for (int e = b->elem, hops = 0; e >= 0 && hops < 4; e = ex->elems[e].parent, hops++)
+        if (ex->elems[e].tag == MyHTML_TAG_TD || ex->elems[e].tag == MyHTML_TAG_TH)
+            return ex->elems[e].text >= 300;
+    return 0;
 }
 
 static void score_blocks(struct nw_extractor *ex)
 {
     for (size_t i = 0; i < ex->nblocks; i++) {
         struct nw_block *b = &ex->blocks[i];
-        if (b->excluded || b->kind == NW_BLOCK_HEADING || b->kind == NW_BLOCK_CELL)
+        /* a data table's cells do not score; a cell of running text (the article in a
+         * layout table of an old blog or forum) does */
+        if (b->excluded || b->kind == NW_BLOCK_HEADING ||
+            (b->kind == NW_BLOCK_CELL &&
+             !(rule_on(ex, NW_EXTRACT_RULE_PROSE_CELLS) && in_prose_cell(ex, b))))
             continue;
         size_t len = block_chars(ex, b);
         if (len < 25)
@@ -991,6 +1172,21 @@ static void score_blocks(struct nw_extractor *ex)
 }
 
 static int titled_article(struct nw_extractor *ex, int top);
+
+/* An <article>, or a wrapper holding one and nothing else (the only-child rule climbs
+ * from a story to the list item around it). */
+static int is_article_wrap(const struct nw_extractor *ex, int top)
+{
+    const struct nw_elem *t = &ex->elems[top];
+    if (t->flags & EL_ARTICLE)
+        return 1;
+    if (!rule_on(ex, NW_EXTRACT_RULE_TITLED_ARTICLE))
+        return 0;
+    for (size_t i = (size_t)top + 1; i < t->end_elem && i < (size_t)top + 8; i++)
+        if ((ex->elems[i].flags & EL_ARTICLE) && ex->elems[i].text == t->text)
+            return 1;
+    return 0;
+}
 
 static int pick_candidate(struct nw_extractor *ex)
 {
@@ -1031,7 +1227,7 @@ static int pick_candidate(struct nw_extractor *ex)
     struct nw_elem *t = &ex->elems[top];
     size_t top_text = 0;
     for (size_t b = t->first_block; b < t->end_block; b++)
-        if (ex->blocks[b].len >= 25)
+        if (ex->blocks[b].chars >= 25)
             top_text += ex->blocks[b].len;
     /* the tightest such container: a "main-content" wrapper around the article and its
      * sidebars covers the candidate too, but so does the article body inside it */
@@ -1051,15 +1247,26 @@ static int pick_candidate(struct nw_extractor *ex)
         if (best_sem < 0 || s->text < ex->elems[best_sem].text)
             best_sem = (int)i;
     }
-    if (best_sem >= 0)
+    if (best_sem >= 0 && rule_on(ex, NW_EXTRACT_RULE_SEMANTIC))
         top = best_sem;
+    if (!rule_on(ex, NW_EXTRACT_RULE_TITLED_ARTICLE))
+        return top;
     int titled = titled_article(ex, top);
     /* the candidate may itself be one of the teaser articles beside the titled one */
-    if (titled == top && (ex->elems[top].flags & EL_ARTICLE) && ex->elems[top].parent > 0) {
+    if (titled == top && is_article_wrap(ex, top) && ex->elems[top].parent > 0) {
         int parent = ex->elems[top].parent;
         titled = titled_article(ex, parent);
         if (titled == parent)
             titled = top;
+        /* each of the stories a page loads below may sit in a wrapper of its own */
+        for (int hops = 0; titled == top && rule_on(ex, NW_EXTRACT_RULE_TITLED_ARTICLE) &&
+                           hops < 3 && ex->elems[parent].parent > 0;
+             hops++) {
+            parent = ex->elems[parent].parent;
+            titled = titled_article(ex, parent);
+            if (titled == parent)
+                titled = top;
+        }
     }
     if (titled != top && (ex->elems[titled].flags & EL_ARTICLE)) {
         ex->lone_article = 1;
@@ -1072,10 +1279,25 @@ static int pick_candidate(struct nw_extractor *ex)
  * "you may also like" posts, a blog page listing its posts): the one that holds the
  * page's <h1> is the article, the others are teasers. Returns the index of that article,
  * or top when the rule does not apply. */
+/* 1 if the heading element h (its first block) is named in the page's <title>. */
+static int names_page(const struct nw_extractor *ex, int h)
+{
+    const struct nw_elem *e = &ex->elems[h];
+    if (!ex->page_title || e->first_block >= e->end_block)
+        return 0;
+    const struct nw_block *b = &ex->blocks[e->first_block];
+    if (b->chars < 10 || b->len >= 512)
+        return 0;
+    char head[512];
+    memcpy(head, ex->text.data + b->off, b->len);
+    head[b->len] = '\0';
+    return strstr(ex->page_title, head) != NULL;
+}
+
 static int titled_article(struct nw_extractor *ex, int top)
 {
     const struct nw_elem *t = &ex->elems[top];
-    int titled = -1, articles = 0;
+    int titled = -1, articles = 0, named = -1, titles = 0;
     for (size_t i = (size_t)top + 1; i < t->end_elem; i++) {
         struct nw_elem *el = &ex->elems[i];
         if (!(el->flags & EL_ARTICLE))
@@ -1083,18 +1305,25 @@ static int titled_article(struct nw_extractor *ex, int top)
         articles++;
         for (size_t j = i + 1; j < el->end_elem; j++)
             if (ex->elems[j].tag == MyHTML_TAG_H1) {
-                if (titled >= 0)
-                    return top; /* two titled articles: no clear answer */
+                titles++;
                 titled = (int)i;
+                if (named < 0 && names_page(ex, (int)j))
+                    named = (int)i;
                 break;
             }
         i = el->end_elem - 1; /* nested articles count with their outer one */
     }
+    /* several titled articles (a page that loads the next stories below): the one whose
+     * <h1> is the page's title */
+    if (titles > 1)
+        titled = rule_on(ex, NW_EXTRACT_RULE_TITLED_ARTICLE) ? named : -1;
     if (articles < 2 || titled < 0 || ex->elems[titled].text < 150)
         return top;
     return titled;
 }
 
+#define DEEP_SHARE 0.3
+#define DEEP_MIN 3.0
 static void mark_included(struct nw_extractor *ex, int top)
 {
     for (size_t i = 0; i < ex->nelems; i++)
@@ -1105,6 +1334,11 @@ static void mark_included(struct nw_extractor *ex, int top)
     if (parent < 0)
         return;
     double threshold = fmax(10.0, t->score * 0.2);
+    /* the best score inside the candidate (it may have climbed to an unscored wrapper) */
+    double top_best = t->scored ? t->score : 0.0;
+    for (size_t j = (size_t)top + 1; j < t->end_elem; j++)
+        if (ex->elems[j].scored && ex->elems[j].score > top_best)
+            top_best = ex->elems[j].score;
     for (size_t i = (size_t)parent + 1; i < ex->nelems; i++) {
         struct nw_elem *s = &ex->elems[i];
         if (s->parent != parent || (int)i == top)
@@ -1118,7 +1352,21 @@ static void mark_included(struct nw_extractor *ex, int top)
             s->included = 1;
             continue;
         }
-        if (s->tag == MyHTML_TAG_P || !(s->flags & EL_BLOCK)) {
+        /* a later section of the article, wrapped as deep as the candidate is: an
+         * element inside it scores like a part of the article */
+        if (rule_on(ex, NW_EXTRACT_RULE_DEEP_SIBLINGS) && s->end_elem > i + 1 &&
+            link_density(s) < 0.3) {
+            double best = 0.0;
+            for (size_t j = i + 1; j < s->end_elem; j++)
+                if (ex->elems[j].scored && ex->elems[j].score > best)
+                    best = ex->elems[j].score;
+            if (best >= fmax(DEEP_MIN, top_best * DEEP_SHARE)) {
+                s->included = 1;
+                continue;
+            }
+        }
+        if (rule_on(ex, NW_EXTRACT_RULE_LOOSE_TEXT) &&
+            (s->tag == MyHTML_TAG_P || !(s->flags & EL_BLOCK))) {
             double ld = link_density(s);
             if (s->text > 80 && ld < 0.25)
                 s->included = 1;
@@ -1176,19 +1424,6 @@ static int is_linked_sentence(const struct nw_extractor *ex, const struct nw_blo
     return n > 0 && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?');
 }
 
-/* An unrendered CMS shortcode ("[button link=...]Send us your review[/button]"): markup
- * for a widget that the page failed to expand, never prose. */
-static int is_shortcode(const char *s, size_t len)
-{
-    if (len < 4 || s[0] != '[' || !((s[1] >= 'a' && s[1] <= 'z') || (s[1] >= 'A' && s[1] <= 'Z')))
-        return 0;
-    /* a closing tag, so that "[Editor's note: ...]" stays */
-    for (size_t i = 1; i + 1 < len; i++)
-        if (s[i] == '[' && s[i + 1] == '/')
-            return s[len - 1] == ']';
-    return 0;
-}
-
 static int keep_block(const struct nw_extractor *ex, const struct nw_block *b)
 {
     /* the page title: the body leaves it out */
@@ -1196,11 +1431,11 @@ static int keep_block(const struct nw_extractor *ex, const struct nw_block *b)
         return 0;
     if (b->excluded)
         return 0;
-    if (is_shortcode(ex->text.data + b->off, b->len))
-        return 0;
     double ld = b->len ? (double)b->link / (double)b->len : 0.0;
-    if (ld > 0.5 && b->len < 400 && !is_written_url(ex->text.data + b->off, b->len) &&
-        !is_linked_sentence(ex, b))
+    if (ld > 0.5 && b->chars < 400 &&
+        !(b->kind == NW_BLOCK_CELL && rule_on(ex, NW_EXTRACT_RULE_TABLES)) &&
+        !is_written_url(ex->text.data + b->off, b->len) &&
+        !(rule_on(ex, NW_EXTRACT_RULE_LINKED_SENTENCE) && is_linked_sentence(ex, b)))
         return 0;
     (void)ex;
     return 1;
@@ -1232,7 +1467,8 @@ static int list_keeps_all(struct nw_extractor *ex, int list)
             continue;
         items++;
         /* a sentence of its own beside the link, not a headline split by a link */
-        if (keep_block(ex, b) && b->len - (b->link < b->len ? b->link : b->len) >= 60)
+        if (keep_block(ex, b) &&
+            (b->len - (b->link < b->len ? b->link : b->len)) * b->chars >= 60 * b->len)
             kept++;
     }
     l->list_keep = items >= 3 && kept * 2 >= items;
@@ -1242,14 +1478,14 @@ static int list_keeps_all(struct nw_extractor *ex, int list)
 /* A linked headline: short, (almost) all link text, and words rather than a bare URL. */
 static int is_headline_link(const struct nw_extractor *ex, const struct nw_block *b)
 {
-    return b->len <= 150 && b->link * 10 >= b->len * 8 &&
+    return b->chars <= 150 && b->link * 10 >= b->len * 8 &&
            memchr(ex->text.data + b->off, ' ', b->len) != NULL;
 }
 
 /* A teaser's excerpt: one short line of plain text. */
 static int is_excerpt(const struct nw_block *b)
 {
-    return b->link == 0 && b->len >= 20 && b->len <= 180;
+    return b->link == 0 && b->chars >= 20 && b->chars <= 180;
 }
 
 /* Teaser grids and "more stories" rows inside the chosen container: a linked headline
@@ -1292,10 +1528,90 @@ static void mark_teaser_runs(struct nw_extractor *ex)
             }
         }
         /* article text between two teasers: they are the article's own links */
-        if (++gap > 2 || ex->blocks[bi].len > 80)
+        if (++gap > 2 || ex->blocks[bi].chars > 80)
             end_teaser_run(ex, &pairs, start, end);
     }
     end_teaser_run(ex, &pairs, start, end);
+}
+
+/* Word stems of the prompts and notices that pages put around an article: subscription
+ * and paywall offers, log-in walls, newsletter boxes, cookie and browser notices, share
+ * and donation prompts, in the languages of the dev sets and their neighbours. Matched
+ * as lower-cased substrings of a short line. */
+static const char *const notice_stems[] = {
+    "subscri",   "abonn",       "abbona",       "suscri",      "assinante", "subskryp",
+    "подпис",    "newsletter",  "log in",       "login",       "log-in",    "sign in",
+    "sign up",   "einlogg",     "registrier",   "connectez",   "cookie",    "javascript",
+    "browser",   "navigateur",  "przeglądar",   "share this",  "teilen",    "partager",
+    "compartir", "condividi",   "spende",       "donate",      "donation",  "donativo",
+    "comments",  "kommentare",  "commentaires", "comentarios", "commenti",  "komentarze",
+    "posted in", "filed under", NULL,
+};
+
+static int is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+static int is_notice(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    char low[512];
+    size_t n = b->len < sizeof(low) - 1 ? b->len : sizeof(low) - 1;
+    const char *s = ex->text.data + b->off;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+    low[n] = '\0';
+    for (size_t i = 0; notice_stems[i]; i++)
+        for (const char *hit = strstr(low, notice_stems[i]); hit;
+             hit = strstr(hit + 1, notice_stems[i]))
+            if (hit == low || !is_word_byte((unsigned char)hit[-1]))
+                return 1; /* at a word's start: "suspended" holds no "spende" */
+    return 0;
+}
+
+/* Short prompt lines before the article's first paragraph or after its last one
+ * ("Subscribe now for the full story", "Sie sind nicht eingeloggt", "Jede Spende
+ * hilft"): notices around the article, never its text. Lines between paragraphs stay. */
+static void mark_notices(struct nw_extractor *ex)
+{
+    size_t first = ex->nblocks, last = ex->nblocks;
+    for (size_t bi = 0; bi < ex->nblocks; bi++) {
+        const struct nw_block *b = &ex->blocks[bi];
+        if (visible(b) && !b->teaser && b->kind == NW_BLOCK_PARA && b->chars >= 150 &&
+            b->link * 2 < b->len && !is_notice(ex, b)) {
+            if (first == ex->nblocks)
+                first = bi;
+            last = bi;
+        }
+    }
+    if (first == ex->nblocks)
+        return;
+    /* a heading after the last paragraph heads no text of the article: it heads the
+     * "more on this" links that follow ("Mehr zum Thema", "You might also like:") */
+    if (rule_on(ex, NW_EXTRACT_RULE_TRAILING_HEADINGS))
+        for (size_t bi = last + 1; bi < ex->nblocks; bi++) {
+            struct nw_block *b = &ex->blocks[bi];
+            if (!visible(b) || b->chars > 80)
+                continue;
+            const char *t = ex->text.data + b->off;
+            if (b->kind != NW_BLOCK_HEADING && t[b->len - 1] != ':')
+                continue;
+            size_t next = bi + 1; /* a heading over a closing paragraph stays */
+            while (next < ex->nblocks && !visible(&ex->blocks[next]))
+                next++;
+            const struct nw_block *n = next < ex->nblocks ? &ex->blocks[next] : NULL;
+            if (!n || n->kind == NW_BLOCK_HEADING || n->link * 2 >= n->len || n->chars < 40)
+                b->teaser = 1;
+        }
+    for (size_t bi = 0; bi < ex->nblocks; bi++) {
+        struct nw_block *b = &ex->blocks[bi];
+        if (bi == first) {
+            bi = last;
+            continue;
+        }
+        if (visible(b) && b->chars <= 160 && is_notice(ex, b))
+            b->teaser = 1;
+    }
 }
 
 /* "More stories" lists after the article's last paragraph: every item short and linked.
@@ -1305,7 +1621,7 @@ static void mark_trailing_link_lists(struct nw_extractor *ex)
     size_t last_para = ex->nblocks;
     for (size_t bi = ex->nblocks; bi-- > 0;) {
         const struct nw_block *b = &ex->blocks[bi];
-        if (visible(b) && !b->teaser && b->kind == NW_BLOCK_PARA && b->len >= 100 &&
+        if (visible(b) && !b->teaser && b->kind == NW_BLOCK_PARA && b->chars >= 100 &&
             b->link * 2 < b->len) {
             last_para = bi;
             break;
@@ -1327,7 +1643,7 @@ static void mark_trailing_link_lists(struct nw_extractor *ex)
             if (!visible(it))
                 continue;
             items++;
-            if (it->kind == NW_BLOCK_ITEM && it->link > 0 && it->len <= 150)
+            if (it->kind == NW_BLOCK_ITEM && it->link > 0 && it->chars <= 150)
                 linked++;
         }
         if (items < 3 || linked < items || l->first_block <= last_para) {
@@ -1341,12 +1657,24 @@ static void mark_trailing_link_lists(struct nw_extractor *ex)
             struct nw_block *h = &ex->blocks[k];
             if (!visible(h))
                 continue;
-            if (h->len <= 60 && (h->kind == NW_BLOCK_HEADING || h->kind == NW_BLOCK_TEXT))
+            if (h->chars <= 60 && (h->kind == NW_BLOCK_HEADING || h->kind == NW_BLOCK_TEXT))
                 h->teaser = 1;
             break;
         }
         bi = l->end_block - 1;
     }
+}
+
+/* The table row (<tr>) whose cell holds a cell block, or -1. */
+static int row_of(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    if (b->kind != NW_BLOCK_CELL)
+        return -1;
+    int e = b->elem;
+    for (int hops = 0; e >= 0 && hops < 5; hops++, e = ex->elems[e].parent)
+        if (ex->elems[e].tag == MyHTML_TAG_TR)
+            return e;
+    return -1;
 }
 
 /* A linked heading over a real paragraph heads a section of the article (a gift guide's
@@ -1360,14 +1688,52 @@ static int heads_paragraph(const struct nw_extractor *ex, size_t bi)
     if (next >= ex->nblocks)
         return 0;
     const struct nw_block *p = &ex->blocks[next];
-    return p->kind == NW_BLOCK_PARA && p->len >= 150 && p->link * 4 < p->len;
+    return p->kind == NW_BLOCK_PARA && p->chars >= 150 && p->link * 4 < p->len;
 }
 
 /* keep_block's reasons other than link density: the h1 stays out, so do drops. */
 static int keep_block_kind_ok(const struct nw_extractor *ex, const struct nw_block *b)
 {
     return !(b->kind == NW_BLOCK_HEADING && ex->elems[b->elem].tag == MyHTML_TAG_H1) &&
-           !b->excluded && !is_shortcode(ex->text.data + b->off, b->len);
+           !b->excluded;
+}
+
+static int in_lede(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    for (int e = b->elem, hops = 0; e >= 0 && hops < 4; e = ex->elems[e].parent, hops++)
+        if (ex->elems[e].flags & EL_LEDE)
+            return 1;
+    return 0;
+}
+
+/* The lede that sits before the body, in the article's header beside the body rather
+ * than in it: plain text in an element named as a lede, inside the candidate's
+ * grandparent (or closer) and before the first block taken. */
+static void take_lede(struct nw_extractor *ex, int top)
+{
+    int scope = top;
+    for (int hops = 0; hops < 2 && ex->elems[scope].parent > 0; hops++)
+        scope = ex->elems[scope].parent;
+    size_t first_taken = ex->nblocks;
+    for (size_t bi = 0; bi < ex->nblocks; bi++)
+        if (ex->blocks[bi].take) {
+            first_taken = bi;
+            break;
+        }
+    /* one lede: the last one before the body (a list of teasers has one per item) */
+    const struct nw_elem *s = &ex->elems[scope];
+    size_t end = first_taken < s->end_block ? first_taken : s->end_block;
+    for (size_t bi = end; bi-- > s->first_block;) {
+        struct nw_block *b = &ex->blocks[bi];
+        if (!in_lede(ex, b))
+            continue;
+        /* taken even from inside the dropped header or teaser box that holds it */
+        if (b->chars >= 30 && b->chars <= 800 && b->link * 4 < b->len) {
+            b->take = 1;
+            b->excluded = 0;
+        }
+        return;
+    }
 }
 
 static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
@@ -1386,33 +1752,48 @@ static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
             for (size_t bi = el->first_block; bi < el->end_block; bi++)
                 ex->blocks[bi].take = 1;
     }
+    if (rule_on(ex, NW_EXTRACT_RULE_LEDES))
+        take_lede(ex, top);
     /* Loose text of the candidate's parent (text outside any block element, e.g. after
      * misnested tags) continues the article when it reads like a paragraph. */
     int parent = ex->elems[top].parent;
     if (parent >= 0)
         for (size_t bi = ex->elems[parent].first_block; bi < ex->elems[parent].end_block; bi++) {
             struct nw_block *b = &ex->blocks[bi];
-            if (b->elem == parent && b->len > 80 && b->link * 4 < b->len)
+            if (rule_on(ex, NW_EXTRACT_RULE_LOOSE_TEXT) && b->elem == parent && b->chars > 80 &&
+                b->link * 4 < b->len)
                 b->take = 1;
         }
-    mark_teaser_runs(ex);
-    mark_trailing_link_lists(ex);
+    if (rule_on(ex, NW_EXTRACT_RULE_TEASER_RUNS))
+        mark_teaser_runs(ex);
+    int last_row = -1;
+    if (rule_on(ex, NW_EXTRACT_RULE_TRAILING_LISTS))
+        mark_trailing_link_lists(ex);
+    if (rule_on(ex, NW_EXTRACT_RULE_NOTICES))
+        mark_notices(ex);
     for (size_t bi = 0; bi < ex->nblocks; bi++) {
         const struct nw_block *b = &ex->blocks[bi];
         if (!b->take || b->teaser)
             continue;
         if (!keep_block(ex, b) && !(b->kind == NW_BLOCK_HEADING && !b->excluded &&
+                                    rule_on(ex, NW_EXTRACT_RULE_LINKED_HEADINGS) &&
                                     heads_paragraph(ex, bi) && keep_block_kind_ok(ex, b))) {
             int list = -1;
             if (b->excluded || b->kind != NW_BLOCK_ITEM || (list = list_of(ex, b)) < 0 ||
-                !list_keeps_all(ex, list))
+                !rule_on(ex, NW_EXTRACT_RULE_ARTICLE_LISTS) || !list_keeps_all(ex, list))
                 continue;
         }
+        /* a data table stays a table: the cells of a row on one line */
+        int row = rule_on(ex, NW_EXTRACT_RULE_TABLES) ? row_of(ex, b) : -1;
         if (ex->out.len) {
-            result = nw_buf_append(&ex->out, "\n\n", 2);
+            if (row >= 0 && row == last_row)
+                result = nw_buf_append(&ex->out, " | ", 3);
+            else
+                result = nw_buf_append(&ex->out, "\n\n", 2);
             if (result)
                 goto out;
         }
+        last_row = row;
         result = nw_buf_append(&ex->out, ex->text.data + b->off, b->len);
         if (result)
             goto out;
@@ -1430,17 +1811,21 @@ static void settle_drops(struct nw_extractor *ex)
 {
     size_t total = 0;
     for (size_t i = 0; i < ex->nblocks; i++)
-        if (ex->blocks[i].len >= 25)
+        if (ex->blocks[i].chars >= 25)
             total += ex->blocks[i].len;
     for (size_t i = 0; i < ex->nelems; i++) {
         struct nw_elem *el = &ex->elems[i];
         if (!(el->flags & EL_CDROP))
             continue;
         size_t mine = 0;
-        for (size_t b = el->first_block; b < el->end_block; b++)
-            if (ex->blocks[b].len >= 25)
-                mine += ex->blocks[b].len;
-        if (mine * 10 > total * 4)
+        for (size_t b = el->first_block; b < el->end_block; b++) {
+            const struct nw_block *bl = &ex->blocks[b];
+            /* a furniture tag counts its running text only: a tag cloud is no wrapper */
+            if (bl->chars >= 25 && (!(el->flags & EL_TDROP) || bl->link * 2 < bl->len))
+                mine += bl->len;
+        }
+        if (mine * 10 > total * 4 &&
+            ((el->flags & EL_TDROP) || rule_on(ex, NW_EXTRACT_RULE_CLASS_WRAPPERS)))
             el->flags &= ~EL_CDROP;
     }
     for (size_t i = 0; i < ex->nelems; i++) {
@@ -1625,6 +2010,7 @@ enum nw_status nw_extractor_run(struct nw_extractor *ex, const char *html, size_
         nw_fail(result, errstr, errstr_size, "extract: out of memory (metadata)");
         goto out;
     }
+    ex->page_title = art->title;
     myhtml_tree_node_t *root = nw_html_body(ex->html);
     if (!root)
         root = nw_html_root(ex->html);
@@ -1632,8 +2018,15 @@ enum nw_status nw_extractor_run(struct nw_extractor *ex, const char *html, size_
     if (root) {
         /* Class-based removal may take the article with the furniture (a wrapper named
          * "content-with-sidebar"): when a pass finds too little, retry with fewer rules. */
-        for (int level = 2; level >= 0 && !result; level--) {
+        /* The last passes keep a furniture tag that holds most of the running text (an
+         * unclosed <header> or <noscript> swallowing the page): only when the others
+         * found too little. */
+        static const int passes[][2] = {{2, 0}, {1, 0}, {0, 0}, {2, 1}, {0, 1}};
+        size_t npasses = rule_on(ex, NW_EXTRACT_RULE_WRAPPER_DROPS) ? 5 : 3;
+        for (size_t pass = 0; pass < npasses && !result; pass++) {
+            int level = passes[pass][0];
             ex->strict = level;
+            ex->wrappers = passes[pass][1];
             size_t got = 0;
             struct nw_buf keep = ex->out;
             nw_buf_init(&ex->out, NW_EXTRACT_TEXT_MAX);
@@ -1647,7 +2040,7 @@ enum nw_status nw_extractor_run(struct nw_extractor *ex, const char *html, size_
                 nw_buf_fini(&ex->out);
                 ex->out = keep;
             }
-            if (chars >= 250)
+            if (chars >= 250 || !rule_on(ex, NW_EXTRACT_RULE_RETRY))
                 break;
         }
         if (result) {

@@ -37,4 +37,38 @@ enum nw_status nw_extractor_run(struct nw_extractor *ex, const char *html, size_
                                 const char *base_url, const char *fetched_at,
                                 struct nw_article *art, char *errstr, size_t errstr_size);
 
+/* The extractor's rules that an evaluation can switch off one by one to measure what
+ * each contributes (shared/extract.md lists them with their figures). Products never
+ * call this: every rule is on by default. */
+enum nw_extract_rule {
+    NW_EXTRACT_RULE_WRAPPER_DROPS = 1u << 0,      /* furniture tags/roles kept as a wrapper */
+    NW_EXTRACT_RULE_MIXED_CLASS = 1u << 1,        /* "entry share": a content token defers */
+    NW_EXTRACT_RULE_HIDDEN = 1u << 2,             /* hidden/display:none subtrees skipped */
+    NW_EXTRACT_RULE_CLASS_STRONG = 1u << 3,       /* strong furniture class words skip */
+    NW_EXTRACT_RULE_CLASS_MEDIUM = 1u << 4,       /* medium furniture class words drop */
+    NW_EXTRACT_RULE_CLASS_WEAK = 1u << 5,         /* weak furniture class words drop */
+    NW_EXTRACT_RULE_CLASS_WRAPPERS = 1u << 6,     /* a class drop holding most text stays */
+    NW_EXTRACT_RULE_INLINE_CARD = 1u << 7,        /* hover cards inside paragraphs skipped */
+    NW_EXTRACT_RULE_SEMANTIC = 1u << 8,           /* tightest body container wins */
+    NW_EXTRACT_RULE_TITLED_ARTICLE = 1u << 9,     /* the <article> holding the <h1> wins */
+    NW_EXTRACT_RULE_LOOSE_TEXT = 1u << 10,        /* sibling/parent paragraphs recovered */
+    NW_EXTRACT_RULE_LINKED_SENTENCE = 1u << 12,   /* a mostly linked sentence stays */
+    NW_EXTRACT_RULE_ARTICLE_LISTS = 1u << 13,     /* lists whose items carry sentences stay */
+    NW_EXTRACT_RULE_LINKED_HEADINGS = 1u << 14,   /* a linked heading over a paragraph stays */
+    NW_EXTRACT_RULE_TEASER_RUNS = 1u << 15,       /* runs of headline+excerpt teasers go */
+    NW_EXTRACT_RULE_TRAILING_LISTS = 1u << 16,    /* link lists after the last paragraph go */
+    NW_EXTRACT_RULE_RETRY = 1u << 18,             /* passes with fewer class rules on too little */
+    NW_EXTRACT_RULE_CHAR_LENGTH = 1u << 19,       /* lengths in characters (CJK wide = 2) */
+    NW_EXTRACT_RULE_TABLES = 1u << 20,            /* a table row's cells on one line */
+    NW_EXTRACT_RULE_EMBEDS = 1u << 21,            /* a furniture-named wrapper of a post stays */
+    NW_EXTRACT_RULE_NOTICES = 1u << 22,           /* prompt lines around the article go */
+    NW_EXTRACT_RULE_LEDES = 1u << 23,             /* the lede in the header stays */
+    NW_EXTRACT_RULE_DEEP_SIBLINGS = 1u << 24,     /* siblings holding article-like parts */
+    NW_EXTRACT_RULE_TRAILING_HEADINGS = 1u << 25, /* headings after the last paragraph go */
+    NW_EXTRACT_RULE_PROSE_CELLS = 1u << 26,       /* a table cell of running text scores */
+};
+
+/* Switches the rules in rules_off off (0 = all on) for the following runs. */
+void nw_extractor_set_rules_off(struct nw_extractor *ex, unsigned rules_off);
+
 #endif

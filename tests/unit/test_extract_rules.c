@@ -1,0 +1,373 @@
+/* test_extract_rules.c — one test per class of page the extractor's rules exist for (see
+ * shared/extract.md): text in a script without spaces, data tables, quoted social posts,
+ * overlays and prompts, unclosed wrappers, ledes, press releases. Each page is a small
+ * snippet written for the test; where a rule can be switched off, the test also checks
+ * that the result depends on it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "article.h"
+#include "extract.h"
+
+#define PARA1                                                                                      \
+    "The regional rail operator said on Monday that it would add two hundred trains a week "       \
+    "to its busiest lines, after months of complaints about crowded carriages."
+#define PARA2                                                                                      \
+    "Passenger groups welcomed the plan, but warned that the new timetable still leaves "          \
+    "several rural stations with only one train every two hours on weekends."
+#define PARA3                                                                                      \
+    "The operator expects the extra services to cost about forty million euros a year, which "     \
+    "it hopes to recover from higher ticket sales and a grant from the state."
+
+struct fx {
+    struct nw_extractor *ex;
+    struct nw_article art;
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+    f->ex = nw_extractor_create(NULL);
+    assert_non_null(f->ex);
+    nw_article_init(&f->art);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    nw_article_fini(&f->art);
+    nw_extractor_destroy(f->ex);
+    free(f);
+    return 0;
+}
+
+/* Extracts html with the rules in off switched off; returns the text ("" when none). */
+static const char *run(struct fx *f, const char *html, unsigned off)
+{
+    char err[256] = "";
+    nw_article_fini(&f->art);
+    nw_article_init(&f->art);
+    nw_extractor_set_rules_off(f->ex, off);
+    enum nw_status st = nw_extractor_run(f->ex, html, strlen(html),
+                                         "https://news.example.org/2024/05/06/story.html",
+                                         "2024-05-07T00:00:00Z", &f->art, err, sizeof(err));
+    nw_extractor_set_rules_off(f->ex, 0);
+    assert_true(st == NW_OK || st == NW_ENOCONTENT);
+    return f->art.text ? f->art.text : "";
+}
+
+/* A Chinese article (no spaces between words, ideographic commas) beside a sidebar of
+ * Latin-script link lines: the paragraphs are found and kept whole. */
+static void test_cjk_paragraphs(void **state)
+{
+    struct fx *f = *state;
+    const char *p1 = "市政府周一宣布，将在明年春天之前完成老城区的供水管网改造，"
+                     "工程覆盖十二个街道，预计惠及约八万名居民。";
+    const char *p2 = "负责该项目的工程师表示，施工将分段进行，每段停水时间不超过一天，"
+                     "居民可以通过社区公告查询具体安排。";
+    const char *p3 = "部分居民担心施工会影响交通，市交通部门回应说，已经准备了临时绕行方案，"
+                     "并会在主要路口增派人员疏导车辆。";
+    char html[4096];
+    snprintf(html, sizeof(html),
+             "<html><body><div class='layout'>"
+             "<div class='col-main'><h1>老城区供水管网改造</h1><div class='text'>"
+             "<p>%s</p><p>%s</p><p>%s</p></div></div>"
+             "<div class='col-side'><ul>"
+             "<li><a href='/a'>Weather for the weekend</a></li>"
+             "<li><a href='/b'>Photos of the harbour festival</a></li>"
+             "<li><a href='/c'>Readers' letters of the week</a></li></ul></div>"
+             "</div></body></html>",
+             p1, p2, p3);
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, p1));
+    assert_non_null(strstr(text, p2));
+    assert_non_null(strstr(text, p3));
+    assert_null(strstr(text, "Weather for the weekend"));
+}
+
+/* A stats table inside the article: one line per row, cells separated, short numeric and
+ * linked cells kept. With the rule off the cells are paragraphs of their own. */
+static void test_stats_table(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><article><div class='article-body'><p>" PARA1 "</p>"
+        "<table><thead><tr><th>Line</th><th>Trains</th><th>Delay</th></tr></thead>"
+        "<tbody><tr><td><a href='/lines/s1'>S1</a></td><td>412</td><td>3.1</td></tr>"
+        "<tr><td><a href='/lines/s2'>S2</a></td><td>388</td><td>2.4</td></tr></tbody></table>"
+        "<p>" PARA2 "</p><p>" PARA3 "</p></div></article></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, "Line | Trains | Delay\n\nS1 | 412 | 3.1\n\nS2 | 388 | 2.4"));
+    assert_non_null(strstr(text, PARA3));
+    text = run(f, html, NW_EXTRACT_RULE_TABLES);
+    assert_null(strstr(text, "Line | Trains"));
+    assert_non_null(strstr(text, "412"));
+}
+
+/* A tweet the article quotes, inside a wrapper named "social-embed": the post stays;
+ * a share bar named "social-share" beside it still goes. */
+static void test_wrapped_tweet(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><article><div class='article-body'><p>" PARA1 "</p>"
+        "<div class='social-embed'><blockquote class='twitter-tweet'><p>Two hundred more "
+        "trains a week from June, finally some good news for commuters</p>&mdash; Rail "
+        "Watch (@railwatch) <a href='https://twitter.com/railwatch/status/1'>May 6, "
+        "2024</a></blockquote></div>"
+        "<p>" PARA2 "</p><p>" PARA3 "</p>"
+        "<div class='social-share'><a href='#'>Share on Facebook</a> <a href='#'>Post on "
+        "X</a></div></div></article></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, "finally some good news for commuters"));
+    assert_null(strstr(text, "Share on Facebook"));
+    text = run(f, html, NW_EXTRACT_RULE_EMBEDS);
+    assert_null(strstr(text, "finally some good news for commuters"));
+}
+
+/* A consent overlay and the prompts around an article: the overlay's class drops it, the
+ * prompt lines before the first and after the last paragraph go by their words, and the
+ * article is what is returned. */
+static void test_consent_overlay_and_prompts(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body>"
+        "<div id='cmp' class='consent-overlay modal'><p>We and our partners use cookies to "
+        "store and access information on your device. Click accept to agree, or manage "
+        "your choices at any time in the privacy centre of this website.</p>"
+        "<button>Accept</button></div>"
+        "<article><div class='article-body'>"
+        "<p>You are using an outdated browser. Please update your browser.</p>"
+        "<p>" PARA1 "</p><p>" PARA2 "</p><p>" PARA3 "</p>"
+        "<p>Subscribe now to read every story in full.</p>"
+        "</div></article></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+    assert_null(strstr(text, "cookies"));
+    assert_null(strstr(text, "outdated browser"));
+    assert_null(strstr(text, "Subscribe now"));
+    text = run(f, html, NW_EXTRACT_RULE_NOTICES);
+    assert_non_null(strstr(text, "Subscribe now"));
+}
+
+/* A prompt word inside the article's own paragraphs is no notice. */
+static void test_prompt_words_inside_article_kept(void **state)
+{
+    struct fx *f = *state;
+    const char *mid = "Riders can subscribe to delay alerts.";
+    char html[2048];
+    snprintf(html, sizeof(html),
+             "<html><body><article><div class='article-body'><p>%s</p><p>%s</p><p>%s</p>"
+             "<p>%s</p><p>The service was suspended twice in May.</p></div></article>"
+             "</body></html>",
+             PARA1, mid, PARA2, PARA3);
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, mid));
+    assert_non_null(strstr(text, "suspended twice"));
+}
+
+/* A page whose <header> is never closed: the parser puts the whole article inside it.
+ * The furniture tag that holds most of the running text is a wrapper, not furniture. */
+static void test_unclosed_header(void **state)
+{
+    struct fx *f = *state;
+    const char *html = "<html><body><header id='branding'><div class='logo'>Example</div>"
+                       "<div id='content'><article><h1>More trains</h1><p>" PARA1 "</p><p>" PARA2
+                       "</p><p>" PARA3 "</p></article></div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+    /* the header is walked for its lede too: both rules off drop it whole */
+    text = run(f, html, NW_EXTRACT_RULE_WRAPPER_DROPS | NW_EXTRACT_RULE_LEDES);
+    assert_null(strstr(text, PARA1));
+}
+
+/* The same with a <noscript> whose end tag the parser ignores (a <div> opened inside). */
+static void test_noscript_swallowing_page(void **state)
+{
+    struct fx *f = *state;
+    const char *html = "<html><body><noscript><div id='nojs'></noscript><div id='page'>"
+                       "<div class='content'><p>" PARA1 "</p><p>" PARA2 "</p><p>" PARA3
+                       "</p></div></div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA2));
+}
+
+/* "entry share": the entry itself, marked as shareable, is not a share bar. */
+static void test_mixed_class(void **state)
+{
+    struct fx *f = *state;
+    const char *html = "<html><body><div class='entry themeform share'><p>" PARA1 "</p><p>" PARA2
+                       "</p><p>" PARA3 "</p></div><div class='entry-share'><a href='#'>Share "
+                       "this</a></div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA1));
+    assert_null(strstr(text, "Share this"));
+    /* off, the class drop stands (in the passes with class rules) */
+    text = run(f, html, NW_EXTRACT_RULE_MIXED_CLASS | NW_EXTRACT_RULE_RETRY);
+    assert_null(strstr(text, PARA1));
+}
+
+/* The lede in the article's header, before the body: kept, the byline beside it not. */
+static void test_lede_in_header(void **state)
+{
+    struct fx *f = *state;
+    const char *lede = "The operator answers months of complaints with the largest timetable "
+                       "change in a decade.";
+    char html[2048];
+    snprintf(html, sizeof(html),
+             "<html><body><main><article><header><h1>More trains</h1>"
+             "<p class='article__lead'>%s</p><div class='byline'>By A. Writer</div>"
+             "</header><div class='article-body'><p>%s</p><p>%s</p><p>%s</p></div>"
+             "</article></main></body></html>",
+             lede, PARA1, PARA2, PARA3);
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, lede));
+    assert_true(strstr(text, lede) < strstr(text, PARA1));
+    assert_null(strstr(text, "A. Writer"));
+    text = run(f, html, NW_EXTRACT_RULE_LEDES);
+    assert_null(strstr(text, lede));
+}
+
+/* An article in several sections, each wrapped as deep as the first. */
+static void test_article_in_sections(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><div class='page'>"
+        "<div class='block'><section><div class='wrap'><div class='row'><div class='col'>"
+        "<div class='rich'><p>" PARA1 "</p><p>" PARA2 "</p></div></div></div></div>"
+        "</section></div>"
+        "<div class='block'><section><div class='wrap'><div class='row'><div class='col'>"
+        "<div class='rich'><h2>Costs</h2><p>" PARA3 "</p></div></div></div></div>"
+        "</section></div>"
+        "<div class='block'><ul><li><a href='/x'>Imprint</a></li><li><a href='/y'>Contact "
+        "us</a></li></ul></div></div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+    assert_null(strstr(text, "Imprint"));
+    text = run(f, html, NW_EXTRACT_RULE_DEEP_SIBLINGS);
+    assert_null(strstr(text, PARA3));
+}
+
+/* A heading after the last paragraph that heads only links goes; one over a closing
+ * paragraph stays. */
+static void test_trailing_heading(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><article><div class='article-body'><p>" PARA1 "</p><p>" PARA2 "</p>"
+        "<h2>The bottom line</h2><p>" PARA3 "</p><h3>Mehr zum Thema</h3>"
+        "<p><a href='/a'>Bahn: neue Fahrpl&auml;ne ab Juni</a></p></div></article>"
+        "</body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, "The bottom line"));
+    assert_null(strstr(text, "Mehr zum Thema"));
+    text = run(f, html, NW_EXTRACT_RULE_TRAILING_HEADINGS);
+    assert_non_null(strstr(text, "Mehr zum Thema"));
+}
+
+/* A press release's "About" profile: extraction-dev's truth keeps it as part of the
+ * release (shared/extract.md), so the extractor does too; the contact block's share
+ * links do not come with it. */
+static void test_press_release_about_block(void **state)
+{
+    struct fx *f = *state;
+    const char *about = "Example Rail GmbH runs regional trains in three states and employs "
+                        "about 2,400 people. Learn more at www.example-rail.de.";
+    char html[2048];
+    snprintf(html, sizeof(html),
+             "<html><body><div class='press-release'><div class='entry-content'>"
+             "<p>%s</p><p>%s</p><p>%s</p><h3>About Example Rail</h3><p>%s</p></div>"
+             "<div class='share-links'><a href='#'>Share</a> <a href='#'>Email</a></div>"
+             "</div></body></html>",
+             PARA1, PARA2, PARA3, about);
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA3));
+    assert_non_null(strstr(text, about));
+    assert_null(strstr(text, "Email"));
+}
+
+/* Of several titled articles (the next stories loaded below), the one the page's title
+ * names wins, even when a later one is longer. */
+static void test_titled_article_named_by_page_title(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><head><title>More trains from June | Example</title></head><body>"
+        "<div class='stream'><div class='item'><article><h1>More trains from June</h1><p>" PARA1
+        "</p><p>" PARA2 "</p></article></div>"
+        "<div class='item'><article><h1>Harbour festival opens</h1><p>" PARA3 "</p><p>" PARA3
+        "</p><p>" PARA2 "</p><p>" PARA1 "</p></article></div></div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA1));
+    assert_null(strstr(text, PARA3));
+}
+
+/* An old blog's layout table: the post is a cell of <br>-separated lines beside a poll
+ * widget; the cell's running text is the article, a table of names is no article. */
+static void test_prose_in_layout_cell(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><div id='content'><table class='eBlock'><tr><td class='eMessage'>" PARA1
+        "<br>" PARA2 "<br>" PARA3 "<br>Thanks for reading.</td></tr></table></div>"
+        "<div id='side'><div class='poll'><div class='pollque'>How did you find this "
+        "page?</div></div></div>"
+        "<table><tr><td>Anna Berg, Bonn | Carl Dahl, Ulm | Eva Falk, Kiel | Gina Holt, Linz | "
+        "Ida Jahn, Graz | Karl Lenz, Wien | Mia Noll, Bern | Olaf Popp, Basel | Rita Sand, "
+        "Chur | Tom Uhl, Zug | Vera Wolf, Jena | Xaver Yost, Hof | Zora Abel, Gera | Bodo "
+        "Cram, Suhl | Dora Eck, Halle | Fritz Gans, Weimar</td></tr></table></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA2));
+    assert_null(strstr(text, "How did you find"));
+    assert_null(strstr(text, "Anna Berg"));
+    text = run(f, html, NW_EXTRACT_RULE_PROSE_CELLS);
+    assert_null(strstr(text, PARA2));
+}
+
+/* Rule switches last for the runs that follow, and 0 restores every rule. */
+static void test_rules_off_switch(void **state)
+{
+    struct fx *f = *state;
+    const char *html = "<html><body><div class='article-body'><p>" PARA1 "</p><table><tr><td>a"
+                       "</td><td>b</td></tr></table><p>" PARA2 "</p></div></body></html>";
+    assert_non_null(strstr(run(f, html, 0), "a | b"));
+    assert_null(strstr(run(f, html, NW_EXTRACT_RULE_TABLES), "a | b"));
+    assert_non_null(strstr(run(f, html, 0), "a | b"));
+    nw_extractor_set_rules_off(NULL, 0); /* NULL-safe */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_cjk_paragraphs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrapped_tweet, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_consent_overlay_and_prompts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prompt_words_inside_article_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unclosed_header, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_noscript_swallowing_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mixed_class, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lede_in_header, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_article_in_sections, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trailing_heading, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_press_release_about_block, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_titled_article_named_by_page_title, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prose_in_layout_cell, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rules_off_switch, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
