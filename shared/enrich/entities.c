@@ -1471,31 +1471,56 @@ static enum nw_status count_keyed(struct ctx *c, int type, const char *key_name,
 
 /* Locations the tagger found: the code from the gazetteer (a subdivision only when its
  * country is mentioned or its name is a unique first-level one), the name as written. */
+/* The country of location candidate k's first entry when that place names its country
+ * plainly: a country or city, or a subdivision with only one reading (own = 1); NULL
+ * otherwise. */
+static const char *cand_country(const struct ctx *c, size_t k, int *subdiv)
+{
+    const struct nw_gaz_entry *e;
+    if (!c->locs[k].nhits)
+        return NULL;
+    e = nw_gazetteer_entry(c->gaz, c->locs[k].hits[0]);
+    if (!e || !e->cc[0] || (e->kind == NW_GAZ_SUBDIV && c->locs[k].nhits > 1))
+        return NULL;
+    *subdiv = e->kind == NW_GAZ_SUBDIV;
+    return e->cc;
+}
+
+/* Is country cc named in the article by some place other than candidate k (a country, a
+ * city, or another unambiguous subdivision)? *any tells whether an unambiguous
+ * subdivision of another country is named. */
+static int cc_named_elsewhere(const struct ctx *c, size_t k, const char *cc, int *any)
+{
+    int found = 0;
+    *any = 0;
+    for (size_t j = 0; j < c->nlocs; j++) {
+        int subdiv = 0;
+        const char *x = cand_country(c, j, &subdiv);
+        if (!x || (subdiv && c->locs[j].hits[0] == c->locs[k].hits[0]))
+            continue;
+        if (strcmp(x, cc) == 0)
+            found = 1;
+        else if (subdiv)
+            *any = 1;
+    }
+    return found;
+}
+
+/* Locations the tagger found: the code from the gazetteer (a subdivision only when its
+ * country is named by another place of the article, or its name is a unique first-level
+ * one and no subdivision of another country is named: "Santa Fe" beside New Mexico is not
+ * Argentina's), the name as written. */
 static enum nw_status resolve_tagged_locations(struct ctx *c)
 {
     enum nw_status r = NW_OK;
-    char mentioned[64][3];
-    size_t nm = 0;
 
-    for (size_t k = 0; k < c->nlocs; k++) {
-        const struct nw_gaz_entry *e;
-        size_t j;
-        if (!c->locs[k].nhits)
-            continue;
-        e = nw_gazetteer_entry(c->gaz, c->locs[k].hits[0]);
-        if (!e || !e->cc[0] || (e->kind == NW_GAZ_SUBDIV && c->locs[k].nhits > 1))
-            continue;
-        for (j = 0; j < nm && strcmp(mentioned[j], e->cc) != 0; j++)
-            ;
-        if (j == nm && nm < 64)
-            memcpy(mentioned[nm++], e->cc, 3);
-    }
     for (size_t k = 0; k < c->nlocs; k++) {
         const struct loc_cand *l = &c->locs[k];
         const struct nw_gaz_entry *best = NULL;
         char name[NW_ENT_NAME_MAX];
         const char *code = NULL;
         size_t majors = 0;
+        int any = 0;
         span_name(c, l->a, l->b, name, sizeof(name));
         for (size_t h = 0; h < l->nhits && !best; h++) {
             const struct nw_gaz_entry *e = nw_gazetteer_entry(c->gaz, l->hits[h]);
@@ -1505,12 +1530,11 @@ static enum nw_status resolve_tagged_locations(struct ctx *c)
                 best = e;
                 break;
             }
-            for (size_t j = 0; j < nm && !best; j++)
-                if (strcmp(mentioned[j], e->cc) == 0)
-                    best = e;
+            if (cc_named_elsewhere(c, k, e->cc, &any))
+                best = e;
             majors += e->major;
         }
-        if (!best && l->nhits == 1 && majors == 1)
+        if (!best && l->nhits == 1 && majors == 1 && !any)
             best = nw_gazetteer_entry(c->gaz, l->hits[0]);
         if (best && best->code[0])
             code = best->code;

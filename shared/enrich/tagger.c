@@ -461,6 +461,17 @@ static const int32_t *find(const struct nw_tagger *tg, uint32_t h, size_t *idx)
     return NULL;
 }
 
+/* Could token t begin a name: an upper-case ASCII letter or a non-ASCII byte in it? */
+static int starts_name(const struct nw_tagger_tok *t)
+{
+    for (uint32_t i = 0; i < t->len; i++) {
+        unsigned char c = (unsigned char)t->s[i];
+        if (is_upper_ascii(c) || c >= 0x80)
+            return 1;
+    }
+    return 0;
+}
+
 static int allowed(int prev, int tag)
 {
     if (tag == NW_TAG_I_PER || tag == NW_TAG_I_ORG || tag == NW_TAG_I_LOC || tag == NW_TAG_I_MISC)
@@ -480,6 +491,12 @@ void nw_tagger_tag(const struct nw_tagger *tg, const struct nw_tagger_tok *v, si
             p1 = tags[i - 1];
             if (!(v[i - 1].flags & NW_TAGGER_SENT_START) && i > 1)
                 p2 = tags[i - 2];
+        }
+        /* a name starts with a capital (or a letter beyond ASCII): outside a name, a
+         * token without one is O, and most of a text is such tokens */
+        if ((p1 == -1 || p1 == NW_TAG_O) && !starts_name(&v[i])) {
+            tags[i] = NW_TAG_O;
+            continue;
         }
         nf = nw_tagger_features(v, n, i, p1, p2, f);
         for (size_t k = 0; k < nf; k++) {
