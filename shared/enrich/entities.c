@@ -1578,10 +1578,17 @@ static enum nw_status tagged_span(struct ctx *c, int tag, size_t a, size_t b)
         letters |= (c->t->v[i].flags & NW_TOK_WORD) != 0;
     if (!letters)
         return NW_OK;
-    /* a name followed by "(ACRONYM)" is an organization, not a person */
+    /* a name followed by its own "(ACRONYM)" is an organization, not a person; a country
+     * in parentheses after a player's name is no acronym of it */
     if (tag == NW_TAG_B_PER && b + 2 < c->t->n && nw_tok_is(c->t, b, '(') && is_acronym(c, b + 1) &&
-        nw_tok_is(c->t, b + 2, ')'))
-        tag = NW_TAG_B_ORG;
+        nw_tok_is(c->t, b + 2, ')')) {
+        char ini[16], acr[16];
+        size_t ni = initials(c, a, b, ini, sizeof(ini));
+        size_t na = acronym_letters(c, b + 1, acr, sizeof(acr));
+        size_t m = ni < na ? ni : na;
+        if (m >= 2 && memcmp(ini, acr, m) == 0)
+            tag = NW_TAG_B_ORG;
+    }
     /* a name right after a title ("Defence Secretary Lloyd Austin") is a person */
     if (tag == NW_TAG_B_ORG && a > 0 && b - a >= 2 && b - a <= NW_ENT_PERSON_MAX_TOKENS &&
         is_cap(c, a - 1) && has_fact(c, a - 1, WF_TITLE) && is_person_shape(c, a, b) &&

@@ -21,7 +21,7 @@
 #define NW_ENT_MAX 512
 #define NW_ENT_MAX_MENTIONS 4096
 #define NW_ENT_NAME_MAX 128
-#define NW_ENT_JSON_MAX 50 /* per type in the record */
+#define NW_ENT_JSON_MAX 200 /* per type in the record (a results table names many teams) */
 
 enum nw_ent_type {
     NW_ENT_PERSON = 1,

@@ -10,7 +10,9 @@
  * tokens before it); features seen fewer than --min-count times (default 2) are dropped,
  * and so are features whose trained weights round to zero. The model is written in the
  * tagger's file format. Only the train part of the corpus may be given: the dev part is
- * for measuring (newsworker extract --text + score_entities.py).
+ * for measuring (newsworker extract --text + score_entities.py). --heldout N keeps the last
+ * N documents out of training and prints the mention-level P/R/F1 on them, for choosing
+ * the options on train data alone.
  *
  * The model committed as shared/enrich/ner-en.model was made with:
  *   build/tests/nw_train_ner ../shared/eval/entities-dev/train.txt shared/enrich/ner-en.model
@@ -120,6 +122,42 @@ static int cmp_node(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
+/* Mention-level precision, recall and F1 of the written model on the held-out documents
+ * (exact spans and types of PER, ORG, LOC, MISC). */
+static void score_heldout(const char *model_path, const struct doc *hd, size_t n, size_t total)
+{
+    char err[256];
+    struct nw_tagger *tg = nw_tagger_load_file(model_path, err, sizeof(err));
+    size_t tp = 0, npred = 0, ngold = 0;
+    uint8_t *pred = malloc(total + 1);
+    if (!tg || !pred)
+        die(tg ? "out of memory" : err);
+    for (size_t d = 0; d < n; d++) {
+        const struct nw_tagger_tok *v = toks + hd[d].first;
+        const uint8_t *g = gold + hd[d].first;
+        size_t m = hd[d].n;
+        nw_tagger_tag(tg, v, m, pred);
+        for (size_t i = 0; i < m; i++) {
+            int gb = g[i] != NW_TAG_O && (g[i] & 1), pb = pred[i] != NW_TAG_O && (pred[i] & 1);
+            ngold += gb;
+            npred += pb;
+            if (gb && pb && g[i] == pred[i]) {
+                size_t e = i + 1;
+                while (e < m && g[e] == g[i] + 1 && pred[e] == g[i] + 1)
+                    e++;
+                if ((e == m || g[e] != g[i] + 1) && (e == m || pred[e] != g[i] + 1))
+                    tp++;
+            }
+        }
+    }
+    double p = npred ? (double)tp / npred : 0, r = ngold ? (double)tp / ngold : 0;
+    printf("heldout %zu documents: mentions gold %zu predicted %zu correct %zu: P %.4f R %.4f "
+           "F1 %.4f\n",
+           n, ngold, npred, tp, p, r, p + r > 0 ? 2 * p * r / (p + r) : 0);
+    nw_tagger_destroy(tg);
+    free(pred);
+}
+
 static void quiet(const char *s)
 {
     (void)s;
@@ -129,6 +167,7 @@ int main(int argc, char **argv)
 {
     const char *train_path = NULL, *model_path = NULL;
     unsigned min_count = 2;
+    size_t heldout = 0; /* documents at the end of TRAIN kept out of training, to score on */
     double C = 0.1;
     int solver = L2R_L2LOSS_SVC_DUAL;
     char line[MAX_LINE], errstr[256];
@@ -147,6 +186,8 @@ int main(int argc, char **argv)
             C = atof(argv[++i]);
         else if (strcmp(argv[i], "--solver") == 0 && i + 1 < argc)
             solver = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--heldout") == 0 && i + 1 < argc)
+            heldout = (size_t)atol(argv[++i]);
         else if (!train_path)
             train_path = argv[i];
         else if (!model_path)
@@ -155,8 +196,8 @@ int main(int argc, char **argv)
             train_path = NULL, i = argc;
     }
     if (!train_path || !model_path) {
-        fprintf(stderr, "usage: nw_train_ner [--min-count N] [--c C] [--solver S] TRAIN.txt "
-                        "MODEL.out\n");
+        fprintf(stderr, "usage: nw_train_ner [--min-count N] [--c C] [--solver S] [--heldout N] "
+                        "TRAIN.txt MODEL.out\n");
         return 2;
     }
     f = fopen(train_path, "r");
@@ -207,11 +248,16 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < ntoks; i++)
         toks[i].s = arena + tok_off[i];
     fprintf(stderr, "nw_train_ner: %zu documents, %zu tokens\n", ndocs, ntoks);
+    if (heldout >= ndocs)
+        die("--heldout leaves no document to train on");
+    size_t all_docs = ndocs, all_toks = ntoks;
+    ndocs -= heldout;
+    ntoks = ndocs ? docs[ndocs - 1].first + docs[ndocs - 1].n : 0;
 
     gaz = nw_gazetteer_create(NULL, errstr, sizeof(errstr));
     if (!gaz)
         die(errstr);
-    for (size_t d = 0; d < ndocs; d++)
+    for (size_t d = 0; d < all_docs; d++)
         if (nw_tagger_prepare(gaz, toks + docs[d].first, docs[d].n) != 0)
             die("out of memory");
 
@@ -340,6 +386,8 @@ int main(int argc, char **argv)
         die(errstr);
     fprintf(stderr, "nw_train_ner: wrote %s: %zu features, %.1f s\n", model_path, kept,
             (double)(clock() - t0) / CLOCKS_PER_SEC);
+    if (heldout)
+        score_heldout(model_path, docs + ndocs, heldout, all_toks);
     free_and_destroy_model(&model);
     nw_gazetteer_destroy(gaz);
     free(w);
