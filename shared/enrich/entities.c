@@ -1617,6 +1617,10 @@ static enum nw_status tagged_span(struct ctx *c, int tag, size_t a, size_t b)
     }
     if (tag == NW_TAG_B_LOC) {
         size_t nh = gaz_lookup(c, a, b, hits);
+        /* "Kenya Army": a place name ending in an organization's head word, unless the
+         * whole is a place ("West Bank") */
+        if (!nh && b - a >= 2 && is_cap(c, b - 1) && has_fact(c, b - 1, WF_ORG_HEAD))
+            return count_keyed(c, NW_ENT_ORG, name, name, NULL, a, b, NULL);
         return add_loc(c, a, b, hits, nh);
     }
     return NW_OK;
@@ -1787,6 +1791,14 @@ enum nw_status nw_entities_extract_tagged(const struct nw_gazetteer *gaz,
         }
         while (e < n && tags[e] == tag + 1)
             e++;
+        /* a place and an organization's head word after it is the organization:
+         * "Pakistan Army", "Kenya Airways" */
+        if (tag == NW_TAG_B_LOC && e < n && tags[e] == NW_TAG_O && map[e] == map_end[e] &&
+            !(v[e].flags & NW_TAGGER_SENT_START) && is_cap(&c, map[e]) &&
+            !(toks->v[map[e]].flags & NW_TOK_UPPER) && has_fact(&c, map[e], WF_ORG_HEAD)) {
+            tag = NW_TAG_B_ORG;
+            e++;
+        }
         if (map[k] >= c.skip_until &&
             (result = tagged_span(&c, tag, map[k], map_end[e - 1] + 1)) != NW_OK)
             goto out;

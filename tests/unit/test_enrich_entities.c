@@ -111,6 +111,21 @@ static void test_tagged_names_as_written(void **state)
     nw_toks_fini(&t);
 }
 
+static void test_place_with_org_head_is_org(void **state)
+{
+    struct nw_entities e;
+    struct nw_toks t;
+    (void)state;
+    run_tagged("Officials said the Kenya Army had moved north, and the Norway Council met "
+               "in Oslo on Monday.",
+               &e, &t);
+    assert_non_null(find(&e, NW_ENT_ORG, "Kenya Army"));
+    assert_null(find(&e, NW_ENT_LOCATION, "Kenya"));
+    expect_loc(&e, "Oslo", "");
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+}
+
 static void test_titles_and_short_forms(void **state)
 {
     struct nw_entities e;
@@ -265,6 +280,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_places),
         cmocka_unit_test(test_tagged_names_as_written),
+        cmocka_unit_test(test_place_with_org_head_is_org),
         cmocka_unit_test(test_titles_and_short_forms),
         cmocka_unit_test(test_acronyms_merge),
         cmocka_unit_test(test_locations_with_codes),
