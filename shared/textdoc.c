@@ -11,7 +11,7 @@
  * text after it. A headline may end with a full stop (news agencies write them so); such
  * a line is a title only when a dateline follows it, or it is written in headline case,
  * or it is at most NW_TEXTDOC_DOT_TITLE_WORDS words with a paragraph twice as long after it
- * (a short byline or place line may stand between). A
+ * or a dateline (a short byline or place line may stand between). A
  * breadcrumb ("Home » Title") contributes its last segment. Otherwise the text is all
  * body: a one-paragraph text has no title.
  */
@@ -138,10 +138,12 @@ enum nw_status nw_textdoc_load(const char *text, size_t len, struct nw_article *
             size_t next_n = h[k + 1].end - h[k + 1].start;
             int ok = nw_boiler_line_kind(next, next_n) == NW_LINE_DATELINE || headline_case(s, n);
             /* a short line, then at most two short ones (a byline, a place), then a
-             * paragraph twice as long */
+             * dateline or a paragraph twice as long */
             for (size_t j = k + 1;
                  !ok && words <= NW_TEXTDOC_DOT_TITLE_WORDS && j < nh && j <= k + 3; j++) {
-                if (h[j].words >= 2 * words)
+                if (h[j].words >= 2 * words ||
+                    nw_boiler_line_kind(text + h[j].start, h[j].end - h[j].start) ==
+                        NW_LINE_DATELINE)
                     ok = 1;
                 else if (h[j].words > NW_TEXTDOC_SHORT_WORDS)
                     break;

@@ -57,6 +57,18 @@ static void test_headline_with_full_stop_and_dateline(void **state)
     nw_article_fini(&art);
 }
 
+static void test_headline_byline_dateline(void **state)
+{
+    const char *text = "Harbour pilots ' strike ends.\n\nJane Roe\n\n"
+                       "PORTSMOUTH, England 2024-03-05\n\nThe pilots went back to work.\n";
+    struct nw_article art;
+    (void)state;
+    load(text, &art);
+    assert_string_equal(art.title, "Harbour pilots ' strike ends.");
+    assert_string_equal(art.text, text + strlen("Harbour pilots ' strike ends.\n"));
+    nw_article_fini(&art);
+}
+
 static void test_capitals_headline_with_full_stop(void **state)
 {
     char text[1024];
@@ -128,6 +140,7 @@ int main(void)
         cmocka_unit_test(test_title_after_chrome_lines_kept),
         cmocka_unit_test(test_breadcrumb_title),
         cmocka_unit_test(test_headline_with_full_stop_and_dateline),
+        cmocka_unit_test(test_headline_byline_dateline),
         cmocka_unit_test(test_capitals_headline_with_full_stop),
         cmocka_unit_test(test_dateline_first_is_no_title),
         cmocka_unit_test(test_signoff_is_no_title),
