@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enrich/tagger.h"
 #include "mem.h"
 
 enum key_type { KEY_STRING, KEY_INT, KEY_BOOL, KEY_ENUM };
@@ -60,6 +61,8 @@ static const struct key_def keys[] = {
     {"errors.topic", KEY_STRING, "news.errors", 0, 0, NULL, "error records topic"},
     {"input.topic", KEY_STRING, "news.urls", 0, 0, NULL, "url job topic"},
     {"route.rules", KEY_STRING, NULL, 0, 0, NULL, "routing rules file"},
+    {"enrich.ner_model", KEY_STRING, "", 0, 0, NULL,
+     "English entity tagger model file (empty: the built-in one)"},
 
     {"metrics.listen", KEY_STRING, NULL, 0, 0, NULL,
      "HOST:PORT serving /metrics, /healthz, /readyz (run, fetch); unset = off"},
@@ -282,6 +285,14 @@ enum nw_status nw_config_set(struct nw_config *cfg, const char *key, const char 
     result = validate(def, value, errstr, errstr_size);
     if (result)
         return result;
+    if (strcmp(key, "enrich.ner_model") == 0 && value[0]) {
+        /* a model file that cannot serve is a configuration error, found at start-up */
+        char msg[256];
+        struct nw_tagger *tg = nw_tagger_load_file(value, msg, sizeof(msg));
+        if (!tg)
+            return nw_fail(NW_ECONFIG, errstr, errstr_size, "%s: %s", key, msg);
+        nw_tagger_destroy(tg);
+    }
     copy = nw_strdup(value);
     if (!copy)
         return NW_ENOMEM;

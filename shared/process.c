@@ -74,7 +74,8 @@ struct nw_processor *nw_processor_create(const struct nw_config *cfg, char *errs
         nw_fail(NW_ENOMEM, errstr, errstr_size, "cannot create the HTML extractor");
         goto fail;
     }
-    proc->enrich = nw_enrich_create(NULL, errstr, errstr_size);
+    proc->enrich = nw_enrich_create_model(NULL, cfg ? nw_config_get(cfg, "enrich.ner_model") : NULL,
+                                          errstr, errstr_size);
     if (!proc->enrich)
         goto fail;
     return proc;
