@@ -237,6 +237,13 @@ static void on_done(void *opaque, const struct nw_fetch_result *res, void *ctx)
     nw_free(job);
 }
 
+/* Jobs that hold a place in the window: those parked on a busy or slow host do not (up to
+ * the fetcher's own bounds), so one slow host cannot keep the other hosts' jobs out. */
+static size_t in_window(const struct run *run)
+{
+    return nw_fetcher_pending(run->fetcher) - nw_fetcher_parked(run->fetcher);
+}
+
 /* One input line: a record now (bad job, inline content) or a queued fetch. */
 static void take_line(struct run *run, const char *line, size_t len, int too_long)
 {
@@ -326,10 +333,6 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
     }
     if (!n_urls && !input)
         input = "-";
-    if (nw_config_get_bool(cfg, "fetch.robots")) {
-        fprintf(stderr, "newsworker fetch: fetch.robots=true is not supported by this build yet\n");
-        return NW_EXIT_USAGE;
-    }
 
     {
         long long html_max = nw_config_get_int(cfg, "extract.max_html_bytes");
@@ -382,7 +385,7 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
             continue;
         take_line(&run, argv[i], strlen(argv[i]), 0);
         /* Many URLs on the command line: keep the same window as for files. */
-        while (nw_fetcher_pending(run.fetcher) >= window && !result)
+        while (in_window(&run) >= window && !result)
             result = nw_fetcher_poll(run.fetcher, POLL_MS, on_done, &run);
     }
     while (have_reader && !result) {
@@ -390,7 +393,7 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
         size_t len;
         enum line_kind kind = LINE_OK;
 
-        while (nw_fetcher_pending(run.fetcher) < window) {
+        while (in_window(&run) < window) {
             /* Block for input only when there is nothing else to do. */
             kind = reader_next(&reader, nw_fetcher_pending(run.fetcher) == 0, &line, &len);
             if (kind == LINE_NONE)
