@@ -27,6 +27,9 @@
 #include "sink_kafka.h"
 
 #define POLL_MS 1000
+#define KAFKA_CHECK_MS 10000  /* a cluster that does not answer by then fails the command */
+#define FLUSH_REPORT_MS 10000 /* how often a long flush says what it waits for */
+#define FLUSH_MARGIN_MS 2000  /* flush outwaits delivery.timeout.ms by this much */
 
 /* ---- input lines ---------------------------------------------------------------------- */
 
@@ -209,14 +212,32 @@ static void emit(struct run *run, json_t *rec, int is_error)
     json_decref(rec);
 }
 
-/* Waits for the delivery of everything queued; false if anything was not delivered. */
+/* Waits for the delivery of everything queued; false if anything was not delivered.
+ * It says every few seconds what it waits for (an unreachable cluster looks like a hang
+ * otherwise), and waits a little past the producer's own delivery timeout, so that every
+ * record that cannot be delivered fails with its own reason ("Message timed out") rather
+ * than being purged at exit. */
 static int flush_kafka(struct run *run, const struct nw_config *cfg)
 {
     struct nw_publisher *pub = nw_sink_kafka_publisher(run->kafka);
-    int timeout_ms = (int)nw_config_get_int(cfg, "worker.delivery_timeout_ms");
+    long long timeout_ms = nw_config_get_int(cfg, "worker.delivery_timeout_ms") + FLUSH_MARGIN_MS;
+    long long waited = 0;
 
-    if (nw_publisher_flush(pub, timeout_ms) != NW_OK) {
-        NW_LOG_ERROR("fetch", "%d records still undelivered after %d ms",
+    while (nw_publisher_outq_len(pub) > 0 && waited < timeout_ms) {
+        long long slice =
+            timeout_ms - waited < FLUSH_REPORT_MS ? timeout_ms - waited : FLUSH_REPORT_MS;
+        if (nw_publisher_flush(pub, (int)slice) == NW_OK)
+            break;
+        waited += slice;
+        if (nw_publisher_outq_len(pub) > 0 && waited < timeout_ms)
+            NW_LOG_WARN("fetch",
+                        "waiting for Kafka: %d record(s) not yet delivered after %lld s "
+                        "(%lu delivered); giving up after worker.delivery_timeout_ms",
+                        nw_publisher_outq_len(pub), waited / 1000, run->delivered);
+    }
+    nw_publisher_poll(pub, 0);
+    if (nw_publisher_outq_len(pub) > 0) {
+        NW_LOG_ERROR("fetch", "%d records still undelivered after %lld ms",
                      nw_publisher_outq_len(pub), timeout_ms);
         return 0;
     }
@@ -357,6 +378,14 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
             fprintf(stderr, "newsworker fetch: %s%s\n",
                     status == NW_ECONFIG ? "config error: " : "", errstr);
             code = status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
+            goto out;
+        }
+        /* Fail now, before fetching anything, rather than fetch every page and then wait
+         * worker.delivery_timeout_ms (5 minutes by default) to learn that nothing can be
+         * delivered. */
+        if (nw_sink_kafka_check(run.kafka, KAFKA_CHECK_MS, errstr, sizeof(errstr)) != NW_OK) {
+            fprintf(stderr, "newsworker fetch: %s\n", errstr);
+            code = NW_EXIT_FAILURE;
             goto out;
         }
     } else {
