@@ -29,7 +29,7 @@
 #define POLL_MS 1000
 #define KAFKA_CHECK_MS 10000  /* a cluster that does not answer by then fails the command */
 #define FLUSH_REPORT_MS 10000 /* how often a long flush says what it waits for */
-#define FLUSH_MARGIN_MS 2000  /* flush outwaits delivery.timeout.ms by this much */
+#define FLUSH_MARGIN_MS 15000 /* librdkafka times queued messages out up to ~10 s late */
 
 /* ---- input lines ---------------------------------------------------------------------- */
 

@@ -67,6 +67,7 @@ struct xfer {
     enum xstate state;
     int robots;            /* the internal robots.txt transfer of its host, not a job */
     int probe;             /* the half-open breaker's probe */
+    int clamped;           /* this attempt's timeout was cut to the job's time left */
     long long deadline_ms; /* fetch.job_timeout_ms after the add */
     char last_error[160];  /* the last failed attempt, for a job_timeout message */
     CURL *easy;
@@ -615,7 +616,8 @@ static void xfer_start(struct nw_fetcher *f, struct xfer *x)
     if (!x->easy)
         result = xfer_setup(f, x);
     /* The transfer may not outlive its job: its timeout is what the job has left. */
-    if (!result && left < f->timeout_ms &&
+    x->clamped = left < f->timeout_ms;
+    if (!result && x->clamped &&
         (curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS, left > 1 ? (long)left : 1L) != CURLE_OK ||
          curl_easy_setopt(x->easy, CURLOPT_CONNECTTIMEOUT_MS,
                           left < f->connect_timeout_ms ? (left > 1 ? (long)left : 1L)
@@ -1096,6 +1098,8 @@ static void breaker_update(struct nw_fetcher *f, struct host *h, struct xfer *x,
         x->probe = 0;
         h->probing = 0;
     }
+    if (o->status == NW_ETIMEOUT && x->clamped)
+        return; /* cut short by its own job's deadline: says nothing about the host */
     if (!connection_failure(o, http_status)) {
         if (h->open_until)
             NW_LOG_INFO("fetch", "host %s answers again: circuit breaker closed", h->name);
