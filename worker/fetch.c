@@ -603,7 +603,10 @@ fail:
 
 #undef SETOPT
 
-/* Hands x to curl. On failure x is moved to the failed list. */
+static void robots_start_failed(struct nw_fetcher *f, struct xfer *x, enum nw_status status);
+
+/* Hands x to curl. On failure x is moved to the failed list (a robots.txt transfer ends
+ * as an unreachable robots.txt instead). */
 static void xfer_start(struct nw_fetcher *f, struct xfer *x)
 {
     enum nw_status result = NW_OK;
@@ -626,7 +629,10 @@ static void xfer_start(struct nw_fetcher *f, struct xfer *x)
     if (!result && curl_multi_add_handle(f->multi, x->easy) != CURLM_OK)
         result = NW_ENOMEM;
     if (result) {
-        xfer_refuse(f, x, result, nw_status_name(result), "cannot start the transfer");
+        if (x->robots)
+            robots_start_failed(f, x, result);
+        else
+            xfer_refuse(f, x, result, nw_status_name(result), "cannot start the transfer");
         return;
     }
     x->state = X_CURL;
@@ -1079,6 +1085,14 @@ static void robots_done(struct nw_fetcher *f, struct xfer *x, const struct outco
                  nw_robots_rule_count(h->rules), h->delay_ms);
     host_release(f, h);
     xfer_free(x);
+}
+
+static void robots_start_failed(struct nw_fetcher *f, struct xfer *x, enum nw_status status)
+{
+    struct outcome o = {.status = status, .code = nw_status_name(status)};
+
+    snprintf(o.message, sizeof(o.message), "cannot start the transfer");
+    robots_done(f, x, &o, 0);
 }
 
 /* Whether a failure says the host itself is not answering (not this page's problem). */

@@ -10,6 +10,11 @@
 # Prints, for the fast jobs alone and then with the slow host mixed in: when the last fast
 # record came out and the fast jobs' rate (fast jobs / that time), and the ratio of the two
 # rates (issue 14 asks >= 0.8). Extra options for both runs: BENCH_FETCH_OPTS="-o k=v ...".
+#
+# BENCH_MODE=run measures `newsworker run` instead: the jobs (keyed by URL) go to an
+# 8-partition input topic of a one-broker mock cluster (nw_mock_cluster), a worker with
+# default settings consumes them, and the times are the records' Kafka timestamps (from
+# the first record to the last fast one).
 # Asserts nothing; not a ctest.
 set -u
 BUILD=$(cd "$1" && pwd)
@@ -26,7 +31,7 @@ WORK=$(mktemp -d)
 PIDS=()
 finish() {
     for p in "${PIDS[@]}"; do stop_listener "$p"; done
-    rm -rf "$WORK"
+    if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap finish EXIT
 
@@ -96,8 +101,76 @@ json.dump({"fast": n_fast, "slow": n_slow, "last_fast": last_fast, "total": tota
 PYEOF
 }
 
-run alone "$WORK/fast.txt"
-run mixed "$WORK/mixed.txt"
+# run_kafka NAME INPUT: the same through `newsworker run` and the mock cluster.
+MOCK_PID=
+run_kafka() {
+    local name=$1 input=$2 n wpid bs
+    if [ -z "$MOCK_PID" ]; then
+        "$BUILD/tests/nw_mock_cluster" --brokers 1 --max-seconds 1800 \
+            bh.in.alone:8 bh.out.alone:8 bh.err.alone:2 bh.in.mixed:8 bh.out.mixed:8 \
+            bh.err.mixed:2 >"$WORK/mock.out" 2>"$WORK/mock.log" &
+        MOCK_PID=$!
+        PIDS+=("$MOCK_PID")
+        BS=$(first_line "$WORK/mock.out")
+        [ -n "$BS" ] || { echo "mock cluster did not start" >&2; exit 1; }
+        sleep 1 # the topics are created after the address is printed
+    fi
+    awk '{print $0 "\t" $0}' "$input" | kcat -b "$BS" -P -t "bh.in.$name" -K '\t' -z snappy 2>>"$WORK/kcat.log"
+    n=$(wc -l <"$input")
+    # shellcheck disable=SC2086
+    "$BIN" run -o kafka.bootstrap.servers="$BS" -o fetch.allow_private=true -o log.level=warn \
+        -o input.topic="bh.in.$name" -o output.topic="bh.out.$name" -o errors.topic="bh.err.$name" \
+        -o kafka.group.id="bh.$name" ${BENCH_FETCH_OPTS:-} >"$WORK/$name.out" 2>"$WORK/$name.log" &
+    wpid=$!
+    for _ in $(seq 1200); do
+        got=$("$PY" - "$BS" "bh.out.$name" "bh.err.$name" <<'PYEOF' 2>/dev/null || echo 0
+import sys
+from kafka import KafkaConsumer, TopicPartition
+c = KafkaConsumer(bootstrap_servers=sys.argv[1].split(","), api_version=(2, 5, 0))
+print(sum(sum(c.end_offsets([TopicPartition(t, p) for p in (c.partitions_for_topic(t) or [])]).values())
+          for t in sys.argv[2:]))
+PYEOF
+)
+        [ "$got" -ge "$n" ] && break
+        kill -0 "$wpid" 2>/dev/null || { echo "worker died: $(tail -3 "$WORK/$name.log")" >&2; break; }
+        sleep 0.5
+    done
+    kill -TERM "$wpid" 2>/dev/null
+    wait "$wpid" 2>/dev/null
+    for t in "bh.out.$name" "bh.err.$name"; do
+        timeout 120 kcat -b "$BS" -C -t "$t" -o beginning -e -J -q 2>>"$WORK/kcat.log"
+    done >"$WORK/$name.records"
+    "$PY" - "$WORK/$name.records" "$WORK/$name.result" <<'PYEOF'
+import json, sys
+first, last_fast, last = None, 0, 0
+n_fast = n_slow = 0
+fast_codes, slow_codes = {}, {}
+for line in open(sys.argv[1]):
+    env = json.loads(line)
+    r, ts = json.loads(env["payload"]), env["ts"] / 1000.0
+    first = ts if first is None else min(first, ts)
+    last = max(last, ts)
+    code = r.get("code", "article")
+    if "/sleep" in (r.get("url") or ""):
+        n_slow += 1
+        slow_codes[code] = slow_codes.get(code, 0) + 1
+    else:
+        n_fast += 1
+        last_fast = max(last_fast, ts)
+        fast_codes[code] = fast_codes.get(code, 0) + 1
+json.dump({"fast": n_fast, "slow": n_slow, "last_fast": last_fast - first, "total": last - first,
+           "fast_codes": fast_codes, "slow_codes": slow_codes}, open(sys.argv[2], "w"))
+PYEOF
+}
+
+if [ "${BENCH_MODE:-fetch}" = run ]; then
+    echo "mode: newsworker run, 8 input partitions, keyed jobs, one-broker mock cluster"
+    run_kafka alone "$WORK/fast.txt"
+    run_kafka mixed "$WORK/mixed.txt"
+else
+    run alone "$WORK/fast.txt"
+    run mixed "$WORK/mixed.txt"
+fi
 
 "$PY" - "$WORK/alone.result" "$WORK/mixed.result" <<'PYEOF'
 import json, sys
@@ -105,7 +178,7 @@ a, m = (json.load(open(p)) for p in sys.argv[1:3])
 def line(name, r):
     rate = r["fast"] / r["last_fast"] if r["last_fast"] else 0
     print(f"  {name:<22} {r['fast']} fast jobs done at {r['last_fast']:.2f} s = {rate:.0f} jobs/s"
-          f" (fast: {r['fast_codes']}; slow: {r['slow_codes']}; exit after {r['total']:.1f} s)")
+          f" (fast: {r['fast_codes']}; slow: {r['slow_codes']}; all done after {r['total']:.1f} s)")
     return rate
 ra = line("fast hosts alone:", a)
 rm = line("with the slow host:", m)
