@@ -125,7 +125,8 @@ echo "ok: $(codes "$TMP/out2")"
 echo "== 3: fairness: a slow host does not keep other hosts' jobs out"
 # 80 jobs for a host answering in 1.5 s (2 at a time: about 1.3 jobs/s) come first, then
 # 120 jobs for three fast hosts. The input window is 64 jobs: if waiting jobs held it, the
-# fast jobs would wait for the slow host (about a minute, or the slow jobs' job_timeout).
+# fast jobs would wait for the slow host (about a minute, or the slow jobs' job_timeout,
+# here 12 s).
 SLOW_LOG=$TMP/slow.log
 serve 127.0.0.3 "$SLOW_LOG" SP
 FAST=()
@@ -143,7 +144,7 @@ for page in "$PAGES"/*.html; do HTML+=("$(basename "$page")"); done
 } >"$TMP/in3"
 t0=$(now_ms)
 timeout 120 "$BIN" fetch -o fetch.allow_private=true -o fetch.per_host=2 -o fetch.concurrency=16 \
-    -o fetch.job_timeout_ms=8000 --input "$TMP/in3" >"$TMP/out3" 2>"$TMP/err3" ||
+    -o fetch.job_timeout_ms=12000 --input "$TMP/in3" >"$TMP/out3" 2>"$TMP/err3" ||
     fail "fetch exited $?: $(tail -5 "$TMP/err3")"
 "$PY" "$VALIDATE" "$TMP/out3" >/dev/null || fail "invalid records"
 "$PY" - "$TMP/out3" <<'PYEOF' || fail "fairness"
@@ -160,7 +161,9 @@ last_fast = max(fast_done)
 slow_before = [r for r in recs[:last_fast] if slow(r)]
 print(f"  all 120 fast jobs done after {len(slow_before)} slow records "
       f"({sum(1 for r in slow_before if r.get('code') == 'job_timeout')} of them job_timeout)")
-if len(slow_before) > 10:
+# Without parking about 64 (the window) would; with it a few do, the fast jobs taking
+# about a second. 30 leaves room for a loaded machine.
+if len(slow_before) > 30:
     bad.append(f"{len(slow_before)} slow jobs ended before the last fast one: fast jobs waited")
 if any(r.get("code") == "job_timeout" for r in slow_before):
     bad.append("slow jobs timed out before the fast ones were done")

@@ -111,22 +111,22 @@ for b in bad:
 sys.exit(1 if bad else 0)
 PYEOF
 # Crawl-delay 0.6 s: 6 requests (robots.txt + 5 allowed) at least 0.6 s apart at the
-# client; arrival times may jitter by a few ms, so allow 100 ms.
-min=$(gaps "$LOG1" 500) || fail "Crawl-delay not honoured: $min"
+# client; arrival times jitter (a few ms here, more on a loaded machine): allow 150 ms.
+min=$(gaps "$LOG1" 450) || fail "Crawl-delay not honoured: $min"
 echo "ok: robots.txt once, disallowed URLs never requested, smallest gap $min ms (Crawl-delay 600)"
 
 echo "== 2: fetch.host_delay_ms without robots.txt"
 LOG2=$TMP/delay.log
 serve 127.0.0.2 "$PAGES" "$LOG2" P2
 for i in 1 2 3 4 5 6; do echo "http://127.0.0.2:$P2/article/d$i"; done >"$TMP/in2"
-timeout 120 "$BIN" fetch -o fetch.allow_private=true -o fetch.host_delay_ms=400 \
+timeout 120 "$BIN" fetch -o fetch.allow_private=true -o fetch.host_delay_ms=500 \
     -o fetch.per_host=6 --input "$TMP/in2" >"$TMP/out2" 2>"$TMP/err2" ||
     fail "fetch exited $?: $(tail -5 "$TMP/err2")"
 [ "$(grep -c '"newsworker.article/1"' "$TMP/out2")" -eq 6 ] || fail "not 6 articles: $(head -c 600 "$TMP/out2")"
 [ "$(wc -l <"$LOG2")" -eq 6 ] || fail "$(wc -l <"$LOG2") requests for 6 URLs"
 grep -q robots.txt "$LOG2" && fail "robots.txt asked for with fetch.robots off"
-min=$(gaps "$LOG2" 300) || fail "fetch.host_delay_ms not honoured: $min"
-echo "ok: 6 requests, smallest gap $min ms (host_delay_ms 400)"
+min=$(gaps "$LOG2" 350) || fail "fetch.host_delay_ms not honoured: $min"
+echo "ok: 6 requests, smallest gap $min ms (host_delay_ms 500)"
 
 echo "== 3: robots.txt unreachable"
 # A port nothing listens on: find one by binding and closing.
