@@ -503,8 +503,14 @@ static int take_in(struct run *run, int wait_ms)
         !stop_requested) {
         msg = nw_consumer_poll(run->consumer, 0);
         run->last_poll = now_ms();
-        if (msg)
+        if (msg && run->backlog_len < run->backlog_cap) {
             backlog_push(run, msg);
+        } else if (msg) {
+            /* Paused and still a message (one polled before the pause took hold): one
+             * job over the bound rather than a lost message. */
+            intake(run, msg);
+            rd_kafka_message_destroy(msg);
+        }
         if (run->backlog_len >= run->backlog_max && !nw_consumer_paused(run->consumer)) {
             NW_LOG_DEBUG("run", "pausing: %zu jobs in flight, %zu waiting", run->njobs,
                          run->backlog_len);
