@@ -821,7 +821,10 @@ static int drain_and_close(struct run *run, int fatal)
         NW_LOG_WARN("run", "stopping: %zu job(s) unfinished; they will be consumed again",
                     unfinished);
     left = end - now_ms();
-    nw_consumer_commit(run->consumer, left > 2 ? (int)(left / 2) : 1);
+    if (nw_consumer_commit(run->consumer, left > 4 ? (int)(left / 4) : 1) != NW_OK) {
+        left = end - now_ms();
+        nw_consumer_note_uncommitted(run->consumer, left > 4 ? (int)(left / 4) : 1);
+    }
     run->closing = 1;
     left = end - now_ms() - TEARDOWN_MS;
     nw_consumer_close(run->consumer, left > 1 ? (int)left : 1);

@@ -29,7 +29,8 @@ struct nw_consumer {
 #define REVOKE_COMMIT_MS 10000
 
 static enum nw_status commit_wait(struct nw_consumer *c, int timeout_ms, rd_kafka_resp_err_t *errp);
-static unsigned long long uncommitted(struct nw_consumer *c, const int32_t *parts, size_t n);
+static unsigned long long uncommitted(struct nw_consumer *c, const int32_t *parts, size_t n,
+                                      int timeout_ms);
 
 static long long now_ms(void)
 {
@@ -110,7 +111,7 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         if (!lost) {
             rd_kafka_resp_err_t cerr;
             if (commit_wait(c, c->revoke_commit_ms, &cerr) != NW_OK) {
-                unsigned long long rep = uncommitted(c, parts, n);
+                unsigned long long rep = uncommitted(c, parts, n, c->revoke_commit_ms);
                 c->repeats += rep;
                 nw_log(rep ? NW_LOG_WARN : NW_LOG_INFO, "consume",
                        "commit on revoke: %s: %llu finished job(s) not committed, the next "
@@ -389,7 +390,8 @@ enum nw_status nw_consumer_commit(struct nw_consumer *c, int timeout_ms)
 
 /* After a failed commit at a revoke: how many offsets past the committed one were stored
  * (finished jobs that the next owner will do again). Asks the group coordinator. */
-static unsigned long long uncommitted(struct nw_consumer *c, const int32_t *parts, size_t n)
+static unsigned long long uncommitted(struct nw_consumer *c, const int32_t *parts, size_t n,
+                                      int timeout_ms)
 {
     rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new((int)n + 1);
     unsigned long long total = 0;
@@ -399,7 +401,8 @@ static unsigned long long uncommitted(struct nw_consumer *c, const int32_t *part
     for (size_t i = 0; i < n; i++)
         if ((size_t)parts[i] < c->nstored && c->stored[parts[i]] >= 0)
             rd_kafka_topic_partition_list_add(list, c->topic, parts[i]);
-    if (list->cnt > 0 && rd_kafka_committed(c->rk, list, 2000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (list->cnt > 0 &&
+        rd_kafka_committed(c->rk, list, timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR) {
         for (int i = 0; i < list->cnt; i++) {
             int64_t stored = c->stored[list->elems[i].partition];
             int64_t committed = list->elems[i].offset;
@@ -452,6 +455,28 @@ enum nw_status nw_consumer_close(struct nw_consumer *c, int timeout_ms)
         return NW_ETIMEOUT;
     }
     return NW_OK;
+}
+
+void nw_consumer_note_uncommitted(struct nw_consumer *c, int timeout_ms)
+{
+    int32_t *parts = nw_calloc(c->nstored + 1, sizeof(*parts));
+    size_t n = 0;
+    unsigned long long rep;
+
+    if (!parts)
+        return;
+    for (size_t p = 0; p < c->nstored; p++)
+        if (c->stored[p] >= 0)
+            parts[n++] = (int32_t)p;
+    rep = n ? uncommitted(c, parts, n, timeout_ms) : 0;
+    c->repeats += rep;
+    if (rep)
+        NW_LOG_WARN("consume",
+                    "stopping: %llu finished job(s) not committed, the next owner repeats them",
+                    rep);
+    for (size_t i = 0; i < n; i++)
+        c->stored[parts[i]] = -1; /* counted once, not again at the revoke of the close */
+    nw_free(parts);
 }
 
 unsigned long long nw_consumer_repeats(const struct nw_consumer *c)

@@ -78,6 +78,10 @@ enum nw_status nw_consumer_commit(struct nw_consumer *c, int timeout_ms);
  * up after timeout_ms (NW_ETIMEOUT; nw_consumer_destroy then skips the close). */
 enum nw_status nw_consumer_close(struct nw_consumer *c, int timeout_ms);
 
+/* After a failed commit at shutdown: counts (in nw_consumer_repeats) and logs the
+ * finished jobs whose offsets the group does not have (asking it for up to timeout_ms). */
+void nw_consumer_note_uncommitted(struct nw_consumer *c, int timeout_ms);
+
 /* Finished jobs whose offsets a revoke could not commit (the coordinator refused): the
  * partitions' next owners repeat them. */
 unsigned long long nw_consumer_repeats(const struct nw_consumer *c);

@@ -57,7 +57,7 @@ res=$(analyze "$WORK/records.json" "$N")
 # them until the group re-forms).
 unconfirmed=$(cat "$WORK"/a.log "$WORK"/b*.log | sed -n 's/.* \([0-9]*\) record(s) sent but not confirmed or not storable.*/\1/p' |
     awk '{ s += $1 } END { print s + 0 }')
-uncommitted=$(cat "$WORK"/a.log "$WORK"/b*.log | sed -n 's/.* \([0-9]*\) finished job(s) not committed.*/\1/p' |
+uncommitted=$(cat "$WORK"/a.log "$WORK"/b*.log | sed -n 's/.*[:,] \([0-9]*\) finished job(s) not committed.*/\1/p' |
     awk '{ s += $1 } END { print s + 0 }')
 maybe=$((unconfirmed + uncommitted))
 left=$(cat "$WORK"/a.log "$WORK"/b*.log | sed -n 's/.* \([0-9]*\) job(s) left to the next owner.*/\1/p' |
