@@ -113,11 +113,20 @@ static const struct key_def keys[] = {
     {"watch.state_save_interval_s", KEY_INT, "30", 1, 86400, NULL,
      "how often the state is saved while running"},
 
-    {"worker.max_in_flight", KEY_INT, "256", 1, 1000000, NULL, "jobs in flight before pausing"},
+    {"worker.max_in_flight", KEY_INT, "256", 1, 1000000, NULL,
+     "jobs taken in at once (more wait in the consumer's prefetch)"},
     {"worker.drain_timeout_ms", KEY_INT, "30000", 0, 3600000, NULL,
      "time to finish jobs in flight on shutdown or revoke"},
     {"worker.delivery_timeout_ms", KEY_INT, "300000", 1000, 3600000, NULL,
      "producer delivery timeout"},
+    {"worker.threads", KEY_INT, "0", 0, 256, NULL,
+     "threads for parse, extract and enrich in run (0 = one per core)"},
+    {"worker.state_dir", KEY_STRING, "/var/tmp", 0, 0, NULL,
+     "where run keeps its crash markers (a folder that survives a restart)"},
+    {"worker.max_crashes", KEY_INT, "2", 0, 1000, NULL,
+     "crashes of run on one job before it becomes a 'poison' error record (0 = never)"},
+    {"worker.shutdown_timeout_ms", KEY_INT, "30000", 1000, 3600000, NULL,
+     "longest shutdown of run in total: drain, flush, commit, leave the group"},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
