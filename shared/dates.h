@@ -19,8 +19,9 @@
  *      data-timestamp (epoch seconds), <abbr class=published title=...>.
  *   5. The URL path: /2019/05/03/, /2019-05-03-, /20190503/ in the canonical URL, og:url
  *      or the page URL.
- *   6. Visible text of date-like elements (class/id naming date, time, publish, posted,
- *      byline, meta, datum, fecha, data...), then the text just after the headline: numeric
+ *   6. Visible text: the text just after the <h1> headline, then the text of date-like
+ *      elements (class/id naming date, time, publish, posted, datum, fecha first; then
+ *      byline, meta, info, author, header...): numeric
  *      forms (2019-05-03, 2019/5/3, 03.05.2019, 3/5/2019 and 5/3/2019 decided by
  *      plausibility and the page language) and month names in English, German, French,
  *      Spanish, Italian, Portuguese, Dutch, Russian, Ukrainian, Polish and Turkish, and the
