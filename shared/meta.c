@@ -595,7 +595,135 @@ static int has_letter(const char *s, size_t len)
     return 0;
 }
 
-/* Adds one cleaned name (or several, split at "," / " and " / "&") to arr. */
+/* Words that open a byline ("By", "Par", "Von", "Por", "Di", ...), followed by a space or
+ * a colon. min_words: how many words must follow for the prefix to be cut (a short word
+ * like "Di" or "Von" can also begin a surname). */
+static const struct {
+    const char *word;
+    int min_words;
+} byline_prefixes[] = {
+    {"written by", 1}, {"posted by", 1}, {"reporting by", 1}, {"text by", 1}, {"by", 1},
+    {"par", 2},        {"von", 2},       {"por", 2},          {"di", 2},      {"door", 2},
+    {"av", 2},         {"autor", 1},     {"autorin", 1},      {"author", 1},  {"auteur", 1},
+    {"autore", 1},     {"text", 1},      {"texto", 1},        {"testo", 1},   {NULL, 0},
+};
+
+/* Cuts byline prefixes from the start of p (at most two, "Text: von X"). */
+static char *strip_byline_prefix(char *p)
+{
+    for (int round = 0; round < 2; round++) {
+        int cut = 0;
+        for (size_t k = 0; byline_prefixes[k].word && !cut; k++) {
+            size_t n = strlen(byline_prefixes[k].word);
+            if (strncasecmp(p, byline_prefixes[k].word, n) != 0 || (p[n] != ' ' && p[n] != ':'))
+                continue;
+            char *rest = p + n;
+            while (*rest == ' ' || *rest == ':')
+                rest++;
+            if (word_count(rest, strlen(rest)) < byline_prefixes[k].min_words)
+                continue;
+            p = rest;
+            cut = 1;
+        }
+        if (!cut)
+            break;
+    }
+    return p;
+}
+
+/* Job titles and other words that make a byline part a role, not a name. */
+static int is_role(const char *name)
+{
+    static const char *const roles[] = {"staff",
+                                        "contributor",
+                                        "editor",
+                                        "email the author",
+                                        "writer",
+                                        "reporter",
+                                        "correspondent",
+                                        "columnist",
+                                        "photographer",
+                                        "redakteur",
+                                        "redaktion",
+                                        "korrespondent",
+                                        "journalist",
+                                        "rédaction",
+                                        "redacción",
+                                        "redazione",
+                                        "newsdesk",
+                                        "news desk",
+                                        "agency",
+                                        "updated",
+                                        "published",
+                                        "aktualisiert",
+                                        "min read",
+                                        "read more",
+                                        "follow",
+                                        "comment",
+                                        "kommentar",
+                                        "uncategorized",
+                                        NULL};
+    for (size_t k = 0; roles[k]; k++)
+        if (contains_ci(name, roles[k]))
+            return 1;
+    return 0;
+}
+
+/* 1 if s (len bytes) is only initials: "J", "J.", "J. R.", "JR" (at most 3 letters). */
+static int only_initials(const char *s, size_t len)
+{
+    size_t letters = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '.' || c == ' ' || c == '-')
+            continue;
+        if (!((c >= 'A' && c <= 'Z')))
+            return 0;
+        letters++;
+    }
+    return letters >= 1 && letters <= 3;
+}
+
+/* 1 if some word of name has at least two letters ("J J" has none). */
+static int has_long_word(const char *name)
+{
+    size_t run = 0;
+    for (const char *p = name;; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c && c != ' ' && c != '.' && c != '-' && c != '\'') {
+            if (++run >= 2)
+                return 1;
+        } else {
+            run = 0;
+        }
+        if (!c)
+            return 0;
+    }
+}
+
+/* Offset of the first separator between author names in p (strlen(p) if none); *skip
+ * receives its length. */
+static size_t next_author_sep(const char *p, size_t *skip)
+{
+    static const char *const seps[] = {",",    " and ", " & ", ";",    " | ", " und ", " y ",
+                                       " et ", " e ",   " i ", " og ", " и ", " - ",   " – ",
+                                       " — ",  " / ",   "、",  " · ",  " • ", NULL};
+    size_t cut = strlen(p);
+    *skip = 0;
+    for (size_t k = 0; seps[k]; k++) {
+        const char *q = strstr(p, seps[k]);
+        if (q && (size_t)(q - p) < cut) {
+            cut = (size_t)(q - p);
+            *skip = strlen(seps[k]);
+        }
+    }
+    return cut;
+}
+
+/* Adds one cleaned name (or several) to arr. A byline prefix ("By", "Par", "Von", "Por",
+ * "Di"...) is cut; names are split at ",", ";", " and ", "&", " und ", " y ", " et ",
+ * " e ", " i ", " og ", " и ", "|", " - " and the like, but a "Surname, Initial" pair stays
+ * one name; parts that are roles, e-mails, URLs, dates or lone initials are dropped. */
 static enum nw_status add_author(json_t *arr, const char *s, size_t len)
 {
     enum nw_status result = NW_OK;
@@ -610,39 +738,65 @@ static enum nw_status add_author(json_t *arr, const char *s, size_t len)
     char *p = b.data;
     while (*p == ' ')
         p++;
-    /* strip a leading "By"/"by:" */
-    if (strncasecmp(p, "by ", 3) == 0)
-        p += 3;
-    else if (strncasecmp(p, "by:", 3) == 0)
-        p += 3;
+    p = strip_byline_prefix(p);
     while (*p == ' ')
         p++;
     /* split at separators */
-    while (*p) {
-        size_t n = strlen(p);
-        size_t cut = n, skip = 0;
-        static const char *const seps[] = {",",     " and ", " & ",  ";", " | ",
-                                           " und ", " y ",   " et ", NULL};
-        for (size_t k = 0; seps[k]; k++) {
-            const char *q = strstr(p, seps[k]);
-            if (q && (size_t)(q - p) < cut) {
-                cut = (size_t)(q - p);
-                skip = strlen(seps[k]);
+    for (int parts = 0; *p && parts < 64; parts++) {
+        size_t n = strlen(p), skip = 0;
+        size_t cut = next_author_sep(p, &skip);
+        /* "Surname, J." stays one name */
+        if (cut < n && p[cut] == ',' && word_count(p, cut) == 1) {
+            const char *next = p + cut + 1;
+            size_t skip2 = 0, nl = next_author_sep(next, &skip2);
+            size_t lead = 0;
+            while (lead < nl && next[lead] == ' ')
+                lead++;
+            size_t tl = nl;
+            while (tl > lead && next[tl - 1] == ' ')
+                tl--;
+            if (only_initials(next + lead, tl - lead)) {
+                cut = (size_t)(next - p) + nl;
+                skip = skip2;
             }
         }
         char name[256];
         size_t a = 0, e = cut;
         while (a < e && p[a] == ' ')
             a++;
-        while (e > a && (p[e - 1] == ' ' || p[e - 1] == '.'))
-            e--;
+        /* trailing spaces, dashes and dots, but not the dot of a final initial ("Smith, J.") */
+        for (int trimmed = 1; trimmed && e > a;) {
+            trimmed = 0;
+            if (p[e - 1] == ' ' || p[e - 1] == '-' || p[e - 1] == '|' ||
+                (p[e - 1] == '.' && !(e - a >= 2 && p[e - 2] >= 'A' && p[e - 2] <= 'Z' &&
+                                      (e - a == 2 || p[e - 3] == ' ' || p[e - 3] == '.')))) {
+                e--;
+                trimmed = 1;
+            } else if (e - a >= 3 && (unsigned char)p[e - 3] == 0xE2 &&
+                       (unsigned char)p[e - 2] == 0x80 &&
+                       ((unsigned char)p[e - 1] == 0x93 || (unsigned char)p[e - 1] == 0x94)) {
+                e -= 3; /* an en or em dash */
+                trimmed = 1;
+            }
+        }
         if (e - a < sizeof(name)) {
             memcpy(name, p + a, e - a);
             name[e - a] = '\0';
-            int bad = e == a || strchr(name, '@') || strncasecmp(name, "http", 4) == 0 ||
-                      contains_ci(name, "staff") || contains_ci(name, "email the author") ||
-                      contains_ci(name, "contributor") || contains_ci(name, "editor") ||
-                      !has_letter(name, e - a) || word_count(name, e - a) > 5;
+            int digits = 0;
+            for (size_t i = 0; name[i]; i++)
+                digits |= name[i] >= '0' && name[i] <= '9';
+            /* a name begins with a capital, or with a particle (von, de, van...) */
+            static const char *const particles[] = {
+                "von ", "van ", "de ",  "di ",  "da ", "del ", "der ", "den ", "le ",  "la ", "du ",
+                "dos ", "das ", "ten ", "ter ", "zu ", "al ",  "el ",  "bin ", "ibn ", NULL};
+            /* (a single lower-case word is a handle, "jdoe", and is kept) */
+            int lower = name[0] >= 'a' && name[0] <= 'z' && word_count(name, e - a) > 1;
+            for (size_t k = 0; lower && particles[k]; k++)
+                if (strncmp(name, particles[k], strlen(particles[k])) == 0)
+                    lower = 0;
+            int bad = e == a || lower || strchr(name, '@') || strncasecmp(name, "http", 4) == 0 ||
+                      digits || is_role(name) || !has_letter(name, e - a) || !has_long_word(name) ||
+                      word_count(name, e - a) > 5;
             if (!bad) {
                 int dup = 0;
                 size_t i;
@@ -656,13 +810,35 @@ static enum nw_status add_author(json_t *arr, const char *s, size_t len)
                 }
             }
         }
-        p += cut + skip;
-        if (cut == n)
+        if (cut >= n)
             break;
+        p += cut + skip;
     }
 out:
     nw_buf_fini(&b);
     return result;
+}
+
+/* The name of the first Organization among JSON-LD authors, or NULL (borrowed). */
+static const char *ld_org_author(json_t *v, int depth)
+{
+    if (!v || depth > 3)
+        return NULL;
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x)
+        {
+            const char *s = i < 32 ? ld_org_author(x, depth + 1) : NULL;
+            if (s)
+                return s;
+        }
+        return NULL;
+    }
+    const char *t = json_string_value(json_object_get(v, "@type"));
+    if (t && (strcasecmp(t, "Organization") == 0 || strcasecmp(t, "NewsMediaOrganization") == 0))
+        return json_string_value(json_object_get(v, "name"));
+    return NULL;
 }
 
 static enum nw_status ld_authors(json_t *arr, json_t *v, int depth)
@@ -688,7 +864,8 @@ static enum nw_status ld_authors(json_t *arr, json_t *v, int depth)
     if (json_is_object(v)) {
         json_t *type = json_object_get(v, "@type");
         const char *t = json_string_value(type);
-        if (t && strcasecmp(t, "Organization") == 0)
+        if (t &&
+            (strcasecmp(t, "Organization") == 0 || strcasecmp(t, "NewsMediaOrganization") == 0))
             return NW_OK;
         json_t *name = json_object_get(v, "name");
         if (json_is_string(name))
@@ -849,6 +1026,15 @@ static enum nw_status fill(struct meta_ctx *mc, const char *base_url, const char
             goto out;
         if (tb.len < 200 && (result = add_author(authors, tb.data, tb.len)))
             goto out;
+    }
+    /* an organisation as author only when no person is named anywhere */
+    if (json_array_size(authors) == 0 && ld) {
+        const char *org = ld_org_author(json_object_get(ld, "author"), 0);
+        if (org && strlen(org) < 200 && !strchr(org, '@') && strncasecmp(org, "http", 4) != 0 &&
+            !is_role(org) && json_array_append_new(authors, json_string(org)) != 0) {
+            result = NW_ENOMEM;
+            goto out;
+        }
     }
     json_decref(art->authors);
     art->authors = authors;
