@@ -22,6 +22,7 @@
 #define DATES_HEAD_TEXT 1500
 #define DATES_EL_TEXT 400
 #define DATES_MAX_VIS 32
+#define DATES_MAX_HEADS 3
 
 /* ---- characters and numbers ---- */
 
@@ -787,7 +788,8 @@ int nw_dates_parse(const char *s, size_t len, struct nw_date *d)
         return -1;
     if (digits >= 4 && parse_iso(s, len, d) == 0)
         return 0;
-    return nw_dates_scan_text(s, len, 0, d) ? 0 : -1;
+    /* machine-written values with slashes follow the US order (11/01/2023 12:43:42) */
+    return nw_dates_scan_text(s, len, 1, d) ? 0 : -1;
 }
 
 /* ---- candidates from the page ---- */
@@ -815,7 +817,9 @@ struct dctx {
     myhtml_tree_node_t *date_els[DATES_MAX_EL];
     unsigned char date_el_strong[DATES_MAX_EL]; /* 1: class/id names a date */
     size_t ndate_els;
-    myhtml_tree_node_t *h1;
+    myhtml_tree_node_t *heads[DATES_MAX_HEADS]; /* the first h1s, then h2s if no h1 */
+    size_t nheads, nh2;
+    myhtml_tree_node_t *h2s[2];
     myhtml_tree_node_t *scripts[DATES_MAX_SCRIPTS];
     unsigned char script_ld[DATES_MAX_SCRIPTS]; /* 1: application/ld+json */
     size_t nscripts;
@@ -926,8 +930,12 @@ static void gather(struct dctx *c)
             skip = 1;
             break;
         case MyHTML_TAG_H1:
-            if (!c->h1)
-                c->h1 = node;
+            if (c->nheads < DATES_MAX_HEADS)
+                c->heads[c->nheads++] = node;
+            break;
+        case MyHTML_TAG_H2:
+            if (c->nh2 < 2)
+                c->h2s[c->nh2++] = node;
             break;
         case MyHTML_TAG_TIME:
             if (nw_html_attr(node, "datetime", NULL)) {
@@ -1174,16 +1182,14 @@ static int text_date(struct dctx *c, myhtml_tree_node_t *node, struct nw_date *d
     return found;
 }
 
-/* The text that follows the headline in document order, up to DATES_HEAD_TEXT bytes. */
-static int after_headline(struct dctx *c, struct nw_date *d)
+/* The text that follows a headline in document order, up to DATES_HEAD_TEXT bytes. */
+static int after_heading(struct dctx *c, myhtml_tree_node_t *head, struct nw_date *d)
 {
-    if (!c->h1)
-        return 0;
     struct nw_buf b;
     int depth = 0;
     myhtml_tree_node_t *root = nw_html_root(c->in->html);
     nw_buf_init(&b, DATES_HEAD_TEXT + 256);
-    myhtml_tree_node_t *node = c->h1;
+    myhtml_tree_node_t *node = head;
     for (size_t n = 0; node && n < 4000 && b.len < DATES_HEAD_TEXT; n++) {
         myhtml_tag_id_t tag = nw_html_tag(node);
         int skip = tag == MyHTML_TAG_SCRIPT || tag == MyHTML_TAG_STYLE ||
@@ -1202,6 +1208,19 @@ static int after_headline(struct dctx *c, struct nw_date *d)
     int found = scan_plausible(c, nw_buf_str(&b), b.len, d);
     nw_buf_fini(&b);
     return found;
+}
+
+/* The first date after the first <h1> that has one (a page may begin with a logo's h1),
+ * else after the first <h2>s when the page has no <h1>. */
+static int after_headline(struct dctx *c, struct nw_date *d)
+{
+    for (size_t k = 0; k < c->nheads; k++)
+        if (after_heading(c, c->heads[k], d))
+            return 1;
+    for (size_t k = 0; !c->nheads && k < c->nh2; k++)
+        if (after_heading(c, c->h2s[k], d))
+            return 1;
+    return 0;
 }
 
 static int visible_day(const struct dctx *c, const struct nw_date *d)
@@ -1390,6 +1409,11 @@ void nw_dates_find(const struct nw_dates_input *in, struct nw_dates_found *out)
     else if ((has_pub = try_value(c, c->ip_pub, c->ip_pub_len, &pub) ||
                         (c->ip_pub_el && text_date(c, c->ip_pub_el, &pub))))
         src = "microdata";
+    if (!has_pub && has_url) {
+        pub = u;
+        has_pub = 1;
+        src = "url";
+    }
     if (!has_pub && (c->time_marked || c->time_first)) {
         size_t len = 0;
         const char *v =
@@ -1401,11 +1425,6 @@ void nw_dates_find(const struct nw_dates_input *in, struct nw_dates_found *out)
         pub = c->attr_date;
         has_pub = 1;
         src = "attribute";
-    }
-    if (!has_pub && has_url) {
-        pub = u;
-        has_pub = 1;
-        src = "url";
     }
     if (!has_pub && has_vis_head) {
         pub = vis_head;
@@ -1425,6 +1444,24 @@ void nw_dates_find(const struct nw_dates_input *in, struct nw_dates_found *out)
     if (has_pub && pub.has_time && has_url && !same_day(&pub, &u) && day_diff(&u, &pub) >= -1 &&
         day_diff(&u, &pub) <= 1) {
         pub = u;
+    }
+    /* A timestamp written in UTC falls on the page's own day only where the page's zone is
+     * UTC: when the header shows a day one off it, and not its UTC day, the page's day is
+     * the shown one. */
+    if (has_pub && !has_url && pub.has_time && pub.has_zone && pub.offset_min == 0 &&
+        !visible_day(c, &pub)) {
+        for (size_t k = 0; k < c->nvis; k++) {
+            long long dd = day_diff(&pub, &c->vis[k]);
+            int minutes = pub.hour * 60 + pub.minute;
+            /* only where a zone between UTC-10 and UTC+10 can move the day */
+            if ((dd == 1 && minutes >= 14 * 60) || (dd == -1 && minutes < 10 * 60)) {
+                pub = c->vis[k];
+                pub.hour = pub.minute = pub.second = 0;
+                pub.has_time = 0;
+                pub.has_zone = 0;
+                break;
+            }
+        }
     }
     /* Original versus updated: the page states its update as its date. */
     if (has_pub && has_mod && !same_day(&pub, &mod) && visible_day(c, &mod) &&

@@ -14,25 +14,33 @@
  *      last-modified, dcterms.modified, ... for modified_at.
  *   3. Microdata: itemprop=datePublished / dateCreated / dateModified (content, datetime,
  *      or the element's text).
- *   4. <time datetime> (one marked pubdate or with a publish-like class first), then other
+ *   4. The URL path: /2019/05/03/, /2019-05-03-, /20190503/ in the canonical URL, og:url
+ *      or the page URL (a month alone is not a day).
+ *   5. <time datetime> (one marked pubdate or with a publish-like class first), then other
  *      attributes on date-like elements: title=, data-date, data-published, data-time,
  *      data-timestamp (epoch seconds), <abbr class=published title=...>.
- *   5. The URL path: /2019/05/03/, /2019-05-03-, /20190503/ in the canonical URL, og:url
- *      or the page URL.
- *   6. Visible text: the text just after the <h1> headline, then the text of date-like
- *      elements (class/id naming date, time, publish, posted, datum, fecha first; then
- *      byline, meta, info, author, header...): numeric
- *      forms (2019-05-03, 2019/5/3, 03.05.2019, 3/5/2019 and 5/3/2019 decided by
- *      plausibility and the page language) and month names in English, German, French,
- *      Spanish, Italian, Portuguese, Dutch, Russian, Ukrainian, Polish and Turkish, and the
- *      CJK forms 2019年5月3日 and 2019년 5월 3일.
+ *   6. Visible text: the text just after the first <h1> that is followed by a date (a page
+ *      may open with a logo's h1), or after the first <h2>s on pages with no <h1>; then the
+ *      text of date-like elements (class/id naming date, time, publish, posted, datum,
+ *      fecha first; then byline, meta, info, author, header...): numeric forms
+ *      (2019-05-03, 2019/5/3, 03.05.2019, 3/5/2019 and 5/3/2019 decided by plausibility and
+ *      the page language) and month names in English, German, French, Spanish, Italian,
+ *      Portuguese, Dutch, Russian, Ukrainian, Polish and Turkish, and the CJK forms
+ *      2019年5月3日 and 2019년 5월 3일.
  *   7. Inline scripts that are not JSON-LD: "datePublished", "publishDate", "pubDate",
  *      "published_at", "publicationDate", "firstPublished"... keys with a date value.
  *
- * Original versus updated: the published date is the first plausible one in the order
- * above; a date in the visible header text (6) that equals the modified date's day, while
- * the published candidate's day appears nowhere visible, is taken as the date the page
- * states and replaces it (republished pages show their update as their date).
+ * Then three corrections, each needing evidence from a second source:
+ *   - the URL's day is the site's own day: a timestamp one day off it (converted to another
+ *     zone) takes the URL's day;
+ *   - a timestamp written in UTC (Z, +00:00) early or late in the day (where a zone between
+ *     UTC-10 and UTC+10 moves the day) whose day the header does not show, while it shows
+ *     the day before or after, takes the shown day;
+ *   - original versus updated: the published date is the first plausible one in the order
+ *     above, but when the header shows the modified date's day and not the published one's,
+ *     the page states its update as its date (republished pages) and that is taken.
+ * Machine-written values (meta content, JSON) with slashes are read month first
+ * (11/01/2023); visible text is read day first unless the page is in US English.
  *
  * Plausibility: years before 1995 and dates after the fetch time are never used.
  * Output keeps the page's own UTC offset (RFC 3339, "2019-05-03T10:00:00+02:00"); "Z" when

@@ -181,6 +181,14 @@ static void test_visible_text(void **state)
          NULL, NULL, NULL);
     assert_string_equal(f->found.published, "2019-05-03T00:00:00Z");
     assert_string_equal(f->found.source, "text");
+    /* a logo's h1 without a date, then the article's; h2 when there is no h1 */
+    find(f,
+         "<body><h1>Site</h1><nav>Home</nav><div style='height:3000px'>"
+         "<h1>Story</h1><p>Datum: 04.05.2019</p></div></body>",
+         NULL, NULL, NULL);
+    assert_string_equal(f->found.published, "2019-05-04T00:00:00Z");
+    find(f, "<body><h2>Post title</h2><p>Posted 2019/05/05 | Python</p></body>", NULL, NULL, NULL);
+    assert_string_equal(f->found.published, "2019-05-05T00:00:00Z");
     find(f, "<body><h1>Headline</h1><p>By Ann Lee, May 3, 2019</p></body>", NULL, NULL, NULL);
     assert_string_equal(f->found.published, "2019-05-03T00:00:00Z");
     assert_string_equal(f->found.source, "headline");
@@ -237,6 +245,24 @@ static void test_plausibility(void **state)
     assert_string_equal(f->found.published, "");
     find(f, "<meta name='date' content='2024-06-01T13:00:00Z'>", NULL, NULL, NULL);
     assert_string_equal(f->found.published, "");
+}
+
+static void test_utc_timestamp_and_shown_day(void **state)
+{
+    struct fx *f = *state;
+    /* a UTC timestamp early in the day, the page showing the day before: the page's day */
+    find(f, "<h1>H</h1><p class='date'>November 8, 2023</p>",
+         "{\"@type\":\"NewsArticle\",\"datePublished\":\"2023-11-09T03:30:00Z\"}", NULL, "en-US");
+    assert_string_equal(f->found.published, "2023-11-08T00:00:00Z");
+    /* at noon UTC no common zone moves the day: the timestamp stays */
+    find(f, "<h1>H</h1><p class='date'>November 8, 2023</p>",
+         "{\"@type\":\"NewsArticle\",\"datePublished\":\"2023-11-09T12:00:00Z\"}", NULL, "en-US");
+    assert_string_equal(f->found.published, "2023-11-09T12:00:00Z");
+    /* a timestamp with the page's own offset is never moved */
+    find(f, "<h1>H</h1><p class='date'>November 8, 2023</p>",
+         "{\"@type\":\"NewsArticle\",\"datePublished\":\"2023-11-09T03:30:00+01:00\"}", NULL,
+         "en-US");
+    assert_string_equal(f->found.published, "2023-11-09T03:30:00+01:00");
 }
 
 static void test_original_versus_updated(void **state)
@@ -351,6 +377,9 @@ static void test_parse_values(void **state)
         {"Fri, 03 May 2019 10:00:00 CEST", "2019-05-03T10:00:00+02:00"},
         {"1556870400000", "2019-05-03T08:00:00Z"},
         {" \"2019-05-03T10:00Z\" ", "2019-05-03T10:00:00Z"},
+        /* machine-written slash dates are month first */
+        {"11/01/2023 12:43:42", "2023-11-01T12:43:42Z"},
+        {"13/01/2023", "2023-01-13T00:00:00Z"},
     };
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
         struct nw_date d;
@@ -379,6 +408,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_inline_script, setup, teardown),
         cmocka_unit_test_setup_teardown(test_order_of_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plausibility, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_utc_timestamp_and_shown_day, setup, teardown),
         cmocka_unit_test_setup_teardown(test_original_versus_updated, setup, teardown),
         cmocka_unit_test(test_month_names),
         cmocka_unit_test(test_numeric_forms),
