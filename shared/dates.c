@@ -3,6 +3,7 @@
  * order documented in dates.h. One bounded walk gathers the candidates; the sources are
  * then tried in order, each candidate checked for plausibility (1995 .. fetch time).
  */
+#define _GNU_SOURCE /* memmem */
 #include "dates.h"
 
 #include <stdio.h>
@@ -494,8 +495,9 @@ static size_t read_word(const char *s, size_t len, size_t *i, char *out, size_t 
 
 static int month_lookup(const char *word)
 {
+    /* the first byte rules out most entries before a full compare */
     for (size_t k = 0; month_names[k].name; k++)
-        if (strcmp(word, month_names[k].name) == 0)
+        if (month_names[k].name[0] == word[0] && strcmp(word, month_names[k].name) == 0)
             return month_names[k].month;
     return 0;
 }
@@ -693,9 +695,20 @@ static size_t match_month_first(const char *s, size_t len, size_t i, struct nw_d
 
 size_t nw_dates_scan_text(const char *s, size_t len, int mdy, struct nw_date *d)
 {
+    size_t nd = 0; /* the next digit at or after i: every form has one within 48 bytes */
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
         size_t end = 0;
+        if (nd < i)
+            nd = i;
+        while (nd < len && !is_digit(s[nd]))
+            nd++;
+        if (nd >= len)
+            return 0;
+        if (nd - i > 48) {
+            i = nd - 49; /* the loop's i++ lands 48 bytes before the digit */
+            continue;
+        }
         if (!(is_digit(c) || is_alpha(c) || (unsigned char)c >= 0xC0) || inside_token(s, i))
             continue;
         if (is_digit(c))
@@ -852,33 +865,42 @@ static int has_ci(const char *v, size_t len, const char *needle)
 {
     size_t n = strlen(needle);
     for (size_t i = 0; n && i + n <= len; i++)
-        if (strncasecmp(v + i, needle, n) == 0)
+        if ((v[i] | 32) == (needle[0] | 32) && strncasecmp(v + i, needle, n) == 0)
             return 1;
     return 0;
 }
 
+/* Lower-case copy of a class or id value (at most 200 bytes) for the word tests below;
+ * 0 if v is absent or too long. */
+static int lower_name(const char *v, size_t len, char *out)
+{
+    if (!v || !len || len > 200)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        out[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
+    out[len] = '\0';
+    return 1;
+}
+
 /* A class or id that names a date, a byline or an article's meta line. */
-static int date_like_name(const char *v, size_t len)
+/* lower: a lower-case class or id (lower_name). */
+static int date_like_name(const char *lower)
 {
     static const char *const words[] = {
         "byline", "dateline", "meta",     "author", "info",   "update", "zeit",   "stand", "header",
         "entry-", "post-",    "article-", "story-", "credit", "source", "kicker", "data",  NULL};
-    if (!v || !len || len > 200)
-        return 0;
     for (size_t k = 0; words[k]; k++)
-        if (has_ci(v, len, words[k]))
+        if (strstr(lower, words[k]))
             return 1;
     return 0;
 }
 
-static int strongly_date_like(const char *v, size_t len)
+static int strongly_date_like(const char *lower)
 {
     static const char *const words[] = {"date",  "time",   "publish", "posted", "datum",
                                         "fecha", "pubdat", "created", NULL};
-    if (!v || !len || len > 200)
-        return 0;
     for (size_t k = 0; words[k]; k++)
-        if (has_ci(v, len, words[k]))
+        if (strstr(lower, words[k]))
             return 1;
     return 0;
 }
@@ -975,9 +997,11 @@ static void gather(struct dctx *c)
         if (tag != MyHTML_TAG_HTML && tag != MyHTML_TAG_BODY && tag != MyHTML_TAG_META &&
             tag != MyHTML_TAG_SCRIPT) {
             size_t cl = 0, il = 0;
+            char lc[201], li[201];
             const char *cls = nw_html_attr(node, "class", &cl);
             const char *id = nw_html_attr(node, "id", &il);
-            int strong = strongly_date_like(cls, cl) || strongly_date_like(id, il);
+            int has_c = lower_name(cls, cl, lc), has_i = lower_name(id, il, li);
+            int strong = (has_c && strongly_date_like(lc)) || (has_i && strongly_date_like(li));
             if (!c->has_attr_date && (strong || tag == MyHTML_TAG_ABBR)) {
                 static const char *const keys[] = {"title",     "data-date",      "data-published",
                                                    "data-time", "data-timestamp", "data-datetime",
@@ -992,7 +1016,7 @@ static void gather(struct dctx *c)
                 }
             }
             if (c->ndate_els < DATES_MAX_EL &&
-                (strong || date_like_name(cls, cl) || date_like_name(id, il))) {
+                (strong || (has_c && date_like_name(lc)) || (has_i && date_like_name(li)))) {
                 c->date_el_strong[c->ndate_els] = (unsigned char)strong;
                 c->date_els[c->ndate_els++] = node;
             }
@@ -1250,8 +1274,10 @@ static int script_date(const struct dctx *c, const char *const *keys, int ld, st
         for (size_t k = 0; keys[k]; k++) {
             size_t kl = strlen(keys[k]);
             for (size_t p = 0; p + kl < len; p++) {
-                if (s[p] != keys[k][0] || strncmp(s + p, keys[k], kl) != 0)
-                    continue;
+                const char *hit = memmem(s + p, len - p, keys[k], kl);
+                if (!hit)
+                    break;
+                p = (size_t)(hit - s);
                 size_t q = p + kl;
                 if (q < len && (s[q] == '"' || s[q] == '\''))
                     q++;
