@@ -650,8 +650,6 @@ static int is_role(const char *name)
                                         "rédaction",
                                         "redacción",
                                         "redazione",
-                                        "newsdesk",
-                                        "news desk",
                                         "agency",
                                         "updated",
                                         "published",
