@@ -198,6 +198,14 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
                        errstr, errstr_size);
     if (result)
         goto out;
+    if (dec.declared[0]) {
+        snprintf(note, sizeof(note),
+                 "charset %s declared (%s) but the bytes are UTF-8: decoded as UTF-8", dec.declared,
+                 dec.source);
+        result = nw_article_warn(art, note);
+        if (result)
+            goto out;
+    }
     if (art->http.present && !art->http.charset) {
         result = nw_article_set(&art->http.charset, dec.charset);
         if (result)
