@@ -13,8 +13,7 @@
  *   message -> parse -> [fetch] -> pool: pipeline record -> produce to each topic
  *           -> all delivered: offset finished / any failed for good: offset held
  *
- * Backpressure: at most worker.max_in_flight jobs are taken in (jobs parked in the fetcher,
- * waiting only on their own host, do not count: see busy_jobs); beyond that the consumer
+ * Backpressure: at most worker.max_in_flight jobs are taken in; beyond that the consumer
  * is not polled for messages and librdkafka's prefetch (queued.min.messages,
  * queued.max.messages.kbytes) holds the input back. Pausing the partitions instead would
  * drop that prefetch and cost a fetch round trip (about a second on librdkafka 2.0.2) at
@@ -502,17 +501,6 @@ static void serve_work(struct run *run, int wait_ms)
     nw_metrics_tick(run->njobs);
 }
 
-/* Jobs that hold a place under worker.max_in_flight: those parked in the fetcher (waiting
- * only on their own busy, slow or delayed host) do not, so one slow host cannot take the
- * places other hosts' jobs need; the fetcher bounds the parked ones itself
- * (fetch.host_parked_max, fetch.parked_max). Every parked job is one of ours. */
-static size_t busy_jobs(const struct run *run)
-{
-    size_t parked = nw_fetcher_parked(run->fetcher);
-
-    return run->njobs > parked ? run->njobs - parked : 0;
-}
-
 /* Takes jobs in while there is room: the backlog first, then the consumer (waiting up to
  * wait_ms for the first message). While full, polls only to keep the group membership
  * and rebalances served. Returns the number of jobs taken in. */
@@ -521,14 +509,13 @@ static int take_in(struct run *run, int wait_ms)
     int taken = 0;
     rd_kafka_message_t *msg;
 
-    while (busy_jobs(run) < run->max_in_flight && run->backlog_len > 0) {
+    while (run->njobs < run->max_in_flight && run->backlog_len > 0) {
         msg = backlog_pop(run);
         intake(run, msg);
         rd_kafka_message_destroy(msg);
         taken++;
     }
-    for (int i = 0; i < INTAKE_BATCH && busy_jobs(run) < run->max_in_flight && !stop_requested;
-         i++) {
+    for (int i = 0; i < INTAKE_BATCH && run->njobs < run->max_in_flight && !stop_requested; i++) {
         msg = nw_consumer_poll(run->consumer, i == 0 && !taken ? wait_ms : 0);
         run->last_poll = now_ms();
         if (!msg)
@@ -537,7 +524,7 @@ static int take_in(struct run *run, int wait_ms)
         rd_kafka_message_destroy(msg);
         taken++;
     }
-    if (busy_jobs(run) >= run->max_in_flight && now_ms() - run->last_poll >= KEEPALIVE_MS &&
+    if (run->njobs >= run->max_in_flight && now_ms() - run->last_poll >= KEEPALIVE_MS &&
         !stop_requested) {
         msg = nw_consumer_poll(run->consumer, 0);
         run->last_poll = now_ms();

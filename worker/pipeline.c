@@ -87,8 +87,11 @@ static json_t *job_passthrough(const struct nw_job *job, const char *shown_url)
     return copy;
 }
 
-static json_t *error_record(const struct nw_job *job, json_t *job_json, const char *stage,
-                            const char *code, const char *message, long http_status, int attempts)
+/* An error record; art (or NULL) is what processing found before it failed, carried as the
+ * record's "meta" (title, dates, language, canonical URL...) so that it is not lost. */
+static json_t *error_record_meta(const struct nw_job *job, json_t *job_json, const char *stage,
+                                 const char *code, const char *message, long http_status,
+                                 int attempts, const struct nw_article *art)
 {
     struct nw_error_info info = {.url = job->url,
                                  .stage = stage,
@@ -96,8 +99,15 @@ static json_t *error_record(const struct nw_job *job, json_t *job_json, const ch
                                  .message = message,
                                  .http_status = http_status,
                                  .attempts = attempts > 0 ? attempts : 1,
-                                 .job = job_json};
+                                 .job = job_json,
+                                 .article = art};
     return nw_record_error(&info);
+}
+
+static json_t *error_record(const struct nw_job *job, json_t *job_json, const char *stage,
+                            const char *code, const char *message, long http_status, int attempts)
+{
+    return error_record_meta(job, job_json, stage, code, message, http_status, attempts, NULL);
 }
 
 /* Copies the response facts into art->http. */
@@ -243,8 +253,9 @@ out:
     if (result) {
         nw_log_kv(NW_LOG_INFO, "pipeline", NW_LOG_URL(job->url, nw_status_name(result)),
                   "%s: %s failed: %s", job->url, stage, errstr);
-        rec = error_record(job, job_json, stage, nw_status_name(result),
-                           errstr[0] ? errstr : nw_status_message(result), http_status, attempts);
+        rec = error_record_meta(job, job_json, stage, nw_status_name(result),
+                                errstr[0] ? errstr : nw_status_message(result), http_status,
+                                attempts, &art);
     } else {
         rec = nw_record_article(&art);
         if (rec)
