@@ -1213,6 +1213,33 @@ static enum nw_status resolve_locations(struct ctx *c)
     return r;
 }
 
+/* Mentions in text order (insertion sort: they come nearly sorted), for the quote
+ * attribution. */
+static void sort_mentions(struct nw_entities *out)
+{
+    for (size_t x = 1; x < out->nm; x++) {
+        struct nw_ent_mention m = out->m[x];
+        size_t y = x;
+        while (y > 0 && out->m[y - 1].tok > m.tok) {
+            out->m[y] = out->m[y - 1];
+            y--;
+        }
+        out->m[y] = m;
+    }
+}
+
+/* Frees what one text's scan built (both the rule and the tagger paths). */
+static void ctx_fini(struct ctx *c)
+{
+    nw_strmap_fini(&c->lower);
+    nw_strmap_fini(&c->index);
+    nw_strmap_fini(&c->acronyms);
+    nw_free(c->locs);
+    nw_free(c->pend);
+    nw_free(c->chunks);
+    nw_free(c->facts);
+}
+
 enum nw_status nw_entities_extract(const struct nw_gazetteer *gaz, const struct nw_toks *toks,
                                    struct nw_entities *out)
 {
@@ -1292,23 +1319,9 @@ enum nw_status nw_entities_extract(const struct nw_gazetteer *gaz, const struct 
     if ((result = resolve_pending(&c)) != NW_OK)
         goto out;
     /* mentions in text order for the quote attribution */
-    for (size_t x = 1; x < out->nm; x++) {
-        struct nw_ent_mention m = out->m[x];
-        size_t y = x;
-        while (y > 0 && out->m[y - 1].tok > m.tok) {
-            out->m[y] = out->m[y - 1];
-            y--;
-        }
-        out->m[y] = m;
-    }
+    sort_mentions(out);
 out:
-    nw_strmap_fini(&c.lower);
-    nw_strmap_fini(&c.index);
-    nw_strmap_fini(&c.acronyms);
-    nw_free(c.locs);
-    nw_free(c.pend);
-    nw_free(c.chunks);
-    nw_free(c.facts);
+    ctx_fini(&c);
     if (result != NW_OK)
         nw_entities_fini(out);
     return result;
@@ -1808,23 +1821,9 @@ enum nw_status nw_entities_extract_tagged(const struct nw_gazetteer *gaz,
         goto out;
     consolidate(&c);
     merge_persons(&c);
-    for (size_t x = 1; x < out->nm; x++) {
-        struct nw_ent_mention m = out->m[x];
-        size_t y = x;
-        while (y > 0 && out->m[y - 1].tok > m.tok) {
-            out->m[y] = out->m[y - 1];
-            y--;
-        }
-        out->m[y] = m;
-    }
+    sort_mentions(out);
 out:
-    nw_strmap_fini(&c.lower);
-    nw_strmap_fini(&c.index);
-    nw_strmap_fini(&c.acronyms);
-    nw_free(c.locs);
-    nw_free(c.pend);
-    nw_free(c.chunks);
-    nw_free(c.facts);
+    ctx_fini(&c);
     nw_free(v);
     nw_free(map);
     nw_free(map_end);
