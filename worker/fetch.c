@@ -36,6 +36,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -1410,6 +1411,41 @@ static void job_admit(struct nw_fetcher *f, struct xfer *x, const char *scheme)
     host_maybe_ready(f, h);
 }
 
+/* The key of a URL's host state (queue, politeness clock, circuit breaker, robots.txt): its
+ * scheme and authority, "http://example.com:8080", lower-cased, without user info. Services
+ * on other ports or schemes of one host name are other servers (RFC 9309 applies robots.txt
+ * per scheme, host and port too): a refused port must not open the breaker of a live one.
+ * Replaces *key (the bare host name) on success. */
+static enum nw_status host_key(const char *url, char **key)
+{
+    const char *auth = strstr(url, "://"), *end, *at;
+    char *out;
+    size_t scheme_len, n;
+
+    if (!auth)
+        return NW_EINVAL;
+    scheme_len = (size_t)(auth - url);
+    auth += 3;
+    end = auth + strcspn(auth, "/?#");
+    at = memchr(auth, '@', (size_t)(end - auth));
+    while (at) {
+        auth = at + 1;
+        at = memchr(auth, '@', (size_t)(end - auth));
+    }
+    n = scheme_len + 3 + (size_t)(end - auth);
+    out = nw_malloc(n + 1);
+    if (!out)
+        return NW_ENOMEM;
+    memcpy(out, url, scheme_len + 3);
+    memcpy(out + scheme_len + 3, auth, (size_t)(end - auth));
+    out[n] = '\0';
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)tolower((unsigned char)out[i]);
+    nw_free(*key);
+    *key = out;
+    return NW_OK;
+}
+
 enum nw_status nw_fetcher_add(struct nw_fetcher *f, const char *url, void *opaque)
 {
     enum nw_status result;
@@ -1433,6 +1469,8 @@ enum nw_status nw_fetcher_add(struct nw_fetcher *f, const char *url, void *opaqu
     if (!result && strcmp(scheme, "file")) {
         result = nw_url_host(url, &hostname);
         if (result == NW_ENOMEM)
+            goto out;
+        if (!result && (result = host_key(url, &hostname)) == NW_ENOMEM)
             goto out;
     }
     /* file:// URLs have no host; they share one queue. */
