@@ -1736,6 +1736,40 @@ static void take_lede(struct nw_extractor *ex, int top)
     }
 }
 
+/* A lede outside the candidate's grandparent: between the page's <h1> and the body, the
+ * last block in an element whose class names a lede (take_lede's classes), when the page
+ * builds its headline block apart from the body. */
+static void take_distant_lede(struct nw_extractor *ex)
+{
+    size_t first_taken = ex->nblocks, h1 = ex->nblocks;
+    for (size_t bi = 0; bi < ex->nblocks; bi++)
+        if (ex->blocks[bi].take) {
+            first_taken = bi;
+            break;
+        }
+    for (size_t bi = first_taken; bi-- > 0;) {
+        if (ex->blocks[bi].kind == NW_BLOCK_HEADING &&
+            ex->elems[ex->blocks[bi].elem].tag == MyHTML_TAG_H1) {
+            h1 = bi;
+            break;
+        }
+    }
+    if (h1 >= ex->nblocks)
+        return;
+    for (size_t bi = first_taken; bi-- > h1 + 1;) {
+        struct nw_block *b = &ex->blocks[bi];
+        if (b->take)
+            return; /* take_lede found one */
+        if (!in_lede(ex, b))
+            continue;
+        if (b->chars >= 30 && b->chars <= 800 && b->link * 4 < b->len) {
+            b->take = 1;
+            b->excluded = 0;
+        }
+        return;
+    }
+}
+
 static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
 {
     enum nw_status result = NW_OK;
@@ -1754,6 +1788,8 @@ static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
     }
     if (rule_on(ex, NW_EXTRACT_RULE_LEDES))
         take_lede(ex, top);
+    if (rule_on(ex, NW_EXTRACT_RULE_DISTANT_LEDE))
+        take_distant_lede(ex);
     /* Loose text of the candidate's parent (text outside any block element, e.g. after
      * misnested tags) continues the article when it reads like a paragraph. */
     int parent = ex->elems[top].parent;
