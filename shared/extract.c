@@ -707,6 +707,10 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
     }
     if (contains_ci(a.itemprop, a.itemprop_len, "articlebody"))
         *flags |= EL_SEMANTIC;
+    /* schema.org's summary of the page, set on the deck: a lede by markup */
+    if (a.itemprop_len == 11 && strncasecmp(a.itemprop, "description", 11) == 0 &&
+        rule_on(ex, NW_EXTRACT_RULE_LEDES))
+        *flags |= EL_LEDE;
     if (a.cls || a.id) {
         (void)class_id_of(ex, &a);
         /* no needle holds a space, so the class and the id are matched apart: classes

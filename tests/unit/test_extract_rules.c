@@ -266,6 +266,26 @@ static void test_distant_lede(void **state)
     assert_non_null(strstr(text, PARA1));
 }
 
+/* A deck marked only by schema.org's itemprop=description (no lede class) is the lede. */
+static void test_lede_by_itemprop(void **state)
+{
+    struct fx *f = *state;
+    const char *lede = "The operator answers months of complaints with the largest timetable "
+                       "change in a decade.";
+    char html[2048];
+    snprintf(html, sizeof(html),
+             "<html><body><div class='news'><div class='news-head'><h1>More trains</h1></div>"
+             "<div class='news-block'><p itemprop='description'>%s</p></div>"
+             "<div class='news-text'><p>%s</p><p>%s</p><p>%s</p></div></div></body></html>",
+             lede, PARA1, PARA2, PARA3);
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, lede));
+    assert_true(strstr(text, lede) < strstr(text, PARA1));
+    text = run(f, html, NW_EXTRACT_RULE_LEDES);
+    assert_null(strstr(text, lede));
+    assert_non_null(strstr(text, PARA1));
+}
+
 /* An article in several sections, each wrapped as deep as the first. */
 static void test_article_in_sections(void **state)
 {
@@ -389,6 +409,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_mixed_class, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lede_in_header, setup, teardown),
         cmocka_unit_test_setup_teardown(test_distant_lede, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lede_by_itemprop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_article_in_sections, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trailing_heading, setup, teardown),
         cmocka_unit_test_setup_teardown(test_press_release_about_block, setup, teardown),
