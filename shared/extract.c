@@ -1327,6 +1327,8 @@ static int titled_article(struct nw_extractor *ex, int top)
 }
 
 #define DEEP_SHARE 0.3
+#define NW_WRAPPER_HOPS 3   /* wrappers climbed to find the parts beside the candidate */
+#define NW_WRAPPER_SLACK 20 /* characters a wrapper may hold beside the candidate */
 #define DEEP_MIN 3.0
 static void mark_included(struct nw_extractor *ex, int top)
 {
@@ -1334,7 +1336,20 @@ static void mark_included(struct nw_extractor *ex, int top)
         ex->elems[i].included = 0;
     struct nw_elem *t = &ex->elems[top];
     t->included = 1;
-    int parent = t->parent;
+    /* siblings are looked for beside the candidate's outermost wrapper that holds no other
+     * text ("container > section" repeated per part of the article) */
+    int level = top;
+    for (int hops = 0; hops < NW_WRAPPER_HOPS && rule_on(ex, NW_EXTRACT_RULE_WRAPPED_PARTS) &&
+                       ex->elems[level].parent > 0;
+         hops++) {
+        int p = ex->elems[level].parent;
+        /* an <article> is a whole story: the wrappers around it hold the next ones */
+        if ((ex->elems[level].flags & EL_ARTICLE) || ex->lone_article ||
+            ex->elems[p].text > t->text + NW_WRAPPER_SLACK)
+            break;
+        level = p;
+    }
+    int parent = ex->elems[level].parent;
     if (parent < 0)
         return;
     double threshold = fmax(10.0, t->score * 0.2);
@@ -1345,7 +1360,7 @@ static void mark_included(struct nw_extractor *ex, int top)
             top_best = ex->elems[j].score;
     for (size_t i = (size_t)parent + 1; i < ex->nelems; i++) {
         struct nw_elem *s = &ex->elems[i];
-        if (s->parent != parent || (int)i == top)
+        if (s->parent != parent || (int)i == level)
             continue;
         if (ex->lone_article && (s->flags & EL_ARTICLE))
             continue;

@@ -286,6 +286,33 @@ static void test_lede_by_itemprop(void **state)
     assert_non_null(strstr(text, PARA1));
 }
 
+/* An article cut into parts, each part wrapped alone ("container > section"), with
+ * furniture between the parts: every part is found beside the one that scores best. */
+static void test_wrapped_parts(void **state)
+{
+    struct fx *f = *state;
+    const char *p4 = "Rail unions said they would study the plan before the next round of wage "
+                     "talks, which is due to start in the autumn.";
+    char html[4096];
+    snprintf(html, sizeof(html),
+             "<html><body><div class='wrap'>"
+             "<div class='wrap__inner'><section class='cms'><p>%s</p></section></div>"
+             "<div class='wrap__inner'><section class='cms'><p>%s</p><p>%s</p><p>%s</p>"
+             "<p>%s</p><p>%s</p></section></div><div class='wrap__inner'><section class='cms'>"
+             "<p>%s</p></section></div></div><div class='foot'><a href='/a'>Home</a></div>"
+             "</body></html>",
+             PARA1, PARA2, PARA3, PARA2, PARA3, PARA2, p4);
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+    assert_non_null(strstr(text, p4));
+    assert_null(strstr(text, "Home"));
+    /* on this small page the candidate is widened to the wrapper too, so the part is
+     * lost only with both rules that look beside the candidate off */
+    text = run(f, html, NW_EXTRACT_RULE_WRAPPED_PARTS | NW_EXTRACT_RULE_DEEP_SIBLINGS);
+    assert_null(strstr(text, PARA1));
+}
+
 /* An article in several sections, each wrapped as deep as the first. */
 static void test_article_in_sections(void **state)
 {
@@ -409,6 +436,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_mixed_class, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lede_in_header, setup, teardown),
         cmocka_unit_test_setup_teardown(test_distant_lede, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrapped_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lede_by_itemprop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_article_in_sections, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trailing_heading, setup, teardown),
