@@ -7,7 +7,7 @@ PACKAGES=(
     build-essential cmake pkg-config clang-format
     libcurl4-openssl-dev libssl-dev zlib1g-dev
     librdkafka-dev libjansson-dev libxml2-dev libutf8proc-dev
-    libcld2-dev libstemmer-dev libmodest-dev libmicrohttpd-dev libcmocka-dev
+    libcld2-dev libstemmer-dev libmodest-dev libmicrohttpd-dev libcmocka-dev liblinear-dev
     iso-codes kcat python3 python3-jsonschema python3-kafka
     # operations checks: promtool and the Prometheus server (test_metrics), curl for the
     # endpoints, systemd-analyze, docker-compose config and YAML for deploy/ (test_deploy)

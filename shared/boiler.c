@@ -73,7 +73,8 @@ static const char *const ui_words[] = {
     "reading",       "full",          "open",         "close",     "topics",
     "tags",          "news",          "headlines",    "also",      "min",
     "mins",          "minute",        "minutes",      "pinterest", "reddit",
-    "instagram",     "youtube",
+    "instagram",     "youtube",       "must",         "missed",    "might",
+    "coverage",      "case",          "check",        "out",
 };
 
 /* Words that make a prompt a list header: what follows it is a list of teasers. */
@@ -318,43 +319,75 @@ static int is_copyright(const char *s, size_t n, size_t words)
 static int is_credit(const char *s, size_t n, size_t words)
 {
     static const char *const starts[] = {
-        "photo:",   "photo credit", "photo by",    "photos:",  "image:",        "image credit",
-        "image by", "picture:",     "credit:",     "credits:", "illustration:", "file photo",
-        "courtesy", "source:",      "photograph:", "pic:"};
+        "photo:",        "photo credit",   "photo by",         "photos:",
+        "image:",        "image credit",   "image by",         "picture:",
+        "credit:",       "credits:",       "illustration:",    "file photo",
+        "courtesy",      "source:",        "photograph:",      "pic:",
+        "image source",  "picture credit", "pic credit",       "(photo",
+        "(image",        "(file",          "representational", "representative image",
+        "photograph by", "file image",     "file picture",     "images:",
+        "video:"};
+    /* a credit anywhere in a short line: "Ishaq Dar in Washington. (Photo: AFP)" */
+    static const char *const inside[] = {"(photo:",
+                                         "(image:",
+                                         "(photo credit",
+                                         "(image credit",
+                                         "(pic:",
+                                         "| photo",
+                                         "| image",
+                                         "photo credit:",
+                                         "image credit:",
+                                         "image source:",
+                                         "getty images",
+                                         "shutterstock",
+                                         "/ afp",
+                                         "/ reuters",
+                                         "/ ap photo",
+                                         "afp via getty",
+                                         "reuters/file",
+                                         "afp/file",
+                                         "ap/file",
+                                         "(file photo)",
+                                         "(representational",
+                                         "(representative image"};
     if (words > NW_BOILER_CREDIT_WORDS)
         return 0;
     for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++)
         if (starts_ci(s, n, starts[i]))
             return 1;
-    if (ends_sentence(s, n))
-        return 0;
-    return contains_ci(s, n, "getty images") || contains_ci(s, n, "shutterstock") ||
-           contains_ci(s, n, "(photo") || contains_ci(s, n, "/ afp") ||
-           contains_ci(s, n, "/ reuters") || contains_ci(s, n, "/ ap photo");
+    for (size_t i = 0; i < sizeof(inside) / sizeof(inside[0]); i++)
+        if (contains_ci(s, n, inside[i]))
+            return 1;
+    return 0;
 }
 
 /* A prompt: short, no sentence end, every content word is interface vocabulary except
  * at most one capitalized word (the site's brand). Sets *list when it heads a list. */
 static int is_prompt(const char *s, size_t n, size_t words, int *list)
 {
-    size_t pos = 0, ui = 0, brands = 0, other = 0, listy = 0;
+    size_t pos = 0, ui = 0, brands = 0, other = 0, listy = 0, numbers = 0;
     char w[NW_BOILER_WORD_MAX];
-    int cap, digit;
+    int cap, digit, lower = 0;
 
     *list = 0;
     if (words == 0 || words > NW_BOILER_PROMPT_WORDS || ends_sentence(s, n))
         return 0;
+    for (size_t i = 0; i < n && !lower; i++)
+        lower = s[i] >= 'a' && s[i] <= 'z';
     while (next_word(s, n, &pos, w, sizeof(w), &cap, &digit)) {
-        if (digit)
-            continue; /* counters: "0 comment", "Share 12" */
+        if (digit) {
+            if (++numbers > 1)
+                return 0; /* a table row ("Reading 4 1 1 2 5 10 4"), not a counter */
+            continue;     /* counters: "0 comment", "Share 12" */
+        }
         if (IN_LIST(w, ui_words)) {
             ui++;
             if (IN_LIST(w, list_words))
                 listy++;
         } else if (IN_LIST(w, function_words)) {
             continue;
-        } else if (cap) {
-            brands++;
+        } else if (cap && lower) {
+            brands++; /* in an all-caps line ("LATEST PREVIOUS ACTUAL") no word is a brand */
         } else {
             other++;
         }
@@ -390,6 +423,16 @@ static int is_date_only(const char *s, size_t n, size_t words)
     return month > 0 || words <= 2;
 }
 
+/* A line with a figure ("Attendance: 850", "Vidadi Rzayev (28th)") is the article's own
+ * data, not a sign-off; so is a label introducing what follows ("Scorers:"). */
+static int has_figure(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= '0' && s[i] <= '9')
+            return 1;
+    return 0;
+}
+
 /* No space inside: "--AGENCY", "ed/xy", "banner". In a script written without spaces, a
  * line of more than two letters is words, not one chunk ("分享" is a chunk). */
 static int is_single_chunk(const char *s, size_t n)
@@ -407,6 +450,69 @@ static int is_single_chunk(const char *s, size_t n)
         }
     }
     return 1;
+}
+
+/* "LONDON 1996-08-30", "AL-AIN, United Arab Emirates 1996-12-06", "WASHINGTON, Oct 3":
+ * a capitalized place and a date, nothing else, no sentence end. */
+static int is_dateline(const char *s, size_t n, size_t words)
+{
+    size_t pos = 0, k = 0, last_month = 0, last_num = 0, iso = 0;
+    char w[NW_BOILER_WORD_MAX];
+    int cap, digit;
+    if (words < 2 || words > 12 || ends_sentence(s, n) || !(s[0] >= 'A' && s[0] <= 'Z'))
+        return 0;
+    /* an ISO date at the end: dddd-dd-dd */
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
+    if (n >= 10 && s[n - 6] == '-' && s[n - 3] == '-') {
+        iso = 1;
+        for (size_t i = n - 10; i < n; i++)
+            if (i != n - 6 && i != n - 3 && !(s[i] >= '0' && s[i] <= '9'))
+                iso = 0;
+    }
+    if (iso)
+        return 1;
+    /* else "Month D[, YYYY]" ending the line, after a place */
+    while (next_word(s, n, &pos, w, sizeof(w), &cap, &digit)) {
+        k++;
+        if (digit)
+            last_num = k;
+        else if (IN_LIST(w, months) && strlen(w) >= 3 && k > 1)
+            last_month = k;
+    }
+    return last_month && last_num > last_month && last_num == k && k - last_month <= 2;
+}
+
+/* "-- Milan newsroom +39 2 6612", "— Reporting by A. B.; editing by C." */
+static int is_signoff(const char *s, size_t n, size_t words)
+{
+    if (words == 0 || words > 25)
+        return 0;
+    return (n >= 2 && s[0] == '-' && s[1] == '-') ||
+           (n >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+            ((unsigned char)s[2] == 0x94 || (unsigned char)s[2] == 0x93));
+}
+
+static int is_bracketed(const char *s, size_t n)
+{
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
+    return n >= 2 && ((s[0] == '[' && s[n - 1] == ']') || (s[0] == '(' && s[n - 1] == ')'));
+}
+
+enum nw_line_kind nw_boiler_line_kind(const char *s, size_t n)
+{
+    size_t words = count_words(s, n);
+    int list;
+    if (is_signoff(s, n, words))
+        return NW_LINE_SIGNOFF;
+    if (is_dateline(s, n, words))
+        return NW_LINE_DATELINE;
+    if (words == 0 || is_copyright(s, n, words) || is_credit(s, n, words) ||
+        is_byline(s, n, words) || is_date_only(s, n, words) || is_prompt(s, n, words, &list) ||
+        (is_single_chunk(s, n) && !ends_sentence(s, n)) || is_bracketed(s, n))
+        return NW_LINE_FURNITURE;
+    return NW_LINE_TEXT;
 }
 
 enum nw_status nw_boiler_strip(const char *text, size_t len, const char *title, char **out,
@@ -465,11 +571,14 @@ enum nw_status nw_boiler_strip(const char *text, size_t len, const char *title, 
             l->drop = 1; /* a teaser title under a list header */
         } else if (l->words == 0) {
             l->drop = 1; /* punctuation only */
-        } else if (is_single_chunk(s, l->len) && !l->sentence) {
+        } else if (is_single_chunk(s, l->len) && !l->sentence && s[l->len - 1] != ':') {
             /* keep a one-word subhead only if it is capitalized and article text follows */
             int subhead = s[0] >= 'A' && s[0] <= 'Z' && i + 1 < nlines &&
                           lines[i + 1].words >= NW_BOILER_LONG_WORDS;
-            for (size_t k = 1; subhead && k < l->len; k++)
+            int caps = 1; /* "KOMPAS": a name in capitals heading a paragraph */
+            for (size_t k = 1; k < l->len; k++)
+                caps &= (s[k] >= 'A' && s[k] <= 'Z');
+            for (size_t k = 1; subhead && !caps && k < l->len; k++)
                 if (!((s[k] >= 'a' && s[k] <= 'z') || (unsigned char)s[k] >= 0x80))
                     subhead = 0;
             l->drop = !subhead;
@@ -480,7 +589,9 @@ enum nw_status nw_boiler_strip(const char *text, size_t len, const char *title, 
     /* after the last article paragraph, very short non-sentences are sign-offs */
     if (last_long != (size_t)-1)
         for (i = last_long + 1; i < nlines; i++)
-            if (!lines[i].sentence && lines[i].words <= NW_BOILER_SIGNOFF_WORDS)
+            if (!lines[i].sentence && lines[i].words <= NW_BOILER_SIGNOFF_WORDS &&
+                !has_figure(text + lines[i].off, lines[i].len) &&
+                text[lines[i].off + lines[i].len - 1] != ':')
                 lines[i].drop = 1;
 
     {

@@ -14,6 +14,16 @@
 
 #include "status.h"
 
+/* What kind of line s (n bytes, one line) is, by its shape. */
+enum nw_line_kind {
+    NW_LINE_TEXT = 0,  /* article text, a headline or a subhead */
+    NW_LINE_FURNITURE, /* a prompt, credit, copyright, byline, date, lone word, [note] */
+    NW_LINE_DATELINE,  /* a place and a date on their own: "LONDON 1996-08-30" */
+    NW_LINE_SIGNOFF,   /* a desk's sign-off: "-- Milan newsroom +39 2 6612 0000" */
+};
+
+enum nw_line_kind nw_boiler_line_kind(const char *s, size_t n);
+
 /* Writes the cleaned text to *out (nw_malloc'd, caller frees with nw_free) and its
  * length to *out_len. title (may be NULL) lets a repeat of the title be dropped. */
 enum nw_status nw_boiler_strip(const char *text, size_t len, const char *title, char **out,

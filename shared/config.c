@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enrich/tagger.h"
 #include "mem.h"
 
 enum key_type { KEY_STRING, KEY_INT, KEY_BOOL, KEY_ENUM };
@@ -44,7 +45,20 @@ static const struct key_def keys[] = {
     {"fetch.retries", KEY_INT, "3", 0, 100, NULL, "retries after a transient failure"},
     {"fetch.retry_backoff_ms", KEY_INT, "500", 0, 3600000, NULL, "first retry delay"},
     {"fetch.retry_backoff_max_ms", KEY_INT, "30000", 0, 86400000, NULL, "largest retry delay"},
-    {"fetch.robots", KEY_BOOL, "false", 0, 0, NULL, "obey robots.txt"},
+    {"fetch.robots", KEY_BOOL, "false", 0, 0, NULL, "obey robots.txt (RFC 9309, Crawl-delay)"},
+    {"fetch.robots_ttl_s", KEY_INT, "3600", 1, 86400, NULL, "how long a robots.txt is cached"},
+    {"fetch.job_timeout_ms", KEY_INT, "60000", 100, 86400000, NULL,
+     "total time for one job: queueing, attempts and backoffs"},
+    {"fetch.host_delay_ms", KEY_INT, "0", 0, 3600000, NULL,
+     "least time between requests to one host (fetch, run: start to start; watch: end to start)"},
+    {"fetch.host_parked_max", KEY_INT, "512", 0, 1000000, NULL,
+     "jobs waiting on one busy host that do not count as in flight"},
+    {"fetch.parked_max", KEY_INT, "4096", 0, 10000000, NULL,
+     "jobs waiting on busy hosts that do not count as in flight, in all"},
+    {"fetch.breaker_failures", KEY_INT, "5", 0, 1000, NULL,
+     "connection failures in a row that open a host's circuit breaker (0: off)"},
+    {"fetch.breaker_cooldown_ms", KEY_INT, "30000", 100, 86400000, NULL,
+     "time a host's jobs fail fast before one probe"},
 
     {"extract.max_html_bytes", KEY_INT, "16777216", 1024, 1LL << 32, NULL,
      "HTML beyond this is cut before parsing (noted in the record)"},
@@ -60,14 +74,14 @@ static const struct key_def keys[] = {
     {"errors.topic", KEY_STRING, "news.errors", 0, 0, NULL, "error records topic"},
     {"input.topic", KEY_STRING, "news.urls", 0, 0, NULL, "url job topic"},
     {"route.rules", KEY_STRING, NULL, 0, 0, NULL, "routing rules file"},
+    {"enrich.ner_model", KEY_STRING, "", 0, 0, NULL,
+     "English entity tagger model file (empty: the built-in one)"},
 
     {"metrics.listen", KEY_STRING, NULL, 0, 0, NULL,
      "HOST:PORT serving /metrics, /healthz, /readyz (run, fetch); unset = off"},
     {"metrics.health_max_stall_ms", KEY_INT, "60000", 1000, 86400000, NULL,
      "/healthz fails when the worker loop has not turned for this long"},
     /* ---- watch (issue 13): feed and sitemap monitoring ---- */
-    {"fetch.host_delay_ms", KEY_INT, "1000", 0, 3600000, NULL,
-     "least time between the end of one request to a host and the next (watch)"},
     {"watch.sources", KEY_STRING, NULL, 0, 0, NULL,
      "file of sources: a URL or {\"url\",\"interval_s\",\"meta\"} per line"},
     {"watch.sources.topic", KEY_STRING, NULL, 0, 0, NULL,
@@ -99,11 +113,20 @@ static const struct key_def keys[] = {
     {"watch.state_save_interval_s", KEY_INT, "30", 1, 86400, NULL,
      "how often the state is saved while running"},
 
-    {"worker.max_in_flight", KEY_INT, "256", 1, 1000000, NULL, "jobs in flight before pausing"},
+    {"worker.max_in_flight", KEY_INT, "256", 1, 1000000, NULL,
+     "jobs taken in at once (more wait in the consumer's prefetch)"},
     {"worker.drain_timeout_ms", KEY_INT, "30000", 0, 3600000, NULL,
      "time to finish jobs in flight on shutdown or revoke"},
     {"worker.delivery_timeout_ms", KEY_INT, "300000", 1000, 3600000, NULL,
      "producer delivery timeout"},
+    {"worker.threads", KEY_INT, "0", 0, 256, NULL,
+     "threads for parse, extract and enrich in run (0 = one per core)"},
+    {"worker.state_dir", KEY_STRING, "/var/tmp", 0, 0, NULL,
+     "where run keeps its crash markers (a folder that survives a restart)"},
+    {"worker.max_crashes", KEY_INT, "2", 0, 1000, NULL,
+     "crashes of run on one job before it becomes a 'poison' error record (0 = never)"},
+    {"worker.shutdown_timeout_ms", KEY_INT, "30000", 1000, 3600000, NULL,
+     "longest shutdown of run in total: drain, flush, commit, leave the group"},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -282,6 +305,14 @@ enum nw_status nw_config_set(struct nw_config *cfg, const char *key, const char 
     result = validate(def, value, errstr, errstr_size);
     if (result)
         return result;
+    if (strcmp(key, "enrich.ner_model") == 0 && value[0]) {
+        /* a model file that cannot serve is a configuration error, found at start-up */
+        char msg[256];
+        struct nw_tagger *tg = nw_tagger_load_file(value, msg, sizeof(msg));
+        if (!tg)
+            return nw_fail(NW_ECONFIG, errstr, errstr_size, "%s: %s", key, msg);
+        nw_tagger_destroy(tg);
+    }
     copy = nw_strdup(value);
     if (!copy)
         return NW_ENOMEM;

@@ -317,6 +317,16 @@ static const char *guess(const char *data, size_t len)
     return nw_utf8_valid(data, len) ? "utf-8" : "windows-1252";
 }
 
+/* Valid UTF-8 that holds at least one multi-byte sequence (pure ASCII reads the same in
+ * every ASCII-compatible charset, so it proves nothing). */
+static int is_multibyte_utf8(const char *data, size_t len)
+{
+    int high = 0;
+    for (size_t i = 0; i < len && !high; i++)
+        high = (unsigned char)data[i] >= 0x80;
+    return high && nw_utf8_valid(data, len);
+}
+
 enum nw_status nw_decode(const char *data, size_t len, const char *content_type, int is_html,
                          size_t max_bytes, struct nw_decoded *out, char *errstr, size_t errstr_size)
 {
@@ -363,6 +373,11 @@ enum nw_status nw_decode(const char *data, size_t len, const char *content_type,
         /* A page that claims UTF-16 in ASCII-compatible markup is lying (WHATWG). */
         if (!strncmp(label, "utf-16", 6))
             snprintf(label, sizeof(label), "utf-8");
+    }
+    if (out->source && strcmp(label, "utf-8") != 0 && strncmp(label, "utf-16", 6) != 0 &&
+        is_multibyte_utf8(data, len)) {
+        snprintf(out->declared, sizeof(out->declared), "%s", label);
+        snprintf(label, sizeof(label), "utf-8");
     }
     if (!out->source) {
         /* No label, or one no browser knows: decode as the guess would. */

@@ -8,7 +8,11 @@
  * the WHATWG Encoding standard does (latin1, iso-8859-1 and us-ascii mean windows-1252,
  * shift_jis decodes as Windows-31J, gbk as GB18030); only WHATWG labels are honoured.
  * An unknown label falls back to the next source, then to the guess. A <meta> that claims
- * UTF-16 means UTF-8; a header that claims it is believed only if the bytes look like it. The
+ * UTF-16 means UTF-8; a header that claims it is believed only if the bytes look like it.
+ * A legacy label (anything but UTF-8/UTF-16) on bytes that are valid UTF-8 and hold
+ * multi-byte sequences is a mislabeled UTF-8 page (a CMS that stores UTF-8 under an old
+ * template's charset): it is decoded as UTF-8 and `declared` keeps the label for a
+ * warning. The
  * output is always valid UTF-8: invalid input sequences become U+FFFD and NUL bytes are dropped,
  * never passed on.
  */
@@ -25,6 +29,7 @@ struct nw_decoded {
     char charset[48];   /* the charset actually used, lower case, e.g. "utf-8" */
     const char *source; /* where it came from: "bom", "header", "meta", "guess" (static) */
     size_t replaced;    /* invalid sequences replaced by U+FFFD */
+    char declared[48];  /* a legacy label overridden because the bytes are UTF-8, else "" */
 };
 
 /* Decodes data (len bytes). is_html enables the <meta> prescan. content_type may be NULL.

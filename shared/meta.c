@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "dates.h"
 #include "mem.h"
 
 #define META_MAX_TAGS 512
@@ -413,225 +414,15 @@ static const char *ld_str(json_t *obj, const char *key)
     return json_string_value(v);
 }
 
-/* ---- dates ---- */
-
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long long)doe - 719468;
-}
-
-static int read_num(const char *s, size_t len, size_t *i, int digits, int *out)
-{
-    int v = 0;
-    for (int k = 0; k < digits; k++) {
-        if (*i >= len || s[*i] < '0' || s[*i] > '9')
-            return -1;
-        v = v * 10 + (s[*i] - '0');
-        (*i)++;
-    }
-    *out = v;
-    return 0;
-}
-
-static int month_from_name(const char *s, size_t len)
-{
-    static const char *const names[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                        "jul", "aug", "sep", "oct", "nov", "dec"};
-    if (len < 3)
-        return 0;
-    for (int m = 0; m < 12; m++)
-        if (strncasecmp(s, names[m], 3) == 0)
-            return m + 1;
-    return 0;
-}
-
-/* Seconds since the epoch, or -1. */
-static long long parse_epoch(const char *s, size_t len)
-{
-    size_t i = 0;
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-    long long off = 0;
-    while (i < len && is_ws((unsigned char)s[i]))
-        i++;
-    if (i + 4 <= len && s[i] >= '0' && s[i] <= '9' && s[i + 1] >= '0' && s[i + 1] <= '9' &&
-        s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9') {
-        /* ISO 8601: YYYY-MM-DD or YYYYMMDD */
-        if (read_num(s, len, &i, 4, &y))
-            return -1;
-        int sep = i < len && (s[i] == '-' || s[i] == '/');
-        if (sep)
-            i++;
-        if (read_num(s, len, &i, 2, &mo))
-            return -1;
-        if (sep) {
-            if (i >= len || (s[i] != '-' && s[i] != '/'))
-                return -1;
-            i++;
-        }
-        if (read_num(s, len, &i, 2, &d))
-            return -1;
-        if (i < len && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
-            size_t save = i++;
-            /* extended (10:11:12) or basic (101112) time */
-            if (read_num(s, len, &i, 2, &h) == 0 && i < len &&
-                (s[i] == ':' ? (i++, 1) : sep == 0) && read_num(s, len, &i, 2, &mi) == 0) {
-                if (i < len && (s[i] == ':' || (!sep && s[i] >= '0' && s[i] <= '9'))) {
-                    if (s[i] == ':')
-                        i++;
-                    if (read_num(s, len, &i, 2, &sec))
-                        return -1;
-                    if (i < len && (s[i] == '.' || s[i] == ','))
-                        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-                            ;
-                }
-                while (i < len && s[i] == ' ')
-                    i++;
-                if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
-                    i++;
-                } else if (i < len && (s[i] == '+' || s[i] == '-')) {
-                    int sign = s[i] == '-' ? -1 : 1;
-                    int oh = 0, om = 0;
-                    i++;
-                    if (read_num(s, len, &i, 2, &oh))
-                        return -1;
-                    if (i < len && s[i] == ':')
-                        i++;
-                    if (i < len && s[i] >= '0' && s[i] <= '9' && read_num(s, len, &i, 2, &om))
-                        return -1;
-                    off = sign * (oh * 3600LL + om * 60LL);
-                }
-            } else {
-                i = save;
-                h = mi = 0;
-            }
-        }
-    } else {
-        /* RFC 2822: [Wdy,] DD Mon YYYY HH:MM[:SS] zone ; also "Mon DD, YYYY" */
-        while (i < len && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
-            i++;
-        if (i < len && s[i] == ',')
-            i++;
-        while (i < len && s[i] == ' ')
-            i++;
-        size_t start = i;
-        if (i < len && s[i] >= '0' && s[i] <= '9') {
-            if (read_num(s, len, &i, 1, &d))
-                return -1;
-            if (i < len && s[i] >= '0' && s[i] <= '9') {
-                int d2 = 0;
-                read_num(s, len, &i, 1, &d2);
-                d = d * 10 + d2;
-            }
-            while (i < len && s[i] == ' ')
-                i++;
-            mo = month_from_name(s + i, len - i);
-            while (i < len && s[i] != ' ')
-                i++;
-            while (i < len && s[i] == ' ')
-                i++;
-        } else {
-            (void)start;
-            return -1;
-        }
-        if (!mo || read_num(s, len, &i, 4, &y))
-            return -1;
-        while (i < len && s[i] == ' ')
-            i++;
-        if (read_num(s, len, &i, 2, &h) == 0 && i < len && s[i] == ':') {
-            i++;
-            if (read_num(s, len, &i, 2, &mi))
-                return -1;
-            if (i < len && s[i] == ':') {
-                i++;
-                if (read_num(s, len, &i, 2, &sec))
-                    return -1;
-            }
-            while (i < len && s[i] == ' ')
-                i++;
-            if (i < len && (s[i] == '+' || s[i] == '-')) {
-                int sign = s[i] == '-' ? -1 : 1;
-                int oh = 0, om = 0;
-                i++;
-                if (read_num(s, len, &i, 2, &oh) || read_num(s, len, &i, 2, &om))
-                    return -1;
-                off = sign * (oh * 3600LL + om * 60LL);
-            }
-        } else {
-            h = mi = sec = 0;
-        }
-    }
-    if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        sec > 60)
-        return -1;
-    long long days = days_from_civil(y, (unsigned)mo, (unsigned)d);
-    return days * 86400LL + h * 3600LL + mi * 60LL + sec - off;
-}
-
-static void format_epoch(long long t, char *out, size_t out_size)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, out_size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
+/* ---- dates (dates.c) ---- */
 
 int nw_meta_parse_date(const char *s, size_t len, char *out, size_t out_size)
 {
-    if (!s || out_size < 21)
+    struct nw_date d;
+    if (!s || out_size < 26 || nw_dates_parse(s, len, &d) != 0)
         return -1;
-    long long t = parse_epoch(s, len);
-    if (t < 0)
-        return -1;
-    format_epoch(t, out, out_size);
+    nw_dates_format(&d, out, out_size);
     return 0;
-}
-
-/* Sets *field to the date in s if it parses and is not after the fetch time. */
-static enum nw_status set_date(char **field, const char *s, size_t len, long long limit, int *set)
-{
-    *set = 0;
-    if (!s || *field)
-        return NW_OK;
-    long long t = parse_epoch(s, len);
-    if (t < 0 || (limit >= 0 && t > limit))
-        return NW_OK;
-    char buf[32];
-    format_epoch(t, buf, sizeof(buf));
-    *set = 1;
-    return nw_article_set(field, buf);
-}
-
-/* A /YYYY/MM/DD/ or /YYYY-MM-DD in a URL path. */
-static int url_date(const char *url, char *out, size_t out_size)
-{
-    if (!url)
-        return -1;
-    size_t n = strlen(url);
-    for (size_t i = 0; i + 11 <= n; i++) {
-        if (url[i] != '/')
-            continue;
-        const char *p = url + i + 1;
-        int y = 0, m = 0, d = 0;
-        size_t k = 0, rem = n - i - 1;
-        if (read_num(p, rem, &k, 4, &y) || k >= rem || (p[k] != '/' && p[k] != '-'))
-            continue;
-        char sep = p[k++];
-        if (read_num(p, rem, &k, 2, &m) || k >= rem || p[k] != sep)
-            continue;
-        k++;
-        if (read_num(p, rem, &k, 2, &d))
-            continue;
-        if (y < 1990 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
-            continue;
-        snprintf(out, out_size, "%04d-%02d-%02dT00:00:00Z", y, m, d);
-        return 0;
-    }
-    return -1;
 }
 
 /* ---- URLs ---- */
@@ -804,7 +595,133 @@ static int has_letter(const char *s, size_t len)
     return 0;
 }
 
-/* Adds one cleaned name (or several, split at "," / " and " / "&") to arr. */
+/* Words that open a byline ("By", "Par", "Von", "Por", "Di", ...), followed by a space or
+ * a colon. min_words: how many words must follow for the prefix to be cut (a short word
+ * like "Di" or "Von" can also begin a surname). */
+static const struct {
+    const char *word;
+    int min_words;
+} byline_prefixes[] = {
+    {"written by", 1}, {"posted by", 1}, {"reporting by", 1}, {"text by", 1}, {"by", 1},
+    {"par", 2},        {"von", 2},       {"por", 2},          {"di", 2},      {"door", 2},
+    {"av", 2},         {"autor", 1},     {"autorin", 1},      {"author", 1},  {"auteur", 1},
+    {"autore", 1},     {"text", 1},      {"texto", 1},        {"testo", 1},   {NULL, 0},
+};
+
+/* Cuts byline prefixes from the start of p (at most two, "Text: von X"). */
+static char *strip_byline_prefix(char *p)
+{
+    for (int round = 0; round < 2; round++) {
+        int cut = 0;
+        for (size_t k = 0; byline_prefixes[k].word && !cut; k++) {
+            size_t n = strlen(byline_prefixes[k].word);
+            if (strncasecmp(p, byline_prefixes[k].word, n) != 0 || (p[n] != ' ' && p[n] != ':'))
+                continue;
+            char *rest = p + n;
+            while (*rest == ' ' || *rest == ':')
+                rest++;
+            if (word_count(rest, strlen(rest)) < byline_prefixes[k].min_words)
+                continue;
+            p = rest;
+            cut = 1;
+        }
+        if (!cut)
+            break;
+    }
+    return p;
+}
+
+/* Job titles and other words that make a byline part a role, not a name. */
+static int is_role(const char *name)
+{
+    static const char *const roles[] = {"staff",
+                                        "contributor",
+                                        "editor",
+                                        "email the author",
+                                        "writer",
+                                        "reporter",
+                                        "correspondent",
+                                        "columnist",
+                                        "photographer",
+                                        "redakteur",
+                                        "redaktion",
+                                        "korrespondent",
+                                        "journalist",
+                                        "rédaction",
+                                        "redacción",
+                                        "redazione",
+                                        "agency",
+                                        "updated",
+                                        "published",
+                                        "aktualisiert",
+                                        "min read",
+                                        "read more",
+                                        "follow",
+                                        "comment",
+                                        "kommentar",
+                                        "uncategorized",
+                                        NULL};
+    for (size_t k = 0; roles[k]; k++)
+        if (contains_ci(name, roles[k]))
+            return 1;
+    return 0;
+}
+
+/* 1 if s (len bytes) is only initials: "J", "J.", "J. R.", "JR" (at most 3 letters). */
+static int only_initials(const char *s, size_t len)
+{
+    size_t letters = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '.' || c == ' ' || c == '-')
+            continue;
+        if (!((c >= 'A' && c <= 'Z')))
+            return 0;
+        letters++;
+    }
+    return letters >= 1 && letters <= 3;
+}
+
+/* 1 if some word of name has at least two letters ("J J" has none). */
+static int has_long_word(const char *name)
+{
+    size_t run = 0;
+    for (const char *p = name;; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c && c != ' ' && c != '.' && c != '-' && c != '\'') {
+            if (++run >= 2)
+                return 1;
+        } else {
+            run = 0;
+        }
+        if (!c)
+            return 0;
+    }
+}
+
+/* Offset of the first separator between author names in p (strlen(p) if none); *skip
+ * receives its length. */
+static size_t next_author_sep(const char *p, size_t *skip)
+{
+    static const char *const seps[] = {",",    " and ", " & ", ";",    " | ", " und ", " y ",
+                                       " et ", " e ",   " i ", " og ", " и ", " - ",   " – ",
+                                       " — ",  " / ",   "、",  " · ",  " • ", NULL};
+    size_t cut = strlen(p);
+    *skip = 0;
+    for (size_t k = 0; seps[k]; k++) {
+        const char *q = strstr(p, seps[k]);
+        if (q && (size_t)(q - p) < cut) {
+            cut = (size_t)(q - p);
+            *skip = strlen(seps[k]);
+        }
+    }
+    return cut;
+}
+
+/* Adds one cleaned name (or several) to arr. A byline prefix ("By", "Par", "Von", "Por",
+ * "Di"...) is cut; names are split at ",", ";", " and ", "&", " und ", " y ", " et ",
+ * " e ", " i ", " og ", " и ", "|", " - " and the like, but a "Surname, Initial" pair stays
+ * one name; parts that are roles, e-mails, URLs, dates or lone initials are dropped. */
 static enum nw_status add_author(json_t *arr, const char *s, size_t len)
 {
     enum nw_status result = NW_OK;
@@ -819,39 +736,65 @@ static enum nw_status add_author(json_t *arr, const char *s, size_t len)
     char *p = b.data;
     while (*p == ' ')
         p++;
-    /* strip a leading "By"/"by:" */
-    if (strncasecmp(p, "by ", 3) == 0)
-        p += 3;
-    else if (strncasecmp(p, "by:", 3) == 0)
-        p += 3;
+    p = strip_byline_prefix(p);
     while (*p == ' ')
         p++;
     /* split at separators */
-    while (*p) {
-        size_t n = strlen(p);
-        size_t cut = n, skip = 0;
-        static const char *const seps[] = {",",     " and ", " & ",  ";", " | ",
-                                           " und ", " y ",   " et ", NULL};
-        for (size_t k = 0; seps[k]; k++) {
-            const char *q = strstr(p, seps[k]);
-            if (q && (size_t)(q - p) < cut) {
-                cut = (size_t)(q - p);
-                skip = strlen(seps[k]);
+    for (int parts = 0; *p && parts < 64; parts++) {
+        size_t n = strlen(p), skip = 0;
+        size_t cut = next_author_sep(p, &skip);
+        /* "Surname, J." stays one name */
+        if (cut < n && p[cut] == ',' && word_count(p, cut) == 1) {
+            const char *next = p + cut + 1;
+            size_t skip2 = 0, nl = next_author_sep(next, &skip2);
+            size_t lead = 0;
+            while (lead < nl && next[lead] == ' ')
+                lead++;
+            size_t tl = nl;
+            while (tl > lead && next[tl - 1] == ' ')
+                tl--;
+            if (only_initials(next + lead, tl - lead)) {
+                cut = (size_t)(next - p) + nl;
+                skip = skip2;
             }
         }
         char name[256];
         size_t a = 0, e = cut;
         while (a < e && p[a] == ' ')
             a++;
-        while (e > a && (p[e - 1] == ' ' || p[e - 1] == '.'))
-            e--;
+        /* trailing spaces, dashes and dots, but not the dot of a final initial ("Smith, J.") */
+        for (int trimmed = 1; trimmed && e > a;) {
+            trimmed = 0;
+            if (p[e - 1] == ' ' || p[e - 1] == '-' || p[e - 1] == '|' ||
+                (p[e - 1] == '.' && !(e - a >= 2 && p[e - 2] >= 'A' && p[e - 2] <= 'Z' &&
+                                      (e - a == 2 || p[e - 3] == ' ' || p[e - 3] == '.')))) {
+                e--;
+                trimmed = 1;
+            } else if (e - a >= 3 && (unsigned char)p[e - 3] == 0xE2 &&
+                       (unsigned char)p[e - 2] == 0x80 &&
+                       ((unsigned char)p[e - 1] == 0x93 || (unsigned char)p[e - 1] == 0x94)) {
+                e -= 3; /* an en or em dash */
+                trimmed = 1;
+            }
+        }
         if (e - a < sizeof(name)) {
             memcpy(name, p + a, e - a);
             name[e - a] = '\0';
-            int bad = e == a || strchr(name, '@') || strncasecmp(name, "http", 4) == 0 ||
-                      contains_ci(name, "staff") || contains_ci(name, "email the author") ||
-                      contains_ci(name, "contributor") || contains_ci(name, "editor") ||
-                      !has_letter(name, e - a) || word_count(name, e - a) > 5;
+            int digits = 0;
+            for (size_t i = 0; name[i]; i++)
+                digits |= name[i] >= '0' && name[i] <= '9';
+            /* a name begins with a capital, or with a particle (von, de, van...) */
+            static const char *const particles[] = {
+                "von ", "van ", "de ",  "di ",  "da ", "del ", "der ", "den ", "le ",  "la ", "du ",
+                "dos ", "das ", "ten ", "ter ", "zu ", "al ",  "el ",  "bin ", "ibn ", NULL};
+            /* (a single lower-case word is a handle, "jdoe", and is kept) */
+            int lower = name[0] >= 'a' && name[0] <= 'z' && word_count(name, e - a) > 1;
+            for (size_t k = 0; lower && particles[k]; k++)
+                if (strncmp(name, particles[k], strlen(particles[k])) == 0)
+                    lower = 0;
+            int bad = e == a || lower || strchr(name, '@') || strncasecmp(name, "http", 4) == 0 ||
+                      digits || is_role(name) || !has_letter(name, e - a) || !has_long_word(name) ||
+                      word_count(name, e - a) > 5;
             if (!bad) {
                 int dup = 0;
                 size_t i;
@@ -865,13 +808,35 @@ static enum nw_status add_author(json_t *arr, const char *s, size_t len)
                 }
             }
         }
-        p += cut + skip;
-        if (cut == n)
+        if (cut >= n)
             break;
+        p += cut + skip;
     }
 out:
     nw_buf_fini(&b);
     return result;
+}
+
+/* The name of the first Organization among JSON-LD authors, or NULL (borrowed). */
+static const char *ld_org_author(json_t *v, int depth)
+{
+    if (!v || depth > 3)
+        return NULL;
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x)
+        {
+            const char *s = i < 32 ? ld_org_author(x, depth + 1) : NULL;
+            if (s)
+                return s;
+        }
+        return NULL;
+    }
+    const char *t = json_string_value(json_object_get(v, "@type"));
+    if (t && (strcasecmp(t, "Organization") == 0 || strcasecmp(t, "NewsMediaOrganization") == 0))
+        return json_string_value(json_object_get(v, "name"));
+    return NULL;
 }
 
 static enum nw_status ld_authors(json_t *arr, json_t *v, int depth)
@@ -897,7 +862,8 @@ static enum nw_status ld_authors(json_t *arr, json_t *v, int depth)
     if (json_is_object(v)) {
         json_t *type = json_object_get(v, "@type");
         const char *t = json_string_value(type);
-        if (t && strcasecmp(t, "Organization") == 0)
+        if (t &&
+            (strcasecmp(t, "Organization") == 0 || strcasecmp(t, "NewsMediaOrganization") == 0))
             return NW_OK;
         json_t *name = json_object_get(v, "name");
         if (json_is_string(name))
@@ -952,10 +918,6 @@ static enum nw_status fill(struct meta_ctx *mc, const char *base_url, const char
     int set = 0;
     json_t *ld = mc->article ? mc->article : mc->any_obj;
     nw_buf_init(&tb, META_TEXT_MAX);
-
-    long long limit = -1;
-    if (fetched_at)
-        limit = parse_epoch(fetched_at, strlen(fetched_at));
 
     /* host of the page, for title suffixes */
     if (base_url) {
@@ -1063,62 +1025,50 @@ static enum nw_status fill(struct meta_ctx *mc, const char *base_url, const char
         if (tb.len < 200 && (result = add_author(authors, tb.data, tb.len)))
             goto out;
     }
+    /* an organisation as author only when no person is named anywhere */
+    if (json_array_size(authors) == 0 && ld) {
+        const char *org = ld_org_author(json_object_get(ld, "author"), 0);
+        if (org && strlen(org) < 200 && !strchr(org, '@') && strncasecmp(org, "http", 4) != 0 &&
+            !is_role(org) && json_array_append_new(authors, json_string(org)) != 0) {
+            result = NW_ENOMEM;
+            goto out;
+        }
+    }
     json_decref(art->authors);
     art->authors = authors;
     authors = NULL;
 
-    /* dates */
-    nw_article_set(&art->published_at, NULL);
-    nw_article_set(&art->modified_at, NULL);
+    /* dates: dates.c, after canonical_url and declared language are known */
     {
-        const char *s = ld ? ld_str(ld, "datePublished") : NULL;
-        if (!s && ld)
-            s = ld_str(ld, "dateCreated");
-        if (s && (result = set_date(&art->published_at, s, strlen(s), limit, &set)))
-            goto out;
-        static const char *const keys[] = {"article:published_time",
-                                           "og:published_time",
-                                           "published_time",
-                                           "datePublished",
-                                           "pubdate",
-                                           "publishdate",
-                                           "publish-date",
-                                           "date",
-                                           "dc.date",
-                                           "dc.date.issued",
-                                           "dcterms.created",
-                                           "sailthru.date",
-                                           "parsely-pub-date",
-                                           "article.published",
-                                           "og:article:published_time",
-                                           NULL};
-        for (size_t k = 0; keys[k] && !art->published_at; k++)
-            if ((v = meta_get(mc, keys[k], &len)) != NULL &&
-                (result = set_date(&art->published_at, v, len, limit, &set)))
-                goto out;
-        if (!art->published_at && mc->time_el) {
-            v = nw_html_attr(mc->time_el, "datetime", &len);
-            if ((result = set_date(&art->published_at, v, len, limit, &set)))
-                goto out;
+        struct nw_dates_input din = {.html = mc->html,
+                                     .jsonld = mc->ld,
+                                     .njsonld = mc->nld,
+                                     .urls = {art->canonical_url, NULL, base_url},
+                                     .fetched_at = fetched_at,
+                                     .language = mc->lang,
+                                     .max_depth = mc->max_depth};
+        struct nw_dates_found found;
+        char lang[16];
+        char *og = NULL;
+        if ((v = meta_get(mc, "og:url", &len)) != NULL)
+            og = nw_meta_resolve_url(base_url, v, len);
+        din.urls[1] = og;
+        if (!mc->lang && (v = meta_get(mc, "og:locale", &len)) != NULL && len < sizeof(lang)) {
+            memcpy(lang, v, len);
+            lang[len] = '\0';
+            din.language = lang;
+        } else if (mc->lang && mc->lang_len < sizeof(lang)) {
+            memcpy(lang, mc->lang, mc->lang_len);
+            lang[mc->lang_len] = '\0';
+            din.language = lang;
         }
-        char ubuf[32];
-        if (!art->published_at && url_date(base_url, ubuf, sizeof(ubuf)) == 0 &&
-            (result = set_date(&art->published_at, ubuf, strlen(ubuf), limit, &set)))
+        nw_dates_find(&din, &found);
+        nw_free(og);
+        result = nw_article_set(&art->published_at, found.published[0] ? found.published : NULL);
+        if (!result)
+            result = nw_article_set(&art->modified_at, found.modified[0] ? found.modified : NULL);
+        if (result)
             goto out;
-        s = ld ? ld_str(ld, "dateModified") : NULL;
-        if (s && (result = set_date(&art->modified_at, s, strlen(s), limit, &set)))
-            goto out;
-        static const char *const mkeys[] = {"article:modified_time",
-                                            "og:updated_time",
-                                            "modified_time",
-                                            "dateModified",
-                                            "last-modified",
-                                            "dcterms.modified",
-                                            NULL};
-        for (size_t k = 0; mkeys[k] && !art->modified_at; k++)
-            if ((v = meta_get(mc, mkeys[k], &len)) != NULL &&
-                (result = set_date(&art->modified_at, v, len, limit, &set)))
-                goto out;
     }
 
     /* description */

@@ -9,14 +9,12 @@
  *   authors:     JSON-LD author (string, object or array, also inside @graph),
  *                <meta name=author>, article:author (when not a URL), itemprop=author,
  *                rel=author links, byline elements (class/id "byline"/"author");
- *                "By", e-mails, "Staff" and "Email the author" are removed.
- *   published_at: JSON-LD datePublished, article:published_time, og:published_time,
- *                <meta name=pubdate/date/publish-date/dc.date...>, itemprop=datePublished,
- *                the first <time datetime>, a date in the URL path (/2019/11/19/).
- *   modified_at: JSON-LD dateModified, article:modified_time, og:updated_time,
- *                itemprop=dateModified.
- *                Dates become RFC 3339 UTC; a date later than fetched_at is dropped.
- *                Script contents are never read, except JSON-LD.
+ *                "By", "Par", "Von", "Por", "Di"... prefixes, roles, e-mails, dates and
+ *                lone initials are removed; names are split at and/&/commas and their
+ *                equivalents, but "Surname, J." stays one name; a JSON-LD Organization is
+ *                the author only when no person is named.
+ *   published_at, modified_at: dates.c (sources, order and rules in dates.h), RFC 3339
+ *                with the page's own UTC offset; never after fetched_at.
  *   site_name:   og:site_name, JSON-LD publisher.name, application-name, twitter:site.
  *   description: og:description, <meta name=description>, twitter:description,
  *                JSON-LD description.
@@ -41,9 +39,9 @@ enum nw_status nw_meta_extract(struct nw_html *html, const char *base_url, const
                                int max_depth, struct nw_article *art);
 
 /* Converts a date/time string (ISO 8601 variants, RFC 2822, "2019-11-19 10:00:00",
- * with or without zone; a bare date is taken as midnight UTC) to RFC 3339 UTC
- * ("2019-11-19T10:00:00Z") in out (at least 21 bytes). Returns 0 on success, -1 if the
- * string is not a date. */
+ * epoch seconds, free text; see nw_dates_parse) to RFC 3339 keeping its UTC offset
+ * ("2019-11-19T10:00:00+01:00"; Z when it gives none; a bare date is midnight) in out
+ * (at least 26 bytes). Returns 0 on success, -1 if the string is not a date. */
 int nw_meta_parse_date(const char *s, size_t len, char *out, size_t out_size);
 
 /* Resolves ref against base (either may be relative/NULL) into an nw_malloc'd absolute

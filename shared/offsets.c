@@ -254,3 +254,14 @@ size_t nw_offsets_failed(const struct nw_offsets *o, int32_t partition)
 
     return p ? p->failed : 0;
 }
+
+size_t nw_offsets_done_above(const struct nw_offsets *o, int32_t partition)
+{
+    const struct part *p = find(o, partition);
+    size_t n = 0;
+
+    for (size_t i = 0; p && i < p->count; i++)
+        if (at(p, i)->state == ENTRY_DONE)
+            n++;
+    return n;
+}

@@ -77,6 +77,11 @@ int nw_offsets_position(const struct nw_offsets *o, int32_t partition, int64_t *
 size_t nw_offsets_in_flight(const struct nw_offsets *o, int32_t partition);
 size_t nw_offsets_total_in_flight(const struct nw_offsets *o);
 
+/* Jobs of one partition finished above a lower unfinished (or failed) one: their
+ * offsets cannot be stored yet, so whoever resumes the partition from the stored offset
+ * does them again. */
+size_t nw_offsets_done_above(const struct nw_offsets *o, int32_t partition);
+
 /* Jobs marked failed, for one partition (they hold its offset back). */
 size_t nw_offsets_failed(const struct nw_offsets *o, int32_t partition);
 

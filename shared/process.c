@@ -74,7 +74,8 @@ struct nw_processor *nw_processor_create(const struct nw_config *cfg, char *errs
         nw_fail(NW_ENOMEM, errstr, errstr_size, "cannot create the HTML extractor");
         goto fail;
     }
-    proc->enrich = nw_enrich_create(NULL, errstr, errstr_size);
+    proc->enrich = nw_enrich_create_model(NULL, cfg ? nw_config_get(cfg, "enrich.ner_model") : NULL,
+                                          errstr, errstr_size);
     if (!proc->enrich)
         goto fail;
     return proc;
@@ -197,6 +198,14 @@ enum nw_status nw_processor_run(struct nw_processor *proc, const struct nw_input
                        errstr, errstr_size);
     if (result)
         goto out;
+    if (dec.declared[0]) {
+        snprintf(note, sizeof(note),
+                 "charset %s declared (%s) but the bytes are UTF-8: decoded as UTF-8", dec.declared,
+                 dec.source);
+        result = nw_article_warn(art, note);
+        if (result)
+            goto out;
+    }
     if (art->http.present && !art->http.charset) {
         result = nw_article_set(&art->http.charset, dec.charset);
         if (result)

@@ -10,13 +10,95 @@
 #include "mem.h"
 #include "utf8.h"
 
+/* Length of the character at s that a record must not carry (C0 but tab and newline, DEL,
+ * C1, U+2028, U+2029), or 0. */
+static size_t control_at(const unsigned char *s, size_t left)
+{
+    if (s[0] < 0x20)
+        return s[0] == '\t' || s[0] == '\n' ? 0 : 1;
+    if (s[0] == 0x7F)
+        return 1;
+    if (s[0] == 0xC2 && left >= 2 && s[1] >= 0x80 && s[1] <= 0x9F)
+        return 2;
+    if (s[0] == 0xE2 && left >= 3 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9))
+        return 3;
+    return 0;
+}
+
+/* A copy of s (len bytes) with those characters replaced by a space; NULL when s has
+ * none (or on allocation failure, *failed set). */
+static char *strip_controls(const char *s, size_t len, int *failed)
+{
+    size_t i = 0, n;
+    char *out, *o;
+
+    *failed = 0;
+    while (i < len && !control_at((const unsigned char *)s + i, len - i))
+        i++;
+    if (i == len)
+        return NULL;
+    out = nw_malloc(len + 1);
+    if (!out) {
+        *failed = 1;
+        return NULL;
+    }
+    memcpy(out, s, i);
+    o = out + i;
+    while (i < len) {
+        n = control_at((const unsigned char *)s + i, len - i);
+        if (n) {
+            *o++ = ' ';
+            i += n;
+        } else {
+            *o++ = s[i++];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Replaces the controls in every string below v (objects and arrays, bounded depth). */
+static int clean_strings(json_t *v, int depth)
+{
+    const char *key;
+    json_t *x;
+    size_t i;
+    int failed = 0;
+
+    if (depth > 16)
+        return 0;
+    if (json_is_string(v)) {
+        char *c = strip_controls(json_string_value(v), json_string_length(v), &failed);
+        if (c) {
+            failed = json_string_set(v, c) != 0;
+            nw_free(c);
+        }
+        return failed ? -1 : 0;
+    }
+    if (json_is_object(v)) {
+        json_object_foreach(v, key, x) if (clean_strings(x, depth + 1)) return -1;
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, x) if (clean_strings(x, depth + 1)) return -1;
+    }
+    return 0;
+}
+
 json_t *nw_json_string(const char *s)
 {
     json_t *j;
     char *fixed;
+    int failed = 0;
 
     if (!s)
         return json_null();
+    fixed = strip_controls(s, strlen(s), &failed);
+    if (failed)
+        return NULL;
+    if (fixed) {
+        j = nw_json_string(fixed);
+        nw_free(fixed);
+        return j;
+    }
     j = json_string(s);
     if (j)
         return j;
@@ -231,11 +313,74 @@ json_t *nw_record_article(const struct nw_article *art)
     bad |= put(rec, "summary", nw_json_string(art->summary));
     bad |= put(rec, "job", art->job ? json_incref(art->job) : json_null());
     bad |= put(rec, "warnings", array_or_empty(art->warnings));
+    /* enrichment's own JSON (entities, quotes, keywords...) is cleaned like the strings;
+     * these are the record's own copies only where they are not shared, so copy first */
+    if (!bad) {
+        static const char *const keys[] = {"entities", "dateline", "quotes", "amounts",
+                                           "keywords", "authors",  "tags",   NULL};
+        for (size_t k = 0; keys[k] && !bad; k++) {
+            json_t *copy = json_deep_copy(json_object_get(rec, keys[k]));
+            bad |= !copy || clean_strings(copy, 0) || put(rec, keys[k], copy);
+        }
+    }
     if (bad) {
         json_decref(rec);
         return NULL;
     }
     return rec;
+}
+
+/* The declared language ("de-AT", "pt_BR") as ISO 639-1, or NULL. */
+static json_t *declared_language(const char *s, char *buf)
+{
+    if (!s || !((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z') ||
+        !((s[1] | 32) >= 'a' && (s[1] | 32) <= 'z') || (s[2] && s[2] != '-' && s[2] != '_'))
+        return json_null();
+    buf[0] = (char)(s[0] | 32);
+    buf[1] = (char)(s[1] | 32);
+    buf[2] = '\0';
+    return json_string(buf);
+}
+
+/* "meta": what the page's metadata gave, when it gave any of the identifying fields. */
+static int add_error_meta(json_t *rec, const struct nw_article *art)
+{
+    char lang[3];
+    json_t *m, *language;
+    int bad = 0;
+
+    language = art->language ? language_or_null(art->language)
+                             : declared_language(art->declared_language, lang);
+    if (!language)
+        return -1;
+    if (!art->title && !nw_rfc3339_valid(art->published_at) && json_is_null(language) &&
+        !art->canonical_url && !art->site_name) {
+        json_decref(language);
+        return 0;
+    }
+    m = json_object();
+    if (!m) {
+        json_decref(language);
+        return -1;
+    }
+    bad |= put(m, "title", nw_json_string(art->title));
+    bad |= put(m, "authors", array_or_empty(art->authors));
+    bad |= put(m, "published_at", date_or_null(art->published_at));
+    bad |= put(m, "modified_at", date_or_null(art->modified_at));
+    bad |= put(m, "language", language);
+    bad |= put(m, "canonical_url", nw_json_string(art->canonical_url));
+    bad |= put(m, "site_name", nw_json_string(art->site_name));
+    bad |= put(m, "description", nw_json_string(art->description));
+    bad |= put(m, "image", nw_json_string(art->image));
+    if (!bad) {
+        json_t *copy = json_deep_copy(json_object_get(m, "authors"));
+        bad |= !copy || clean_strings(copy, 0) || put(m, "authors", copy);
+    }
+    if (bad) {
+        json_decref(m);
+        return -1;
+    }
+    return put(rec, "meta", m);
 }
 
 json_t *nw_record_error(const struct nw_error_info *info)
@@ -259,6 +404,8 @@ json_t *nw_record_error(const struct nw_error_info *info)
     bad |= put(rec, "attempts", json_integer(info->attempts));
     bad |= put(rec, "job", info->job ? json_incref(info->job) : json_null());
     bad |= put(rec, "at", nw_json_string(nw_rfc3339_valid(info->at) ? info->at : now));
+    if (!bad && info->article)
+        bad |= add_error_meta(rec, info->article);
     if (bad) {
         json_decref(rec);
         return NULL;

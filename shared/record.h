@@ -3,7 +3,9 @@
  *
  * Builders return a new Jansson object (one reference, released with json_decref) or NULL
  * on allocation failure. Strings that are not valid UTF-8 (a hostile URL in a job, say)
- * are repaired with U+FFFD rather than dropped.
+ * are repaired with U+FFFD rather than dropped. Record strings never carry C0/C1 control
+ * characters (tab and newline excepted), DEL, U+2028 or U+2029: each becomes a space, so
+ * readers that split lines on Unicode line separators see one record per line.
  */
 #ifndef NW_RECORD_H
 #define NW_RECORD_H
@@ -31,6 +33,10 @@ struct nw_error_info {
     int attempts;
     json_t *job;    /* borrowed; the input job (object or the raw line as string) */
     const char *at; /* RFC 3339 UTC; NULL = now */
+    /* Borrowed, may be NULL: what the page's metadata gave before the job failed (a page
+     * with metadata but no article text). When it holds a title, date, language, canonical
+     * URL or site name, the record carries them under "meta" (schemas/error.v1.json). */
+    const struct nw_article *article;
 };
 
 json_t *nw_record_error(const struct nw_error_info *info);
@@ -57,7 +63,8 @@ char *nw_record_dump(const json_t *record);
 /* The record's "id" (articles) or NULL (errors). Borrowed from the record. */
 const char *nw_record_id(const json_t *record);
 
-/* A UTF-8-safe Jansson string (invalid bytes repaired). NULL in -> json null. */
+/* A UTF-8-safe Jansson string (invalid bytes repaired, controls and line separators
+ * replaced as above). NULL in -> json null. */
 json_t *nw_json_string(const char *s);
 
 /* Formats a UNIX time as RFC 3339 UTC ("2026-11-23T10:00:00Z") into out (>= 21 bytes).

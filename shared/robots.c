@@ -8,8 +8,8 @@
 
 #include "mem.h"
 
-#define MAX_RULES 10000
-#define MAX_SITEMAPS 1000
+#define MAX_RULES NW_ROBOTS_MAX_RULES
+#define MAX_SITEMAPS NW_ROBOTS_MAX_SITEMAPS
 #define MAX_LINE 8192
 #define MAX_AGENTS 64
 
@@ -188,7 +188,8 @@ static int pass(struct nw_robots *r, const char *txt, size_t len, const char *to
                 memcpy(buf, l.val, l.val_len);
                 buf[l.val_len] = '\0';
                 d = strtod(buf, &end);
-                if (end != buf && d >= 0 && d <= 86400 && r->delay_ms < (long)(d * 1000))
+                if (end != buf && d >= 0 && d * 1000 <= NW_ROBOTS_MAX_DELAY_MS &&
+                    r->delay_ms < (long)(d * 1000))
                     r->delay_ms = (long)(d * 1000);
             }
         }
@@ -304,6 +305,8 @@ int nw_robots_allowed(const struct nw_robots *r, const char *path)
     sn = strcspn(path, "#");
     if (sn >= 11 && !strncmp(path, "/robots.txt", 11) && (sn == 11 || path[11] == '?'))
         return 1;
+    if (!r)
+        return 1;
     if (r->deny_all)
         return 0;
     for (size_t i = 0; i < r->n_rules; i++) {
@@ -318,15 +321,20 @@ int nw_robots_allowed(const struct nw_robots *r, const char *path)
 
 long nw_robots_crawl_delay_ms(const struct nw_robots *r)
 {
-    return r->delay_ms;
+    return r ? r->delay_ms : -1;
 }
 
 size_t nw_robots_sitemap_count(const struct nw_robots *r)
 {
-    return r->n_sitemaps;
+    return r ? r->n_sitemaps : 0;
 }
 
 const char *nw_robots_sitemap(const struct nw_robots *r, size_t i)
 {
-    return i < r->n_sitemaps ? r->sitemaps[i] : NULL;
+    return r && i < r->n_sitemaps ? r->sitemaps[i] : NULL;
+}
+
+size_t nw_robots_rule_count(const struct nw_robots *r)
+{
+    return r ? r->n_rules : 0;
 }

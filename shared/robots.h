@@ -21,6 +21,9 @@
 #include "status.h"
 
 #define NW_ROBOTS_MAX_BYTES (512u * 1024u)
+#define NW_ROBOTS_MAX_RULES 10000u
+#define NW_ROBOTS_MAX_SITEMAPS 1000u
+#define NW_ROBOTS_MAX_DELAY_MS 86400000L /* a longer Crawl-delay is ignored */
 
 struct nw_robots;
 
@@ -37,7 +40,8 @@ enum nw_status nw_robots_create_all(int allow, struct nw_robots **out);
 void nw_robots_destroy(struct nw_robots *r);
 
 /* True if the path (with its query: "/a/b?c=d"; a full URL is reduced to its path) may
- * be fetched. */
+ * be fetched. A NULL r (no robots.txt, or one answered 4xx) allows everything; the getters
+ * below accept NULL too. */
 int nw_robots_allowed(const struct nw_robots *r, const char *path);
 
 /* Crawl-delay of the matching groups in milliseconds, or -1 if none was given. */
@@ -46,5 +50,8 @@ long nw_robots_crawl_delay_ms(const struct nw_robots *r);
 /* Sitemap URLs as written in the file (borrowed, valid until destroy). */
 size_t nw_robots_sitemap_count(const struct nw_robots *r);
 const char *nw_robots_sitemap(const struct nw_robots *r, size_t i);
+
+/* How many allow/disallow rules apply to the agent (for logs and tests). */
+size_t nw_robots_rule_count(const struct nw_robots *r);
 
 #endif

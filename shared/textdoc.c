@@ -1,17 +1,26 @@
 /*
  * textdoc.c — plain-text input: title line and body.
  *
- * Texts extracted by other tools often start with a few lines of page chrome ("Next
- * Story", the site name, a breadcrumb "Home » Title") before the headline. The title is
- * the first of the leading short lines that looks like a headline (three or more words,
- * no sentence end, not a prompt); a breadcrumb contributes its last segment. The lines
- * before the title are chrome and are dropped; everything after it is the body, which
- * boiler.c cleans further. If no leading line looks like a headline, the text is all body.
+ * Every line of the input is kept: the title, when there is one, is lifted out of the
+ * text, and the lines around it stay in the body, where boiler.c removes the ones that
+ * are page furniture by their class (prompts, credits, lone words).
+ *
+ * The title is the first line that is not furniture (boiler.h's line kinds: "Next Story",
+ * a site name, a date), and only when it clearly is one: short (three to thirty words),
+ * not a dateline ("LONDON 1996-08-30") or a sign-off ("-- Milan newsroom"), with more
+ * text after it. A headline may end with a full stop (news agencies write them so); such
+ * a line is a title only when a dateline follows it, or it is written in headline case,
+ * or it is at most NW_TEXTDOC_DOT_TITLE_WORDS words with a paragraph twice as long after it
+ * or a dateline (a short byline or place line may stand between). A
+ * breadcrumb ("Home » Title") contributes its last segment. Otherwise the text is all
+ * body: a one-paragraph text has no title.
  */
 #include "textdoc.h"
 
 #include <string.h>
 
+#include "boiler.h"
+#include "buf.h"
 #include "lines.h"
 #include "mem.h"
 
@@ -20,6 +29,8 @@
 #define NW_TEXTDOC_TITLE_MIN_WORDS 3
 #define NW_TEXTDOC_TITLE_MAX_WORDS 30
 #define NW_TEXTDOC_PARA_WORDS 25 /* a line this long is article text, not a headline */
+#define NW_TEXTDOC_DOT_TITLE_WORDS 14
+#define NW_TEXTDOC_SHORT_WORDS 6 /* a byline or a place between a headline and the text */
 
 static size_t count_words(const char *s, size_t n)
 {
@@ -57,37 +68,111 @@ static int ends_sentence(const char *s, size_t n)
     return n > 0 && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == ';');
 }
 
+/* Most words capitalized (short function words aside): "Leicestershire Take Over At
+ * Top", or all upper case. */
+static int headline_case(const char *s, size_t n)
+{
+    size_t words = 0, caps = 0, i = 0;
+    while (i < n) {
+        size_t start;
+        while (i < n && s[i] == ' ')
+            i++;
+        start = i;
+        while (i < n && s[i] != ' ')
+            i++;
+        if (i == start)
+            break;
+        if (!((s[start] >= 'A' && s[start] <= 'Z') || (s[start] >= 'a' && s[start] <= 'z')))
+            continue;
+        if (i - start <= 3 && s[start] >= 'a' && s[start] <= 'z')
+            continue; /* of, in, to, the, and */
+        words++;
+        caps += s[start] >= 'A' && s[start] <= 'Z';
+    }
+    return words >= 2 && caps * 4 >= words * 3;
+}
+
+struct head_line {
+    size_t start, end, words;
+};
+
 enum nw_status nw_textdoc_load(const char *text, size_t len, struct nw_article *art)
 {
     enum nw_status result = NW_OK;
-    size_t i = 0, seen = 0, body = 0;
+    struct head_line h[NW_TEXTDOC_HEAD_LINES + 1];
+    size_t nh = 0, i = 0, cut_start = 0, cut_end = 0;
+    struct nw_buf buf;
 
+    nw_buf_init(&buf, len + 1);
     if (!text)
         len = 0;
-    while (i < len && seen < NW_TEXTDOC_HEAD_LINES) {
-        size_t start, end, words, tail;
+    while (i < len && nh <= NW_TEXTDOC_HEAD_LINES) {
+        size_t start, end;
         nw_lines_next(text, len, &i, &start, &end);
         if (start == end)
             continue;
-        seen++;
-        words = count_words(text + start, end - start);
-        if (words >= NW_TEXTDOC_PARA_WORDS)
-            break; /* article text reached: no headline above it */
-        tail = breadcrumb_tail(text + start, end - start);
+        h[nh].start = start;
+        h[nh].end = end;
+        h[nh].words = count_words(text + start, end - start);
+        nh++;
+    }
+    for (size_t k = 0; k < nh && k < NW_TEXTDOC_HEAD_LINES; k++) {
+        const char *s = text + h[k].start;
+        size_t n = h[k].end - h[k].start, words = h[k].words, tail;
+        enum nw_line_kind kind = nw_boiler_line_kind(s, n);
+        if (kind == NW_LINE_FURNITURE || kind == NW_LINE_SIGNOFF)
+            continue; /* chrome above the headline: stays in the body for boiler.c */
+        if (kind == NW_LINE_DATELINE || words >= NW_TEXTDOC_PARA_WORDS || k + 1 >= nh)
+            break; /* the article starts here, or nothing follows: no title */
+        tail = breadcrumb_tail(s, n);
         if (tail) {
-            start += tail;
-            words = count_words(text + start, end - start);
+            s += tail;
+            n -= tail;
+            words = count_words(s, n);
         }
         if (words < NW_TEXTDOC_TITLE_MIN_WORDS || words > NW_TEXTDOC_TITLE_MAX_WORDS ||
-            end - start > NW_TEXTDOC_TITLE_MAX || ends_sentence(text + start, end - start))
-            continue;
-        result = nw_article_setn(&art->title, text + start, end - start);
+            n > NW_TEXTDOC_TITLE_MAX)
+            break;
+        if (ends_sentence(s, n)) {
+            const char *next = text + h[k + 1].start;
+            size_t next_n = h[k + 1].end - h[k + 1].start;
+            int ok = nw_boiler_line_kind(next, next_n) == NW_LINE_DATELINE || headline_case(s, n);
+            /* a short line, then at most two short ones (a byline, a place), then a
+             * dateline or a paragraph twice as long */
+            for (size_t j = k + 1;
+                 !ok && words <= NW_TEXTDOC_DOT_TITLE_WORDS && j < nh && j <= k + 3; j++) {
+                if (h[j].words >= 2 * words ||
+                    nw_boiler_line_kind(text + h[j].start, h[j].end - h[j].start) ==
+                        NW_LINE_DATELINE)
+                    ok = 1;
+                else if (h[j].words > NW_TEXTDOC_SHORT_WORDS)
+                    break;
+            }
+            if (!ok)
+                break;
+        }
+        result = nw_article_setn(&art->title, s, n);
         if (result != NW_OK)
             goto out;
-        body = i;
+        cut_start = h[k].start;
+        cut_end = h[k].end;
         break;
     }
-    result = nw_article_setn(&art->text, text ? text + body : "", len - body);
+    /* the body: everything but the title line (its line break goes with it) */
+    if (cut_end > cut_start) {
+        size_t after = cut_end;
+        if (after < len && text[after] == '\r')
+            after++;
+        if (after < len && text[after] == '\n')
+            after++;
+        if ((result = nw_buf_append(&buf, text, cut_start)) != NW_OK ||
+            (result = nw_buf_append(&buf, text + after, len - after)) != NW_OK)
+            goto out;
+    } else if ((result = nw_buf_append(&buf, text ? text : "", len)) != NW_OK) {
+        goto out;
+    }
+    result = nw_article_setn(&art->text, nw_buf_str(&buf), buf.len);
 out:
+    nw_buf_fini(&buf);
     return result;
 }

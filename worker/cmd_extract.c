@@ -43,14 +43,16 @@ out:
     return result;
 }
 
+/* art: what processing found before it failed (the record's "meta"), or NULL. */
 static json_t *error_record(const char *url, const char *stage, enum nw_status status,
-                            const char *message)
+                            const char *message, const struct nw_article *art)
 {
     struct nw_error_info info = {.url = url,
                                  .stage = stage,
                                  .code = nw_status_name(status),
                                  .message = message,
-                                 .attempts = 1};
+                                 .attempts = 1,
+                                 .article = art};
     return nw_record_error(&info);
 }
 
@@ -89,7 +91,7 @@ static int extract_one(struct nw_processor *proc, struct nw_sink_file *sink, con
 out:
     if (result) {
         NW_LOG_WARN("extract", "%s: %s failed: %s", path, stage, errstr);
-        rec = error_record(url ? url : path, stage, result, errstr);
+        rec = error_record(url ? url : path, stage, result, errstr, &art);
     } else {
         rec = nw_record_article(&art);
     }

@@ -28,6 +28,9 @@
 #include "sink_kafka.h"
 
 #define POLL_MS 1000
+#define KAFKA_CHECK_MS 10000  /* a cluster that does not answer by then fails the command */
+#define FLUSH_REPORT_MS 10000 /* how often a long flush says what it waits for */
+#define FLUSH_MARGIN_MS 15000 /* librdkafka times queued messages out up to ~10 s late */
 
 /* ---- input lines ---------------------------------------------------------------------- */
 
@@ -212,14 +215,32 @@ static void emit(struct run *run, json_t *rec, int is_error)
     json_decref(rec);
 }
 
-/* Waits for the delivery of everything queued; false if anything was not delivered. */
+/* Waits for the delivery of everything queued; false if anything was not delivered.
+ * It says every few seconds what it waits for (an unreachable cluster looks like a hang
+ * otherwise), and waits a little past the producer's own delivery timeout, so that every
+ * record that cannot be delivered fails with its own reason ("Message timed out") rather
+ * than being purged at exit. */
 static int flush_kafka(struct run *run, const struct nw_config *cfg)
 {
     struct nw_publisher *pub = nw_sink_kafka_publisher(run->kafka);
-    int timeout_ms = (int)nw_config_get_int(cfg, "worker.delivery_timeout_ms");
+    long long timeout_ms = nw_config_get_int(cfg, "worker.delivery_timeout_ms") + FLUSH_MARGIN_MS;
+    long long waited = 0;
 
-    if (nw_publisher_flush(pub, timeout_ms) != NW_OK) {
-        NW_LOG_ERROR("fetch", "%d records still undelivered after %d ms",
+    while (nw_publisher_outq_len(pub) > 0 && waited < timeout_ms) {
+        long long slice =
+            timeout_ms - waited < FLUSH_REPORT_MS ? timeout_ms - waited : FLUSH_REPORT_MS;
+        if (nw_publisher_flush(pub, (int)slice) == NW_OK)
+            break;
+        waited += slice;
+        if (nw_publisher_outq_len(pub) > 0 && waited < timeout_ms)
+            NW_LOG_WARN("fetch",
+                        "waiting for Kafka: %d record(s) not yet delivered after %lld s "
+                        "(%lu delivered); giving up after worker.delivery_timeout_ms",
+                        nw_publisher_outq_len(pub), waited / 1000, run->delivered);
+    }
+    nw_publisher_poll(pub, 0);
+    if (nw_publisher_outq_len(pub) > 0) {
+        NW_LOG_ERROR("fetch", "%d records still undelivered after %lld ms",
                      nw_publisher_outq_len(pub), timeout_ms);
         return 0;
     }
@@ -238,6 +259,13 @@ static void on_done(void *opaque, const struct nw_fetch_result *res, void *ctx)
     emit(run, rec, is_error);
     nw_job_fini(job);
     nw_free(job);
+}
+
+/* Jobs that hold a place in the window: those parked on a busy or slow host do not (up to
+ * the fetcher's own bounds), so one slow host cannot keep the other hosts' jobs out. */
+static size_t in_window(const struct run *run)
+{
+    return nw_fetcher_pending(run->fetcher) - nw_fetcher_parked(run->fetcher);
 }
 
 /* One input line: a record now (bad job, inline content) or a queued fetch. */
@@ -330,10 +358,6 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
     }
     if (!n_urls && !input)
         input = "-";
-    if (nw_config_get_bool(cfg, "fetch.robots")) {
-        fprintf(stderr, "newsworker fetch: fetch.robots=true is not supported by this build yet\n");
-        return NW_EXIT_USAGE;
-    }
 
     {
         long long html_max = nw_config_get_int(cfg, "extract.max_html_bytes");
@@ -364,6 +388,14 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
             code = status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
             goto out;
         }
+        /* Fail now, before fetching anything, rather than fetch every page and then wait
+         * worker.delivery_timeout_ms (5 minutes by default) to learn that nothing can be
+         * delivered. */
+        if (nw_sink_kafka_check(run.kafka, KAFKA_CHECK_MS, errstr, sizeof(errstr)) != NW_OK) {
+            fprintf(stderr, "newsworker fetch: %s\n", errstr);
+            code = NW_EXIT_FAILURE;
+            goto out;
+        }
     } else {
         run.sink = nw_sink_file_create(nw_config_get(cfg, "output.file"), errstr, sizeof(errstr));
         if (!run.sink) {
@@ -390,7 +422,7 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
             continue;
         take_line(&run, argv[i], strlen(argv[i]), 0);
         /* Many URLs on the command line: keep the same window as for files. */
-        while (nw_fetcher_pending(run.fetcher) >= window && !result)
+        while (in_window(&run) >= window && !result)
             result = nw_fetcher_poll(run.fetcher, POLL_MS, on_done, &run);
     }
     while (have_reader && !result) {
@@ -398,7 +430,7 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
         size_t len;
         enum line_kind kind = LINE_OK;
 
-        while (nw_fetcher_pending(run.fetcher) < window) {
+        while (in_window(&run) < window) {
             /* Block for input only when there is nothing else to do. */
             kind = reader_next(&reader, nw_fetcher_pending(run.fetcher) == 0, &line, &len);
             if (kind == LINE_NONE)

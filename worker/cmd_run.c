@@ -3,18 +3,34 @@
  * job out (articles to output.topic and routed topics, errors to errors.topic), input
  * offsets stored only after the record's delivery report.
  *
- * One thread runs one loop that takes turns: the consumer (new jobs, rebalances), the
- * fetcher (transfers, finished pages) and the producer (delivery reports). A job lives
- * from its message to the delivery report of its last record message:
+ * One thread keeps Kafka and curl and takes turns: the consumer (new jobs, rebalances),
+ * the fetcher (transfers, finished pages), the pool's results and the producer (delivery
+ * reports). The CPU work of a job (parse, extract, enrich) runs on worker.threads pool
+ * threads (pool.h), each with its own pipeline; results come back in the order the jobs
+ * went in, so the threads add no reordering. A job lives from its message to the
+ * delivery report of its last record message:
  *
- *   message -> parse -> [fetch] -> pipeline record -> produce to each topic
+ *   message -> parse -> [fetch] -> pool: pipeline record -> produce to each topic
  *           -> all delivered: offset finished / any failed for good: offset held
+ *
+ * Backpressure: at most worker.max_in_flight jobs are taken in; beyond that the consumer
+ * is not polled for messages and librdkafka's prefetch (queued.min.messages,
+ * queued.max.messages.kbytes) holds the input back. Pausing the partitions instead would
+ * drop that prefetch and cost a fetch round trip (about a second on librdkafka 2.0.2) at
+ * every resume. While full, the consumer is still polled every KEEPALIVE_MS so that
+ * rebalances are served and max.poll.interval.ms never runs out; a message that comes
+ * then waits in a small local backlog (and only if that fills up are the partitions
+ * paused).
  *
  * Signals only set flags. The first SIGTERM/SIGINT stops consuming and drains (jobs in
  * flight finish within worker.drain_timeout_ms, the producer is flushed, offsets stored
- * and committed, the group left); the second exits at once.
+ * and committed, the group left, all within worker.shutdown_timeout_ms); the second exits
+ * at once. The exit code is 1 when some job's record was not delivered.
  */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -29,11 +45,17 @@
 #include "metrics.h"
 #include "offsets.h"
 #include "pipeline.h"
+#include "poison.h"
+#include "pool.h"
 #include "publish.h"
 #include "sink_kafka.h"
 
-#define INTAKE_BATCH 64 /* messages taken per turn before serving the others */
-#define IDLE_WAIT_MS 10 /* longest wait in one turn */
+#define INTAKE_BATCH 64   /* messages taken per turn before serving the others */
+#define IDLE_WAIT_MS 10   /* longest wait in one turn */
+#define KEEPALIVE_MS 500  /* longest time without a consumer poll while full */
+#define BACKLOG_MIN 16    /* messages polled while full that may wait locally */
+#define CLOSE_MIN_MS 1000 /* of the shutdown time, kept for commit and leaving */
+#define TEARDOWN_MS 300   /* ... and of that, for freeing everything */
 #define STATS_INTERVAL_MS 30000
 
 static volatile sig_atomic_t stop_requested;
@@ -50,6 +72,7 @@ static void on_signal(int sig)
 struct run;
 
 struct run_job {
+    struct nw_pool_task task; /* while the pool has it */
     struct run *run;
     struct run_job *prev, *next;
     int32_t partition;
@@ -57,9 +80,20 @@ struct run_job {
     uint64_t generation;
     int tracked; /* counted in the offset tracker */
     struct nw_job job;
+    struct nw_fetch_result *res; /* owned copy for the pool, NULL for inline pages */
+    json_t *record;              /* the pool's result */
+    int is_error;
+    int suspect; /* a crash is on record for its offset: processed alone */
     int pending; /* messages produced and not yet reported */
     int hold;    /* still producing: do not complete yet */
     int failed;  /* some message failed for good */
+};
+
+/* What a pool thread owns. */
+struct run_thread {
+    struct run *run;
+    struct nw_pipeline *pipeline;
+    size_t slot; /* its crash marker slot */
 };
 
 struct run {
@@ -68,21 +102,31 @@ struct run {
     struct nw_sink_kafka *sink;     /* routes, producer, embedded cluster */
     struct nw_publisher *publisher; /* the sink's, borrowed */
     struct nw_fetcher *fetcher;
-    struct nw_pipeline *pipeline;
+    struct run_thread *threads; /* one per pool thread */
+    size_t nthreads;
+    struct nw_poison *poison; /* crash markers, NULL with worker.max_crashes=0 */
+    int max_crashes;
+    struct nw_pool *pool;
     struct nw_offsets *offsets;
     const char *input_topic;
-    size_t max_in_flight, resume_below;
-    long long drain_ms;
+    size_t max_in_flight;
+    long long drain_ms, shutdown_ms;
     size_t max_job_bytes;
 
     struct run_job *jobs; /* every job not yet completed */
     size_t njobs;
+    rd_kafka_message_t **backlog; /* ring of messages polled while full */
+    size_t backlog_cap, backlog_head, backlog_len, backlog_max;
+    long long last_poll;
     int32_t *assigned;
     size_t nassigned, assigned_cap;
     int offsets_dirty;
     int closing; /* leaving the group: revoke does not wait */
 
     unsigned long long consumed, articles, errors, held, suppressed, delivered_msgs;
+    unsigned long long poisoned;
+    unsigned long long dropped;  /* jobs of revoked partitions whose records were not sent */
+    unsigned long long repeated; /* ... whose records may be sent twice (the next owner) */
 };
 
 static long long now_ms(void)
@@ -114,7 +158,44 @@ static void store_offsets(struct run *run)
         store_partition(run, run->assigned[i], 0);
 }
 
+/* ---- the local backlog --------------------------------------------------------------- */
+
+static void backlog_push(struct run *run, rd_kafka_message_t *msg)
+{
+    run->backlog[(run->backlog_head + run->backlog_len) % run->backlog_cap] = msg;
+    run->backlog_len++;
+}
+
+static rd_kafka_message_t *backlog_pop(struct run *run)
+{
+    rd_kafka_message_t *msg = run->backlog[run->backlog_head];
+
+    run->backlog_head = (run->backlog_head + 1) % run->backlog_cap;
+    run->backlog_len--;
+    return msg;
+}
+
+/* Drops the backlog's messages of one partition (all partitions if partition < 0): they
+ * were never begun, so whoever consumes the partition next reads them again. */
+static void backlog_drop(struct run *run, int32_t partition)
+{
+    size_t n = run->backlog_len;
+
+    for (size_t i = 0; i < n; i++) {
+        rd_kafka_message_t *msg = backlog_pop(run);
+        if (partition < 0 || msg->partition == partition)
+            rd_kafka_message_destroy(msg);
+        else
+            backlog_push(run, msg);
+    }
+}
+
 /* ---- job lifecycle ----------------------------------------------------------------- */
+
+static struct run_job *job_of_task(struct nw_pool_task *task)
+{
+    return (struct run_job *)(void *)((char *)task - offsetof(struct run_job, task));
+}
 
 static void job_free(struct run_job *j)
 {
@@ -127,8 +208,20 @@ static void job_free(struct run_job *j)
     if (j->next)
         j->next->prev = j->prev;
     run->njobs--;
+    nw_free(j->res);
+    json_decref(j->record);
     nw_job_fini(&j->job);
     nw_free(j);
+}
+
+/* True when the job's partition was revoked (or revoked and assigned again) since the
+ * job began: its record would only repeat what the partition's next owner does. */
+static int job_stale(const struct run_job *j)
+{
+    uint64_t gen;
+
+    return j->tracked &&
+           (!nw_offsets_has(j->run->offsets, j->partition, &gen) || gen != j->generation);
 }
 
 /* Called whenever a job might be complete: nothing left to produce or to be reported. */
@@ -199,6 +292,12 @@ static void job_publish(struct run_job *j, json_t *record, int is_error)
     char errstr[256];
     size_t accepted = 0;
 
+    if (job_stale(j)) {
+        /* Dropped at a revoke: the offset was not stored past it, the next owner does it. */
+        json_decref(record);
+        job_free(j);
+        return;
+    }
     j->hold = 1;
     if (!record) {
         NW_LOG_ERROR("run", "out of memory building the record for offset %lld",
@@ -227,13 +326,70 @@ out:
     job_maybe_complete(j);
 }
 
+/* On a pool thread: the job's record from its fetched or inline content. Touches only the
+ * job's task, res, record and is_error (and reads job). */
+static void pool_work(struct nw_pool_task *task, void *thread_ctx)
+{
+    struct run_thread *t = thread_ctx;
+    struct run_job *j = job_of_task(task);
+    const struct nw_fetch_result *res = j->res;
+    struct nw_fetch_result oom = {.status = NW_ENOMEM,
+                                  .error_code = nw_status_name(NW_ENOMEM),
+                                  .message = "out of memory taking the response",
+                                  .url = j->job.url,
+                                  .final_url = j->job.url,
+                                  .attempts = 1};
+
+    if (!res && nw_pipeline_needs_fetch(&j->job))
+        res = &oom;
+    if (t->run->poison && j->tracked)
+        nw_poison_begin(t->run->poison, t->slot, j->partition, j->offset);
+#ifdef NW_TEST_CRASH
+    /* Test builds only (tests/integration/test_run_poison.sh): a page carrying this
+     * marker crashes the process, as a parser bug would. */
+    {
+        const char *data = res ? res->body : j->job.html;
+        size_t len = res ? res->body_len : j->job.html_len;
+        if (data && memmem(data, len, "nw-test-crash", 13))
+            raise(SIGSEGV);
+    }
+#endif
+    j->record = nw_pipeline_record(t->pipeline, &j->job, res, &j->is_error);
+    if (t->run->poison && j->tracked)
+        nw_poison_end(t->run->poison, t->slot);
+    nw_free(j->res);
+    j->res = NULL;
+}
+
+/* Publishes what the pool has finished, in the order it was handed in. */
+static void take_results(struct run *run)
+{
+    struct nw_pool_task *task;
+
+    while ((task = nw_pool_take(run->pool))) {
+        struct run_job *j = job_of_task(task);
+        json_t *record = j->record;
+        j->record = NULL;
+        if (j->suspect) {
+            NW_LOG_INFO("run", "offset %lld of partition %d went through alone: not poison",
+                        (long long)j->offset, (int)j->partition);
+            nw_poison_forget(run->poison, j->partition, j->offset);
+        }
+        job_publish(j, record, j->is_error);
+    }
+}
+
 static void on_fetched(void *opaque, const struct nw_fetch_result *res, void *ctx)
 {
     struct run_job *j = opaque;
-    int is_error = 1;
-    json_t *record = nw_pipeline_record(j->run->pipeline, &j->job, res, &is_error);
 
-    job_publish(j, record, is_error);
+    (void)ctx;
+    if (job_stale(j)) {
+        job_free(j);
+        return;
+    }
+    j->res = nw_pipeline_result_dup(res); /* NULL: the pool makes an out_of_memory record */
+    nw_pool_submit(j->run->pool, &j->task);
 }
 
 /* Takes one job message in. */
@@ -242,8 +398,6 @@ static void intake(struct run *run, rd_kafka_message_t *msg)
     struct run_job *j = nw_calloc(1, sizeof(*j));
     char errstr[512];
     enum nw_status r;
-    int is_error = 1;
-    json_t *record;
 
     run->consumed++;
     nw_metrics_inc(NW_METRICS_JOBS_CONSUMED);
@@ -251,6 +405,7 @@ static void intake(struct run *run, rd_kafka_message_t *msg)
         /* Cannot even hold the job: read it again later rather than lose it. */
         NW_LOG_ERROR("run", "out of memory taking offset %lld; will read it again",
                      (long long)msg->offset);
+        backlog_drop(run, msg->partition);
         nw_consumer_rewind(run->consumer, msg->partition, msg->offset);
         return;
     }
@@ -262,6 +417,7 @@ static void intake(struct run *run, rd_kafka_message_t *msg)
         NW_LOG_ERROR("run", "out of memory tracking offset %lld; will read it again",
                      (long long)msg->offset);
         nw_free(j);
+        backlog_drop(run, msg->partition);
         nw_consumer_rewind(run->consumer, msg->partition, msg->offset);
         return;
     }
@@ -284,6 +440,26 @@ static void intake(struct run *run, rd_kafka_message_t *msg)
         job_publish(j, nw_pipeline_job_error(msg->payload, msg->payload ? msg->len : 0, errstr), 1);
         return;
     }
+    if (run->poison && j->tracked) {
+        int crashes = nw_poison_crashes(run->poison, j->partition, j->offset);
+        if (crashes >= run->max_crashes) {
+            NW_LOG_ERROR("run",
+                         "offset %lld of partition %d crashed the worker %d times: poison, "
+                         "not processed again",
+                         (long long)j->offset, (int)j->partition, crashes);
+            run->poisoned++;
+            job_publish(j, nw_pipeline_poison_record(&j->job, crashes), 1);
+            return;
+        }
+        if (crashes > 0) {
+            NW_LOG_WARN("run",
+                        "offset %lld of partition %d was in progress at %d crash(es): "
+                        "processing it alone",
+                        (long long)j->offset, (int)j->partition, crashes);
+            j->suspect = 1;
+            j->task.exclusive = 1;
+        }
+    }
     if (nw_pipeline_needs_fetch(&j->job)) {
         r = nw_fetcher_add(run->fetcher, j->job.url, j);
         if (r) {
@@ -297,38 +473,80 @@ static void intake(struct run *run, rd_kafka_message_t *msg)
         }
         return;
     }
-    record = nw_pipeline_record(run->pipeline, &j->job, NULL, &is_error);
-    job_publish(j, record, is_error);
+    nw_pool_submit(run->pool, &j->task);
 }
 
 /* ---- the loop's turns -------------------------------------------------------------- */
 
-/* Serves the fetcher and the producer once; waits up to wait_ms if there is nothing. */
+/* Serves the fetcher, the pool and the producer once; waits up to wait_ms if there is
+ * nothing to do. */
 static void serve_work(struct run *run, int wait_ms)
 {
+    size_t pooled = nw_pool_outstanding(run->pool);
     enum nw_status r;
 
     if (nw_fetcher_pending(run->fetcher) > 0) {
-        r = nw_fetcher_poll(run->fetcher, wait_ms, on_fetched, run);
+        r = nw_fetcher_poll(run->fetcher, pooled && wait_ms > 1 ? 1 : wait_ms, on_fetched, run);
         if (r)
             NW_LOG_ERROR("run", "fetcher: %s", nw_status_message(r));
+        nw_publisher_poll(run->publisher, 0);
+    } else if (pooled) {
+        nw_pool_wait(run->pool, wait_ms);
         nw_publisher_poll(run->publisher, 0);
     } else {
         nw_publisher_poll(run->publisher, wait_ms);
     }
+    take_results(run);
     store_offsets(run);
     nw_metrics_tick(run->njobs);
 }
 
-static void backpressure(struct run *run)
+/* Takes jobs in while there is room: the backlog first, then the consumer (waiting up to
+ * wait_ms for the first message). While full, polls only to keep the group membership
+ * and rebalances served. Returns the number of jobs taken in. */
+static int take_in(struct run *run, int wait_ms)
 {
-    if (!nw_consumer_paused(run->consumer) && run->njobs >= run->max_in_flight) {
-        NW_LOG_DEBUG("run", "pausing: %zu jobs in flight", run->njobs);
-        nw_consumer_pause(run->consumer);
-    } else if (nw_consumer_paused(run->consumer) && run->njobs < run->resume_below) {
+    int taken = 0;
+    rd_kafka_message_t *msg;
+
+    while (run->njobs < run->max_in_flight && run->backlog_len > 0) {
+        msg = backlog_pop(run);
+        intake(run, msg);
+        rd_kafka_message_destroy(msg);
+        taken++;
+    }
+    for (int i = 0; i < INTAKE_BATCH && run->njobs < run->max_in_flight && !stop_requested; i++) {
+        msg = nw_consumer_poll(run->consumer, i == 0 && !taken ? wait_ms : 0);
+        run->last_poll = now_ms();
+        if (!msg)
+            break;
+        intake(run, msg);
+        rd_kafka_message_destroy(msg);
+        taken++;
+    }
+    if (run->njobs >= run->max_in_flight && now_ms() - run->last_poll >= KEEPALIVE_MS &&
+        !stop_requested) {
+        msg = nw_consumer_poll(run->consumer, 0);
+        run->last_poll = now_ms();
+        if (msg && run->backlog_len < run->backlog_cap) {
+            backlog_push(run, msg);
+        } else if (msg) {
+            /* Paused and still a message (one polled before the pause took hold): one
+             * job over the bound rather than a lost message. */
+            intake(run, msg);
+            rd_kafka_message_destroy(msg);
+        }
+        if (run->backlog_len >= run->backlog_max && !nw_consumer_paused(run->consumer)) {
+            NW_LOG_DEBUG("run", "pausing: %zu jobs in flight, %zu waiting", run->njobs,
+                         run->backlog_len);
+            nw_consumer_pause(run->consumer);
+        }
+    }
+    if (nw_consumer_paused(run->consumer) && run->backlog_len == 0 && !stop_requested) {
         NW_LOG_DEBUG("run", "resuming: %zu jobs in flight", run->njobs);
         nw_consumer_resume(run->consumer);
     }
+    return taken;
 }
 
 /* ---- rebalance ------------------------------------------------------------------- */
@@ -351,6 +569,14 @@ static void on_assigned(const int32_t *parts, size_t n, void *ctx)
     nw_metrics_set(NW_METRICS_PARTITIONS_ASSIGNED, (long long)run->nassigned);
 }
 
+static int in_parts(int32_t partition, const int32_t *parts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (parts[i] == partition)
+            return 1;
+    return 0;
+}
+
 static size_t in_flight_of(const struct run *run, const int32_t *parts, size_t n)
 {
     size_t total = 0;
@@ -360,21 +586,45 @@ static size_t in_flight_of(const struct run *run, const int32_t *parts, size_t n
     return total;
 }
 
-static void on_revoking(const int32_t *parts, size_t n, int lost, void *ctx)
+static void on_revoking(const int32_t *parts, size_t n, int lost, int drain, void *ctx)
 {
     struct run *run = ctx;
-    long long deadline = now_ms() + run->drain_ms;
-    size_t left;
+    long long t0 = now_ms(), deadline = t0 + run->drain_ms;
+    size_t dropped = 0, repeated = 0;
 
-    /* No new jobs come from these partitions: every message polled so far is taken in
-     * already. Give their jobs in flight a bounded time, then store what finished. */
-    if (!lost && !run->closing) {
-        while ((left = in_flight_of(run, parts, n)) > 0 && now_ms() < deadline && !abort_requested)
+    /* Messages not begun yet are the next owner's. */
+    for (size_t i = 0; i < n; i++)
+        backlog_drop(run, parts[i]);
+    /* No new jobs come from these partitions. Give their jobs in flight a bounded time,
+     * then store what finished (the consumer commits it before letting them go). */
+    if (!lost && drain && !run->closing) {
+        while (in_flight_of(run, parts, n) > 0 && now_ms() < deadline && !abort_requested)
             serve_work(run, 5);
     }
-    left = in_flight_of(run, parts, n);
-    if (left)
-        NW_LOG_INFO("run", "revoke: leaving %zu unfinished job(s) to the next owner", left);
+    /* What is still in flight is dropped: a record not sent yet never will be (the job is
+     * stale from now on); one sent but not confirmed may be written twice. */
+    for (struct run_job *j = run->jobs; j; j = j->next) {
+        if (!j->tracked || j->failed || !in_parts(j->partition, parts, n) || job_stale(j))
+            continue;
+        if (j->pending > 0)
+            repeated++;
+        else
+            dropped++;
+    }
+    /* Done, but above an unfinished one: the stored offset stays below them. */
+    for (size_t i = 0; !lost && i < n; i++)
+        repeated += nw_offsets_done_above(run->offsets, parts[i]);
+    run->dropped += dropped;
+    run->repeated += repeated;
+    if (dropped + repeated > 0)
+        NW_LOG_WARN("run",
+                    "%s %zu partition(s) after %lld ms: %zu job(s) left to the next owner, "
+                    "%zu record(s) sent but not confirmed or not storable (they may be "
+                    "written twice)",
+                    lost ? "lost" : "revoking", n, now_ms() - t0, dropped, repeated);
+    else
+        NW_LOG_INFO("run", "%s %zu partition(s): every job taken from them is done (%lld ms)",
+                    lost ? "lost" : "revoking", n, now_ms() - t0);
     for (size_t i = 0; i < n; i++) {
         if (!lost)
             store_partition(run, parts[i], 1);
@@ -401,6 +651,31 @@ static void check_bootstrap(const char *property, const char *value, void *ctx)
         ((struct bootstrap_check *)ctx)->set = 1;
 }
 
+struct group_name {
+    const char *name;
+};
+
+static void find_group(const char *property, const char *value, void *ctx)
+{
+    if (!strcmp(property, "group.id") && value[0])
+        ((struct group_name *)ctx)->name = value;
+}
+
+/* worker.threads, with 0 meaning the CPUs this process may run on. */
+static size_t thread_count(const struct nw_config *cfg)
+{
+    long long n = nw_config_get_int(cfg, "worker.threads");
+    cpu_set_t set;
+
+    if (n > 0)
+        return (size_t)n;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+        n = CPU_COUNT(&set);
+    else
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (size_t)(n < 256 ? n : 256) : 1;
+}
+
 static int run_setup(struct run *run, const struct nw_config *cfg)
 {
     struct nw_consumer_callbacks cbs = {on_assigned, on_revoking};
@@ -411,12 +686,11 @@ static int run_setup(struct run *run, const struct nw_config *cfg)
     run->cfg = cfg;
     run->input_topic = nw_config_get(cfg, "input.topic");
     run->max_in_flight = (size_t)nw_config_get_int(cfg, "worker.max_in_flight");
-    /* Resume at half: each pause drops librdkafka's prefetched messages, so resuming
-     * costs a fetch round trip; hysteresis keeps that rare. */
-    run->resume_below = run->max_in_flight - run->max_in_flight / 2;
     run->drain_ms = nw_config_get_int(cfg, "worker.drain_timeout_ms");
+    run->shutdown_ms = nw_config_get_int(cfg, "worker.shutdown_timeout_ms");
     max_html = nw_config_get_int(cfg, "extract.max_html_bytes");
     run->max_job_bytes = (size_t)max_html * 2 + 65536;
+    run->nthreads = thread_count(cfg);
 
     nw_config_foreach_kafka(cfg, "consumer", check_bootstrap, &bc);
     if (!bc.set) {
@@ -435,7 +709,12 @@ static int run_setup(struct run *run, const struct nw_config *cfg)
         run->publisher = nw_sink_kafka_publisher(run->sink);
     }
     run->offsets = nw_offsets_create();
-    if (!run->offsets) {
+    run->backlog_max = BACKLOG_MIN;
+    run->backlog_cap = run->backlog_max + 1;
+    run->backlog = nw_calloc(run->backlog_cap, sizeof(*run->backlog));
+    run->threads = nw_calloc(run->nthreads, sizeof(*run->threads));
+    run->max_crashes = (int)nw_config_get_int(cfg, "worker.max_crashes");
+    if (!run->offsets || !run->backlog || !run->threads) {
         fprintf(stderr, "newsworker run: out of memory\n");
         return NW_EXIT_FAILURE;
     }
@@ -445,8 +724,37 @@ static int run_setup(struct run *run, const struct nw_config *cfg)
         fprintf(stderr, "newsworker run: %s\n", errstr);
         return NW_EXIT_FAILURE;
     }
-    run->pipeline = nw_pipeline_create(cfg, errstr, sizeof(errstr));
-    if (!run->pipeline) {
+    if (run->max_crashes > 0) {
+        struct group_name gn = {"newsworker"};
+        nw_config_foreach_kafka(cfg, "consumer", find_group, &gn);
+        run->poison = nw_poison_open(nw_config_get(cfg, "worker.state_dir"), gn.name,
+                                     run->input_topic, errstr, sizeof(errstr));
+        if (!run->poison) {
+            fprintf(stderr, "newsworker run: %s\n", errstr);
+            return NW_EXIT_FAILURE;
+        }
+        if (nw_poison_found(run->poison))
+            NW_LOG_WARN("run",
+                        "the previous run died with %d job(s) in progress: each is processed "
+                        "alone now, and after %d crash(es) it becomes a 'poison' error record",
+                        nw_poison_found(run->poison), run->max_crashes);
+    }
+    {
+        void *ctxs[256];
+        for (size_t i = 0; i < run->nthreads; i++) {
+            run->threads[i].run = run;
+            run->threads[i].slot = i;
+            run->threads[i].pipeline = nw_pipeline_create(cfg, errstr, sizeof(errstr));
+            if (!run->threads[i].pipeline) {
+                fprintf(stderr, "newsworker run: %s\n", errstr);
+                return NW_EXIT_FAILURE;
+            }
+            ctxs[i] = &run->threads[i];
+        }
+        json_object_seed(0); /* before any thread builds an object */
+        run->pool = nw_pool_create(run->nthreads, ctxs, pool_work, errstr, sizeof(errstr));
+    }
+    if (!run->pool) {
         fprintf(stderr, "newsworker run: %s\n", errstr);
         return NW_EXIT_FAILURE;
     }
@@ -456,19 +764,23 @@ static int run_setup(struct run *run, const struct nw_config *cfg)
         fprintf(stderr, "newsworker run: %s\n", errstr);
         return NW_EXIT_USAGE;
     }
+    run->last_poll = now_ms();
     NW_LOG_INFO("run",
                 "consuming %s, articles to %s (+%zu routing rules), errors to %s, "
-                "max_in_flight %zu",
+                "max_in_flight %zu, %zu pipeline thread(s)",
                 run->input_topic, nw_config_get(cfg, "output.topic"),
                 nw_sink_kafka_route_count(run->sink), nw_config_get(cfg, "errors.topic"),
-                run->max_in_flight);
+                run->max_in_flight, run->nthreads);
     return NW_EXIT_OK;
 }
 
 static void run_teardown(struct run *run)
 {
-    /* The fetcher goes first: it drops transfers without calling back. The producer
-     * then purges what is left, which reports (as failed) to jobs still alive. */
+    /* The pool stops first (its threads touch jobs), then the fetcher, which drops
+     * transfers without calling back. The producer then purges what is left, which
+     * reports (as failed) to jobs still alive. */
+    if (run->pool)
+        nw_pool_abandon(run->pool); /* the jobs stay on run->jobs and are freed below */
     nw_fetcher_destroy(run->fetcher);
     run->fetcher = NULL;
     nw_consumer_destroy(run->consumer);
@@ -476,7 +788,14 @@ static void run_teardown(struct run *run)
     run->publisher = NULL;
     while (run->jobs)
         job_free(run->jobs);
-    nw_pipeline_destroy(run->pipeline);
+    nw_pool_destroy(run->pool);
+    for (size_t i = 0; run->threads && i < run->nthreads; i++)
+        nw_pipeline_destroy(run->threads[i].pipeline);
+    nw_free(run->threads);
+    nw_poison_close(run->poison);
+    if (run->backlog)
+        backlog_drop(run, -1);
+    nw_free(run->backlog);
     nw_offsets_destroy(run->offsets);
     nw_free(run->assigned);
 }
@@ -485,44 +804,71 @@ static void log_stats(const struct run *run, const char *when)
 {
     NW_LOG_INFO("run",
                 "%s: %llu jobs consumed, %llu articles, %llu errors, %llu held back, "
-                "%llu routed nowhere, %llu messages delivered, %zu in flight",
+                "%llu routed nowhere, %llu messages delivered, %zu in flight, "
+                "%llu left to other owners at revokes, %llu possibly repeated, %llu poison",
                 when, run->consumed, run->articles, run->errors, run->held, run->suppressed,
-                run->delivered_msgs, run->njobs);
+                run->delivered_msgs, run->njobs, run->dropped,
+                run->repeated + (run->consumer ? nw_consumer_repeats(run->consumer) : 0),
+                run->poisoned);
 }
 
-/* The first signal: stop taking jobs, finish what is in flight, flush, commit, leave. */
+/* The first signal: stop taking jobs, finish what is in flight, flush, commit, leave,
+ * all within worker.shutdown_timeout_ms. Exit 1 when a job's record was not delivered. */
 static int drain_and_close(struct run *run, int fatal)
 {
-    long long deadline = now_ms() + run->drain_ms, left;
+    long long start = now_ms(), end = start + run->shutdown_ms;
+    long long reserve = run->shutdown_ms / 4 > CLOSE_MIN_MS ? run->shutdown_ms / 4 : CLOSE_MIN_MS;
+    long long drain_end =
+        start + run->drain_ms < end - reserve ? start + run->drain_ms : end - reserve;
+    long long left;
+    size_t unfinished;
     char errstr[512];
+    int code = NW_EXIT_OK;
 
     nw_consumer_pause(run->consumer);
-    NW_LOG_INFO("run", "stopping: draining %zu job(s) (up to %lld ms)", run->njobs, run->drain_ms);
-    while (run->njobs > 0 && now_ms() < deadline && !abort_requested && !fatal) {
+    backlog_drop(run, -1);
+    NW_LOG_INFO("run", "stopping: draining %zu job(s) (up to %lld ms)", run->njobs,
+                drain_end - start);
+    while (run->njobs > 0 && now_ms() < drain_end && !abort_requested && !fatal) {
         serve_work(run, 5);
         fatal = nw_publisher_fatal(run->publisher, NULL, 0);
     }
-    left = deadline - now_ms();
-    if (nw_publisher_flush(run->publisher, left > 1000 ? (int)left : 1000))
+    left = drain_end - now_ms();
+    if (nw_publisher_flush(run->publisher, left > 0 ? (int)left : 0))
         NW_LOG_WARN("run", "stopping: %d message(s) not delivered in time",
                     nw_publisher_outq_len(run->publisher));
+    take_results(run);
     store_offsets(run);
     if (abort_requested) {
         NW_LOG_WARN("run", "second signal: exiting at once");
         return NW_EXIT_FAILURE;
     }
-    if (run->njobs > 0)
+    unfinished = run->njobs;
+    if (unfinished > 0)
         NW_LOG_WARN("run", "stopping: %zu job(s) unfinished; they will be consumed again",
-                    run->njobs);
-    nw_consumer_commit(run->consumer);
+                    unfinished);
+    left = end - now_ms();
+    if (nw_consumer_commit(run->consumer, left > 4 ? (int)(left / 4) : 1) != NW_OK) {
+        left = end - now_ms();
+        nw_consumer_note_uncommitted(run->consumer, left > 4 ? (int)(left / 4) : 1);
+    }
     run->closing = 1;
-    nw_consumer_close(run->consumer);
+    left = end - now_ms() - TEARDOWN_MS;
+    nw_consumer_close(run->consumer, left > 1 ? (int)left : 1);
     log_stats(run, "stopped");
     if (nw_publisher_fatal(run->publisher, errstr, sizeof(errstr))) {
         NW_LOG_ERROR("run", "exiting after a fatal producer error: %s", errstr);
-        return NW_EXIT_FAILURE;
+        code = NW_EXIT_FAILURE;
     }
-    return NW_EXIT_OK;
+    if (unfinished > 0 || run->held > 0) {
+        NW_LOG_ERROR("run",
+                     "exiting with %zu job(s) unfinished and %llu record(s) not delivered "
+                     "(their offsets were not committed: they will be consumed again)",
+                     unfinished, run->held);
+        code = NW_EXIT_FAILURE;
+    }
+    NW_LOG_INFO("run", "stopped in %lld ms", now_ms() - start);
+    return code;
 }
 
 int nw_cmd_run(struct nw_config *cfg, int argc, char **argv)
@@ -552,27 +898,13 @@ int nw_cmd_run(struct nw_config *cfg, int argc, char **argv)
         goto out;
     next_stats = now_ms() + STATS_INTERVAL_MS;
     while (!stop_requested) {
-        int fetching = nw_fetcher_pending(run.fetcher) > 0;
+        int busy = nw_fetcher_pending(run.fetcher) > 0 || nw_pool_outstanding(run.pool) > 0;
         int producing = nw_publisher_outq_len(run.publisher) > 0;
-        int taken = 0;
+        /* The consumer waits only when nothing else is going on; otherwise the fetcher,
+         * the pool or the producer waits. Rebalance callbacks run in here too. */
+        int taken = take_in(&run, !busy && !producing ? IDLE_WAIT_MS : 0);
 
-        /* Turn 1: the consumer (rebalance callbacks run in here too). It waits only when
-         * nothing else is going on; otherwise the fetcher or the producer waits. */
-        for (int i = 0; i < INTAKE_BATCH && !stop_requested; i++) {
-            int wait = i == 0 && !fetching && !producing ? IDLE_WAIT_MS : 0;
-            rd_kafka_message_t *msg = nw_consumer_poll(run.consumer, wait);
-            if (!msg)
-                break;
-            taken++;
-            intake(&run, msg);
-            rd_kafka_message_destroy(msg);
-            backpressure(&run);
-            if (nw_consumer_paused(run.consumer))
-                break;
-        }
-        /* Turns 2 and 3: transfers and delivery reports. */
-        serve_work(&run, taken ? 0 : fetching ? 5 : producing ? 2 : 0);
-        backpressure(&run);
+        serve_work(&run, taken ? 0 : busy ? 5 : producing ? 2 : 0);
         if (nw_publisher_fatal(run.publisher, NULL, 0)) {
             fatal = 1;
             break;
@@ -584,7 +916,9 @@ int nw_cmd_run(struct nw_config *cfg, int argc, char **argv)
     }
     code = drain_and_close(&run, fatal);
     if (abort_requested) {
-        /* Exit at once: skip every wait in the orderly teardown. */
+        /* Exit at once: skip every wait in the orderly teardown. The jobs in progress
+         * did not crash anything. */
+        nw_poison_clear_slots(run.poison);
         fflush(NULL);
         _exit(NW_EXIT_FAILURE);
     }

@@ -2,11 +2,15 @@
  * consume.h — the Kafka consumer for url jobs: one member of a balanced consumer group.
  *
  * Defaults (kafka.* and kafka.consumer.* keys are applied after them and win):
- * group.id "newsworker", partition.assignment.strategy cooperative-sticky (a rebalance
- * moves only the partitions that change owner), enable.auto.offset.store false (only the
- * worker decides which offset is safe to store), enable.auto.commit true (stored offsets
- * are committed in the background and on close), auto.offset.reset earliest (a new group
- * starts with the jobs already waiting).
+ * group.id "newsworker"; partition.assignment.strategy roundrobin (eager: librdkafka
+ * before 2.3.0 can abort in the sticky assignor when a member leaves during a rebalance;
+ * cooperative-sticky still works when configured); enable.auto.offset.store false (only
+ * the worker decides which offset is safe to store); enable.auto.commit true with
+ * auto.commit.interval.ms 200 (stored offsets are committed in the background, at each
+ * revoke and on close); auto.offset.reset earliest (a new group starts with the jobs
+ * already waiting); queued.min.messages 2000 and queued.max.messages.kbytes 32768 (the
+ * prefetch that waits locally while the worker is full: the worker polls only when it
+ * has room, and does not pause for backpressure).
  *
  * Rebalances are handled inside nw_consumer_poll: for revoked partitions the revoke
  * callback runs while the partitions are still assigned (so it may still store their
@@ -31,8 +35,10 @@ struct nw_consumer_callbacks {
      * consumer is paused. */
     void (*assigned)(const int32_t *partitions, size_t n, void *ctx);
     /* Partitions about to be taken away. lost is 1 when the group already gave them to
-     * someone else (session timed out): storing offsets is pointless then. */
-    void (*revoking)(const int32_t *partitions, size_t n, int lost, void *ctx);
+     * someone else (session timed out): storing offsets is pointless then. drain is 1
+     * when finishing their jobs in flight is worth it (the coordinator still takes
+     * commits); else they are to be dropped at once. */
+    void (*revoking)(const int32_t *partitions, size_t n, int lost, int drain, void *ctx);
 };
 
 struct nw_consumer;
@@ -64,11 +70,21 @@ void nw_consumer_rewind(struct nw_consumer *c, int32_t partition, int64_t offset
  * commit follows in the background or in nw_consumer_commit. */
 enum nw_status nw_consumer_store(struct nw_consumer *c, int32_t partition, int64_t offset);
 
-/* Commits the stored offsets now and waits for the answer. */
-enum nw_status nw_consumer_commit(struct nw_consumer *c);
+/* Commits the stored offsets now and waits up to timeout_ms for the answer: NW_OK
+ * (also when nothing was stored), NW_EKAFKA (refused, logged), NW_ETIMEOUT. */
+enum nw_status nw_consumer_commit(struct nw_consumer *c, int timeout_ms);
 
-/* Leaves the group: runs the revoke callback for what is assigned, commits, closes. */
-void nw_consumer_close(struct nw_consumer *c);
+/* Leaves the group: runs the revoke callback for what is assigned, commits, closes; gives
+ * up after timeout_ms (NW_ETIMEOUT; nw_consumer_destroy then skips the close). */
+enum nw_status nw_consumer_close(struct nw_consumer *c, int timeout_ms);
+
+/* After a failed commit at shutdown: counts (in nw_consumer_repeats) and logs the
+ * finished jobs whose offsets the group does not have (asking it for up to timeout_ms). */
+void nw_consumer_note_uncommitted(struct nw_consumer *c, int timeout_ms);
+
+/* Finished jobs whose offsets a revoke could not commit (the coordinator refused): the
+ * partitions' next owners repeat them. */
+unsigned long long nw_consumer_repeats(const struct nw_consumer *c);
 
 /* The librdkafka handle and the input topic name (both borrowed). */
 rd_kafka_t *nw_consumer_handle(struct nw_consumer *c);

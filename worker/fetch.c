@@ -3,15 +3,32 @@
  *
  * Every URL becomes one transfer (struct xfer) that lives until its done callback:
  *
- *   add ─▶ host queue ─▶ (slot free) in curl ─▶ done ─▶ callback
- *            ▲                          │
- *            └── delayed (retry wait) ◀─┘ transient failure
+ *   add ─▶ host queue ─▶ (host and slot free) in curl ─▶ done ─▶ callback
+ *            ▲   │                               │
+ *            │   └─ breaker open, robots.txt     │
+ *            │      disallow, job deadline ─▶ failed list ─▶ callback
+ *            └── delayed (retry wait) ◀──────────┘ transient failure
  *
  * Slots: at most fetch.concurrency transfers in curl, at most fetch.per_host of them to
- * one host. Hosts with queued work and a free per-host slot sit on a FIFO "ready" list,
- * so filling slots is O(1) per transfer however many hosts wait. The per-host gate is
+ * one host. Hosts that could start a transfer now sit on a FIFO "ready" list, so filling
+ * slots is O(1) per transfer however many hosts wait. A host that must wait for time
+ * (fetch.host_delay_ms, Crawl-delay) sleeps on a timer list instead. The per-host gate is
  * ours rather than only CURLMOPT_MAX_HOST_CONNECTIONS because curl's own pending queue
  * counts against the transfer's timeout.
+ *
+ * Per host, besides its queue: the politeness clock (start of the last request), the
+ * circuit breaker (connection-level failures in a row; open = fail fast, then one probe),
+ * and with fetch.robots its robots.txt rules, fetched once per fetch.robots_ttl_s by an
+ * internal transfer that goes first in the host's queue. Hosts with nothing queued keep
+ * that state on an idle LRU list (bounded) so politeness survives a quiet moment.
+ *
+ * Every job has a deadline (fetch.job_timeout_ms from its add): queue waits, transfers
+ * (their curl timeout is cut to what is left), retries and backoffs all count. Jobs live
+ * on an add-ordered "age" list, so expiring the overdue ones costs nothing when none are.
+ *
+ * "Parked" jobs wait on their host alone (host busy or delayed, robots.txt coming, retry
+ * backoff): nw_fetcher_parked() counts them, bounded per host and in all, so a caller
+ * can keep taking jobs for other hosts while one host is slow.
  */
 #include "fetch.h"
 
@@ -30,20 +47,33 @@
 #include "mem.h"
 #include "metrics.h"
 #include "record.h"
+#include "robots.h"
 #include "url.h"
 
 #define HOST_BUCKETS_MIN 64
 /* One response's header block: more is no web page (curl's own limit is 100 KB a line). */
 #define HEADER_BYTES_MAX (256u * 1024u)
 #define HEADER_LINES_MAX 1000u
+#define HOST_IDLE_MAX 10000         /* idle hosts whose state (robots, clock) is kept */
+#define ROBOTS_UNREACHABLE_MS 60000 /* an unreachable robots.txt is asked again after */
 
 struct host;
+
+enum xstate { X_NEW, X_QUEUED, X_DELAYED, X_CURL, X_FAILED };
 
 struct xfer {
     struct nw_fetcher *f;
     struct host *host;
     struct xfer *next;              /* link in a host queue, the delayed list or the failed list */
+    struct xfer *prev;              /* back link in a host queue or the delayed list */
     struct xfer *in_prev, *in_next; /* link in the list of transfers inside curl */
+    struct xfer *age_prev, *age_next; /* link in the add-ordered list of jobs */
+    enum xstate state;
+    int robots;            /* the internal robots.txt transfer of its host, not a job */
+    int probe;             /* the half-open breaker's probe */
+    int clamped;           /* this attempt's timeout was cut to the job's time left */
+    long long deadline_ms; /* fetch.job_timeout_ms after the add */
+    char last_error[160];  /* the last failed attempt, for a job_timeout message */
     CURL *easy;
     char *url;
     void *opaque;
@@ -64,14 +94,38 @@ struct xfer {
     char fail_msg[256];
 };
 
+enum robots_state { R_NONE, R_FETCHING, R_READY, R_UNREACHABLE };
+
 struct host {
     char *name;
-    struct host *chain;              /* hash bucket chain */
-    struct host *ready_next;         /* ready list link */
-    struct xfer *queue, *queue_tail; /* waiting for a slot */
-    size_t active;                   /* transfers in curl */
-    size_t refs;                     /* transfers attached in any state */
-    int ready;                       /* on the ready list */
+    struct host *chain;                 /* hash bucket chain */
+    struct host *ready_next;            /* ready list link */
+    struct host *sleep_next;            /* sleeping list link */
+    struct host *idle_prev, *idle_next; /* idle LRU links */
+    struct xfer *queue, *queue_tail;    /* waiting for a slot */
+    size_t queued;                      /* jobs in queue (not the robots transfer) */
+    size_t delayed;                     /* jobs waiting for a retry */
+    size_t parked;                      /* this host's share of f->parked_sum */
+    size_t active;                      /* transfers in curl */
+    size_t refs;                        /* transfers attached in any state */
+    int ready;                          /* on the ready list */
+    int sleeping;                       /* on the sleeping list */
+    int idle;                           /* on the idle list */
+    long long wake_ms;                  /* sleeping until */
+    long long next_start_ms;            /* politeness: no request starts before */
+    long delay_ms;                      /* fetch.host_delay_ms or a longer Crawl-delay */
+    /* circuit breaker */
+    int failures;          /* connection-level failures in a row */
+    long long open_until;  /* 0: closed; else open until then, half-open after */
+    int probing;           /* the half-open probe is in curl */
+    char last_failure[32]; /* code of the last connection failure */
+    /* robots.txt */
+    enum robots_state robots_state;
+    struct nw_robots *rules; /* NULL: everything allowed */
+    long long robots_expires;
+    char robots_failure[160];
+    struct xfer *robots_xfer; /* while R_FETCHING */
+    char *robots_url;         /* scheme://host[:port]/robots.txt of the first job that needed it */
 };
 
 struct nw_fetcher {
@@ -92,17 +146,31 @@ struct nw_fetcher {
     int retries;
     long backoff_ms;
     long backoff_max_ms;
+    long job_timeout_ms;
+    long host_delay_ms;
+    size_t host_parked_max;
+    size_t parked_max;
+    int breaker_failures; /* 0: no breaker */
+    long breaker_cooldown_ms;
+    int robots;
+    long robots_ttl_ms;
 
     struct host **buckets;
     size_t n_buckets;
     size_t n_hosts;
     struct host *ready_head, *ready_tail;
+    struct host *sleeping;              /* hosts waiting for their clock (unordered) */
+    struct host *idle_head, *idle_tail; /* hosts with nothing attached, oldest first */
+    size_t n_idle;
     struct xfer *delayed;                   /* waiting for a retry (unordered) */
     struct xfer *failed_head, *failed_tail; /* refused at add, to report */
     struct xfer *in_curl;                   /* transfers inside curl */
+    struct xfer *age_head, *age_tail;       /* jobs in add order (= deadline order) */
 
     size_t pending; /* added, not yet reported */
     size_t active;  /* in curl */
+    size_t parked_sum;
+    struct nw_fetch_stats stats;
     uint64_t rng;
 };
 
@@ -145,15 +213,35 @@ static enum nw_status hosts_grow(struct nw_fetcher *f)
     return NW_OK;
 }
 
+static void idle_unlink(struct nw_fetcher *f, struct host *h)
+{
+    if (!h->idle)
+        return;
+    if (h->idle_prev)
+        h->idle_prev->idle_next = h->idle_next;
+    else
+        f->idle_head = h->idle_next;
+    if (h->idle_next)
+        h->idle_next->idle_prev = h->idle_prev;
+    else
+        f->idle_tail = h->idle_prev;
+    h->idle_prev = h->idle_next = NULL;
+    h->idle = 0;
+    f->n_idle--;
+}
+
 /* The host record for name, created on first use. NULL on allocation failure. */
 static struct host *host_get(struct nw_fetcher *f, const char *name)
 {
     size_t i = hash_str(name) & (f->n_buckets - 1);
     struct host *h;
 
-    for (h = f->buckets[i]; h; h = h->chain)
-        if (!strcmp(h->name, name))
+    for (h = f->buckets[i]; h; h = h->chain) {
+        if (!strcmp(h->name, name)) {
+            idle_unlink(f, h);
             return h;
+        }
+    }
     if (f->n_hosts >= f->n_buckets && hosts_grow(f) == NW_OK)
         i = hash_str(name) & (f->n_buckets - 1);
     h = nw_calloc(1, sizeof(*h));
@@ -164,19 +252,17 @@ static struct host *host_get(struct nw_fetcher *f, const char *name)
         nw_free(h);
         return NULL;
     }
+    h->delay_ms = f->host_delay_ms;
     h->chain = f->buckets[i];
     f->buckets[i] = h;
     f->n_hosts++;
     return h;
 }
 
-/* Drops a host once nothing refers to it, so a long run over many sites stays small. */
-static void host_release(struct nw_fetcher *f, struct host *h)
+static void host_free(struct nw_fetcher *f, struct host *h)
 {
     struct host **pp;
 
-    if (--h->refs > 0 || h->ready)
-        return;
     for (pp = &f->buckets[hash_str(h->name) & (f->n_buckets - 1)]; *pp; pp = &(*pp)->chain) {
         if (*pp == h) {
             *pp = h->chain;
@@ -184,15 +270,196 @@ static void host_release(struct nw_fetcher *f, struct host *h)
         }
     }
     f->n_hosts--;
+    nw_robots_destroy(h->rules);
+    nw_free(h->robots_url);
     nw_free(h->name);
     nw_free(h);
 }
 
-/* Puts h on the ready list if it has queued work and a free slot. */
+/* Drops a host once nothing refers to it, so a long run over many sites stays small. A
+ * host whose state still matters (robots.txt, breaker, politeness clock) is kept on the
+ * idle list instead, the least recently used dropped beyond HOST_IDLE_MAX. */
+static void host_release(struct nw_fetcher *f, struct host *h)
+{
+    if (--h->refs > 0 || h->ready || h->sleeping)
+        return;
+    if (h->robots_state != R_NONE || h->failures > 0 || h->open_until > 0 ||
+        h->next_start_ms > now_ms()) {
+        h->idle = 1;
+        h->idle_prev = f->idle_tail;
+        h->idle_next = NULL;
+        if (f->idle_tail)
+            f->idle_tail->idle_next = h;
+        else
+            f->idle_head = h;
+        f->idle_tail = h;
+        f->n_idle++;
+        while (f->n_idle > HOST_IDLE_MAX) {
+            struct host *old = f->idle_head;
+            idle_unlink(f, old);
+            host_free(f, old);
+        }
+        return;
+    }
+    host_free(f, h);
+}
+
+/* Keeps f->parked_sum equal to the sum over hosts of their jobs that wait on the host
+ * alone: retry waits, and the queue unless the host is on the ready list (then only a
+ * global slot is missing). */
+static void host_account(struct nw_fetcher *f, struct host *h)
+{
+    size_t n = h->delayed + (h->ready ? 0 : h->queued);
+
+    if (n > f->host_parked_max)
+        n = f->host_parked_max;
+    f->parked_sum = f->parked_sum - h->parked + n;
+    h->parked = n;
+}
+
+static void queue_push(struct nw_fetcher *f, struct host *h, struct xfer *x, int front)
+{
+    x->state = X_QUEUED;
+    if (front) {
+        x->prev = NULL;
+        x->next = h->queue;
+        if (h->queue)
+            h->queue->prev = x;
+        else
+            h->queue_tail = x;
+        h->queue = x;
+    } else {
+        x->next = NULL;
+        x->prev = h->queue_tail;
+        if (h->queue_tail)
+            h->queue_tail->next = x;
+        else
+            h->queue = x;
+        h->queue_tail = x;
+    }
+    if (!x->robots)
+        h->queued++;
+    host_account(f, h);
+}
+
+static void queue_remove(struct nw_fetcher *f, struct host *h, struct xfer *x)
+{
+    if (x->prev)
+        x->prev->next = x->next;
+    else
+        h->queue = x->next;
+    if (x->next)
+        x->next->prev = x->prev;
+    else
+        h->queue_tail = x->prev;
+    x->prev = x->next = NULL;
+    x->state = X_NEW;
+    if (!x->robots)
+        h->queued--;
+    host_account(f, h);
+}
+
+static void delayed_add(struct nw_fetcher *f, struct xfer *x)
+{
+    x->state = X_DELAYED;
+    x->prev = NULL;
+    x->next = f->delayed;
+    if (f->delayed)
+        f->delayed->prev = x;
+    f->delayed = x;
+    if (!x->robots)
+        x->host->delayed++;
+    host_account(f, x->host);
+}
+
+static void delayed_remove(struct nw_fetcher *f, struct xfer *x)
+{
+    if (x->prev)
+        x->prev->next = x->next;
+    else
+        f->delayed = x->next;
+    if (x->next)
+        x->next->prev = x->prev;
+    x->prev = x->next = NULL;
+    x->state = X_NEW;
+    if (!x->robots)
+        x->host->delayed--;
+    host_account(f, x->host);
+}
+
+static void age_unlink(struct nw_fetcher *f, struct xfer *x)
+{
+    if (!x->age_prev && f->age_head != x)
+        return; /* not on the list (robots transfer) */
+    if (x->age_prev)
+        x->age_prev->age_next = x->age_next;
+    else
+        f->age_head = x->age_next;
+    if (x->age_next)
+        x->age_next->age_prev = x->age_prev;
+    else
+        f->age_tail = x->age_prev;
+    x->age_prev = x->age_next = NULL;
+}
+
+static int breaker_open(const struct host *h, long long now)
+{
+    return h->open_until > now;
+}
+
+static int breaker_half_open(const struct host *h, long long now)
+{
+    return h->open_until > 0 && h->open_until <= now;
+}
+
+static void host_sleep(struct nw_fetcher *f, struct host *h, long long until)
+{
+    h->wake_ms = until;
+    if (h->sleeping)
+        return;
+    h->sleeping = 1;
+    h->sleep_next = f->sleeping;
+    f->sleeping = h;
+}
+
+static void start_robots(struct nw_fetcher *f, struct host *h);
+
+/* Puts h on the ready list if it has queued work it may start now: a free per-host slot,
+ * its robots.txt known (or its fetch is next), no open breaker (one probe when half-open),
+ * and its politeness clock run down; a host that only waits for the clock sleeps. */
 static void host_maybe_ready(struct nw_fetcher *f, struct host *h)
 {
-    if (h->ready || !h->queue || h->active >= (size_t)f->per_host)
+    long long now;
+
+    if (h->ready || h->sleeping || !h->queue)
         return;
+    now = now_ms();
+    if (f->robots && h->robots_url && h->robots_state != R_FETCHING &&
+        (h->robots_state == R_NONE || h->robots_expires <= now))
+        start_robots(f, h);
+    if (h->robots_state == R_FETCHING) {
+        struct xfer *rx = h->robots_xfer;
+        if (rx->state != X_QUEUED)
+            return; /* in curl or waiting for a retry: the rules come first */
+        if (h->queue != rx) {
+            /* A retry went to the front meanwhile: the rules still come first. */
+            queue_remove(f, h, rx);
+            queue_push(f, h, rx, 1);
+        }
+    }
+    if (breaker_open(h, now)) {
+        host_sleep(f, h, h->open_until); /* only the robots.txt transfer can be queued */
+        return;
+    }
+    if (h->active >= (size_t)f->per_host)
+        return;
+    if (breaker_half_open(h, now) && h->probing)
+        return;
+    if (h->next_start_ms > now) {
+        host_sleep(f, h, h->next_start_ms);
+        host_account(f, h);
+        return;
+    }
     h->ready = 1;
     h->ready_next = NULL;
     if (f->ready_tail)
@@ -200,24 +467,34 @@ static void host_maybe_ready(struct nw_fetcher *f, struct host *h)
     else
         f->ready_head = h;
     f->ready_tail = h;
+    host_account(f, h);
 }
 
-static void host_enqueue(struct nw_fetcher *f, struct host *h, struct xfer *x, int front)
+/* Wakes the sleeping hosts whose clock has run down. Returns the next wake time, or -1. */
+static long long wake_hosts(struct nw_fetcher *f, long long now)
 {
-    if (front) {
-        x->next = h->queue;
-        h->queue = x;
-        if (!h->queue_tail)
-            h->queue_tail = x;
-    } else {
-        x->next = NULL;
-        if (h->queue_tail)
-            h->queue_tail->next = x;
-        else
-            h->queue = x;
-        h->queue_tail = x;
+    struct host **pp = &f->sleeping;
+    long long next = -1;
+
+    while (*pp) {
+        struct host *h = *pp;
+        if (h->wake_ms <= now) {
+            *pp = h->sleep_next;
+            h->sleeping = 0;
+            h->sleep_next = NULL;
+            if (h->refs == 0) {
+                h->refs = 1; /* released while asleep: release again to free or idle */
+                host_release(f, h);
+            } else {
+                host_maybe_ready(f, h);
+            }
+        } else {
+            if (next < 0 || h->wake_ms < next)
+                next = h->wake_ms;
+            pp = &h->sleep_next;
+        }
     }
-    host_maybe_ready(f, h);
+    return next;
 }
 
 /* ---- transfers ------------------------------------------------------------------------ */
@@ -356,10 +633,14 @@ fail:
 
 #undef SETOPT
 
-/* Hands x to curl. On failure x is moved to the failed list. */
+static void robots_start_failed(struct nw_fetcher *f, struct xfer *x, enum nw_status status);
+
+/* Hands x to curl. On failure x is moved to the failed list (a robots.txt transfer ends
+ * as an unreachable robots.txt instead). */
 static void xfer_start(struct nw_fetcher *f, struct xfer *x)
 {
     enum nw_status result = NW_OK;
+    long long left = x->deadline_ms - now_ms();
 
     x->attempts++;
     x->too_big = x->denied = x->oom = x->headers_too_large = x->in_headers = 0;
@@ -368,12 +649,24 @@ static void xfer_start(struct nw_fetcher *f, struct xfer *x)
     nw_buf_reset(&x->body);
     if (!x->easy)
         result = xfer_setup(f, x);
+    /* The transfer may not outlive its job: its timeout is what the job has left. */
+    x->clamped = left < f->timeout_ms;
+    if (!result && x->clamped &&
+        (curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS, left > 1 ? (long)left : 1L) != CURLE_OK ||
+         curl_easy_setopt(x->easy, CURLOPT_CONNECTTIMEOUT_MS,
+                          left < f->connect_timeout_ms ? (left > 1 ? (long)left : 1L)
+                                                       : f->connect_timeout_ms) != CURLE_OK))
+        result = NW_EINTERNAL;
     if (!result && curl_multi_add_handle(f->multi, x->easy) != CURLM_OK)
         result = NW_ENOMEM;
     if (result) {
-        xfer_refuse(f, x, result, nw_status_name(result), "cannot start the transfer");
+        if (x->robots)
+            robots_start_failed(f, x, result);
+        else
+            xfer_refuse(f, x, result, nw_status_name(result), "cannot start the transfer");
         return;
     }
+    x->state = X_CURL;
     x->host->active++;
     f->active++;
     x->in_prev = NULL;
@@ -383,24 +676,180 @@ static void xfer_start(struct nw_fetcher *f, struct xfer *x)
     f->in_curl = x;
 }
 
+/* Fails a job that has not started (or waits between attempts) with code; it is reported
+ * on the next poll. Takes it out of its queue first. */
+static void job_fail(struct nw_fetcher *f, struct xfer *x, enum nw_status status, const char *code,
+                     const char *msg)
+{
+    if (x->state == X_QUEUED)
+        queue_remove(f, x->host, x);
+    else if (x->state == X_DELAYED)
+        delayed_remove(f, x);
+    x->state = X_FAILED;
+    xfer_refuse(f, x, status, code, "%s", msg);
+}
+
+/* The breaker of h opened: every job of h not in curl fails now with host_unavailable. */
+static void host_fail_all(struct nw_fetcher *f, struct host *h, long long now)
+{
+    char msg[256];
+    struct xfer *x, *next;
+
+    snprintf(msg, sizeof(msg),
+             "host %s is unavailable: %d connection failures in a row (last: %s); "
+             "circuit breaker open for %lld ms more",
+             h->name, h->failures, h->last_failure[0] ? h->last_failure : "?", h->open_until - now);
+    for (x = h->queue; x; x = next) {
+        next = x->next;
+        if (x->robots)
+            continue;
+        f->stats.host_unavailable++;
+        job_fail(f, x, NW_ENETWORK, "host_unavailable", msg);
+    }
+    for (x = f->delayed; x; x = next) {
+        next = x->next;
+        if (x->host != h || x->robots)
+            continue;
+        f->stats.host_unavailable++;
+        job_fail(f, x, NW_ENETWORK, "host_unavailable", msg);
+    }
+}
+
+/* The path and query of url for robots.txt matching, or NULL. Caller frees. */
+static char *url_robots_path(const char *url)
+{
+    CURLU *u = curl_url();
+    char *path = NULL, *query = NULL, *out = NULL;
+
+    if (!u)
+        return NULL;
+    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK) {
+        curl_url_get(u, CURLUPART_QUERY, &query, 0);
+        out = nw_malloc(strlen(path) + (query ? strlen(query) + 1 : 0) + 1);
+        if (out)
+            sprintf(out, "%s%s%s", path, query ? "?" : "", query ? query : "");
+    }
+    curl_free(path);
+    curl_free(query);
+    curl_url_cleanup(u);
+    return out;
+}
+
+/* scheme://host[:port]/robots.txt of url, or NULL. Caller frees. */
+static char *url_robots_url(const char *url)
+{
+    CURLU *u = curl_url();
+    char *s = NULL, *out = NULL;
+
+    if (!u)
+        return NULL;
+    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_PATH, "/robots.txt", 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_QUERY, NULL, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_USER, NULL, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK)
+        out = nw_strdup(s);
+    curl_free(s);
+    curl_url_cleanup(u);
+    return out;
+}
+
+/* Queues the internal robots.txt transfer of h at the head of its queue. */
+static void start_robots(struct nw_fetcher *f, struct host *h)
+{
+    struct xfer *x = nw_calloc(1, sizeof(*x));
+
+    if (x)
+        x->url = nw_strdup(h->robots_url);
+    if (!x || !x->url) {
+        nw_free(x);
+        h->robots_state = R_UNREACHABLE;
+        h->robots_expires = now_ms() + 1000;
+        snprintf(h->robots_failure, sizeof(h->robots_failure), "out of memory");
+        return;
+    }
+    x->f = f;
+    x->host = h;
+    x->robots = 1;
+    x->deadline_ms = now_ms() + f->job_timeout_ms;
+    nw_buf_init(&x->body, NW_ROBOTS_MAX_BYTES);
+    h->refs++;
+    h->robots_xfer = x;
+    h->robots_state = R_FETCHING;
+    f->stats.robots_fetches++;
+    queue_push(f, h, x, 1);
+}
+
+/* A job about to start: 0 if robots.txt (or its absence) keeps it from starting, and then
+ * it has been failed. */
+static int robots_permit(struct nw_fetcher *f, struct xfer *x)
+{
+    struct host *h = x->host;
+    char msg[400];
+    char *path;
+
+    if (!f->robots || x->robots || !h->robots_url)
+        return 1;
+    if (h->robots_state == R_UNREACHABLE) {
+        snprintf(msg, sizeof(msg),
+                 "robots.txt of %s could not be fetched (%s): everything counts as "
+                 "disallowed until it can (RFC 9309)",
+                 h->name, h->robots_failure);
+        f->stats.robots_disallowed++;
+        job_fail(f, x, NW_EDENIED, "robots_unreachable", msg);
+        return 0;
+    }
+    path = url_robots_path(x->url);
+    if (path && nw_robots_allowed(h->rules, path)) {
+        nw_free(path);
+        return 1;
+    }
+    snprintf(msg, sizeof(msg), "robots.txt of %s disallows %.200s for our user agent", h->name,
+             path ? path : x->url);
+    nw_free(path);
+    f->stats.robots_disallowed++;
+    job_fail(f, x, NW_EDENIED, "robots_disallowed", msg);
+    return 0;
+}
+
 /* Fills free slots from the ready hosts, oldest first. */
 static void fill_slots(struct nw_fetcher *f)
 {
+    /* Bounded: every turn starts a transfer, fails a job or takes a host off the list. */
     while (f->active < (size_t)f->concurrency && f->ready_head) {
         struct host *h = f->ready_head;
         struct xfer *x;
+        long long now;
 
         f->ready_head = h->ready_next;
         if (!f->ready_head)
             f->ready_tail = NULL;
         h->ready = 0;
-        if (!h->queue || h->active >= (size_t)f->per_host)
+        host_account(f, h);
+        if (!h->queue) {
+            if (h->refs == 0) {
+                h->refs = 1;
+                host_release(f, h);
+            }
             continue;
+        }
         x = h->queue;
-        h->queue = x->next;
-        if (!h->queue)
-            h->queue_tail = NULL;
-        x->next = NULL;
+        if (h->robots_state == R_FETCHING && !x->robots)
+            continue; /* rules not in yet: host_maybe_ready sees it again when they are */
+        queue_remove(f, h, x);
+        if (!robots_permit(f, x)) {
+            host_maybe_ready(f, h);
+            continue;
+        }
+        now = now_ms();
+        if (breaker_half_open(h, now)) {
+            h->probing = 1;
+            x->probe = 1;
+        }
+        h->next_start_ms = now + h->delay_ms;
         xfer_start(f, x);
         host_maybe_ready(f, h);
     }
@@ -409,15 +858,14 @@ static void fill_slots(struct nw_fetcher *f)
 /* Moves delayed transfers whose time has come back to the front of their host queue. */
 static void promote_delayed(struct nw_fetcher *f, long long now)
 {
-    struct xfer **pp = &f->delayed;
+    struct xfer *x = f->delayed, *next;
 
-    while (*pp) {
-        struct xfer *x = *pp;
+    for (; x; x = next) {
+        next = x->next;
         if (x->due_ms <= now) {
-            *pp = x->next;
-            host_enqueue(f, x->host, x, 1);
-        } else {
-            pp = &x->next;
+            delayed_remove(f, x);
+            queue_push(f, x->host, x, 1);
+            host_maybe_ready(f, x->host);
         }
     }
 }
@@ -430,6 +878,36 @@ static long long next_due_ms(const struct nw_fetcher *f)
         if (next_due < 0 || x->due_ms < next_due)
             next_due = x->due_ms;
     return next_due;
+}
+
+/* Fails the jobs whose deadline has passed while they wait (in curl, their own timeout
+ * ends them). Returns the next deadline of a waiting job, or -1. */
+static long long expire_jobs(struct nw_fetcher *f, long long now)
+{
+    struct xfer *x = f->age_head, *next;
+    char msg[400];
+
+    /* Bounded: past the jobs in curl (at most fetch.concurrency) every job visited is
+     * failed, until the first one not yet due. */
+    for (; x; x = next) {
+        next = x->age_next;
+        if (x->deadline_ms > now)
+            return x->deadline_ms;
+        if (x->state != X_QUEUED && x->state != X_DELAYED)
+            continue;
+        if (x->attempts > 0)
+            snprintf(msg, sizeof(msg),
+                     "gave up after %ld ms (fetch.job_timeout_ms) and %d attempt(s); last: %s",
+                     f->job_timeout_ms, x->attempts, x->last_error);
+        else
+            snprintf(msg, sizeof(msg),
+                     "not started within fetch.job_timeout_ms (%ld ms): host %s was busy%s",
+                     f->job_timeout_ms, x->host->name,
+                     x->host->robots_state == R_FETCHING ? " (fetching its robots.txt)" : "");
+        f->stats.job_timeouts++;
+        job_fail(f, x, NW_ETIMEOUT, "job_timeout", msg);
+    }
+    return -1;
 }
 
 /* ---- results -------------------------------------------------------------------------- */
@@ -619,21 +1097,120 @@ static void report(struct nw_fetcher *f, struct xfer *x, const struct outcome *o
     }
     f->pending--;
     nw_metrics_fetch(o->code, http_status, x->body.len, x->fail_code ? -1 : res.elapsed_ms);
+    age_unlink(f, x);
     done(x->opaque, &res, ctx);
     host_release(f, x->host);
     xfer_free(x);
+}
+
+/* The robots.txt transfer of h ended for good (o: its outcome). */
+static void robots_done(struct nw_fetcher *f, struct xfer *x, const struct outcome *o,
+                        long http_status)
+{
+    struct host *h = x->host;
+    long long now = now_ms();
+    long delay;
+
+    h->robots_xfer = NULL;
+    nw_robots_destroy(h->rules);
+    h->rules = NULL;
+    h->robots_state = R_READY;
+    h->robots_expires = now + f->robots_ttl_ms;
+    h->robots_failure[0] = '\0';
+    if (o->status == NW_OK || o->status == NW_ETOOBIG) {
+        /* Too big: the first NW_ROBOTS_MAX_BYTES are what a parser must read anyway. */
+        if (nw_robots_parse(x->body.data, x->body.len, f->user_agent, &h->rules) != NW_OK) {
+            h->rules = NULL;
+            h->robots_state = R_UNREACHABLE;
+            h->robots_expires = now + 1000;
+            snprintf(h->robots_failure, sizeof(h->robots_failure), "out of memory");
+        }
+    } else if (o->status == NW_EHTTP && http_status >= 400 && http_status < 500) {
+        /* 4xx: "unavailable", so no rules apply (RFC 9309 2.3.1.3). */
+    } else if (o->status == NW_EDENIED) {
+        /* The host itself is refused (private address): the job says so on its own. */
+    } else {
+        /* 5xx or no answer: "unreachable", assume everything disallowed (2.3.1.4). */
+        h->robots_state = R_UNREACHABLE;
+        h->robots_expires = now + ROBOTS_UNREACHABLE_MS;
+        snprintf(h->robots_failure, sizeof(h->robots_failure), "%s: %.120s",
+                 o->code ? o->code : "?", o->message);
+    }
+    delay = nw_robots_crawl_delay_ms(h->rules);
+    h->delay_ms = delay > f->host_delay_ms ? delay : f->host_delay_ms;
+    if (delay > 0 && h->next_start_ms < now + delay && h->next_start_ms > 0)
+        h->next_start_ms = now + delay;
+    NW_LOG_DEBUG("fetch", "robots.txt of %s: %s, %zu rules, delay %ld ms", h->name,
+                 h->robots_state == R_READY ? "ready" : "unreachable",
+                 nw_robots_rule_count(h->rules), h->delay_ms);
+    host_release(f, h);
+    xfer_free(x);
+}
+
+static void robots_start_failed(struct nw_fetcher *f, struct xfer *x, enum nw_status status)
+{
+    struct outcome o = {.status = status, .code = nw_status_name(status)};
+
+    snprintf(o.message, sizeof(o.message), "cannot start the transfer");
+    robots_done(f, x, &o, 0);
+}
+
+/* Whether a failure says the host itself is not answering (not this page's problem). */
+static int connection_failure(const struct outcome *o, long http_status)
+{
+    if (http_status > 0 || !o->code)
+        return 0;
+    return o->status == NW_ETIMEOUT || !strcmp(o->code, "refused") || !strcmp(o->code, "reset") ||
+           !strcmp(o->code, "empty_reply");
+}
+
+/* Feeds the outcome of one attempt to h's circuit breaker. */
+static void breaker_update(struct nw_fetcher *f, struct host *h, struct xfer *x,
+                           const struct outcome *o, long http_status, long long now)
+{
+    if (x->probe) {
+        x->probe = 0;
+        h->probing = 0;
+    }
+    if (o->status == NW_ETIMEOUT && x->clamped)
+        return; /* cut short by its own job's deadline: says nothing about the host */
+    if (!connection_failure(o, http_status)) {
+        if (h->open_until)
+            NW_LOG_INFO("fetch", "host %s answers again: circuit breaker closed", h->name);
+        h->failures = 0;
+        h->open_until = 0;
+        return;
+    }
+    h->failures++;
+    snprintf(h->last_failure, sizeof(h->last_failure), "%s", o->code);
+    if (f->breaker_failures <= 0 || breaker_open(h, now))
+        return; /* off, or already open (transfers that started before it opened) */
+    if (h->failures >= f->breaker_failures || breaker_half_open(h, now)) {
+        int was_closed = h->open_until == 0;
+        h->open_until = now + f->breaker_cooldown_ms;
+        f->stats.breaker_opened++;
+        NW_LOG_WARN("fetch",
+                    "host %s: %d connection failures in a row (last: %s): its jobs fail fast "
+                    "with host_unavailable for %ld ms%s",
+                    h->name, h->failures, o->code, f->breaker_cooldown_ms,
+                    was_closed ? "" : " (the probe failed)");
+        host_fail_all(f, h, now);
+    }
 }
 
 /* One transfer came back from curl: retry it later or report it. */
 static int finish(struct nw_fetcher *f, struct xfer *x, CURLcode rc, nw_fetch_done_fn *done,
                   void *ctx)
 {
+    struct host *h = x->host;
     struct outcome o;
     long http_status = 0;
     curl_off_t retry_after_s = -1;
+    long long now = now_ms();
 
     curl_multi_remove_handle(f->multi, x->easy);
-    x->host->active--;
+    x->state = X_NEW;
+    h->active--;
     f->active--;
     if (x->in_prev)
         x->in_prev->in_next = x->in_next;
@@ -644,7 +1221,11 @@ static int finish(struct nw_fetcher *f, struct xfer *x, CURLcode rc, nw_fetch_do
     x->in_prev = x->in_next = NULL;
     curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &http_status);
     classify(x, rc, http_status, &o);
-    if (o.transient && x->attempts <= f->retries) {
+    breaker_update(f, h, x, &o, http_status, now);
+    if (o.status != NW_OK)
+        snprintf(x->last_error, sizeof(x->last_error), "%s: %.140s", o.code ? o.code : "?",
+                 o.message);
+    if (o.transient && x->attempts <= f->retries && !breaker_open(h, now)) {
         long wait;
         if (curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &retry_after_s) != CURLE_OK ||
             retry_after_s <= 0)
@@ -655,16 +1236,49 @@ static int finish(struct nw_fetcher *f, struct xfer *x, CURLcode rc, nw_fetch_do
                                               ? f->backoff_max_ms
                                               : (long)retry_after_s * 1000,
                                           &f->rng);
-        nw_metrics_inc(NW_METRICS_FETCH_RETRIES);
-        nw_log_kv(NW_LOG_DEBUG, "fetch", NW_LOG_URL(x->url, o.code),
-                  "%s: %s (attempt %d), retrying in %ld ms", x->url, o.code, x->attempts, wait);
-        x->due_ms = now_ms() + wait;
-        x->next = f->delayed;
-        f->delayed = x;
-        host_maybe_ready(f, x->host);
+        if (now + wait < x->deadline_ms) {
+            nw_metrics_inc(NW_METRICS_FETCH_RETRIES);
+            nw_log_kv(NW_LOG_DEBUG, "fetch", NW_LOG_URL(x->url, o.code),
+                      "%s: %s (attempt %d), retrying in %ld ms", x->url, o.code, x->attempts, wait);
+            x->due_ms = now + wait;
+            delayed_add(f, x);
+            host_maybe_ready(f, h);
+            return 0;
+        }
+    }
+    if (x->robots) {
+        robots_done(f, x, &o, http_status);
+        host_maybe_ready(f, h);
         return 0;
     }
-    host_maybe_ready(f, x->host);
+    if (o.status != NW_OK && now >= x->deadline_ms - 10 &&
+        (o.transient || o.status == NW_ETIMEOUT)) {
+        /* The job's time ran out during (or before) what would have been a retry. */
+        f->stats.job_timeouts++;
+        o.status = NW_ETIMEOUT;
+        o.code = "job_timeout";
+        snprintf(o.message, sizeof(o.message),
+                 "gave up after %ld ms (fetch.job_timeout_ms) and %d attempt(s); last: %s",
+                 f->job_timeout_ms, x->attempts, x->last_error);
+    } else if (o.transient && breaker_open(h, now) && x->attempts <= f->retries) {
+        /* A retry would go to a host known to be down. */
+        f->stats.host_unavailable++;
+        o.status = NW_ENETWORK;
+        o.code = "host_unavailable";
+        snprintf(o.message, sizeof(o.message),
+                 "host %s is unavailable (circuit breaker open after %d connection failures "
+                 "in a row); last attempt: %s",
+                 h->name, h->failures, x->last_error);
+    } else if (o.transient && x->attempts <= f->retries) {
+        /* No time left for the backoff. */
+        f->stats.job_timeouts++;
+        o.status = NW_ETIMEOUT;
+        o.code = "job_timeout";
+        snprintf(o.message, sizeof(o.message),
+                 "no time left in fetch.job_timeout_ms (%ld ms) for retry %d; last: %s",
+                 f->job_timeout_ms, x->attempts, x->last_error);
+    }
+    host_maybe_ready(f, h);
     report(f, x, &o, http_status, done, ctx);
     return 1;
 }
@@ -684,13 +1298,6 @@ struct nw_fetcher *nw_fetcher_create(const struct nw_config *cfg, char *errstr, 
         goto fail;
     }
     f->curl_global = 1;
-    if (nw_config_get_bool(cfg, "fetch.robots")) {
-        /* Crawling on while the operator asked for robots.txt to be obeyed would be worse
-         * than not starting. */
-        nw_fail(NW_EUNSUPPORTED, errstr, errstr_size,
-                "fetch.robots=true: robots.txt rules are not supported by this build yet");
-        goto fail;
-    }
     f->concurrency = (long)nw_config_get_int(cfg, "fetch.concurrency");
     f->per_host = (long)nw_config_get_int(cfg, "fetch.per_host");
     f->timeout_ms = (long)nw_config_get_int(cfg, "fetch.timeout_ms");
@@ -706,6 +1313,14 @@ struct nw_fetcher *nw_fetcher_create(const struct nw_config *cfg, char *errstr, 
     f->backoff_max_ms = (long)nw_config_get_int(cfg, "fetch.retry_backoff_max_ms");
     if (f->backoff_max_ms < f->backoff_ms)
         f->backoff_max_ms = f->backoff_ms;
+    f->job_timeout_ms = (long)nw_config_get_int(cfg, "fetch.job_timeout_ms");
+    f->host_delay_ms = (long)nw_config_get_int(cfg, "fetch.host_delay_ms");
+    f->host_parked_max = (size_t)nw_config_get_int(cfg, "fetch.host_parked_max");
+    f->parked_max = (size_t)nw_config_get_int(cfg, "fetch.parked_max");
+    f->breaker_failures = (int)nw_config_get_int(cfg, "fetch.breaker_failures");
+    f->breaker_cooldown_ms = (long)nw_config_get_int(cfg, "fetch.breaker_cooldown_ms");
+    f->robots = nw_config_get_bool(cfg, "fetch.robots");
+    f->robots_ttl_ms = (long)nw_config_get_int(cfg, "fetch.robots_ttl_s") * 1000;
     f->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)f;
     f->user_agent = nw_strdup(nw_config_get(cfg, "fetch.user_agent"));
     f->n_buckets = HOST_BUCKETS_MIN;
@@ -743,6 +1358,8 @@ void nw_fetcher_destroy(struct nw_fetcher *f)
         for (; h; h = next) {
             next = h->chain;
             free_list(h->queue);
+            nw_robots_destroy(h->rules);
+            nw_free(h->robots_url);
             nw_free(h->name);
             nw_free(h);
         }
@@ -762,6 +1379,35 @@ void nw_fetcher_destroy(struct nw_fetcher *f)
     if (f->curl_global)
         curl_global_cleanup();
     nw_free(f);
+}
+
+/* A job with a URL the fetcher may try: onto its host's queue, or failed at once when
+ * the host's breaker is open. */
+static void job_admit(struct nw_fetcher *f, struct xfer *x, const char *scheme)
+{
+    struct host *h = x->host;
+    long long now = now_ms();
+
+    if (breaker_open(h, now)) {
+        char msg[256];
+        snprintf(msg, sizeof(msg),
+                 "host %s is unavailable: %d connection failures in a row (last: %s); "
+                 "circuit breaker open for %lld ms more",
+                 h->name, h->failures, h->last_failure, h->open_until - now);
+        f->stats.host_unavailable++;
+        job_fail(f, x, NW_ENETWORK, "host_unavailable", msg);
+        return;
+    }
+    if (f->robots && !h->robots_url && strcmp(scheme, "file")) {
+        h->robots_url = url_robots_url(x->url);
+        if (!h->robots_url) {
+            job_fail(f, x, NW_ENOMEM, nw_status_name(NW_ENOMEM),
+                     "out of memory building the robots.txt URL");
+            return;
+        }
+    }
+    queue_push(f, h, x, 0);
+    host_maybe_ready(f, h);
 }
 
 enum nw_status nw_fetcher_add(struct nw_fetcher *f, const char *url, void *opaque)
@@ -797,6 +1443,13 @@ enum nw_status nw_fetcher_add(struct nw_fetcher *f, const char *url, void *opaqu
     }
     x->host->refs++;
     f->pending++;
+    x->deadline_ms = now_ms() + f->job_timeout_ms;
+    x->age_prev = f->age_tail;
+    if (f->age_tail)
+        f->age_tail->age_next = x;
+    else
+        f->age_head = x;
+    f->age_tail = x;
     if (!result && nw_url_has_userinfo(url)) {
         /* Credentials in a job's URL are never sent (nor repeated in the message). */
         char *shown = NULL;
@@ -816,7 +1469,7 @@ enum nw_status nw_fetcher_add(struct nw_fetcher *f, const char *url, void *opaqu
     else if (strcmp(scheme, "http") && strcmp(scheme, "https") && strcmp(scheme, "file"))
         xfer_refuse(f, x, NW_EDENIED, "denied_scheme", "scheme of '%.200s' is not allowed", url);
     else
-        host_enqueue(f, x->host, x, 0);
+        job_admit(f, x, scheme);
     result = NW_OK;
 out:
     nw_free(scheme);
@@ -860,6 +1513,26 @@ static void export_gauges(const struct nw_fetcher *f)
     nw_metrics_set(NW_METRICS_FETCH_HOST_QUEUE_MAX, (long long)longest);
 }
 
+size_t nw_fetcher_parked(const struct nw_fetcher *f)
+{
+    return f->parked_sum < f->parked_max ? f->parked_sum : f->parked_max;
+}
+
+void nw_fetcher_stats(const struct nw_fetcher *f, struct nw_fetch_stats *out)
+{
+    long long now = now_ms();
+
+    *out = f->stats;
+    out->pending = f->pending;
+    out->active = f->active;
+    out->parked = nw_fetcher_parked(f);
+    out->hosts = f->n_hosts;
+    out->hosts_open = 0;
+    for (size_t i = 0; i < f->n_buckets; i++)
+        for (const struct host *h = f->buckets[i]; h; h = h->chain)
+            out->hosts_open += breaker_open(h, now);
+}
+
 /* Reports transfers refused before they started. Returns how many. */
 static int report_failed(struct nw_fetcher *f, nw_fetch_done_fn *done, void *ctx)
 {
@@ -888,13 +1561,15 @@ enum nw_status nw_fetcher_poll(struct nw_fetcher *f, int timeout_ms, nw_fetch_do
 
     /* Bounded: each turn either finishes something, or waits until the deadline. */
     for (;;) {
-        long long now = now_ms(), next_due;
+        long long now = now_ms(), next_due, next_wake, next_deadline;
         int running = 0, msgs = 0;
         long wait_ms;
         CURLMsg *msg;
         CURLMcode mc;
 
         promote_delayed(f, now);
+        next_wake = wake_hosts(f, now);
+        next_deadline = expire_jobs(f, now);
         fill_slots(f);
         finished += report_failed(f, done, ctx);
         mc = curl_multi_perform(f->multi, &running);
@@ -920,6 +1595,10 @@ enum nw_status nw_fetcher_poll(struct nw_fetcher *f, int timeout_ms, nw_fetch_do
             return NW_OK;
         }
         next_due = next_due_ms(f);
+        if (next_wake >= 0 && (next_due < 0 || next_wake < next_due))
+            next_due = next_wake;
+        if (next_deadline >= 0 && (next_due < 0 || next_deadline < next_due))
+            next_due = next_deadline;
         wait_ms = (long)(deadline - now);
         if (next_due >= 0 && next_due - now < wait_ms)
             wait_ms = next_due > now ? (long)(next_due - now) : 0;

@@ -10,6 +10,15 @@
  * Transient failures (connect errors, timeouts, 429, 5xx) are retried fetch.retries
  * times with exponential backoff and jitter, honouring Retry-After.
  *
+ * Scheduling and politeness, per host: at most fetch.per_host transfers, request starts
+ * at least fetch.host_delay_ms apart (or the robots.txt Crawl-delay, if longer), with
+ * fetch.robots its robots.txt obeyed (a disallowed URL ends as robots_disallowed without
+ * a request). A circuit breaker: after fetch.breaker_failures connection-level failures
+ * in a row (timeout, refused, reset, empty reply) the host's waiting and new jobs fail at
+ * once with host_unavailable for fetch.breaker_cooldown_ms, then one probe decides.
+ * Every job ends within fetch.job_timeout_ms of its add (queueing, attempts and backoffs
+ * included); past it, the code is job_timeout.
+ *
  * Single-threaded: all calls from the thread that created the fetcher.
  */
 #ifndef NW_FETCH_H
@@ -58,5 +67,30 @@ enum nw_status nw_fetcher_poll(struct nw_fetcher *f, int timeout_ms, nw_fetch_do
 
 /* URLs added and not yet completed (queued, in transfer or waiting for a retry). */
 size_t nw_fetcher_pending(const struct nw_fetcher *f);
+
+/* Of the pending URLs, how many are "parked": waiting on their own host alone (it has
+ * fetch.per_host transfers running, its delay or Crawl-delay has not run down, its
+ * robots.txt is being fetched, or the URL waits for a retry), counted up to
+ * fetch.host_parked_max per host and fetch.parked_max in all. They take no transfer slot
+ * and cost only memory, so a caller that bounds its jobs in flight should count
+ * pending - parked against that bound: one slow host then holds at most
+ * fetch.host_parked_max jobs beyond it, never the slots other hosts' jobs need.
+ * Cheap (a counter): call it as often as needed. */
+size_t nw_fetcher_parked(const struct nw_fetcher *f);
+
+/* Counters since create, and the state now, for logs and metrics. */
+struct nw_fetch_stats {
+    size_t pending;                      /* now: as nw_fetcher_pending */
+    size_t active;                       /* now: transfers in curl */
+    size_t parked;                       /* now: as nw_fetcher_parked */
+    size_t hosts;                        /* now: hosts known (with jobs, or idle with state kept) */
+    size_t hosts_open;                   /* now: hosts whose circuit breaker is open */
+    unsigned long long job_timeouts;     /* jobs ended by fetch.job_timeout_ms */
+    unsigned long long host_unavailable; /* jobs failed fast by an open breaker */
+    unsigned long long breaker_opened;   /* times a breaker opened */
+    unsigned long long robots_fetches;   /* robots.txt transfers started */
+    unsigned long long robots_disallowed; /* jobs refused by robots.txt */
+};
+void nw_fetcher_stats(const struct nw_fetcher *f, struct nw_fetch_stats *out);
 
 #endif

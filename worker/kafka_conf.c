@@ -77,5 +77,14 @@ void nw_kafka_conf_on_log(const rd_kafka_t *rk, int level, const char *fac, cons
                           : level == 4 ? NW_LOG_WARN
                           : level <= 6 ? NW_LOG_INFO
                                        : NW_LOG_DEBUG;
+
+    /* A background commit that meets a group change fails by design (the generation
+     * moved on, or the coordinator holds commits while the group re-forms); what such a
+     * failure costs is counted where it matters, at the revoke (consume.c). Not a
+     * warning at every group change. */
+    if (l == NW_LOG_WARN && !strcmp(fac, "COMMITFAIL") &&
+        (strstr(buf, "rebalance in progress") || strstr(buf, "generation") ||
+         strstr(buf, "Generation")))
+        l = NW_LOG_INFO;
     nw_log(l, "kafka", "%s: %s: %s", rd_kafka_name(rk), fac, buf);
 }

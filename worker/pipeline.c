@@ -87,8 +87,11 @@ static json_t *job_passthrough(const struct nw_job *job, const char *shown_url)
     return copy;
 }
 
-static json_t *error_record(const struct nw_job *job, json_t *job_json, const char *stage,
-                            const char *code, const char *message, long http_status, int attempts)
+/* An error record; art (or NULL) is what processing found before it failed, carried as the
+ * record's "meta" (title, dates, language, canonical URL...) so that it is not lost. */
+static json_t *error_record_meta(const struct nw_job *job, json_t *job_json, const char *stage,
+                                 const char *code, const char *message, long http_status,
+                                 int attempts, const struct nw_article *art)
 {
     struct nw_error_info info = {.url = job->url,
                                  .stage = stage,
@@ -96,8 +99,15 @@ static json_t *error_record(const struct nw_job *job, json_t *job_json, const ch
                                  .message = message,
                                  .http_status = http_status,
                                  .attempts = attempts > 0 ? attempts : 1,
-                                 .job = job_json};
+                                 .job = job_json,
+                                 .article = art};
     return nw_record_error(&info);
+}
+
+static json_t *error_record(const struct nw_job *job, json_t *job_json, const char *stage,
+                            const char *code, const char *message, long http_status, int attempts)
+{
+    return error_record_meta(job, job_json, stage, code, message, http_status, attempts, NULL);
 }
 
 /* Copies the response facts into art->http. */
@@ -243,8 +253,9 @@ out:
     if (result) {
         nw_log_kv(NW_LOG_INFO, "pipeline", NW_LOG_URL(job->url, nw_status_name(result)),
                   "%s: %s failed: %s", job->url, stage, errstr);
-        rec = error_record(job, job_json, stage, nw_status_name(result),
-                           errstr[0] ? errstr : nw_status_message(result), http_status, attempts);
+        rec = error_record_meta(job, job_json, stage, nw_status_name(result),
+                                errstr[0] ? errstr : nw_status_message(result), http_status,
+                                attempts, &art);
     } else {
         rec = nw_record_article(&art);
         if (rec)
@@ -255,6 +266,29 @@ out:
     }
     nw_article_fini(&art);
     rec = fit_record(p, job, rec, is_error, http_status, attempts);
+    json_decref(job_json);
+    nw_free(shown_url);
+    return rec;
+}
+
+json_t *nw_pipeline_poison_record(const struct nw_job *job, int crashes)
+{
+    char message[160];
+    struct nw_job shown = *job;
+    char *shown_url = NULL;
+    json_t *job_json, *rec;
+
+    /* As in every record: a user name or password in the URL is never repeated. */
+    if (job->url && nw_url_has_userinfo(job->url)) {
+        if (nw_url_strip_userinfo(job->url, &shown_url))
+            return NULL;
+        shown.url = shown_url;
+    }
+    job_json = job_passthrough(&shown, shown_url);
+    snprintf(message, sizeof(message),
+             "the worker crashed %d times while processing this job; it is not processed again",
+             crashes);
+    rec = error_record(&shown, job_json, "process", "poison", message, 0, crashes);
     json_decref(job_json);
     nw_free(shown_url);
     return rec;
@@ -281,4 +315,57 @@ json_t *nw_pipeline_job_error(const char *raw_line, size_t len, const char *mess
     rec = nw_record_error(&info);
     json_decref(info.job);
     return rec;
+}
+
+/* Length of s with its NUL, 0 for NULL. */
+static size_t str_size(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+/* Copies s to *at (advancing it) and returns the copy; NULL stays NULL. */
+static const char *str_put(char **at, const char *s, size_t size)
+{
+    char *copy = *at;
+
+    if (!s)
+        return NULL;
+    memcpy(copy, s, size);
+    *at += size;
+    return copy;
+}
+
+struct nw_fetch_result *nw_pipeline_result_dup(const struct nw_fetch_result *res)
+{
+    const char *strs[] = {res->error_code,   res->message, res->url,           res->final_url,
+                          res->content_type, res->etag,    res->last_modified, res->fetched_at};
+    size_t sizes[sizeof(strs) / sizeof(strs[0])], total = sizeof(*res) + res->body_len + 1;
+    struct nw_fetch_result *copy;
+    char *at;
+
+    for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+        sizes[i] = str_size(strs[i]);
+        total += sizes[i];
+    }
+    copy = nw_malloc(total);
+    if (!copy)
+        return NULL;
+    *copy = *res;
+    at = (char *)(copy + 1);
+    copy->error_code = str_put(&at, strs[0], sizes[0]);
+    copy->message = str_put(&at, strs[1], sizes[1]);
+    copy->url = str_put(&at, strs[2], sizes[2]);
+    copy->final_url = str_put(&at, strs[3], sizes[3]);
+    copy->content_type = str_put(&at, strs[4], sizes[4]);
+    copy->etag = str_put(&at, strs[5], sizes[5]);
+    copy->last_modified = str_put(&at, strs[6], sizes[6]);
+    copy->fetched_at = str_put(&at, strs[7], sizes[7]);
+    if (res->body && res->body_len) {
+        memcpy(at, res->body, res->body_len);
+        copy->body = at;
+    } else {
+        copy->body = NULL;
+        copy->body_len = 0;
+    }
+    return copy;
 }

@@ -3,7 +3,7 @@
  * record: an article record, or an error record saying which stage failed and why.
  *
  * Used by `fetch` (records to a file sink) and `run` (records to Kafka). One pipeline per
- * thread (it owns an nw_processor).
+ * thread (it owns an nw_processor); `run` keeps one per pool thread (pool.h).
  */
 #ifndef NW_PIPELINE_H
 #define NW_PIPELINE_H
@@ -29,6 +29,14 @@ int nw_pipeline_needs_fetch(const struct nw_job *job);
  * NULL only if even the error record could not be allocated. */
 json_t *nw_pipeline_record(struct nw_pipeline *p, const struct nw_job *job,
                            const struct nw_fetch_result *res, int *is_error);
+
+/* The error record (stage "process", code "poison") for a job that crashed the worker
+ * `crashes` times and is not processed again. New reference or NULL on ENOMEM. */
+json_t *nw_pipeline_poison_record(const struct nw_job *job, int crashes);
+
+/* An owned copy of a fetch result (its strings and body copied into one block), so a
+ * finished fetch can be handed to another thread. NULL on ENOMEM. Free with nw_free. */
+struct nw_fetch_result *nw_pipeline_result_dup(const struct nw_fetch_result *res);
 
 /* The error record for a line that is not a valid job (stage "job"). raw_line is kept in
  * the record's job field as a string. New reference or NULL on ENOMEM. */

@@ -200,6 +200,22 @@ enum nw_status nw_sink_kafka_send(struct nw_sink_kafka *sink, const json_t *reco
     return result;
 }
 
+enum nw_status nw_sink_kafka_check(struct nw_sink_kafka *sink, int timeout_ms, char *errstr,
+                                   size_t errstr_size)
+{
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t err;
+
+    /* Brokers only (no topic list): one round trip to any broker that answers. */
+    err = rd_kafka_metadata(nw_publisher_handle(sink->publisher), 0, NULL, &md, timeout_ms);
+    if (md)
+        rd_kafka_metadata_destroy(md);
+    if (err)
+        return nw_fail(NW_EKAFKA, errstr, errstr_size, "no Kafka broker answered within %d ms (%s)",
+                       timeout_ms, rd_kafka_err2str(err));
+    return NW_OK;
+}
+
 struct nw_publisher *nw_sink_kafka_publisher(struct nw_sink_kafka *sink)
 {
     return sink->publisher;

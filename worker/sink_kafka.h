@@ -45,6 +45,11 @@ enum nw_status nw_sink_kafka_send(struct nw_sink_kafka *sink, const json_t *reco
  * (kafka.producer.message.max.bytes, else kafka.message.max.bytes, else librdkafka's
  * 1000000) less room for the key, headers and framing. */
 size_t nw_sink_kafka_record_max(const struct nw_config *cfg);
+/* Asks the cluster for its broker list, waiting at most timeout_ms: NW_OK if a broker
+ * answered, else NW_EKAFKA with librdkafka's reason in errstr. For batch commands, so an
+ * unreachable cluster fails at start instead of after worker.delivery_timeout_ms. */
+enum nw_status nw_sink_kafka_check(struct nw_sink_kafka *sink, int timeout_ms, char *errstr,
+                                   size_t errstr_size);
 
 /* The producer (borrowed) for polling, flushing and the abort flag. */
 struct nw_publisher *nw_sink_kafka_publisher(struct nw_sink_kafka *sink);

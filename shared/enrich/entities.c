@@ -1213,6 +1213,33 @@ static enum nw_status resolve_locations(struct ctx *c)
     return r;
 }
 
+/* Mentions in text order (insertion sort: they come nearly sorted), for the quote
+ * attribution. */
+static void sort_mentions(struct nw_entities *out)
+{
+    for (size_t x = 1; x < out->nm; x++) {
+        struct nw_ent_mention m = out->m[x];
+        size_t y = x;
+        while (y > 0 && out->m[y - 1].tok > m.tok) {
+            out->m[y] = out->m[y - 1];
+            y--;
+        }
+        out->m[y] = m;
+    }
+}
+
+/* Frees what one text's scan built (both the rule and the tagger paths). */
+static void ctx_fini(struct ctx *c)
+{
+    nw_strmap_fini(&c->lower);
+    nw_strmap_fini(&c->index);
+    nw_strmap_fini(&c->acronyms);
+    nw_free(c->locs);
+    nw_free(c->pend);
+    nw_free(c->chunks);
+    nw_free(c->facts);
+}
+
 enum nw_status nw_entities_extract(const struct nw_gazetteer *gaz, const struct nw_toks *toks,
                                    struct nw_entities *out)
 {
@@ -1292,23 +1319,9 @@ enum nw_status nw_entities_extract(const struct nw_gazetteer *gaz, const struct 
     if ((result = resolve_pending(&c)) != NW_OK)
         goto out;
     /* mentions in text order for the quote attribution */
-    for (size_t x = 1; x < out->nm; x++) {
-        struct nw_ent_mention m = out->m[x];
-        size_t y = x;
-        while (y > 0 && out->m[y - 1].tok > m.tok) {
-            out->m[y] = out->m[y - 1];
-            y--;
-        }
-        out->m[y] = m;
-    }
+    sort_mentions(out);
 out:
-    nw_strmap_fini(&c.lower);
-    nw_strmap_fini(&c.index);
-    nw_strmap_fini(&c.acronyms);
-    nw_free(c.locs);
-    nw_free(c.pend);
-    nw_free(c.chunks);
-    nw_free(c.facts);
+    ctx_fini(&c);
     if (result != NW_OK)
         nw_entities_fini(out);
     return result;
@@ -1403,4 +1416,419 @@ int nw_entities_last_person(const struct nw_entities *ents, size_t before)
         if (ents->v[ents->m[i].entity].type == NW_ENT_PERSON)
             found = ents->m[i].entity;
     return found;
+}
+
+/* ------------------------------------------------------------------ tagged (English) */
+
+/* Finds or creates the entity of type under a case-folded key; its display name becomes
+ * the most complete spelling seen: a mixed-case one over an all-caps one, and for
+ * locations sharing a code the longest ("United States" over "U.S."). */
+static int same_ci(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a, y = *b;
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y - 'A' + 'a');
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
+static int entity_keyed(struct ctx *c, int type, const char *key_name, const char *name,
+                        const char *code, const char *preferred, size_t tok)
+{
+    char key[NW_ENT_NAME_MAX + 8];
+    int n = snprintf(key, sizeof(key), "k%d|%s", type, key_name), e;
+    struct nw_ent *x;
+    if (n < 0 || (size_t)n >= sizeof(key))
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (key[i] >= 'A' && key[i] <= 'Z')
+            key[i] = (char)(key[i] - 'A' + 'a');
+    e = entity(c, type, key, code, tok);
+    if (e < 0)
+        return e;
+    x = &c->out->v[e];
+    {
+        int had_lower = 0, has_lower = 0;
+        size_t old_len = strlen(x->name), new_len = strlen(name);
+        for (const char *p = x->name; *p; p++)
+            had_lower |= *p >= 'a' && *p <= 'z';
+        for (const char *p = name; *p; p++)
+            has_lower |= *p >= 'a' && *p <= 'z';
+        int had_pref = preferred && same_ci(x->name, preferred);
+        int has_pref = preferred && same_ci(name, preferred);
+        if (x->count == 0 || strcmp(x->name, key) == 0 ||
+            (!had_pref && (has_pref || (has_lower && !had_lower) ||
+                           (has_lower == had_lower && new_len > old_len && code && code[0]))))
+            snprintf(x->name, sizeof(x->name), "%s", name);
+    }
+    return e;
+}
+
+static enum nw_status count_keyed(struct ctx *c, int type, const char *key_name, const char *name,
+                                  const char *code, size_t a, size_t b, int *ent_out)
+{
+    int e = entity_keyed(c, type, key_name, name, code, NULL, a);
+    if (ent_out)
+        *ent_out = e;
+    if (e == -2)
+        return NW_ENOMEM;
+    if (e < 0)
+        return NW_OK;
+    return add_mention(c, e, a, b);
+}
+
+/* Locations the tagger found: the code from the gazetteer (a subdivision only when its
+ * country is mentioned or its name is a unique first-level one), the name as written. */
+/* The country of location candidate k's first entry when that place names its country
+ * plainly: a country or city, or a subdivision with only one reading (own = 1); NULL
+ * otherwise. */
+static const char *cand_country(const struct ctx *c, size_t k, int *subdiv)
+{
+    const struct nw_gaz_entry *e;
+    if (!c->locs[k].nhits)
+        return NULL;
+    e = nw_gazetteer_entry(c->gaz, c->locs[k].hits[0]);
+    if (!e || !e->cc[0] || (e->kind == NW_GAZ_SUBDIV && c->locs[k].nhits > 1))
+        return NULL;
+    *subdiv = e->kind == NW_GAZ_SUBDIV;
+    return e->cc;
+}
+
+/* Is country cc named in the article by some place other than candidate k (a country, a
+ * city, or another unambiguous subdivision)? *any tells whether an unambiguous
+ * subdivision of another country is named. */
+static int cc_named_elsewhere(const struct ctx *c, size_t k, const char *cc, int *any)
+{
+    int found = 0;
+    *any = 0;
+    for (size_t j = 0; j < c->nlocs; j++) {
+        int subdiv = 0;
+        const char *x = cand_country(c, j, &subdiv);
+        if (!x || (subdiv && c->locs[j].hits[0] == c->locs[k].hits[0]))
+            continue;
+        if (strcmp(x, cc) == 0)
+            found = 1;
+        else if (subdiv)
+            *any = 1;
+    }
+    return found;
+}
+
+/* Locations the tagger found: the code from the gazetteer (a subdivision only when its
+ * country is named by another place of the article, or its name is a unique first-level
+ * one and no subdivision of another country is named: "Santa Fe" beside New Mexico is not
+ * Argentina's), the name as written. */
+static enum nw_status resolve_tagged_locations(struct ctx *c)
+{
+    enum nw_status r = NW_OK;
+
+    for (size_t k = 0; k < c->nlocs; k++) {
+        const struct loc_cand *l = &c->locs[k];
+        const struct nw_gaz_entry *best = NULL;
+        char name[NW_ENT_NAME_MAX];
+        const char *code = NULL;
+        size_t majors = 0;
+        int any = 0;
+        span_name(c, l->a, l->b, name, sizeof(name));
+        for (size_t h = 0; h < l->nhits && !best; h++) {
+            const struct nw_gaz_entry *e = nw_gazetteer_entry(c->gaz, l->hits[h]);
+            if (!e)
+                continue;
+            if (e->kind != NW_GAZ_SUBDIV) {
+                best = e;
+                break;
+            }
+            if (cc_named_elsewhere(c, k, e->cc, &any))
+                best = e;
+            majors += e->major;
+        }
+        if (!best && l->nhits == 1 && majors == 1 && !any)
+            best = nw_gazetteer_entry(c->gaz, l->hits[0]);
+        if (best && best->code[0])
+            code = best->code;
+        {
+            /* one entity per code, named by the article: the gazetteer's own name when the
+             * article uses it ("United States" beside "U.S."), else its fullest spelling */
+            int e = entity_keyed(c, NW_ENT_LOCATION, code ? code : name, name, code,
+                                 code ? best->name : NULL, l->a);
+            if (e == -2)
+                return NW_ENOMEM;
+            if (e >= 0 && (r = add_mention(c, e, l->a, l->b)) != NW_OK)
+                return r;
+        }
+    }
+    return r;
+}
+
+/* A capital initial or a short title or company abbreviation written with a dot. */
+static int is_abbrev(const struct nw_toks *toks, size_t i)
+{
+    static const char *const abbrevs[] = {"mr",   "mrs",  "ms",   "dr",  "st",  "jr",   "sr",
+                                          "gen",  "lt",   "col",  "sgt", "gov", "sen",  "rep",
+                                          "prof", "rev",  "mt",   "ft",  "co",  "corp", "inc",
+                                          "ltd",  "bros", "capt", "maj", "adm", "cmdr"};
+    const struct nw_tok *t = &toks->v[i];
+    const char *s = toks->text + t->off;
+    if (!(t->flags & NW_TOK_WORD) || !(s[0] >= 'A' && s[0] <= 'Z'))
+        return 0;
+    if (t->len == 1)
+        return 1;
+    return nw_tok_word_in(toks, i, abbrevs, sizeof(abbrevs) / sizeof(abbrevs[0]));
+}
+
+static enum nw_status tagged_span(struct ctx *c, int tag, size_t a, size_t b)
+{
+    char name[NW_ENT_NAME_MAX];
+    int hits[NW_ENT_GAZ_HITS], ent;
+    int letters = 0;
+
+    for (size_t i = a; i < b; i++)
+        letters |= (c->t->v[i].flags & NW_TOK_WORD) != 0;
+    if (!letters)
+        return NW_OK;
+    /* a name followed by its own "(ACRONYM)" is an organization, not a person; a country
+     * in parentheses after a player's name is no acronym of it */
+    if (tag == NW_TAG_B_PER && b + 2 < c->t->n && nw_tok_is(c->t, b, '(') && is_acronym(c, b + 1) &&
+        nw_tok_is(c->t, b + 2, ')')) {
+        char ini[16], acr[16];
+        size_t ni = initials(c, a, b, ini, sizeof(ini));
+        size_t na = acronym_letters(c, b + 1, acr, sizeof(acr));
+        size_t m = ni < na ? ni : na;
+        if (m >= 2 && memcmp(ini, acr, m) == 0)
+            tag = NW_TAG_B_ORG;
+    }
+    /* a name right after a title ("Defence Secretary Lloyd Austin") is a person */
+    if (tag == NW_TAG_B_ORG && a > 0 && b - a >= 2 && b - a <= NW_ENT_PERSON_MAX_TOKENS &&
+        is_cap(c, a - 1) && has_fact(c, a - 1, WF_TITLE) && is_person_shape(c, a, b) &&
+        !has_org_head(c, a, b))
+        tag = NW_TAG_B_PER;
+    if (tag == NW_TAG_B_PER)
+        while (b - a > 1 && has_fact(c, a, WF_TITLE) && is_cap(c, a + 1))
+            a++; /* "Gen Munir": the title is no part of the name */
+    span_name(c, a, b, name, sizeof(name));
+    if (tag == NW_TAG_B_PER)
+        return count_keyed(c, NW_ENT_PERSON, name, name, NULL, a, b, NULL);
+    if (tag == NW_TAG_B_ORG) {
+        if (b - a == 1 && is_acronym(c, a)) {
+            int *def = nw_strmap_get(&c->acronyms, ttext(c, a), c->t->v[a].base_len);
+            if (def)
+                return add_mention(c, *def, a, b);
+        }
+        enum nw_status r = count_keyed(c, NW_ENT_ORG, name, name, NULL, a, b, &ent);
+        /* "Full Name (ACRONYM)": later mentions of the acronym count for the name */
+        if (r == NW_OK && b + 2 < c->t->n && nw_tok_is(c->t, b, '(') && is_acronym(c, b + 1) &&
+            nw_tok_is(c->t, b + 2, ')') && b - a >= 2) {
+            c->skip_until = b + 3;
+            r = define_acronym(c, b + 1, ent);
+        }
+        return r;
+    }
+    if (tag == NW_TAG_B_LOC) {
+        size_t nh = gaz_lookup(c, a, b, hits);
+        /* "Kenya Army": a place name ending in an organization's head word, unless the
+         * whole is a place ("West Bank") */
+        if (!nh && b - a >= 2 && is_cap(c, b - 1) && has_fact(c, b - 1, WF_ORG_HEAD))
+            return count_keyed(c, NW_ENT_ORG, name, name, NULL, a, b, NULL);
+        return add_loc(c, a, b, hits, nh);
+    }
+    return NW_OK;
+}
+
+static void merge_into(struct ctx *c, size_t from, size_t to)
+{
+    struct nw_entities *o = c->out;
+    o->v[to].count += o->v[from].count;
+    if (o->v[from].first_tok < o->v[to].first_tok)
+        o->v[to].first_tok = o->v[from].first_tok;
+    o->v[from].count = 0;
+    for (size_t m = 0; m < o->nm; m++)
+        if (o->m[m].entity == (int)from)
+            o->m[m].entity = (int)to;
+}
+
+/* Upper-case initials of a name's words and hyphen parts ("Tehreek-i-Taliban Pakistan"
+ * -> "TTP"); 0 if they do not fit. */
+static size_t name_initials(const char *name, char *out, size_t size)
+{
+    size_t k = 0;
+    for (size_t q = 0; name[q]; q++)
+        if ((q == 0 || name[q - 1] == ' ' || name[q - 1] == '-') && name[q] >= 'A' &&
+            name[q] <= 'Z') {
+            if (k + 1 >= size)
+                return 0;
+            out[k++] = name[q];
+        }
+    out[k] = '\0';
+    return k;
+}
+
+/* An acronym's letters ("U.N." -> "UN"); 0 if the name is no acronym. */
+static size_t name_acronym(const char *name, char *out, size_t size)
+{
+    size_t k = 0;
+    for (size_t q = 0; name[q]; q++) {
+        char ch = name[q];
+        if (ch >= 'A' && ch <= 'Z') {
+            if (k + 1 >= size)
+                return 0;
+            out[k++] = ch;
+        } else if (ch != '.' && ch != '-' && ch != '&') {
+            return 0;
+        }
+    }
+    out[k] = '\0';
+    return k >= 2 ? k : 0;
+}
+
+/* Word run: small is a sequence of whole words of big. */
+static int word_run(const char *big, const char *small)
+{
+    size_t n = strlen(small);
+    const char *p = big;
+    if (!n || strlen(big) <= n)
+        return 0;
+    while ((p = strstr(p, small)) != NULL) {
+        if ((p == big || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
+/* One article, one reading of a name: an acronym counts for the organization whose initials it
+ * spells; a shorter run of a person's name ("Bilawal Bhutto") is that person. */
+static void consolidate(struct ctx *c)
+{
+    struct nw_entities *o = c->out;
+    for (size_t i = 0; i < o->n; i++) {
+        char acr[16], ini[16];
+        int target = -1;
+        if (o->v[i].type != NW_ENT_ORG || !o->v[i].count ||
+            !name_acronym(o->v[i].name, acr, sizeof(acr)))
+            continue;
+        for (size_t j = 0; j < o->n; j++)
+            if (j != i && o->v[j].type == NW_ENT_ORG && o->v[j].count &&
+                strchr(o->v[j].name, ' ') && name_initials(o->v[j].name, ini, sizeof(ini)) &&
+                strcmp(ini, acr) == 0 && (!o->v[j].acronym[0] || strcmp(o->v[j].acronym, acr) == 0))
+                target = target < 0 ? (int)j : -2;
+        if (target >= 0)
+            merge_into(c, i, (size_t)target);
+    }
+    for (size_t i = 0; i < o->n; i++) {
+        int target = -1;
+        if (o->v[i].type == NW_ENT_PERSON || !o->v[i].count || !strchr(o->v[i].name, ' '))
+            continue;
+        for (size_t j = 0; j < o->n; j++)
+            if (o->v[j].type == NW_ENT_PERSON && o->v[j].count &&
+                word_run(o->v[j].name, o->v[i].name))
+                target = target < 0 ? (int)j : -2;
+        if (target >= 0)
+            merge_into(c, i, (size_t)target);
+    }
+}
+
+enum nw_status nw_entities_extract_tagged(const struct nw_gazetteer *gaz,
+                                          const struct nw_tagger *tagger,
+                                          const struct nw_toks *toks, struct nw_entities *out)
+{
+    enum nw_status result = NW_OK;
+    struct ctx c;
+    struct nw_tagger_tok *v = NULL;
+    size_t *map = NULL, *map_end = NULL, n = 0;
+    uint8_t *tags = NULL;
+    int para = 1, abbrev_before = 0;
+
+    memset(out, 0, sizeof(*out));
+    memset(&c, 0, sizeof(c));
+    c.gaz = gaz;
+    c.t = toks;
+    c.out = out;
+    c.facts = nw_calloc(toks->n ? toks->n : 1, sizeof(*c.facts));
+    /* a token with a possessive becomes two: "Dar" and "'s", as the corpus writes them */
+    v = nw_malloc((2 * toks->n + 1) * sizeof(*v));
+    map = nw_malloc((2 * toks->n + 1) * sizeof(*map));
+    map_end = nw_malloc((2 * toks->n + 1) * sizeof(*map_end));
+    tags = nw_malloc(2 * toks->n + 1);
+    if (!c.facts || !v || !map || !map_end || !tags) {
+        result = NW_ENOMEM;
+        goto out;
+    }
+    if ((result = nw_strmap_init(&c.lower, 16)) != NW_OK ||
+        (result = nw_strmap_init(&c.index, NW_ENT_MAX)) != NW_OK ||
+        (result = nw_strmap_init(&c.acronyms, 256)) != NW_OK)
+        goto out;
+    for (size_t i = 0; i < toks->n; i++) {
+        const struct nw_tok *t = &toks->v[i];
+        if (t->flags & NW_TOK_PARA) {
+            para = 1;
+            continue;
+        }
+        v[n].s = toks->text + t->off;
+        v[n].len = t->base_len;
+        v[n].flags =
+            (para || ((t->flags & NW_TOK_SENT_START) && !abbrev_before)) ? NW_TAGGER_SENT_START : 0;
+        map[n] = map_end[n] = i;
+        abbrev_before = 0;
+        para = 0;
+        /* initials and short titles keep their dot, as the corpus writes them ("C.",
+         * "Mr."), and start no sentence */
+        if (t->base_len == t->len && i + 1 < toks->n && nw_tok_is(toks, i + 1, '.') &&
+            toks->v[i + 1].off == t->off + t->len && is_abbrev(toks, i)) {
+            v[n].len++;
+            map_end[n] = ++i;
+            abbrev_before = 1;
+        }
+        n++;
+        if (t->base_len < t->len) {
+            v[n].s = toks->text + t->off + t->base_len;
+            v[n].len = t->len - t->base_len;
+            v[n].flags = 0;
+            map[n] = map_end[n] = i;
+            n++;
+        }
+    }
+    if ((result = nw_tagger_prepare(gaz, v, n)) != NW_OK)
+        goto out;
+    nw_tagger_tag(tagger, v, n, tags);
+    for (size_t k = 0; k < n;) {
+        int tag = tags[k];
+        size_t e = k + 1;
+        if (tag == NW_TAG_O || (tag & 1) == 0) { /* O, or an I- the decoder never starts */
+            k++;
+            continue;
+        }
+        while (e < n && tags[e] == tag + 1)
+            e++;
+        /* a place and an organization's head word after it is the organization:
+         * "Pakistan Army", "Kenya Airways" */
+        if (tag == NW_TAG_B_LOC && e < n && tags[e] == NW_TAG_O && map[e] == map_end[e] &&
+            !(v[e].flags & NW_TAGGER_SENT_START) && is_cap(&c, map[e]) &&
+            !(toks->v[map[e]].flags & NW_TOK_UPPER) && has_fact(&c, map[e], WF_ORG_HEAD)) {
+            tag = NW_TAG_B_ORG;
+            e++;
+        }
+        if (map[k] >= c.skip_until &&
+            (result = tagged_span(&c, tag, map[k], map_end[e - 1] + 1)) != NW_OK)
+            goto out;
+        k = e;
+    }
+    if ((result = resolve_tagged_locations(&c)) != NW_OK)
+        goto out;
+    consolidate(&c);
+    merge_persons(&c);
+    sort_mentions(out);
+out:
+    ctx_fini(&c);
+    nw_free(v);
+    nw_free(map);
+    nw_free(map_end);
+    nw_free(tags);
+    if (result != NW_OK)
+        nw_entities_fini(out);
+    return result;
 }

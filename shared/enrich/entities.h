@@ -15,12 +15,13 @@
 
 #include "gazetteer.h"
 #include "status.h"
+#include "tagger.h"
 #include "tok.h"
 
 #define NW_ENT_MAX 512
 #define NW_ENT_MAX_MENTIONS 4096
 #define NW_ENT_NAME_MAX 128
-#define NW_ENT_JSON_MAX 50 /* per type in the record */
+#define NW_ENT_JSON_MAX 200 /* per type in the record (a results table names many teams) */
 
 enum nw_ent_type {
     NW_ENT_PERSON = 1,
@@ -53,6 +54,16 @@ struct nw_entities {
 /* Finds the entities of toks. out is filled (free with nw_entities_fini). */
 enum nw_status nw_entities_extract(const struct nw_gazetteer *gaz, const struct nw_toks *toks,
                                    struct nw_entities *out);
+
+/* The same for English text, with the statistical tagger (tagger.h) finding the names:
+ * persons, organizations and locations as the tagger spans them (MISC names are not
+ * kept), then the rules: ISO 3166 codes for places (the name stays as written, its most
+ * complete spelling; one entity per code), acronyms defined in parentheses counted for
+ * their organization, and a person's shorter mentions ("Rubio") merged into the full
+ * name ("Marco Rubio"). */
+enum nw_status nw_entities_extract_tagged(const struct nw_gazetteer *gaz,
+                                          const struct nw_tagger *tagger,
+                                          const struct nw_toks *toks, struct nw_entities *out);
 void nw_entities_fini(struct nw_entities *ents);
 
 /* The record's {persons, organizations, locations} object: [{name, count, code?}], most

@@ -2,7 +2,9 @@
  * quotes.c — quotation marks pair up (“ with ”, " with the next "), within
  * NW_QUOTES_MAX_TOKENS tokens. The attribution is looked for after the closing mark
  * (", the report said", "Kakar added", "said Kakar") and then before the opening mark
- * ("Kakar said: “...”"), within the sentence and a few tokens.
+ * in the sentence that leads into it ("Kakar said: “...”", "Dar told reporters that “...”",
+ * "according to the ministry, “...”", a lead-in paragraph ending with a colon), within a
+ * few tokens.
  */
 #include "quotes.h"
 
@@ -98,17 +100,41 @@ static json_t *attribution(const struct nw_toks *t, const struct nw_entities *en
         if (v == i && (sp = speaker_of(t, ents, v + 1, end, open, prev)) != NULL)
             return sp;
     }
-    /* before: SUBJECT VERB [:|,] “ */
+    /* before, in the sentence or paragraph that leads into the quote:
+     * SUBJECT VERB [...] [:|,] “  ("Kakar said: “", "Dar told reporters that “"),
+     * VERB SUBJECT ... “, or "according to SUBJECT, “" */
     if (open >= 2) {
         size_t k = open,
                stop = open > 2 * NW_QUOTES_ATTR_TOKENS ? open - 2 * NW_QUOTES_ATTR_TOKENS : 0;
-        if (nw_tok_is(t, k - 1, ':') || nw_tok_is(t, k - 1, ','))
-            k--;
-        if (k > 0 && WORD_IN(t, k - 1, speech_verbs)) {
-            size_t v = k - 1, s = v;
-            while (s > stop && !(t->v[s - 1].flags & NW_TOK_PUNCT))
-                s--;
-            return speaker_of(t, ents, s, v, open, prev);
+        while (k > stop && ((t->v[k - 1].flags & NW_TOK_PARA) || nw_tok_is(t, k - 1, ':') ||
+                            nw_tok_is(t, k - 1, ',')))
+            k--; /* a lead-in ending with a colon may stand in the paragraph before */
+        for (size_t v = k; v > stop; v--) {
+            size_t w = v - 1, s2 = w, e2 = w + 1;
+            if (t->v[w].flags & NW_TOK_PARA || nw_tok_is(t, w, '.') || nw_tok_is(t, w, '!') ||
+                nw_tok_is(t, w, '?'))
+                break; /* the sentence before is another one */
+            if (!WORD_IN(t, w, speech_verbs))
+                continue;
+            while (s2 > stop && !(t->v[s2 - 1].flags & NW_TOK_PUNCT))
+                s2--;
+            if ((sp = speaker_of(t, ents, s2, w, open, prev)) != NULL)
+                return sp;
+            /* "said Foreign Minister Ishaq Dar", "according to the ministry" */
+            if (e2 < k && nw_tok_eq(t, e2, "to"))
+                e2++;
+            {
+                size_t f = e2;
+                while (f < k && !(t->v[f].flags & NW_TOK_PUNCT) && f - e2 < NW_QUOTES_ATTR_TOKENS)
+                    f++;
+                int p = nw_entities_person_in(ents, e2, f);
+                if (p >= 0)
+                    return json_string(ents->v[p].name);
+                if (nw_tok_eq(t, w, "according") && f > e2 &&
+                    (sp = speaker_of(t, ents, e2, f, open, prev)) != NULL)
+                    return sp;
+            }
+            return NULL;
         }
     }
     return NULL;

@@ -36,7 +36,7 @@ start_mock() {
     # fetch, the workers every delivery report and stored offset.
     local dbg=""
     [ "${NW_RUN_DEBUG:-0}" = 1 ] && dbg=--debug
-    "$BUILD/tests/nw_mock_cluster" --max-seconds 500 $dbg "$@" <&7 >"$WORK/mock.out" 2>"$WORK/mock.log" &
+    "$BUILD/tests/nw_mock_cluster" --max-seconds "${MOCK_SECONDS:-500}" $dbg "$@" <&7 >"$WORK/mock.out" 2>"$WORK/mock.log" &
     PIDS="$PIDS $!"
     BS=$(first_line "$WORK/mock.out")
     [ -n "$BS" ] || fail "mock cluster did not start"
@@ -44,22 +44,26 @@ start_mock() {
 
 mock_cmd() { echo "$*" >&7; }
 
-# start_httpd — sets HP (port) serving the fixture pages.
+# start_httpd [ROOT] — sets HP (port) serving the fixture pages (or the files under ROOT).
 start_httpd() {
-    "$BUILD/tests/nw_httpd" --root "$SRC/tests/fixtures/pages" --port 0 --max-seconds 500 \
+    "$BUILD/tests/nw_httpd" --root "${1:-$SRC/tests/fixtures/pages}" --port 0 --max-seconds "${HTTPD_SECONDS:-500}" \
         >"$WORK/httpd.out" 2>"$WORK/httpd.log" &
     PIDS="$PIDS $!"
     HP=$(first_line "$WORK/httpd.out")
     [ -n "$HP" ] || fail "nw_httpd did not start"
 }
 
-# start_worker NAME [-o k=v]... — runs newsworker in the background; pid in WPID_NAME.
+# start_worker NAME [-o k=v]... — runs newsworker (or $NW_BIN) in the background; pid in
+# WPID_NAME. Crash markers go to the test's own folder.
 start_worker() {
-    local name=$1
+    local name=$1 state=(-o "worker.state_dir=$WORK/state")
     shift
-    "$BUILD/bin/newsworker" run -o "kafka.bootstrap.servers=$BS" -o fetch.allow_private=true \
+    # A binary from before worker.state_dir (bench_run.sh comparing builds) goes without.
+    [ "${NW_RUN_NO_STATE_DIR:-0}" = 1 ] && state=()
+    "${NW_BIN:-$BUILD/bin/newsworker}" run -o "kafka.bootstrap.servers=$BS" -o fetch.allow_private=true \
+        "${state[@]}" \
         -o fetch.retries=1 -o fetch.retry_backoff_ms=50 -o kafka.consumer.session.timeout.ms=6000 \
-        -o kafka.consumer.heartbeat.interval.ms=500 -o kafka.consumer.auto.commit.interval.ms=500 \
+        -o kafka.consumer.heartbeat.interval.ms=500 \
         $([ "${NW_RUN_DEBUG:-0}" = 1 ] && echo "-o log.level=debug -o kafka.producer.debug=eos -o kafka.consumer.debug=cgrp,topic,fetch") "$@" \
         >>"$WORK/$name.out" 2>>"$WORK/$name.log" &
     eval "WPID_$name=$!"
@@ -123,6 +127,7 @@ produce_jobs_spread() {
 # held NAME — how many input partitions the worker holds now, from its log: the sum of
 # its "assigned N" lines less its "revoking N" and "lost N" lines.
 held() {
+    [ -f "$WORK/$1.log" ] || { echo 0; return; }
     awk '/ consume: assigned [0-9]+ partition/ { for (i = 1; i < NF; i++) if ($i == "assigned") n += $(i + 1) }
          / consume: (revoking|lost) [0-9]+ partition/ { for (i = 1; i < NF; i++) if ($i == "revoking" || $i == "lost") n -= $(i + 1) }
          END { print n + 0 }' "$WORK/$1.log"

@@ -237,8 +237,6 @@ rc=0
 "$BIN" fetch --input "$TMP/does-not-exist" >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ] || fail "missing input file: exit $rc, expected 2"
 
-rc=0
-"$BIN" fetch -o fetch.robots=true "$H/$PAGE" >/dev/null 2>&1 || rc=$?
-[ "$rc" -eq 2 ] || fail "fetch.robots=true (not supported yet): exit $rc, expected 2"
+# fetch.robots=true works now: test_fetch_politeness.sh covers it.
 
 echo "PASS"

@@ -17,7 +17,8 @@ fail() {
 }
 
 # 1. Positive: the examples validate.
-$validate "$examples/article.v1.example.json" "$examples/error.v1.example.json" ||
+$validate "$examples/article.v1.example.json" "$examples/error.v1.example.json" \
+    "$examples/error.v1.example-no-content.json" ||
     fail "record examples"
 for f in "$examples"/url-job.v1.example*.json; do
     $validate --schema "$schemas/url-job.v1.json" "$f" || fail "url-job example $f"
@@ -68,6 +69,10 @@ broken err-bad-code "$err" "" 'd["code"] = "HTTP 404"'
 broken err-attempts "$err" "" 'd["attempts"] = "1"'
 broken err-at "$err" "" 'd["at"] = "now"'
 broken err-extra "$err" "" 'd["retry"] = True'
+errm=$examples/error.v1.example-no-content.json
+broken err-meta-extra "$errm" "" 'd["meta"]["text"] = "body"'
+broken err-meta-date "$errm" "" 'd["meta"]["published_at"] = "23 November 2026"'
+broken err-meta-language "$errm" "" 'd["meta"]["language"] = "swedish"'
 broken job-no-url "$job" "$schemas/url-job.v1.json" 'del d["url"]'
 broken job-ftp "$job" "$schemas/url-job.v1.json" 'd["url"] = "ftp://example.com/x"'
 broken job-space "$job" "$schemas/url-job.v1.json" 'd["url"] = "https://example.com/a b"'

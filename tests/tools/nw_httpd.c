@@ -1,7 +1,7 @@
 /*
  * nw_httpd.c — the loopback HTTP server of the integration tests (libmicrohttpd).
  *
- *   nw_httpd --root DIR [--port N] [--bind ADDR] [--max-seconds S]
+ *   nw_httpd --root DIR [--port N] [--bind ADDR] [--max-seconds S] [--log FILE]
  *
  * Prints the port it listens on as stdout's first line, then serves the files under DIR
  * plus routes that misbehave on request:
@@ -21,6 +21,11 @@
  *   /hits?key=K            how many requests /retry-after saw for K (text)
  *   /inflight-max          most /slow responses in progress at once since the last ask
  *   /article               a short article page
+ *   /article/NAME          the same page under any name (for distinct URLs)
+ *   /sleep?ms=N            the article page after N ms (a slow or, long enough, hanging host)
+ *
+ * With --log FILE every request is appended to FILE as "MS PATH" (MS: wall-clock
+ * milliseconds at its arrival), so a test can check which paths were asked for and when.
  *
  * It stops on SIGTERM or SIGINT, and by itself after --max-seconds (default 300), so a
  * test that dies never leaves a server behind for long.
@@ -49,6 +54,35 @@
 
 static volatile sig_atomic_t stopping;
 static const char *root_dir;
+
+/* ---- request log and sleeping answers (politeness and scheduling tests) ---------------- */
+
+static FILE *request_log;
+static pthread_mutex_t request_log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void log_request(const char *url)
+{
+    struct timespec ts;
+
+    if (!request_log)
+        return;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    pthread_mutex_lock(&request_log_lock);
+    fprintf(request_log, "%lld %s\n", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, url);
+    fflush(request_log);
+    pthread_mutex_unlock(&request_log_lock);
+}
+
+/* Sleeps ms in slices, so a stopping server does not wait for it. */
+static void sleep_ms(long ms)
+{
+    while (ms > 0 && !stopping) {
+        long slice = ms < 50 ? ms : 50;
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = slice * 1000000L};
+        nanosleep(&ts, NULL);
+        ms -= slice;
+    }
+}
 
 static struct {
     pthread_mutex_t lock;
@@ -466,6 +500,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     *upload_data_size = 0;
+    log_request(url);
     if (strcmp(method, "GET") && strcmp(method, "HEAD"))
         return send_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only\n");
 
@@ -511,6 +546,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         pthread_mutex_unlock(&inflight.lock);
         return send_text(c, MHD_HTTP_OK, body);
     }
+    if (!strcmp(url, "/sleep")) {
+        sleep_ms(arg_long(c, "ms", 1000, 0, MAX_SLOW_MS));
+        return send_buffer(c, MHD_HTTP_OK, "text/html; charset=utf-8", article_html,
+                           sizeof(article_html) - 1, MHD_RESPMEM_PERSISTENT);
+    }
+    if (!strncmp(url, "/article/", 9))
+        return send_buffer(c, MHD_HTTP_OK, "text/html; charset=utf-8", article_html,
+                           sizeof(article_html) - 1, MHD_RESPMEM_PERSISTENT);
     if (!strcmp(url, "/article"))
         return send_buffer(c, MHD_HTTP_OK, "text/html; charset=utf-8", article_html,
                            sizeof(article_html) - 1, MHD_RESPMEM_PERSISTENT);
@@ -529,7 +572,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void usage(void)
 {
     fprintf(stderr, "usage: nw_httpd --root DIR [--port N] [--bind ADDR] [--max-seconds S] "
-                    "[--bomb-mb N]\n");
+                    "[--bomb-mb N] [--log FILE]\n");
 }
 
 int main(int argc, char **argv)
@@ -558,7 +601,13 @@ int main(int argc, char **argv)
             max_seconds = strtol(argv[++i], NULL, 10);
         else if (!strcmp(a, "--bomb-mb"))
             mb = strtol(argv[++i], NULL, 10);
-        else {
+        else if (!strcmp(a, "--log")) {
+            request_log = fopen(argv[++i], "a");
+            if (!request_log) {
+                fprintf(stderr, "nw_httpd: cannot open %s\n", argv[i]);
+                return 2;
+            }
+        } else {
             usage();
             return 2;
         }

@@ -80,6 +80,69 @@ static void test_title_repeat_byline_and_signoff_go(void **state)
     nw_free(out);
 }
 
+static void test_line_kinds(void **state)
+{
+    (void)state;
+#define KIND(s) nw_boiler_line_kind(s, strlen(s))
+    assert_int_equal(KIND("LONDON 1996-08-30"), NW_LINE_DATELINE);
+    assert_int_equal(KIND("AL-AIN, United Arab Emirates 1996-12-06"), NW_LINE_DATELINE);
+    assert_int_equal(KIND("WASHINGTON, Oct 3"), NW_LINE_DATELINE);
+    assert_int_equal(KIND("-- Milan newsroom +39 2 6612 0000"), NW_LINE_SIGNOFF);
+    assert_int_equal(KIND("\xE2\x80\x94 Reporting by Jane Roe; editing by John Doe"),
+                     NW_LINE_SIGNOFF);
+    assert_int_equal(KIND("Next Story"), NW_LINE_FURNITURE);
+    assert_int_equal(KIND("Sitename"), NW_LINE_FURNITURE);
+    assert_int_equal(KIND("[CORRECTED 14:06 GMT]"), NW_LINE_FURNITURE);
+    assert_int_equal(KIND("Photo credit: Jane Roe"), NW_LINE_FURNITURE);
+    assert_int_equal(KIND("Council approves the harbour budget"), NW_LINE_TEXT);
+    assert_int_equal(KIND("Harbour council backs budget after long debate."), NW_LINE_TEXT);
+    /* a sentence ending in a date is text, not a dateline */
+    assert_int_equal(KIND("The vote was held on March 3."), NW_LINE_TEXT);
+#undef KIND
+}
+
+static void test_credits_and_related_headlines_go(void **state)
+{
+    char text[2048];
+    char *out;
+    (void)state;
+    snprintf(text, sizeof(text),
+             "%s\n\nThe mayor at the harbour on Monday. (Photo: Jane Roe / Harbour Times)\n\n"
+             "Image source: Harbour Times\n\n%s\n\nRelated coverage\n\n"
+             "Ferry operator names new chief executive\n\nMayor Smith visits the new terminal\n\n"
+             "Must read",
+             para, para);
+    out = strip(text, NULL);
+    assert_null(strstr(out, "Photo"));
+    assert_null(strstr(out, "Image source"));
+    assert_null(strstr(out, "Related"));
+    assert_null(strstr(out, "Ferry operator"));
+    assert_null(strstr(out, "Mayor Smith"));
+    assert_null(strstr(out, "Must read"));
+    assert_non_null(strstr(out, para));
+    nw_free(out);
+}
+
+static void test_tables_and_data_lines_stay(void **state)
+{
+    char text[2048];
+    char *out;
+    (void)state;
+    /* an all-capitals table header, a table row that starts with a word a prompt could
+     * use, a label line and result lines after the last paragraph are the article's */
+    snprintf(text, sizeof(text),
+             "%s\n\nLATEST PREVIOUS ACTUAL\n\nReading 4 1 1 2 5 10 4\n\n%s\n\nScorers:\n\n"
+             "Jane Roe (28th)\n\nAttendance: 850",
+             para, para);
+    out = strip(text, NULL);
+    assert_non_null(strstr(out, "LATEST PREVIOUS ACTUAL"));
+    assert_non_null(strstr(out, "Reading 4 1 1 2 5 10 4"));
+    assert_non_null(strstr(out, "Scorers:"));
+    assert_non_null(strstr(out, "Jane Roe (28th)"));
+    assert_non_null(strstr(out, "Attendance: 850"));
+    nw_free(out);
+}
+
 static void test_cjk_paragraph_stays_short_cjk_furniture_goes(void **state)
 {
     /* Chinese and Japanese are written without spaces: a paragraph is one space-free run,
@@ -129,6 +192,9 @@ int main(void)
         cmocka_unit_test(test_subhead_stays),
         cmocka_unit_test(test_list_header_and_teasers_go),
         cmocka_unit_test(test_title_repeat_byline_and_signoff_go),
+        cmocka_unit_test(test_line_kinds),
+        cmocka_unit_test(test_credits_and_related_headlines_go),
+        cmocka_unit_test(test_tables_and_data_lines_stay),
         cmocka_unit_test(test_cjk_paragraph_stays_short_cjk_furniture_goes),
         cmocka_unit_test(test_empty_and_null),
     };

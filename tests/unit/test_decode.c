@@ -117,6 +117,47 @@ static void test_meta_labels(void **state)
     expect(S("<meta charset=\"utf-16\">caf\xC3\xA9"), NULL, 1, "caf\xC3\xA9", "utf-8", "meta");
 }
 
+static void test_utf8_under_legacy_label(void **state)
+{
+    struct nw_decoded dec;
+
+    (void)state;
+    /* valid UTF-8 labeled ISO-8859-2 (header), EUC-KR and GB2312 (meta): decoded as UTF-8 */
+    decode_ok(S("\xC5\x82\xC3\xB3"
+                "d\xC5\xBA"),
+              "text/html; charset=iso-8859-2", 1, &dec);
+    assert_string_equal(dec.text, "\xC5\x82\xC3\xB3"
+                                  "d\xC5\xBA");
+    assert_string_equal(dec.charset, "utf-8");
+    assert_string_equal(dec.declared, "iso-8859-2");
+    assert_string_equal(dec.source, "header");
+    nw_decoded_fini(&dec);
+    decode_ok(S("<meta charset=euc-kr>\xED\x95\x9C\xEA\xB5\xAD"), NULL, 1, &dec);
+    assert_non_null(strstr(dec.text, "\xED\x95\x9C\xEA\xB5\xAD")); /* 한국 */
+    assert_string_equal(dec.declared, "euc-kr");
+    assert_string_equal(dec.source, "meta");
+    nw_decoded_fini(&dec);
+    decode_ok(S("<meta http-equiv=Content-Type content='text/html; charset=gb2312'>"
+                "\xE4\xB8\xAD\xE6\x96\x87"),
+              NULL, 1, &dec);
+    assert_non_null(strstr(dec.text, "\xE4\xB8\xAD\xE6\x96\x87"));
+    assert_string_equal(dec.declared, "gbk");
+    nw_decoded_fini(&dec);
+    /* pure ASCII proves nothing: the label stays; a UTF-8 label declares nothing */
+    decode_ok(S("plain"), "text/html; charset=iso-8859-2", 1, &dec);
+    assert_string_equal(dec.charset, "iso-8859-2");
+    assert_string_equal(dec.declared, "");
+    nw_decoded_fini(&dec);
+    decode_ok(S("caf\xC3\xA9"), "text/html; charset=utf-8", 1, &dec);
+    assert_string_equal(dec.declared, "");
+    nw_decoded_fini(&dec);
+    /* real legacy bytes are not valid UTF-8: the label is honoured */
+    decode_ok(S("caf\xE9 cr\xE8me"), "text/html; charset=iso-8859-1", 1, &dec);
+    assert_string_equal(dec.charset, "windows-1252");
+    assert_string_equal(dec.declared, "");
+    nw_decoded_fini(&dec);
+}
+
 static void test_meta_past_prescan_window_is_ignored(void **state)
 {
     static char page[8192];
@@ -298,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_header_labels),
         cmocka_unit_test(test_meta_labels),
         cmocka_unit_test(test_meta_past_prescan_window_is_ignored),
+        cmocka_unit_test(test_utf8_under_legacy_label),
         cmocka_unit_test(test_boms),
         cmocka_unit_test(test_utf16_header_without_utf16_bytes),
         cmocka_unit_test(test_unknown_charset_falls_back),

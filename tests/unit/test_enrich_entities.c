@@ -11,19 +11,22 @@
 #include "enrich/tok.h"
 
 static struct nw_gazetteer *gaz;
+static struct nw_tagger *tagger;
 
 static int setup(void **state)
 {
     char err[256];
     (void)state;
     gaz = nw_gazetteer_create(NULL, err, sizeof(err));
-    return gaz ? 0 : -1;
+    tagger = nw_tagger_load_default(err, sizeof(err));
+    return gaz && tagger ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
     nw_gazetteer_destroy(gaz);
+    nw_tagger_destroy(tagger);
     return 0;
 }
 
@@ -39,6 +42,88 @@ static void run(const char *text, struct nw_entities *e, struct nw_toks *t)
 {
     assert_int_equal(nw_toks_init(t, text, strlen(text), 10000), NW_OK);
     assert_int_equal(nw_entities_extract(gaz, t, e), NW_OK);
+}
+
+/* English text through the trained tagger (nw_entities_extract_tagged). */
+static void run_tagged(const char *text, struct nw_entities *e, struct nw_toks *t)
+{
+    assert_int_equal(nw_toks_init(t, text, strlen(text), 10000), NW_OK);
+    assert_int_equal(nw_entities_extract_tagged(gaz, tagger, t, e), NW_OK);
+}
+
+static void expect_loc(const struct nw_entities *e, const char *name, const char *code)
+{
+    const struct nw_ent *l = find(e, NW_ENT_LOCATION, name);
+    if (!l)
+        fail_msg("no location %s", name);
+    if (strcmp(l->code, code) != 0)
+        fail_msg("location %s: code '%s', expected '%s'", name, l->code, code);
+}
+
+static void test_new_places(void **state)
+{
+    struct nw_entities e;
+    struct nw_toks t;
+    (void)state;
+    run_tagged("New Zealand beat Australia in Wellington on Saturday.\n\n"
+               "Traders in New York said the New York Stock Exchange opened higher while "
+               "officials in New Jersey and New Mexico watched the storm. Police in Santa Fe "
+               "said roads were closed.\n\n"
+               "New South Wales reported floods.",
+               &e, &t);
+    expect_loc(&e, "New Zealand", "NZ");
+    expect_loc(&e, "New York", "");
+    expect_loc(&e, "New Jersey", "US-NJ");
+    expect_loc(&e, "New Mexico", "US-NM");
+    expect_loc(&e, "New South Wales", "AU-NSW");
+    /* beside New Mexico, Santa Fe is not Argentina's province of that name */
+    expect_loc(&e, "Santa Fe", "");
+    assert_non_null(find(&e, NW_ENT_ORG, "New York Stock Exchange"));
+    /* "New" is no stopword: no Mexico, Jersey, Wales or York on their own */
+    assert_null(find(&e, NW_ENT_LOCATION, "Mexico"));
+    assert_null(find(&e, NW_ENT_LOCATION, "Jersey"));
+    assert_null(find(&e, NW_ENT_LOCATION, "Wales"));
+    assert_null(find(&e, NW_ENT_ORG, "York Stock Exchange"));
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+}
+
+static void test_tagged_names_as_written(void **state)
+{
+    struct nw_entities e;
+    struct nw_toks t;
+    const struct nw_ent *x;
+    (void)state;
+    run_tagged("President Mobutu Sese Seko of Zaire flew to Brussels. The U.S. and Turkey "
+               "said the United States would help. Mobutu thanked Washington.",
+               &e, &t);
+    /* the article's own name, one entity per code, its fullest spelling */
+    expect_loc(&e, "United States", "US");
+    assert_null(find(&e, NW_ENT_LOCATION, "U.S."));
+    expect_loc(&e, "Turkey", "TR");
+    /* a historical name has its successor's code */
+    expect_loc(&e, "Zaire", "CD");
+    x = find(&e, NW_ENT_PERSON, "Mobutu Sese Seko");
+    assert_non_null(x);
+    assert_int_equal(x->count, 2); /* "Mobutu" merged into the full name */
+    assert_null(find(&e, NW_ENT_PERSON, "President Mobutu Sese Seko"));
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+}
+
+static void test_place_with_org_head_is_org(void **state)
+{
+    struct nw_entities e;
+    struct nw_toks t;
+    (void)state;
+    run_tagged("Officials said the Kenya Army had moved north, and the Norway Council met "
+               "in Oslo on Monday.",
+               &e, &t);
+    assert_non_null(find(&e, NW_ENT_ORG, "Kenya Army"));
+    assert_null(find(&e, NW_ENT_LOCATION, "Kenya"));
+    expect_loc(&e, "Oslo", "");
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
 }
 
 static void test_titles_and_short_forms(void **state)
@@ -193,6 +278,9 @@ static void test_gazetteer_key_folds(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_new_places),
+        cmocka_unit_test(test_tagged_names_as_written),
+        cmocka_unit_test(test_place_with_org_head_is_org),
         cmocka_unit_test(test_titles_and_short_forms),
         cmocka_unit_test(test_acronyms_merge),
         cmocka_unit_test(test_locations_with_codes),

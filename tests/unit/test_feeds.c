@@ -25,6 +25,8 @@ static struct nw_feed *parse(const char *doc, const char *base, const char *ctyp
     return f;
 }
 
+/* Item dates keep the offset the feed wrote (RFC 3339), as published_at keeps the page's:
+ * the day a source states is the day in the job. */
 static void test_rss2(void **state)
 {
     const char *doc =
@@ -51,7 +53,7 @@ static void test_rss2(void **state)
     assert_string_equal(f->items[0].url, "https://ex.test/a/1");
     assert_string_equal(f->items[0].guid, "id-1");
     assert_string_equal(f->items[0].title, "First & foremost");
-    assert_string_equal(f->items[0].date, "2026-11-30T04:00:00Z");
+    assert_string_equal(f->items[0].date, "2026-11-30T05:00:00+01:00");
     assert_string_equal(f->items[1].url, "https://ex.test/a/2");
     assert_string_equal(f->items[1].title, "Second <b>bold</b>");
     assert_string_equal(f->items[1].date, "2026-11-29T10:00:00Z");
@@ -115,7 +117,7 @@ static void test_atom(void **state)
     assert_int_equal(f->n_items, 2);
     assert_string_equal(f->items[0].url, "https://ex.test/blog/posts/1");
     assert_string_equal(f->items[0].guid, "urn:uuid:1");
-    assert_string_equal(f->items[0].date, "2026-11-01T00:00:00Z");
+    assert_string_equal(f->items[0].date, "2026-10-31T23:00:00-01:00");
     assert_string_equal(f->items[1].url, "https://ex.test/p/2");
     nw_feed_destroy(f);
 }
@@ -156,7 +158,7 @@ static void test_news_sitemap(void **state)
     assert_int_equal(f->kind, NW_FEED_URLSET);
     assert_int_equal(f->n_items, 2);
     assert_string_equal(f->items[0].title, "Headline one");
-    assert_string_equal(f->items[0].date, "2026-11-30T04:00:00Z");
+    assert_string_equal(f->items[0].date, "2026-11-30T06:00:00+02:00");
     assert_string_equal(f->items[1].date, "2026-11-29T00:00:00Z");
     nw_feed_destroy(f);
 }

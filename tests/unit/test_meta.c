@@ -67,7 +67,7 @@ static void test_jsonld_graph(void **state)
          "\"publisher\":{\"@type\":\"Organization\",\"name\":\"Example News\"},"
          "\"inLanguage\":\"en-US\"}]}</script></head><body></body></html>");
     assert_string_equal(f->art.title, "Council approves budget");
-    assert_string_equal(f->art.published_at, "2019-11-19T15:30:00Z");
+    assert_string_equal(f->art.published_at, "2019-11-19T10:30:00-05:00");
     assert_string_equal(f->art.modified_at, "2019-11-19T18:00:00Z");
     assert_int_equal(json_array_size(f->art.authors), 2);
     assert_string_equal(author(f, 0), "Jane Doe");
@@ -101,7 +101,7 @@ static void test_opengraph(void **state)
     assert_string_equal(f->art.description, "The council voted.");
     assert_string_equal(f->art.image, "https://cdn.example.com/a.jpg");
     assert_string_equal(f->art.canonical_url, "https://www.example.com/news/budget?x=1");
-    assert_string_equal(f->art.published_at, "2019-11-19T07:00:00Z");
+    assert_string_equal(f->art.published_at, "2019-11-19T08:00:00+01:00");
     assert_string_equal(f->art.modified_at, "2019-11-19T09:00:00Z");
     assert_string_equal(f->art.section, "Local");
     assert_int_equal(json_array_size(f->art.tags), 2);
@@ -179,6 +179,64 @@ static void test_future_dates_dropped(void **state)
     assert_null(f->art.modified_at);
 }
 
+/* The authors a byline gives, as one "|"-joined string. */
+static const char *byline(struct fx *f, const char *text)
+{
+    static char out[512];
+    char page[1024];
+    snprintf(page, sizeof(page), "<html><body><h1>T</h1><div class='byline'>%s</div></body></html>",
+             text);
+    meta(f, page);
+    out[0] = '\0';
+    for (size_t i = 0; i < json_array_size(f->art.authors); i++) {
+        if (i)
+            strcat(out, "|");
+        strcat(out, author(f, i));
+    }
+    return out;
+}
+
+static void test_bylines(void **state)
+{
+    struct fx *f = *state;
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"By Jane Doe", "Jane Doe"},
+        {"by: Jane Doe and John Roe", "Jane Doe|John Roe"},
+        {"Par Marie Dupont et Jean Martin", "Marie Dupont|Jean Martin"},
+        {"Von Anna Schmidt und Peter Müller", "Anna Schmidt|Peter Müller"},
+        {"Por Juan Pérez y Ana López", "Juan Pérez|Ana López"},
+        {"Di Mario Rossi e Luca Bianchi", "Mario Rossi|Luca Bianchi"},
+        {"Jane Doe, John Roe", "Jane Doe|John Roe"},
+        {"Jane Doe & John Roe", "Jane Doe|John Roe"},
+        {"Smith, J.", "Smith, J."},
+        {"Smith, J. and Jones, K.", "Smith, J.|Jones, K."},
+        {"By Jane Doe, Staff Writer", "Jane Doe"},
+        {"Jane Doe - Senior Correspondent", "Jane Doe"},
+        {"Jane Doe | May 3, 2019", "Jane Doe"},
+        {"J J", ""},
+        {"Di Stefano", "Di Stefano"},
+        {"Von Trier", "Von Trier"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *got = byline(f, cases[i].in);
+        if (strcmp(got, cases[i].want) != 0)
+            fail_msg("byline \"%s\" gave \"%s\", want \"%s\"", cases[i].in, got, cases[i].want);
+    }
+    /* an organisation is the author only when no person is named */
+    meta(f, "<html><head><script type='application/ld+json'>{\"@type\":\"NewsArticle\","
+            "\"author\":{\"@type\":\"Organization\",\"name\":\"Example Wire\"}}</script>"
+            "</head><body></body></html>");
+    assert_int_equal(json_array_size(f->art.authors), 1);
+    assert_string_equal(author(f, 0), "Example Wire");
+    meta(f, "<html><head><script type='application/ld+json'>{\"@type\":\"NewsArticle\","
+            "\"author\":{\"@type\":\"Organization\",\"name\":\"Example Wire\"}}</script>"
+            "</head><body><span class='byline'>By Jane Doe</span></body></html>");
+    assert_int_equal(json_array_size(f->art.authors), 1);
+    assert_string_equal(author(f, 0), "Jane Doe");
+}
+
 static void test_nothing(void **state)
 {
     struct fx *f = *state;
@@ -200,10 +258,11 @@ static void test_parse_date(void **state)
         const char *in, *out;
     } ok[] = {
         {"2019-11-19", "2019-11-19T00:00:00Z"},
-        {"2019-11-19T10:00:00.123+05:30", "2019-11-19T04:30:00Z"},
-        {"2019-11-19 23:30:00 -0100", "2019-11-20T00:30:00Z"},
+        {"2019-11-19T10:00:00.123+05:30", "2019-11-19T10:00:00+05:30"},
+        {"2019-11-19 23:30:00 -0100", "2019-11-19T23:30:00-01:00"},
         {"20191119T101112Z", "2019-11-19T10:11:12Z"},
-        {"Tue, 19 Nov 2019 10:00:00 +0200", "2019-11-19T08:00:00Z"},
+        {"Tue, 19 Nov 2019 10:00:00 +0200", "2019-11-19T10:00:00+02:00"},
+        {"Tue, 19 Nov 2019 10:00:00 GMT", "2019-11-19T10:00:00Z"},
         {"19 November 2019", "2019-11-19T00:00:00Z"},
     };
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
@@ -238,6 +297,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_future_dates_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nothing, setup, teardown),
         cmocka_unit_test(test_parse_date),
+        cmocka_unit_test_setup_teardown(test_bylines, setup, teardown),
         cmocka_unit_test(test_resolve_url),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

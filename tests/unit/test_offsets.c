@@ -223,6 +223,28 @@ static void test_allocation_failure(void **state)
     nw_offsets_destroy(o);
 }
 
+/* Finished jobs above an unfinished one are counted until the gap closes. */
+static void test_done_above(void **state)
+{
+    struct nw_offsets *o = nw_offsets_create();
+    uint64_t gen = 0;
+
+    (void)state;
+    assert_non_null(o);
+    for (int64_t off = 0; off < 5; off++)
+        assert_int_equal(nw_offsets_begin(o, 3, off, &gen), NW_OK);
+    assert_int_equal(nw_offsets_done_above(o, 3), 0);
+    assert_int_equal(nw_offsets_finish(o, 3, gen, 2), NW_OK);
+    assert_int_equal(nw_offsets_finish(o, 3, gen, 4), NW_OK);
+    assert_int_equal(nw_offsets_done_above(o, 3), 2);
+    assert_int_equal(nw_offsets_finish(o, 3, gen, 0), NW_OK); /* 0 leaves; 1 still open */
+    assert_int_equal(nw_offsets_done_above(o, 3), 2);
+    assert_int_equal(nw_offsets_finish(o, 3, gen, 1), NW_OK); /* 0..2 leave, 3 open */
+    assert_int_equal(nw_offsets_done_above(o, 3), 1);
+    assert_int_equal(nw_offsets_done_above(o, 9), 0); /* unknown partition */
+    nw_offsets_destroy(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_partitions_independent),
         cmocka_unit_test(test_revoke_and_stale_jobs),
         cmocka_unit_test(test_many_random_order),
+        cmocka_unit_test(test_done_above),
         cmocka_unit_test(test_allocation_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -305,6 +305,95 @@ static void test_json_string(void **state)
     json_decref(j);
 }
 
+static void test_controls_removed(void **state)
+{
+    struct nw_article art;
+    json_t *rec, *j;
+    char *line;
+
+    (void)state;
+    j = nw_json_string("a\x01"
+                       "b\rc\x7F"
+                       "d\xC2\x85"
+                       "e\xE2\x80\xA8"
+                       "f\xE2\x80\xA9g\th\ni");
+    assert_string_equal(json_string_value(j), "a b c d e f g\th\ni");
+    json_decref(j);
+    /* U+00A0 and other C2 characters stay */
+    j = nw_json_string("x\xC2\xA0y\xE2\x80\x94z");
+    assert_string_equal(json_string_value(j), "x\xC2\xA0y\xE2\x80\x94z");
+    json_decref(j);
+
+    nw_article_init(&art);
+    nw_article_set(&art.url, "https://a.com/x");
+    nw_article_set(&art.description, "one\xC2\x85two");
+    nw_article_set(&art.text, "para one\xE2\x80\xA8still one\n\npara two");
+    art.authors = json_pack("[s]", "Ann\x0BLee");
+    art.entities = json_pack("{s:[{s:s,s:i}],s:[],s:[]}", "persons", "name", "Ann\xC2\x85Lee",
+                             "count", 1, "organizations", "locations");
+    rec = nw_record_article(&art);
+    assert_non_null(rec);
+    assert_string_equal(json_string_value(json_object_get(rec, "description")), "one two");
+    assert_string_equal(json_string_value(json_object_get(rec, "text")),
+                        "para one still one\n\npara two");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(rec, "authors"), 0)),
+                        "Ann Lee");
+    /* the article keeps its own values: the record holds cleaned copies */
+    assert_string_equal(json_string_value(json_array_get(art.authors, 0)), "Ann\x0BLee");
+    line = nw_record_dump(rec);
+    assert_non_null(line);
+    assert_null(strstr(line, "\xC2\x85"));
+    assert_null(strstr(line, "\xE2\x80\xA8"));
+    assert_non_null(strstr(line, "\"Ann Lee\""));
+    free(line);
+    json_decref(rec);
+    nw_article_fini(&art);
+}
+
+static void test_error_record_meta(void **state)
+{
+    struct nw_article art;
+    struct nw_error_info info = {.url = "https://a.com/video",
+                                 .stage = "extract",
+                                 .code = "no_content",
+                                 .message = "no article text found",
+                                 .attempts = 1};
+    json_t *rec, *m;
+
+    (void)state;
+    nw_article_init(&art);
+    /* nothing identifying: no "meta" */
+    info.article = &art;
+    nw_article_set(&art.description, "only a description");
+    rec = nw_record_error(&info);
+    assert_non_null(rec);
+    assert_exact_keys(rec, error_keys, sizeof(error_keys) / sizeof(error_keys[0]));
+    json_decref(rec);
+
+    nw_article_set(&art.title, "Video: the council votes");
+    nw_article_set(&art.published_at, "2019-05-03T10:00:00+02:00");
+    nw_article_set(&art.declared_language, "de-AT");
+    nw_article_set(&art.canonical_url, "https://a.com/v/1");
+    nw_article_set(&art.site_name, "A News");
+    rec = nw_record_error(&info);
+    assert_non_null(rec);
+    assert_int_equal(json_object_size(rec), 10);
+    m = json_object_get(rec, "meta");
+    assert_true(json_is_object(m));
+    assert_string_equal(json_string_value(json_object_get(m, "title")), "Video: the council votes");
+    assert_string_equal(json_string_value(json_object_get(m, "published_at")),
+                        "2019-05-03T10:00:00+02:00");
+    assert_string_equal(json_string_value(json_object_get(m, "language")), "de");
+    assert_string_equal(json_string_value(json_object_get(m, "canonical_url")),
+                        "https://a.com/v/1");
+    assert_string_equal(json_string_value(json_object_get(m, "site_name")), "A News");
+    assert_string_equal(json_string_value(json_object_get(m, "description")), "only a description");
+    assert_true(json_is_null(json_object_get(m, "modified_at")));
+    assert_true(json_is_array(json_object_get(m, "authors")));
+    json_decref(rec);
+    nw_article_fini(&art);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +404,8 @@ int main(void)
         cmocka_unit_test(test_error_record_defaults),
         cmocka_unit_test(test_rfc3339),
         cmocka_unit_test(test_json_string),
+        cmocka_unit_test(test_controls_removed),
+        cmocka_unit_test(test_error_record_meta),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

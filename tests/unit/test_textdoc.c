@@ -1,4 +1,4 @@
-/* test_textdoc.c — the headline among leading chrome lines. */
+/* test_textdoc.c — the title of a plain text, and every other line kept. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,13 +15,18 @@ static void load(const char *text, struct nw_article *art)
     assert_int_equal(nw_textdoc_load(text, strlen(text), art), NW_OK);
 }
 
-static void test_title_after_chrome(void **state)
+static const char *body_para =
+    "The harbour council met on Tuesday and approved the budget for the coming year after a "
+    "long debate that lasted most of the afternoon.";
+
+static void test_title_after_chrome_lines_kept(void **state)
 {
     struct nw_article art;
     (void)state;
     load("Next Story\nSite\n\nCouncil approves the harbour budget\n\nBody text here.", &art);
     assert_string_equal(art.title, "Council approves the harbour budget");
-    assert_string_equal(art.text, "\nBody text here.");
+    /* the chrome stays in the body (boiler.c removes it by its class), nothing is lost */
+    assert_string_equal(art.text, "Next Story\nSite\n\n\nBody text here.");
     nw_article_fini(&art);
 }
 
@@ -29,16 +34,99 @@ static void test_breadcrumb_title(void **state)
 {
     struct nw_article art;
     (void)state;
-    load("Home \xC2\xBB Council approves the harbour budget\n\nBody.", &art);
+    load("Home \xC2\xBB Council approves the harbour budget\n\nBody text that follows it.", &art);
     assert_string_equal(art.title, "Council approves the harbour budget");
+    assert_string_equal(art.text, "\nBody text that follows it.");
     nw_article_fini(&art);
 }
 
-static void test_no_title_when_text_starts(void **state)
+static void test_headline_with_full_stop_and_dateline(void **state)
+{
+    char text[1024];
+    struct nw_article art;
+    (void)state;
+    snprintf(text, sizeof(text),
+             "Harbour council backs budget after long debate.\n\n"
+             "PORTSMOUTH 2024-03-05\n\n%s\n\n%s",
+             body_para, body_para);
+    load(text, &art);
+    assert_string_equal(art.title, "Harbour council backs budget after long debate.");
+    /* the dateline is no title and stays first in the body */
+    assert_non_null(strstr(art.text, "PORTSMOUTH 2024-03-05\n\n"));
+    assert_null(strstr(art.text, "backs budget"));
+    nw_article_fini(&art);
+}
+
+static void test_headline_byline_dateline(void **state)
+{
+    const char *text = "Harbour pilots ' strike ends.\n\nJane Roe\n\n"
+                       "PORTSMOUTH, England 2024-03-05\n\nThe pilots went back to work.\n";
+    struct nw_article art;
+    (void)state;
+    load(text, &art);
+    assert_string_equal(art.title, "Harbour pilots ' strike ends.");
+    assert_string_equal(art.text, text + strlen("Harbour pilots ' strike ends.\n"));
+    nw_article_fini(&art);
+}
+
+static void test_capitals_headline_with_full_stop(void **state)
+{
+    char text[1024];
+    struct nw_article art;
+    (void)state;
+    snprintf(text, sizeof(text), "SAILING - HARBOUR CUP ENDS IN A DRAW.\n\n%s", body_para);
+    load(text, &art);
+    assert_string_equal(art.title, "SAILING - HARBOUR CUP ENDS IN A DRAW.");
+    assert_string_equal(art.text, text + strlen("SAILING - HARBOUR CUP ENDS IN A DRAW.\n"));
+    nw_article_fini(&art);
+}
+
+static void test_dateline_first_is_no_title(void **state)
+{
+    char text[1024];
+    struct nw_article art;
+    (void)state;
+    snprintf(text, sizeof(text), "PORTSMOUTH, England 2024-03-05\n\n%s", body_para);
+    load(text, &art);
+    assert_null(art.title);
+    assert_string_equal(art.text, text);
+    nw_article_fini(&art);
+}
+
+static void test_signoff_is_no_title(void **state)
+{
+    /* a short text whose sign-off follows one short sentence: no title, nothing lost */
+    const char *text = "Shares in the harbour operator rose 3 percent.\n\n"
+                       "-- Portsmouth newsroom +44 23 9200 0000";
+    struct nw_article art;
+    (void)state;
+    load(text, &art);
+    assert_null(art.title);
+    assert_string_equal(art.text, text);
+    nw_article_fini(&art);
+}
+
+static void test_one_paragraph_article(void **state)
 {
     struct nw_article art;
-    const char *text = "The council met on Tuesday and approved the harbour budget after a "
-                       "long debate that lasted most of the afternoon and part of the night.";
+    (void)state;
+    load(body_para, &art);
+    assert_null(art.title);
+    assert_string_equal(art.text, body_para);
+    nw_article_fini(&art);
+    /* a short one: still no title, as nothing follows it */
+    load("Council approves the harbour budget", &art);
+    assert_null(art.title);
+    assert_string_equal(art.text, "Council approves the harbour budget");
+    nw_article_fini(&art);
+}
+
+static void test_sentence_first_line_is_no_title(void **state)
+{
+    /* a first paragraph that is a plain sentence, followed by one no longer than it */
+    const char *text = "The council met on Tuesday and approved the budget for next year.\n\n"
+                       "Members said the plan would be reviewed again in the spring.";
+    struct nw_article art;
     (void)state;
     load(text, &art);
     assert_null(art.title);
@@ -49,9 +137,15 @@ static void test_no_title_when_text_starts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_title_after_chrome),
+        cmocka_unit_test(test_title_after_chrome_lines_kept),
         cmocka_unit_test(test_breadcrumb_title),
-        cmocka_unit_test(test_no_title_when_text_starts),
+        cmocka_unit_test(test_headline_with_full_stop_and_dateline),
+        cmocka_unit_test(test_headline_byline_dateline),
+        cmocka_unit_test(test_capitals_headline_with_full_stop),
+        cmocka_unit_test(test_dateline_first_is_no_title),
+        cmocka_unit_test(test_signoff_is_no_title),
+        cmocka_unit_test(test_one_paragraph_article),
+        cmocka_unit_test(test_sentence_first_line_is_no_title),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
