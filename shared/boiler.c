@@ -21,6 +21,8 @@
 
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "buf.h"
 #include "lines.h"
 #include "mem.h"
@@ -138,34 +140,77 @@ static int next_word(const char *s, size_t n, size_t *pos, char *w, size_t wsize
     return 1;
 }
 
-/* The number of words next_word would return, without copying them. */
+/* A letter of a script written without spaces between words: wide (utf8proc display width
+ * two) and a letter (Lo), which holds Han, Hiragana, Katakana, Bopomofo and Yi but not
+ * Hangul (Korean puts spaces between words, so a Hangul run is measured as a word). */
+static int is_spaceless_letter(utf8proc_int32_t cp)
+{
+    if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F) ||
+        (cp >= 0xA960 && cp <= 0xA97F) || (cp >= 0xAC00 && cp <= 0xD7FF))
+        return 0; /* Hangul jamo and syllables */
+    return utf8proc_charwidth(cp) == 2 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LO;
+}
+
+/* The length in bytes of the character at s[i] when it is a letter of a spaceless script,
+ * else 0. */
+static size_t spaceless_at(const char *s, size_t n, size_t i)
+{
+    utf8proc_int32_t cp = -1;
+    utf8proc_ssize_t k;
+    if ((unsigned char)s[i] < 0xE1)
+        return 0; /* such letters start at U+1100: three bytes or more */
+    k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+    return k > 0 && is_spaceless_letter(cp) ? (size_t)k : 0;
+}
+
+/* The number of words in a line: runs of letters/digits as next_word sees them, except that
+ * in a script written without spaces (Chinese, Japanese) every letter counts as a word, so
+ * a paragraph of such text is as long as its characters say, not one "word". */
 static size_t count_words(const char *s, size_t n)
 {
     size_t i = 0, words = 0;
-    for (;;) {
-        while (i < n && !is_alnum_byte((unsigned char)s[i]))
+    while (i < n) {
+        size_t k = spaceless_at(s, n, i);
+        if (k > 0) {
+            words++;
+            i += k;
+            continue;
+        }
+        if (!is_alnum_byte((unsigned char)s[i])) {
             i++;
-        if (i >= n)
-            return words;
+            continue;
+        }
         words++;
-        while (i < n && (is_alnum_byte((unsigned char)s[i]) ||
-                         (s[i] == '\'' && i + 1 < n && is_alnum_byte((unsigned char)s[i + 1]))))
+        while (i < n && spaceless_at(s, n, i) == 0 &&
+               (is_alnum_byte((unsigned char)s[i]) ||
+                (s[i] == '\'' && i + 1 < n && is_alnum_byte((unsigned char)s[i + 1]))))
             i++;
     }
+    return words;
 }
 
+/* Full-width sentence ends (。！？ and the half-width ｡) count as well as . ! ?, and closing
+ * brackets (」』）) are skipped like quotes. */
 static int ends_sentence(const char *s, size_t n)
 {
+    const unsigned char *u = (const unsigned char *)s;
     while (n > 0) {
-        unsigned char c = (unsigned char)s[n - 1];
+        unsigned char c = u[n - 1];
         if (c == ' ' || c == '"' || c == '\'' || c == ')')
             n--;
-        else if (n >= 3 && (unsigned char)s[n - 3] == 0xE2 && (unsigned char)s[n - 2] == 0x80 &&
-                 (c == 0x9D || c == 0x99))
+        else if (n >= 3 && u[n - 3] == 0xE2 && u[n - 2] == 0x80 && (c == 0x9D || c == 0x99))
             n -= 3; /* closing curly quote */
+        else if (n >= 3 && ((u[n - 3] == 0xE3 && u[n - 2] == 0x80 && (c == 0x8D || c == 0x8F)) ||
+                            (u[n - 3] == 0xEF && u[n - 2] == 0xBC && c == 0x89)))
+            n -= 3; /* 」 』 ） */
         else
             break;
     }
+    if (n >= 3 &&
+        ((u[n - 3] == 0xE3 && u[n - 2] == 0x80 && u[n - 1] == 0x82) ||
+         (u[n - 3] == 0xEF && u[n - 2] == 0xBC && (u[n - 1] == 0x81 || u[n - 1] == 0x9F)) ||
+         (u[n - 3] == 0xEF && u[n - 2] == 0xBD && u[n - 1] == 0xA1)))
+        return 1; /* 。 ！ ？ ｡ */
     return n > 0 && (s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?');
 }
 
@@ -388,12 +433,22 @@ static int has_figure(const char *s, size_t n)
     return 0;
 }
 
-/* No space inside: "--AGENCY", "ed/xy", "banner". */
+/* No space inside: "--AGENCY", "ed/xy", "banner". In a script written without spaces, a
+ * line of more than two letters is words, not one chunk ("分享" is a chunk). */
 static int is_single_chunk(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    size_t spaceless = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
         if (s[i] == ' ' || s[i] == '\t')
             return 0;
+        k = spaceless_at(s, n, i);
+        if (k > 0) {
+            if (++spaceless > 2)
+                return 0;
+            i += k - 1;
+        }
+    }
     return 1;
 }
 

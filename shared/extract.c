@@ -707,6 +707,10 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
     }
     if (contains_ci(a.itemprop, a.itemprop_len, "articlebody"))
         *flags |= EL_SEMANTIC;
+    /* schema.org's summary of the page, set on the deck: a lede by markup */
+    if (a.itemprop_len == 11 && strncasecmp(a.itemprop, "description", 11) == 0 &&
+        rule_on(ex, NW_EXTRACT_RULE_LEDES))
+        *flags |= EL_LEDE;
     if (a.cls || a.id) {
         (void)class_id_of(ex, &a);
         /* no needle holds a space, so the class and the id are matched apart: classes
@@ -1323,6 +1327,8 @@ static int titled_article(struct nw_extractor *ex, int top)
 }
 
 #define DEEP_SHARE 0.3
+#define NW_WRAPPER_HOPS 3   /* wrappers climbed to find the parts beside the candidate */
+#define NW_WRAPPER_SLACK 20 /* characters a wrapper may hold beside the candidate */
 #define DEEP_MIN 3.0
 static void mark_included(struct nw_extractor *ex, int top)
 {
@@ -1330,7 +1336,20 @@ static void mark_included(struct nw_extractor *ex, int top)
         ex->elems[i].included = 0;
     struct nw_elem *t = &ex->elems[top];
     t->included = 1;
-    int parent = t->parent;
+    /* siblings are looked for beside the candidate's outermost wrapper that holds no other
+     * text ("container > section" repeated per part of the article) */
+    int level = top;
+    for (int hops = 0; hops < NW_WRAPPER_HOPS && rule_on(ex, NW_EXTRACT_RULE_WRAPPED_PARTS) &&
+                       ex->elems[level].parent > 0;
+         hops++) {
+        int p = ex->elems[level].parent;
+        /* an <article> is a whole story: the wrappers around it hold the next ones */
+        if ((ex->elems[level].flags & EL_ARTICLE) || ex->lone_article ||
+            ex->elems[p].text > t->text + NW_WRAPPER_SLACK)
+            break;
+        level = p;
+    }
+    int parent = ex->elems[level].parent;
     if (parent < 0)
         return;
     double threshold = fmax(10.0, t->score * 0.2);
@@ -1341,7 +1360,7 @@ static void mark_included(struct nw_extractor *ex, int top)
             top_best = ex->elems[j].score;
     for (size_t i = (size_t)parent + 1; i < ex->nelems; i++) {
         struct nw_elem *s = &ex->elems[i];
-        if (s->parent != parent || (int)i == top)
+        if (s->parent != parent || (int)i == level)
             continue;
         if (ex->lone_article && (s->flags & EL_ARTICLE))
             continue;
@@ -1736,6 +1755,40 @@ static void take_lede(struct nw_extractor *ex, int top)
     }
 }
 
+/* A lede outside the candidate's grandparent: between the page's <h1> and the body, the
+ * last block in an element whose class names a lede (take_lede's classes), when the page
+ * builds its headline block apart from the body. */
+static void take_distant_lede(struct nw_extractor *ex)
+{
+    size_t first_taken = ex->nblocks, h1 = ex->nblocks;
+    for (size_t bi = 0; bi < ex->nblocks; bi++)
+        if (ex->blocks[bi].take) {
+            first_taken = bi;
+            break;
+        }
+    for (size_t bi = first_taken; bi-- > 0;) {
+        if (ex->blocks[bi].kind == NW_BLOCK_HEADING &&
+            ex->elems[ex->blocks[bi].elem].tag == MyHTML_TAG_H1) {
+            h1 = bi;
+            break;
+        }
+    }
+    if (h1 >= ex->nblocks)
+        return;
+    for (size_t bi = first_taken; bi-- > h1 + 1;) {
+        struct nw_block *b = &ex->blocks[bi];
+        if (b->take)
+            return; /* take_lede found one */
+        if (!in_lede(ex, b))
+            continue;
+        if (b->chars >= 30 && b->chars <= 800 && b->link * 4 < b->len) {
+            b->take = 1;
+            b->excluded = 0;
+        }
+        return;
+    }
+}
+
 static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
 {
     enum nw_status result = NW_OK;
@@ -1754,6 +1807,8 @@ static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
     }
     if (rule_on(ex, NW_EXTRACT_RULE_LEDES))
         take_lede(ex, top);
+    if (rule_on(ex, NW_EXTRACT_RULE_DISTANT_LEDE))
+        take_distant_lede(ex);
     /* Loose text of the candidate's parent (text outside any block element, e.g. after
      * misnested tags) continues the article when it reads like a paragraph. */
     int parent = ex->elems[top].parent;

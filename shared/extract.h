@@ -66,6 +66,8 @@ enum nw_extract_rule {
     NW_EXTRACT_RULE_DEEP_SIBLINGS = 1u << 24,     /* siblings holding article-like parts */
     NW_EXTRACT_RULE_TRAILING_HEADINGS = 1u << 25, /* headings after the last paragraph go */
     NW_EXTRACT_RULE_PROSE_CELLS = 1u << 26,       /* a table cell of running text scores */
+    NW_EXTRACT_RULE_WRAPPED_PARTS = 1u << 28,     /* siblings looked for past lone wrappers */
+    NW_EXTRACT_RULE_DISTANT_LEDE = 1u << 27,      /* a lede between <h1> and body, far off */
 };
 
 /* Switches the rules in rules_off off (0 = all on) for the following runs. */

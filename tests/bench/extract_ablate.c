@@ -54,6 +54,8 @@ static const struct {
     {"deep_siblings", NW_EXTRACT_RULE_DEEP_SIBLINGS},
     {"trailing_headings", NW_EXTRACT_RULE_TRAILING_HEADINGS},
     {"prose_cells", NW_EXTRACT_RULE_PROSE_CELLS},
+    {"distant_lede", NW_EXTRACT_RULE_DISTANT_LEDE},
+    {"wrapped_parts", NW_EXTRACT_RULE_WRAPPED_PARTS},
 };
 
 static int parse_mask(const char *s, unsigned *mask)

@@ -143,6 +143,37 @@ static void test_tables_and_data_lines_stay(void **state)
     nw_free(out);
 }
 
+static void test_cjk_paragraph_stays_short_cjk_furniture_goes(void **state)
+{
+    /* Chinese and Japanese are written without spaces: a paragraph is one space-free run,
+     * which must be measured in characters, not taken for a single token. */
+    static const char *zh =
+        "\xE5\xB8\x82\xE6\x94\xBF\xE5\xBA\x9C\xE5\x91\xA8\xE4\xBA\x8C"
+        "\xE5\x8F\xAC\xE5\xBC\x80\xE4\xBC\x9A\xE8\xAE\xAE\xEF\xBC\x8C"
+        "\xE8\xAE\xA8\xE8\xAE\xBA\xE6\x98\x8E\xE5\xB9\xB4\xE7\x9A\x84"
+        "\xE9\xA2\x84\xE7\xAE\x97\xE5\x92\x8C\xE6\x96\xB0\xE6\xA1\xA5"
+        "\xE7\x9A\x84\xE5\xBB\xBA\xE8\xAE\xBE\xE8\xAE\xA1\xE5\x88\x92"
+        "\xE3\x80\x82"; /* 市政府周二召开会议，讨论明年的预算和新桥的建设计划。 */
+    static const char *ja =
+        "\xE5\xB8\x82\xE8\xAD\xB0\xE4\xBC\x9A\xE3\x81\xAF\xE7\x81\xAB"
+        "\xE6\x9B\x9C\xE6\x97\xA5\xE3\x81\xAB\xE6\x96\xB0\xE3\x81\x97"
+        "\xE3\x81\x84\xE6\xA9\x8B\xE3\x81\xAE\xE8\xA8\x88\xE7\x94\xBB"
+        "\xE3\x82\x92\xE6\x89\xBF\xE8\xAA\x8D\xE3\x81\x97\xE3\x81\xBE"
+        "\xE3\x81\x97\xE3\x81\x9F\xE3\x80\x82"; /* 市議会は火曜日に新しい橋の計画を承認しました。 */
+    static const char *share = "\xE5\x88\x86\xE4\xBA\xAB";              /* 分享 */
+    static const char *thanks = "\xE8\xB0\xA2\xE8\xB0\xA2\xE3\x80\x82"; /* 谢谢。 */
+    char text[2048], want[2048];
+    char *out;
+    (void)state;
+    snprintf(text, sizeof(text), "%s\n\n%s\n\n%s\n\n%s\n\n%s", share, zh, ja, thanks, share);
+    out = strip(text, NULL);
+    /* the paragraphs stay; so does the short line that ends with a full-width full stop
+     * (a sentence); the two-character share button goes before and after the text */
+    snprintf(want, sizeof(want), "%s\n\n%s\n\n%s", zh, ja, thanks);
+    assert_string_equal(out, want);
+    nw_free(out);
+}
+
 static void test_empty_and_null(void **state)
 {
     char *out = NULL;
@@ -164,6 +195,7 @@ int main(void)
         cmocka_unit_test(test_line_kinds),
         cmocka_unit_test(test_credits_and_related_headlines_go),
         cmocka_unit_test(test_tables_and_data_lines_stay),
+        cmocka_unit_test(test_cjk_paragraph_stays_short_cjk_furniture_goes),
         cmocka_unit_test(test_empty_and_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
