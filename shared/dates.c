@@ -532,6 +532,11 @@ static void skip_spaces(const char *s, size_t len, size_t *i)
         } else if (*i + 1 < len && (unsigned char)s[*i] == 0xC2 &&
                    (unsigned char)s[*i + 1] == 0xA0) {
             *i += 2;
+        } else if (*i + 2 < len && (unsigned char)s[*i] == 0xE2 &&
+                   (unsigned char)s[*i + 1] == 0x80 &&
+                   ((unsigned char)s[*i + 2] == 0x89 || (unsigned char)s[*i + 2] == 0x8A ||
+                    (unsigned char)s[*i + 2] == 0xAF)) {
+            *i += 3; /* thin, hair and narrow no-break spaces */
         } else {
             break;
         }
@@ -617,11 +622,20 @@ static size_t match_numeric(const char *s, size_t len, size_t i, int mdy, struct
     if (na > 2)
         return 0;
     /* D.M.Y, D/M/Y, D-M-Y, M/D/Y */
-    if (k + 1 < len && (s[k] == '.' || s[k] == '/' || s[k] == '-') && is_digit(s[k + 1])) {
-        char sep = s[k++];
+    /* "4. 2. 2022": German and Scandinavian pages space the dotted form */
+    size_t sp = k + 1;
+    if (k < len && s[k] == '.')
+        skip_spaces(s, len, &sp);
+    if (k + 1 < len && (s[k] == '.' || s[k] == '/' || s[k] == '-') &&
+        (is_digit(s[k + 1]) || (sp < len && is_digit(s[sp])))) {
+        char sep = s[k];
+        int spaced = !is_digit(s[k + 1]);
+        k = sp;
         if (read_digits(s, len, &k, 1, 2, &b) < 0 || k >= len || s[k] != sep)
             return 0;
         k++;
+        if (spaced)
+            skip_spaces(s, len, &k);
         int y = 0;
         if (!read_year(s, len, &k, &y))
             return 0;
@@ -693,7 +707,16 @@ static size_t match_month_first(const char *s, size_t len, size_t i, struct nw_d
     return finish(d, y, mon, day) ? k : 0;
 }
 
+static size_t scan_text_at(const char *s, size_t len, int mdy, struct nw_date *d, size_t *start);
+
 size_t nw_dates_scan_text(const char *s, size_t len, int mdy, struct nw_date *d)
+{
+    size_t start = 0;
+    return scan_text_at(s, len, mdy, d, &start);
+}
+
+/* As nw_dates_scan_text; *start is the offset where the match begins. */
+static size_t scan_text_at(const char *s, size_t len, int mdy, struct nw_date *d, size_t *start)
 {
     size_t nd = 0; /* the next digit at or after i: every form has one within 48 bytes */
     for (size_t i = 0; i < len; i++) {
@@ -716,6 +739,7 @@ size_t nw_dates_scan_text(const char *s, size_t len, int mdy, struct nw_date *d)
         else
             end = match_month_first(s, len, i, d);
         if (end) {
+            *start = i;
             read_time(s, len, &end, d);
             return end;
         }
@@ -838,6 +862,7 @@ struct dctx {
     size_t nscripts;
     struct nw_date vis[DATES_MAX_VIS]; /* plausible days seen in visible header text */
     size_t nvis;
+    size_t first_off; /* offset of the first plausible date of the last scan */
 };
 
 static int plausible(const struct dctx *c, const struct nw_date *d)
@@ -1173,17 +1198,73 @@ static int url_date(const struct dctx *c, const char *url, struct nw_date *d)
 
 /* ---- visible text ---- */
 
-/* First plausible date in s; remembers every plausible day it passes in c->vis. */
+/* A dash ("-", en dash) or "und"/"and"/"to"/"bis"/"au"/"al" between spaces at s[*i];
+ * moves *i past it. */
+static int skip_range_mark(const char *s, size_t len, size_t *i, int backwards)
+{
+    static const char *const words[] = {"-",   "\xe2\x80\x93", "und", "and", "to",
+                                        "bis", "au",           "al",  NULL};
+    for (size_t k = 0; words[k]; k++) {
+        size_t n = strlen(words[k]);
+        if (!backwards && *i + n <= len && memcmp(s + *i, words[k], n) == 0 &&
+            (n == 1 || (unsigned char)words[k][0] >= 0x80 || *i + n == len || s[*i + n] == ' ')) {
+            *i += n;
+            return 1;
+        }
+        if (backwards && *i >= n && memcmp(s + *i - n, words[k], n) == 0 &&
+            (n == 1 || (unsigned char)words[k][0] >= 0x80 || *i == n || s[*i - n - 1] == ' ')) {
+            *i -= n;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* 1 if the date at s[start..end) is one end of a range of days ("23.-26.8.2017",
+ * "12.10. - 15.10.2023", "4. und 5. März 2022", "31. Dezember 2021-06. Januar 2022"):
+ * an event's dates, not the day the page was published. */
+static int in_range(const char *s, size_t len, size_t start, size_t end)
+{
+    size_t i = start;
+    while (i > 0 && s[i - 1] == ' ')
+        i--;
+    if (skip_range_mark(s, len, &i, 1)) {
+        while (i > 0 && s[i - 1] == ' ')
+            i--;
+        if (i > 0 && (is_digit(s[i - 1]) || (s[i - 1] == '.' && i > 1 && is_digit(s[i - 2]))))
+            return 1;
+    }
+    i = end;
+    while (i < len && s[i] == ' ')
+        i++;
+    if (skip_range_mark(s, len, &i, 0)) {
+        while (i < len && s[i] == ' ')
+            i++;
+        /* a day follows, not a time ("03.05.2019 - 10:30") */
+        size_t k = i;
+        while (k < len && k < i + 2 && is_digit(s[k]))
+            k++;
+        if (k > i && (k >= len || s[k] != ':'))
+            return 1;
+    }
+    return 0;
+}
+
+/* First plausible date in s; remembers every plausible day it passes in c->vis. Dates that
+ * are one end of a range of days are passed over. */
 static int scan_plausible(struct dctx *c, const char *s, size_t len, struct nw_date *d)
 {
     size_t off = 0;
     int found = 0;
     struct nw_date x;
     for (int tries = 0; tries < 16 && off < len; tries++) {
-        size_t end = nw_dates_scan_text(s + off, len - off, c->mdy, &x);
+        size_t start = 0;
+        size_t end = scan_text_at(s + off, len - off, c->mdy, &x, &start);
         if (!end)
             break;
-        if (plausible(c, &x)) {
+        if (plausible(c, &x) && !in_range(s, len, off + start, off + end)) {
+            if (!found)
+                c->first_off = off + end;
             if (c->nvis < DATES_MAX_VIS)
                 c->vis[c->nvis++] = x;
             if (!found && d) {

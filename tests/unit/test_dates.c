@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,6 +195,30 @@ static void test_visible_text(void **state)
     assert_string_equal(f->found.source, "headline");
 }
 
+/* A date that is one end of a range of days is an event's, not the page's. */
+static void test_date_ranges(void **state)
+{
+    struct fx *f = *state;
+    static const char *const ranges[] = {
+        "Camp am 23.-26.8.2017 in Jura",
+        "Wochenende in Wien 12.10. - 15.10.2023",
+        "Spiele (4. und 5. M\xc3\xa4rz 2022 in Rio)",
+        "Woche 31. Dezember 2021-06. Januar 2022",
+        "Festival from 3 to 5 May 2019",
+    };
+    char page[512];
+    for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+        snprintf(page, sizeof(page), "<body><h1>Headline</h1><p>%s</p></body>", ranges[i]);
+        find(f, page, NULL, NULL, NULL);
+        if (f->found.published[0])
+            fail_msg("\"%s\" gave %s", ranges[i], f->found.published);
+    }
+    /* a range further on does not hide the byline's date; a time after a dash is no range */
+    find(f, "<body><h1>Headline</h1><p>06.05.2018 - 14:30</p><p>Camp 23.-26.8.2017</p></body>",
+         NULL, NULL, NULL);
+    assert_string_equal(f->found.published, "2018-05-06T00:00:00Z");
+}
+
 static void test_inline_script(void **state)
 {
     struct fx *f = *state;
@@ -338,11 +363,26 @@ static void test_numeric_forms(void **state)
         int mdy;
         const char *want;
     } cases[] = {
-        {"2019-05-03", 0, "2019-05-03"},  {"2019/5/3", 0, "2019-05-03"},
-        {"2019.05.03.", 0, "2019-05-03"}, {"03.05.2019", 0, "2019-05-03"},
-        {"3.5.2019", 0, "2019-05-03"},    {"03/05/2019", 0, "2019-05-03"},
-        {"05/03/2019", 1, "2019-05-03"},  {"25/12/2019", 1, "2019-12-25"},
-        {"12/25/2019", 0, "2019-12-25"},  {"03-05-2019", 0, "2019-05-03"},
+        {"2019-05-03", 0, "2019-05-03"},
+        {"2019/5/3", 0, "2019-05-03"},
+        {"2019.05.03.", 0, "2019-05-03"},
+        {"03.05.2019", 0, "2019-05-03"},
+        {"3.5.2019", 0, "2019-05-03"},
+        {"03/05/2019", 0, "2019-05-03"},
+        {"05/03/2019", 1, "2019-05-03"},
+        {"25/12/2019", 1, "2019-12-25"},
+        {"12/25/2019", 0, "2019-12-25"},
+        {"03-05-2019", 0, "2019-05-03"},
+        /* spaced dotted forms, with plain, no-break and thin spaces */
+        {"4. 2. 2022", 0, "2022-02-04"},
+        {"4.\xc2\xa0"
+         "2.\xc2\xa0"
+         "2022",
+         0, "2022-02-04"},
+        {"Bund 4.\xe2\x80\x89"
+         "2.\xe2\x80\x89"
+         "2022.",
+         0, "2022-02-04"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct nw_date d;
@@ -405,6 +445,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_microdata_time_attributes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_url, setup, teardown),
         cmocka_unit_test_setup_teardown(test_visible_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_date_ranges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inline_script, setup, teardown),
         cmocka_unit_test_setup_teardown(test_order_of_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plausibility, setup, teardown),
