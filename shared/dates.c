@@ -24,6 +24,8 @@
 #define DATES_EL_TEXT 400
 #define DATES_MAX_VIS 32
 #define DATES_MAX_HEADS 3
+#define DATES_PRE_TEXT 160 /* bytes of text before a headline */
+#define DATES_NEAR 300     /* bytes after a headline's start where its byline is */
 
 /* ---- characters and numbers ---- */
 
@@ -863,6 +865,10 @@ struct dctx {
     struct nw_date vis[DATES_MAX_VIS]; /* plausible days seen in visible header text */
     size_t nvis;
     size_t first_off; /* offset of the first plausible date of the last scan */
+    /* the text just before each headline of heads[] (a date line above the headline) */
+    char pre[DATES_MAX_HEADS][DATES_PRE_TEXT + 1];
+    char tail[2 * DATES_PRE_TEXT + 1]; /* the last text seen while gathering */
+    size_t ntail;
 };
 
 static int plausible(const struct dctx *c, const struct nw_date *d)
@@ -936,6 +942,28 @@ static void add_tag(struct dctx *c, const char *key, size_t klen, const char *v,
         c->tags[c->ntags++] = (struct dtag){key, v, klen, vlen};
 }
 
+/* Keeps the last DATES_PRE_TEXT..2*DATES_PRE_TEXT bytes of text, spaces collapsed. */
+static void keep_tail(struct dctx *c, myhtml_tree_node_t *node)
+{
+    size_t tl = 0;
+    const char *t = nw_html_text(node, &tl);
+    if (!t)
+        return;
+    if (tl > DATES_PRE_TEXT)
+        t += tl - DATES_PRE_TEXT, tl = DATES_PRE_TEXT;
+    for (size_t i = 0; i <= tl; i++) {
+        char ch = i < tl ? t[i] : ' ';
+        int space = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+        if (space && (!c->ntail || c->tail[c->ntail - 1] == ' '))
+            continue;
+        if (c->ntail >= 2 * DATES_PRE_TEXT) {
+            memmove(c->tail, c->tail + c->ntail - DATES_PRE_TEXT, DATES_PRE_TEXT);
+            c->ntail = DATES_PRE_TEXT;
+        }
+        c->tail[c->ntail++] = space ? ' ' : ch;
+    }
+}
+
 static void gather(struct dctx *c)
 {
     myhtml_tree_node_t *root = nw_html_root(c->in->html);
@@ -946,6 +974,8 @@ static void gather(struct dctx *c)
         int skip = 0;
         size_t len = 0, vlen = 0;
         const char *v, *content;
+        if (tag == MyHTML_TAG__TEXT)
+            keep_tail(c, node);
         if (tag == MyHTML_TAG__TEXT || tag == MyHTML_TAG__COMMENT) {
             node = nw_html_next(root, node, &depth, c->in->max_depth, 1);
             continue;
@@ -977,8 +1007,12 @@ static void gather(struct dctx *c)
             skip = 1;
             break;
         case MyHTML_TAG_H1:
-            if (c->nheads < DATES_MAX_HEADS)
+            if (c->nheads < DATES_MAX_HEADS) {
+                size_t from = c->ntail > DATES_PRE_TEXT ? c->ntail - DATES_PRE_TEXT : 0;
+                memcpy(c->pre[c->nheads], c->tail + from, c->ntail - from);
+                c->pre[c->nheads][c->ntail - from] = '\0';
                 c->heads[c->nheads++] = node;
+            }
             break;
         case MyHTML_TAG_H2:
             if (c->nh2 < 2)
@@ -1315,13 +1349,41 @@ static int after_heading(struct dctx *c, myhtml_tree_node_t *head, struct nw_dat
     return found;
 }
 
+/* The last date in the text just before headline k (a date line above the headline). */
+static int before_heading(struct dctx *c, size_t k, struct nw_date *d)
+{
+    const char *s = c->pre[k];
+    size_t len = strlen(s), off = 0;
+    int found = 0;
+    struct nw_date x;
+    for (int tries = 0; tries < 8 && off < len; tries++) {
+        size_t start = 0;
+        size_t end = scan_text_at(s + off, len - off, c->mdy, &x, &start);
+        if (!end)
+            break;
+        if (plausible(c, &x) && !in_range(s, len, off + start, off + end)) {
+            *d = x;
+            found = 1;
+        }
+        off += end;
+    }
+    if (found && c->nvis < DATES_MAX_VIS)
+        c->vis[c->nvis++] = *d;
+    return found;
+}
+
 /* The first date after the first <h1> that has one (a page may begin with a logo's h1),
  * else after the first <h2>s when the page has no <h1>. */
 static int after_headline(struct dctx *c, struct nw_date *d)
 {
-    for (size_t k = 0; k < c->nheads; k++)
+    for (size_t k = 0; k < c->nheads; k++) {
+        if (after_heading(c, c->heads[k], d) && c->first_off <= DATES_NEAR)
+            return 1;
+        if (before_heading(c, k, d))
+            return 1;
         if (after_heading(c, c->heads[k], d))
             return 1;
+    }
     for (size_t k = 0; !c->nheads && k < c->nh2; k++)
         if (after_heading(c, c->h2s[k], d))
             return 1;

@@ -219,6 +219,36 @@ static void test_date_ranges(void **state)
     assert_string_equal(f->found.published, "2018-05-06T00:00:00Z");
 }
 
+/* A date line just above the headline (a kicker or overline) is taken when no date is near
+ * after the headline; a date next to the headline still comes first. */
+static void test_date_above_headline(void **state)
+{
+    struct fx *f = *state;
+    char page[4096];
+    char filler[2001];
+    memset(filler, 'x', 2000);
+    for (size_t i = 60; i < 2000; i += 61)
+        filler[i] = ' ';
+    filler[2000] = '\0';
+    find(f,
+         "<body><nav>Home News</nav><div class='story'><h3>21.01.2022</h3>"
+         "<h1>Headline</h1><p>Body without a date</p></div></body>",
+         NULL, NULL, NULL);
+    assert_string_equal(f->found.published, "2022-01-21T00:00:00Z");
+    assert_string_equal(f->found.source, "headline");
+    /* a date far down the page (a teaser list) loses to the line above the headline */
+    snprintf(page, sizeof(page),
+             "<body><small>31.01.2022 Sport</small><h1>Headline</h1><p>%s</p>"
+             "<ul><li>Other story 30.01.2022</li></ul></body>",
+             filler);
+    find(f, page, NULL, NULL, NULL);
+    assert_string_equal(f->found.published, "2022-01-31T00:00:00Z");
+    /* near the headline, its byline wins over the line above */
+    find(f, "<body><small>31.01.2022</small><h1>Headline</h1><p>By Ann, 02.02.2022</p></body>",
+         NULL, NULL, NULL);
+    assert_string_equal(f->found.published, "2022-02-02T00:00:00Z");
+}
+
 static void test_inline_script(void **state)
 {
     struct fx *f = *state;
@@ -446,6 +476,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_url, setup, teardown),
         cmocka_unit_test_setup_teardown(test_visible_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_date_ranges, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_date_above_headline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inline_script, setup, teardown),
         cmocka_unit_test_setup_teardown(test_order_of_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plausibility, setup, teardown),
