@@ -24,6 +24,7 @@
 #define DATES_EL_TEXT 400
 #define DATES_MAX_VIS 32
 #define DATES_MAX_HEADS 3
+#define DATES_MAX_TIMES 8
 #define DATES_PRE_TEXT 160 /* bytes of text before a headline */
 #define DATES_NEAR 300     /* bytes after a headline's start where its byline is */
 
@@ -850,6 +851,8 @@ struct dctx {
     myhtml_tree_node_t *ip_pub_el;
     /* <time> and attributes */
     myhtml_tree_node_t *time_marked, *time_first;
+    struct nw_date time_days[DATES_MAX_TIMES]; /* days of the first <time datetime>s */
+    size_t ntimes;
     struct nw_date attr_date;
     int has_attr_date;
     /* visible text */
@@ -1027,6 +1030,10 @@ static void gather(struct dctx *c)
                     c->time_marked = node;
                 if (!c->time_first)
                     c->time_first = node;
+                size_t tl = 0;
+                const char *tv = nw_html_attr(node, "datetime", &tl);
+                if (c->ntimes < DATES_MAX_TIMES && try_value(c, tv, tl, &c->time_days[c->ntimes]))
+                    c->ntimes++;
             }
             break;
         default:
@@ -1524,6 +1531,19 @@ static long long day_diff(const struct nw_date *a, const struct nw_date *b)
            days_from_civil(a->year, (unsigned)a->month, (unsigned)a->day);
 }
 
+/* Three or more <time> elements, each on a day of its own: a list of other articles (a
+ * page's own date is written twice, or once), so the first is no publication date. */
+static int time_listing(const struct dctx *c)
+{
+    if (c->ntimes < 3)
+        return 0;
+    for (size_t i = 0; i < c->ntimes; i++)
+        for (size_t j = i + 1; j < c->ntimes; j++)
+            if (same_day(&c->time_days[i], &c->time_days[j]))
+                return 0;
+    return 1;
+}
+
 void nw_dates_find(const struct nw_dates_input *in, struct nw_dates_found *out)
 {
     struct dctx *c = nw_calloc(1, sizeof(*c));
@@ -1583,7 +1603,7 @@ void nw_dates_find(const struct nw_dates_input *in, struct nw_dates_found *out)
         has_pub = 1;
         src = "url";
     }
-    if (!has_pub && (c->time_marked || c->time_first)) {
+    if (!has_pub && (c->time_marked || (c->time_first && !time_listing(c)))) {
         size_t len = 0;
         const char *v =
             nw_html_attr(c->time_marked ? c->time_marked : c->time_first, "datetime", &len);

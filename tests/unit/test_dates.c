@@ -249,6 +249,28 @@ static void test_date_above_headline(void **state)
     assert_string_equal(f->found.published, "2022-02-02T00:00:00Z");
 }
 
+/* <time> elements each on a day of their own are a list of other articles. */
+static void test_time_listing(void **state)
+{
+    struct fx *f = *state;
+    find(f,
+         "<body><h1>Headline</h1><p>Body</p><ul>"
+         "<li><time datetime='2018-03-12'>12.3.</time> One</li>"
+         "<li><time datetime='2018-03-19'>19.3.</time> Two</li>"
+         "<li><time datetime='2018-03-14'>14.3.</time> Three</li></ul></body>",
+         NULL, NULL, NULL);
+    assert_string_equal(f->found.published, "");
+    /* the page's own day written twice is no listing */
+    find(f,
+         "<body><h1>Headline</h1><p>Body</p>"
+         "<time datetime='2018-03-12T10:00:00Z'>12.3.</time>"
+         "<time datetime='2018-03-19'>19.3.</time>"
+         "<time datetime='2018-03-12'>12.3.</time></body>",
+         NULL, NULL, NULL);
+    assert_string_equal(f->found.published, "2018-03-12T10:00:00Z");
+    assert_string_equal(f->found.source, "time");
+}
+
 static void test_inline_script(void **state)
 {
     struct fx *f = *state;
@@ -477,6 +499,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_visible_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_date_ranges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_date_above_headline, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_time_listing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inline_script, setup, teardown),
         cmocka_unit_test_setup_teardown(test_order_of_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plausibility, setup, teardown),
