@@ -868,6 +868,7 @@ struct dctx {
     struct nw_date vis[DATES_MAX_VIS]; /* plausible days seen in visible header text */
     size_t nvis;
     size_t first_off; /* offset of the first plausible date of the last scan */
+    int head_far;     /* 1: the headline's date lies far below it */
     /* the text just before each headline of heads[] (a date line above the headline) */
     char pre[DATES_MAX_HEADS][DATES_PRE_TEXT + 1];
     char tail[2 * DATES_PRE_TEXT + 1]; /* the last text seen while gathering */
@@ -1388,8 +1389,10 @@ static int after_headline(struct dctx *c, struct nw_date *d)
             return 1;
         if (before_heading(c, k, d))
             return 1;
-        if (after_heading(c, c->heads[k], d))
+        if (after_heading(c, c->heads[k], d)) {
+            c->head_far = 1;
             return 1;
+        }
     }
     for (size_t k = 0; !c->nheads && k < c->nh2; k++)
         if (after_heading(c, c->h2s[k], d))
@@ -1628,6 +1631,16 @@ void nw_dates_find(const struct nw_dates_input *in, struct nw_dates_found *out)
     if (!has_pub && (has_pub = script_date(c, script_pub_keys, 0, &pub)))
         src = "script";
 
+    /* Republished pages: when the date next to the headline and a date-like element agree
+     * on a day later than the structured published date, the page states that day as its
+     * date (the structured one is the first version's). */
+    if (has_pub && has_vis_head && !c->head_far && has_vis_el && same_day(&vis_head, &vis_el) &&
+        day_diff(&pub, &vis_head) > 0 &&
+        (!strcmp(src, "jsonld") || !strcmp(src, "meta") || !strcmp(src, "time") ||
+         !strcmp(src, "attribute"))) {
+        pub = vis_head;
+        src = "headline";
+    }
     /* The URL's day is the site's own day: a timestamp one day off (converted to another
      * zone) takes the URL's day. */
     if (has_pub && pub.has_time && has_url && !same_day(&pub, &u) && day_diff(&u, &pub) >= -1 &&

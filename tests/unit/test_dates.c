@@ -271,6 +271,26 @@ static void test_time_listing(void **state)
     assert_string_equal(f->found.source, "time");
 }
 
+/* A republished page: the headline's date and a date element agree on a later day than the
+ * structured date; one visible source alone, or an earlier visible day, does not win. */
+static void test_republished_visible(void **state)
+{
+    struct fx *f = *state;
+    const char *ld = "{\"@type\":\"NewsArticle\",\"datePublished\":\"2015-01-16T14:53:35+01:00\"}";
+    find(f,
+         "<body><h1>Headline</h1><div class='post-date'>1 December 2017</div>"
+         "<p>Body</p></body>",
+         ld, NULL, NULL);
+    assert_string_equal(f->found.published, "2017-12-01T00:00:00Z");
+    find(f, "<body><h1>Headline</h1><p>1 December 2017</p><p>Body</p></body>", ld, NULL, NULL);
+    assert_string_equal(f->found.published, "2015-01-16T14:53:35+01:00");
+    find(f,
+         "<body><h1>Headline</h1><div class='post-date'>1 December 2014</div>"
+         "<p>Body</p></body>",
+         ld, NULL, NULL);
+    assert_string_equal(f->found.published, "2015-01-16T14:53:35+01:00");
+}
+
 static void test_inline_script(void **state)
 {
     struct fx *f = *state;
@@ -297,9 +317,10 @@ static void test_order_of_sources(void **state)
          "<h1>H</h1><p class='date'>01.05.2019</p><time datetime='2019-04-30'>x</time>",
          NULL, NULL, NULL);
     assert_string_equal(f->found.published, "2019-05-02T00:00:00Z");
-    find(f, "<h1>H</h1><p class='date'>01.05.2019</p><time datetime='2019-04-30'>x</time>", NULL,
+    /* (a visible day later than the <time>'s is the republished rule's: see below) */
+    find(f, "<h1>H</h1><p class='date'>01.05.2019</p><time datetime='2019-05-02'>x</time>", NULL,
          NULL, NULL);
-    assert_string_equal(f->found.published, "2019-04-30T00:00:00Z");
+    assert_string_equal(f->found.published, "2019-05-02T00:00:00Z");
     find(f, "<h1>H</h1><p class='date'>01.05.2019</p>", NULL, "https://example.com/2019/04/29/x",
          NULL);
     assert_string_equal(f->found.published, "2019-04-29T00:00:00Z");
@@ -500,6 +521,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_date_ranges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_date_above_headline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_time_listing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_republished_visible, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inline_script, setup, teardown),
         cmocka_unit_test_setup_teardown(test_order_of_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plausibility, setup, teardown),
