@@ -24,6 +24,9 @@
 #define DATES_EL_TEXT 400
 #define DATES_MAX_VIS 32
 #define DATES_MAX_HEADS 3
+#define DATES_MAX_TIMES 8
+#define DATES_PRE_TEXT 160 /* bytes of text before a headline */
+#define DATES_NEAR 300     /* bytes after a headline's start where its byline is */
 
 /* ---- characters and numbers ---- */
 
@@ -532,6 +535,11 @@ static void skip_spaces(const char *s, size_t len, size_t *i)
         } else if (*i + 1 < len && (unsigned char)s[*i] == 0xC2 &&
                    (unsigned char)s[*i + 1] == 0xA0) {
             *i += 2;
+        } else if (*i + 2 < len && (unsigned char)s[*i] == 0xE2 &&
+                   (unsigned char)s[*i + 1] == 0x80 &&
+                   ((unsigned char)s[*i + 2] == 0x89 || (unsigned char)s[*i + 2] == 0x8A ||
+                    (unsigned char)s[*i + 2] == 0xAF)) {
+            *i += 3; /* thin, hair and narrow no-break spaces */
         } else {
             break;
         }
@@ -617,11 +625,20 @@ static size_t match_numeric(const char *s, size_t len, size_t i, int mdy, struct
     if (na > 2)
         return 0;
     /* D.M.Y, D/M/Y, D-M-Y, M/D/Y */
-    if (k + 1 < len && (s[k] == '.' || s[k] == '/' || s[k] == '-') && is_digit(s[k + 1])) {
-        char sep = s[k++];
+    /* "4. 2. 2022": German and Scandinavian pages space the dotted form */
+    size_t sp = k + 1;
+    if (k < len && s[k] == '.')
+        skip_spaces(s, len, &sp);
+    if (k + 1 < len && (s[k] == '.' || s[k] == '/' || s[k] == '-') &&
+        (is_digit(s[k + 1]) || (sp < len && is_digit(s[sp])))) {
+        char sep = s[k];
+        int spaced = !is_digit(s[k + 1]);
+        k = sp;
         if (read_digits(s, len, &k, 1, 2, &b) < 0 || k >= len || s[k] != sep)
             return 0;
         k++;
+        if (spaced)
+            skip_spaces(s, len, &k);
         int y = 0;
         if (!read_year(s, len, &k, &y))
             return 0;
@@ -693,7 +710,16 @@ static size_t match_month_first(const char *s, size_t len, size_t i, struct nw_d
     return finish(d, y, mon, day) ? k : 0;
 }
 
+static size_t scan_text_at(const char *s, size_t len, int mdy, struct nw_date *d, size_t *start);
+
 size_t nw_dates_scan_text(const char *s, size_t len, int mdy, struct nw_date *d)
+{
+    size_t start = 0;
+    return scan_text_at(s, len, mdy, d, &start);
+}
+
+/* As nw_dates_scan_text; *start is the offset where the match begins. */
+static size_t scan_text_at(const char *s, size_t len, int mdy, struct nw_date *d, size_t *start)
 {
     size_t nd = 0; /* the next digit at or after i: every form has one within 48 bytes */
     for (size_t i = 0; i < len; i++) {
@@ -716,6 +742,7 @@ size_t nw_dates_scan_text(const char *s, size_t len, int mdy, struct nw_date *d)
         else
             end = match_month_first(s, len, i, d);
         if (end) {
+            *start = i;
             read_time(s, len, &end, d);
             return end;
         }
@@ -824,6 +851,8 @@ struct dctx {
     myhtml_tree_node_t *ip_pub_el;
     /* <time> and attributes */
     myhtml_tree_node_t *time_marked, *time_first;
+    struct nw_date time_days[DATES_MAX_TIMES]; /* days of the first <time datetime>s */
+    size_t ntimes;
     struct nw_date attr_date;
     int has_attr_date;
     /* visible text */
@@ -838,6 +867,12 @@ struct dctx {
     size_t nscripts;
     struct nw_date vis[DATES_MAX_VIS]; /* plausible days seen in visible header text */
     size_t nvis;
+    size_t first_off; /* offset of the first plausible date of the last scan */
+    int head_far;     /* 1: the headline's date lies far below it */
+    /* the text just before each headline of heads[] (a date line above the headline) */
+    char pre[DATES_MAX_HEADS][DATES_PRE_TEXT + 1];
+    char tail[2 * DATES_PRE_TEXT + 1]; /* the last text seen while gathering */
+    size_t ntail;
 };
 
 static int plausible(const struct dctx *c, const struct nw_date *d)
@@ -911,6 +946,28 @@ static void add_tag(struct dctx *c, const char *key, size_t klen, const char *v,
         c->tags[c->ntags++] = (struct dtag){key, v, klen, vlen};
 }
 
+/* Keeps the last DATES_PRE_TEXT..2*DATES_PRE_TEXT bytes of text, spaces collapsed. */
+static void keep_tail(struct dctx *c, myhtml_tree_node_t *node)
+{
+    size_t tl = 0;
+    const char *t = nw_html_text(node, &tl);
+    if (!t)
+        return;
+    if (tl > DATES_PRE_TEXT)
+        t += tl - DATES_PRE_TEXT, tl = DATES_PRE_TEXT;
+    for (size_t i = 0; i <= tl; i++) {
+        char ch = i < tl ? t[i] : ' ';
+        int space = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+        if (space && (!c->ntail || c->tail[c->ntail - 1] == ' '))
+            continue;
+        if (c->ntail >= 2 * DATES_PRE_TEXT) {
+            memmove(c->tail, c->tail + c->ntail - DATES_PRE_TEXT, DATES_PRE_TEXT);
+            c->ntail = DATES_PRE_TEXT;
+        }
+        c->tail[c->ntail++] = space ? ' ' : ch;
+    }
+}
+
 static void gather(struct dctx *c)
 {
     myhtml_tree_node_t *root = nw_html_root(c->in->html);
@@ -921,6 +978,8 @@ static void gather(struct dctx *c)
         int skip = 0;
         size_t len = 0, vlen = 0;
         const char *v, *content;
+        if (tag == MyHTML_TAG__TEXT)
+            keep_tail(c, node);
         if (tag == MyHTML_TAG__TEXT || tag == MyHTML_TAG__COMMENT) {
             node = nw_html_next(root, node, &depth, c->in->max_depth, 1);
             continue;
@@ -952,8 +1011,12 @@ static void gather(struct dctx *c)
             skip = 1;
             break;
         case MyHTML_TAG_H1:
-            if (c->nheads < DATES_MAX_HEADS)
+            if (c->nheads < DATES_MAX_HEADS) {
+                size_t from = c->ntail > DATES_PRE_TEXT ? c->ntail - DATES_PRE_TEXT : 0;
+                memcpy(c->pre[c->nheads], c->tail + from, c->ntail - from);
+                c->pre[c->nheads][c->ntail - from] = '\0';
                 c->heads[c->nheads++] = node;
+            }
             break;
         case MyHTML_TAG_H2:
             if (c->nh2 < 2)
@@ -968,6 +1031,10 @@ static void gather(struct dctx *c)
                     c->time_marked = node;
                 if (!c->time_first)
                     c->time_first = node;
+                size_t tl = 0;
+                const char *tv = nw_html_attr(node, "datetime", &tl);
+                if (c->ntimes < DATES_MAX_TIMES && try_value(c, tv, tl, &c->time_days[c->ntimes]))
+                    c->ntimes++;
             }
             break;
         default:
@@ -1173,17 +1240,73 @@ static int url_date(const struct dctx *c, const char *url, struct nw_date *d)
 
 /* ---- visible text ---- */
 
-/* First plausible date in s; remembers every plausible day it passes in c->vis. */
+/* A dash ("-", en dash) or "und"/"and"/"to"/"bis"/"au"/"al" between spaces at s[*i];
+ * moves *i past it. */
+static int skip_range_mark(const char *s, size_t len, size_t *i, int backwards)
+{
+    static const char *const words[] = {"-",   "\xe2\x80\x93", "und", "and", "to",
+                                        "bis", "au",           "al",  NULL};
+    for (size_t k = 0; words[k]; k++) {
+        size_t n = strlen(words[k]);
+        if (!backwards && *i + n <= len && memcmp(s + *i, words[k], n) == 0 &&
+            (n == 1 || (unsigned char)words[k][0] >= 0x80 || *i + n == len || s[*i + n] == ' ')) {
+            *i += n;
+            return 1;
+        }
+        if (backwards && *i >= n && memcmp(s + *i - n, words[k], n) == 0 &&
+            (n == 1 || (unsigned char)words[k][0] >= 0x80 || *i == n || s[*i - n - 1] == ' ')) {
+            *i -= n;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* 1 if the date at s[start..end) is one end of a range of days ("23.-26.8.2017",
+ * "12.10. - 15.10.2023", "4. und 5. März 2022", "31. Dezember 2021-06. Januar 2022"):
+ * an event's dates, not the day the page was published. */
+static int in_range(const char *s, size_t len, size_t start, size_t end)
+{
+    size_t i = start;
+    while (i > 0 && s[i - 1] == ' ')
+        i--;
+    if (skip_range_mark(s, len, &i, 1)) {
+        while (i > 0 && s[i - 1] == ' ')
+            i--;
+        if (i > 0 && (is_digit(s[i - 1]) || (s[i - 1] == '.' && i > 1 && is_digit(s[i - 2]))))
+            return 1;
+    }
+    i = end;
+    while (i < len && s[i] == ' ')
+        i++;
+    if (skip_range_mark(s, len, &i, 0)) {
+        while (i < len && s[i] == ' ')
+            i++;
+        /* a day follows, not a time ("03.05.2019 - 10:30") */
+        size_t k = i;
+        while (k < len && k < i + 2 && is_digit(s[k]))
+            k++;
+        if (k > i && (k >= len || s[k] != ':'))
+            return 1;
+    }
+    return 0;
+}
+
+/* First plausible date in s; remembers every plausible day it passes in c->vis. Dates that
+ * are one end of a range of days are passed over. */
 static int scan_plausible(struct dctx *c, const char *s, size_t len, struct nw_date *d)
 {
     size_t off = 0;
     int found = 0;
     struct nw_date x;
     for (int tries = 0; tries < 16 && off < len; tries++) {
-        size_t end = nw_dates_scan_text(s + off, len - off, c->mdy, &x);
+        size_t start = 0;
+        size_t end = scan_text_at(s + off, len - off, c->mdy, &x, &start);
         if (!end)
             break;
-        if (plausible(c, &x)) {
+        if (plausible(c, &x) && !in_range(s, len, off + start, off + end)) {
+            if (!found)
+                c->first_off = off + end;
             if (c->nvis < DATES_MAX_VIS)
                 c->vis[c->nvis++] = x;
             if (!found && d) {
@@ -1234,13 +1357,43 @@ static int after_heading(struct dctx *c, myhtml_tree_node_t *head, struct nw_dat
     return found;
 }
 
+/* The last date in the text just before headline k (a date line above the headline). */
+static int before_heading(struct dctx *c, size_t k, struct nw_date *d)
+{
+    const char *s = c->pre[k];
+    size_t len = strlen(s), off = 0;
+    int found = 0;
+    struct nw_date x;
+    for (int tries = 0; tries < 8 && off < len; tries++) {
+        size_t start = 0;
+        size_t end = scan_text_at(s + off, len - off, c->mdy, &x, &start);
+        if (!end)
+            break;
+        if (plausible(c, &x) && !in_range(s, len, off + start, off + end)) {
+            *d = x;
+            found = 1;
+        }
+        off += end;
+    }
+    if (found && c->nvis < DATES_MAX_VIS)
+        c->vis[c->nvis++] = *d;
+    return found;
+}
+
 /* The first date after the first <h1> that has one (a page may begin with a logo's h1),
  * else after the first <h2>s when the page has no <h1>. */
 static int after_headline(struct dctx *c, struct nw_date *d)
 {
-    for (size_t k = 0; k < c->nheads; k++)
-        if (after_heading(c, c->heads[k], d))
+    for (size_t k = 0; k < c->nheads; k++) {
+        if (after_heading(c, c->heads[k], d) && c->first_off <= DATES_NEAR)
             return 1;
+        if (before_heading(c, k, d))
+            return 1;
+        if (after_heading(c, c->heads[k], d)) {
+            c->head_far = 1;
+            return 1;
+        }
+    }
     for (size_t k = 0; !c->nheads && k < c->nh2; k++)
         if (after_heading(c, c->h2s[k], d))
             return 1;
@@ -1381,6 +1534,19 @@ static long long day_diff(const struct nw_date *a, const struct nw_date *b)
            days_from_civil(a->year, (unsigned)a->month, (unsigned)a->day);
 }
 
+/* Three or more <time> elements, each on a day of its own: a list of other articles (a
+ * page's own date is written twice, or once), so the first is no publication date. */
+static int time_listing(const struct dctx *c)
+{
+    if (c->ntimes < 3)
+        return 0;
+    for (size_t i = 0; i < c->ntimes; i++)
+        for (size_t j = i + 1; j < c->ntimes; j++)
+            if (same_day(&c->time_days[i], &c->time_days[j]))
+                return 0;
+    return 1;
+}
+
 void nw_dates_find(const struct nw_dates_input *in, struct nw_dates_found *out)
 {
     struct dctx *c = nw_calloc(1, sizeof(*c));
@@ -1440,7 +1606,7 @@ void nw_dates_find(const struct nw_dates_input *in, struct nw_dates_found *out)
         has_pub = 1;
         src = "url";
     }
-    if (!has_pub && (c->time_marked || c->time_first)) {
+    if (!has_pub && (c->time_marked || (c->time_first && !time_listing(c)))) {
         size_t len = 0;
         const char *v =
             nw_html_attr(c->time_marked ? c->time_marked : c->time_first, "datetime", &len);
@@ -1465,6 +1631,16 @@ void nw_dates_find(const struct nw_dates_input *in, struct nw_dates_found *out)
     if (!has_pub && (has_pub = script_date(c, script_pub_keys, 0, &pub)))
         src = "script";
 
+    /* Republished pages: when the date next to the headline and a date-like element agree
+     * on a day later than the structured published date, the page states that day as its
+     * date (the structured one is the first version's). */
+    if (has_pub && has_vis_head && !c->head_far && has_vis_el && same_day(&vis_head, &vis_el) &&
+        day_diff(&pub, &vis_head) > 0 &&
+        (!strcmp(src, "jsonld") || !strcmp(src, "meta") || !strcmp(src, "time") ||
+         !strcmp(src, "attribute"))) {
+        pub = vis_head;
+        src = "headline";
+    }
     /* The URL's day is the site's own day: a timestamp one day off (converted to another
      * zone) takes the URL's day. */
     if (has_pub && pub.has_time && has_url && !same_day(&pub, &u) && day_diff(&u, &pub) >= -1 &&

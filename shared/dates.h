@@ -16,11 +16,16 @@
  *      or the element's text).
  *   4. The URL path: /2019/05/03/, /2019-05-03-, /20190503/ in the canonical URL, og:url
  *      or the page URL (a month alone is not a day).
- *   5. <time datetime> (one marked pubdate or with a publish-like class first), then other
+ *   5. <time datetime> (one marked pubdate or with a publish-like class first; an unmarked
+ *      one is skipped when three or more <time>s each fall on a day of their own, a list of
+ *      other articles), then other
  *      attributes on date-like elements: title=, data-date, data-published, data-time,
  *      data-timestamp (epoch seconds), <abbr class=published title=...>.
  *   6. Visible text: the text just after the first <h1> that is followed by a date (a page
- *      may open with a logo's h1), or after the first <h2>s on pages with no <h1>; then the
+ *      may open with a logo's h1), or after the first <h2>s on pages with no <h1>; a date
+ *      more than 300 bytes below the headline's start yields to a date line in the 160
+ *      bytes just above it (kicker, overline); dates that are one end of a range of days
+ *      ("23.-26.8.2017", "4. und 5. März 2022") are an event's and passed over; then the
  *      text of date-like elements (class/id naming date, time, publish, posted, datum,
  *      fecha first; then byline, meta, info, author, header...): numeric forms
  *      (2019-05-03, 2019/5/3, 03.05.2019, 3/5/2019 and 5/3/2019 decided by plausibility and
@@ -38,7 +43,9 @@
  *     the day before or after, takes the shown day;
  *   - original versus updated: the published date is the first plausible one in the order
  *     above, but when the header shows the modified date's day and not the published one's,
- *     the page states its update as its date (republished pages) and that is taken.
+ *     the page states its update as its date (republished pages) and that is taken; so is
+ *     a day later than a JSON-LD, meta, <time> or attribute date on which the date near the
+ *     headline and a date-like element agree.
  * Machine-written values (meta content, JSON) with slashes are read month first
  * (11/01/2023); visible text is read day first unless the page is in US English.
  *

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,6 +195,102 @@ static void test_visible_text(void **state)
     assert_string_equal(f->found.source, "headline");
 }
 
+/* A date that is one end of a range of days is an event's, not the page's. */
+static void test_date_ranges(void **state)
+{
+    struct fx *f = *state;
+    static const char *const ranges[] = {
+        "Camp am 23.-26.8.2017 in Jura",
+        "Wochenende in Wien 12.10. - 15.10.2023",
+        "Spiele (4. und 5. M\xc3\xa4rz 2022 in Rio)",
+        "Woche 31. Dezember 2021-06. Januar 2022",
+        "Festival from 3 to 5 May 2019",
+    };
+    char page[512];
+    for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+        snprintf(page, sizeof(page), "<body><h1>Headline</h1><p>%s</p></body>", ranges[i]);
+        find(f, page, NULL, NULL, NULL);
+        if (f->found.published[0])
+            fail_msg("\"%s\" gave %s", ranges[i], f->found.published);
+    }
+    /* a range further on does not hide the byline's date; a time after a dash is no range */
+    find(f, "<body><h1>Headline</h1><p>06.05.2018 - 14:30</p><p>Camp 23.-26.8.2017</p></body>",
+         NULL, NULL, NULL);
+    assert_string_equal(f->found.published, "2018-05-06T00:00:00Z");
+}
+
+/* A date line just above the headline (a kicker or overline) is taken when no date is near
+ * after the headline; a date next to the headline still comes first. */
+static void test_date_above_headline(void **state)
+{
+    struct fx *f = *state;
+    char page[4096];
+    char filler[2001];
+    memset(filler, 'x', 2000);
+    for (size_t i = 60; i < 2000; i += 61)
+        filler[i] = ' ';
+    filler[2000] = '\0';
+    find(f,
+         "<body><nav>Home News</nav><div class='story'><h3>21.01.2022</h3>"
+         "<h1>Headline</h1><p>Body without a date</p></div></body>",
+         NULL, NULL, NULL);
+    assert_string_equal(f->found.published, "2022-01-21T00:00:00Z");
+    assert_string_equal(f->found.source, "headline");
+    /* a date far down the page (a teaser list) loses to the line above the headline */
+    snprintf(page, sizeof(page),
+             "<body><small>31.01.2022 Sport</small><h1>Headline</h1><p>%s</p>"
+             "<ul><li>Other story 30.01.2022</li></ul></body>",
+             filler);
+    find(f, page, NULL, NULL, NULL);
+    assert_string_equal(f->found.published, "2022-01-31T00:00:00Z");
+    /* near the headline, its byline wins over the line above */
+    find(f, "<body><small>31.01.2022</small><h1>Headline</h1><p>By Ann, 02.02.2022</p></body>",
+         NULL, NULL, NULL);
+    assert_string_equal(f->found.published, "2022-02-02T00:00:00Z");
+}
+
+/* <time> elements each on a day of their own are a list of other articles. */
+static void test_time_listing(void **state)
+{
+    struct fx *f = *state;
+    find(f,
+         "<body><h1>Headline</h1><p>Body</p><ul>"
+         "<li><time datetime='2018-03-12'>12.3.</time> One</li>"
+         "<li><time datetime='2018-03-19'>19.3.</time> Two</li>"
+         "<li><time datetime='2018-03-14'>14.3.</time> Three</li></ul></body>",
+         NULL, NULL, NULL);
+    assert_string_equal(f->found.published, "");
+    /* the page's own day written twice is no listing */
+    find(f,
+         "<body><h1>Headline</h1><p>Body</p>"
+         "<time datetime='2018-03-12T10:00:00Z'>12.3.</time>"
+         "<time datetime='2018-03-19'>19.3.</time>"
+         "<time datetime='2018-03-12'>12.3.</time></body>",
+         NULL, NULL, NULL);
+    assert_string_equal(f->found.published, "2018-03-12T10:00:00Z");
+    assert_string_equal(f->found.source, "time");
+}
+
+/* A republished page: the headline's date and a date element agree on a later day than the
+ * structured date; one visible source alone, or an earlier visible day, does not win. */
+static void test_republished_visible(void **state)
+{
+    struct fx *f = *state;
+    const char *ld = "{\"@type\":\"NewsArticle\",\"datePublished\":\"2015-01-16T14:53:35+01:00\"}";
+    find(f,
+         "<body><h1>Headline</h1><div class='post-date'>1 December 2017</div>"
+         "<p>Body</p></body>",
+         ld, NULL, NULL);
+    assert_string_equal(f->found.published, "2017-12-01T00:00:00Z");
+    find(f, "<body><h1>Headline</h1><p>1 December 2017</p><p>Body</p></body>", ld, NULL, NULL);
+    assert_string_equal(f->found.published, "2015-01-16T14:53:35+01:00");
+    find(f,
+         "<body><h1>Headline</h1><div class='post-date'>1 December 2014</div>"
+         "<p>Body</p></body>",
+         ld, NULL, NULL);
+    assert_string_equal(f->found.published, "2015-01-16T14:53:35+01:00");
+}
+
 static void test_inline_script(void **state)
 {
     struct fx *f = *state;
@@ -220,9 +317,10 @@ static void test_order_of_sources(void **state)
          "<h1>H</h1><p class='date'>01.05.2019</p><time datetime='2019-04-30'>x</time>",
          NULL, NULL, NULL);
     assert_string_equal(f->found.published, "2019-05-02T00:00:00Z");
-    find(f, "<h1>H</h1><p class='date'>01.05.2019</p><time datetime='2019-04-30'>x</time>", NULL,
+    /* (a visible day later than the <time>'s is the republished rule's: see below) */
+    find(f, "<h1>H</h1><p class='date'>01.05.2019</p><time datetime='2019-05-02'>x</time>", NULL,
          NULL, NULL);
-    assert_string_equal(f->found.published, "2019-04-30T00:00:00Z");
+    assert_string_equal(f->found.published, "2019-05-02T00:00:00Z");
     find(f, "<h1>H</h1><p class='date'>01.05.2019</p>", NULL, "https://example.com/2019/04/29/x",
          NULL);
     assert_string_equal(f->found.published, "2019-04-29T00:00:00Z");
@@ -338,11 +436,26 @@ static void test_numeric_forms(void **state)
         int mdy;
         const char *want;
     } cases[] = {
-        {"2019-05-03", 0, "2019-05-03"},  {"2019/5/3", 0, "2019-05-03"},
-        {"2019.05.03.", 0, "2019-05-03"}, {"03.05.2019", 0, "2019-05-03"},
-        {"3.5.2019", 0, "2019-05-03"},    {"03/05/2019", 0, "2019-05-03"},
-        {"05/03/2019", 1, "2019-05-03"},  {"25/12/2019", 1, "2019-12-25"},
-        {"12/25/2019", 0, "2019-12-25"},  {"03-05-2019", 0, "2019-05-03"},
+        {"2019-05-03", 0, "2019-05-03"},
+        {"2019/5/3", 0, "2019-05-03"},
+        {"2019.05.03.", 0, "2019-05-03"},
+        {"03.05.2019", 0, "2019-05-03"},
+        {"3.5.2019", 0, "2019-05-03"},
+        {"03/05/2019", 0, "2019-05-03"},
+        {"05/03/2019", 1, "2019-05-03"},
+        {"25/12/2019", 1, "2019-12-25"},
+        {"12/25/2019", 0, "2019-12-25"},
+        {"03-05-2019", 0, "2019-05-03"},
+        /* spaced dotted forms, with plain, no-break and thin spaces */
+        {"4. 2. 2022", 0, "2022-02-04"},
+        {"4.\xc2\xa0"
+         "2.\xc2\xa0"
+         "2022",
+         0, "2022-02-04"},
+        {"Bund 4.\xe2\x80\x89"
+         "2.\xe2\x80\x89"
+         "2022.",
+         0, "2022-02-04"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct nw_date d;
@@ -405,6 +518,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_microdata_time_attributes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_url, setup, teardown),
         cmocka_unit_test_setup_teardown(test_visible_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_date_ranges, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_date_above_headline, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_time_listing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_republished_visible, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inline_script, setup, teardown),
         cmocka_unit_test_setup_teardown(test_order_of_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plausibility, setup, teardown),
