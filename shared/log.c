@@ -235,6 +235,10 @@ static void stderr_sink(enum nw_log_level level, const char *component,
 
 static void vlog_fields(enum nw_log_level level, const char *component,
                         const struct nw_log_fields *fields, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+static void vlog_fields(enum nw_log_level level, const char *component,
+                        const struct nw_log_fields *fields, const char *fmt, va_list ap)
 {
     char message[MESSAGE_MAX_BYTES];
 
