@@ -17,24 +17,6 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/httpd_lib.sh"
 VALIDATE=$SRC/tests/integration/validate_records.py
 
-SERVERS=()
-stop_servers() {
-    for pid in "${SERVERS[@]}"; do stop_listener "$pid"; done
-    cleanup
-}
-trap stop_servers EXIT
-
-# serve ADDR LOG VAR: starts nw_httpd on ADDR logging to LOG; sets VAR to its port.
-serve() {
-    local out port
-    out=$(mktemp -p "$TMP")
-    "$HTTPD" --root "$PAGES" --bind "$1" --port 0 --max-seconds 300 --bomb-mb 1 --log "$2" >"$out" 2>>"$TMP/httpd.log" &
-    SERVERS+=($!)
-    port=$(first_line "$out")
-    [ -n "$port" ] || fail "nw_httpd on $1 did not start: $(cat "$TMP/httpd.log")"
-    printf -v "$3" '%s' "$port"
-}
-
 now_ms() { date +%s%3N; }
 
 # codes FILE: "count code" lines of the records in FILE (articles count as "article").
@@ -45,7 +27,7 @@ print(" ".join(f"{k}={v}" for k, v in sorted(c.items())))' "$1"
 }
 
 HANG_LOG=$TMP/hang.log
-serve 127.0.0.2 "$HANG_LOG" HP
+serve_logged 127.0.0.2 "$PAGES" "$HANG_LOG" HP
 HANG="http://127.0.0.2:$HP"
 
 echo "== 1: fetch.job_timeout_ms bounds every job on a hanging host"
@@ -128,10 +110,10 @@ echo "== 3: fairness: a slow host does not keep other hosts' jobs out"
 # fast jobs would wait for the slow host (about a minute, or the slow jobs' job_timeout,
 # here 12 s).
 SLOW_LOG=$TMP/slow.log
-serve 127.0.0.3 "$SLOW_LOG" SP
+serve_logged 127.0.0.3 "$PAGES" "$SLOW_LOG" SP
 FAST=()
 for a in 127.0.0.4 127.0.0.5 127.0.0.6; do
-    serve "$a" "$TMP/fast-$a.log" p
+    serve_logged "$a" "$PAGES" "$TMP/fast-$a.log" p
     FAST+=("http://$a:$p")
 done
 HTML=()

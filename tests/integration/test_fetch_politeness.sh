@@ -13,25 +13,6 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/httpd_lib.sh"
 VALIDATE=$SRC/tests/integration/validate_records.py
 
-SERVERS=()
-stop_servers() {
-    for pid in "${SERVERS[@]}"; do stop_listener "$pid"; done
-    cleanup
-}
-trap stop_servers EXIT
-
-# serve ADDR ROOT LOG VAR: starts nw_httpd on ADDR serving ROOT, logging to LOG; sets VAR
-# to its port.
-serve() {
-    local out port
-    out=$(mktemp -p "$TMP")
-    "$HTTPD" --root "$2" --bind "$1" --port 0 --max-seconds 300 --bomb-mb 1 --log "$3" >"$out" 2>>"$TMP/httpd.log" &
-    SERVERS+=($!)
-    port=$(first_line "$out")
-    [ -n "$port" ] || fail "nw_httpd on $1 did not start: $(cat "$TMP/httpd.log")"
-    printf -v "$4" '%s' "$port"
-}
-
 # gaps LOG DELAY_MS MIN_MS: the requests in LOG (robots.txt included), in arrival order,
 # are at least MIN_MS apart; prints the smallest gap.
 gaps() {
@@ -62,7 +43,7 @@ Allow: /article/private-but-open
 Crawl-delay: 0.6
 EOF
 LOG1=$TMP/robots.log
-serve 127.0.0.1 "$SITE" "$LOG1" P1
+serve_logged 127.0.0.1 "$SITE" "$LOG1" P1
 H="http://127.0.0.1:$P1"
 cat >"$TMP/in1" <<EOF
 $H/article/a1
@@ -117,7 +98,7 @@ echo "ok: robots.txt once, disallowed URLs never requested, smallest gap $min ms
 
 echo "== 2: fetch.host_delay_ms without robots.txt"
 LOG2=$TMP/delay.log
-serve 127.0.0.2 "$PAGES" "$LOG2" P2
+serve_logged 127.0.0.2 "$PAGES" "$LOG2" P2
 for i in 1 2 3 4 5 6; do echo "http://127.0.0.2:$P2/article/d$i"; done >"$TMP/in2"
 timeout 120 "$BIN" fetch -o fetch.allow_private=true -o fetch.host_delay_ms=500 \
     -o fetch.per_host=6 --input "$TMP/in2" >"$TMP/out2" 2>"$TMP/err2" ||
