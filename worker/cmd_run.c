@@ -626,7 +626,9 @@ static void on_revoking(const int32_t *parts, size_t n, int lost, int drain, voi
         NW_LOG_INFO("run", "%s %zu partition(s): every job taken from them is done (%lld ms)",
                     lost ? "lost" : "revoking", n, now_ms() - t0);
     for (size_t i = 0; i < n; i++) {
-        if (!lost)
+        /* At the close the drain stored and committed already; librdkafka has let go of
+         * the partitions by the time the close's revoke arrives (storing fails then). */
+        if (!lost && !run->closing)
             store_partition(run, parts[i], 1);
         nw_offsets_revoke(run->offsets, parts[i]);
         for (size_t k = 0; k < run->nassigned; k++) {

@@ -107,8 +107,11 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         /* What the callback stored is committed before the partitions go, while this
          * member's generation is still valid (with the eager protocol the revoke comes
          * before the group re-forms; Kafka accepts commits until then), so the next owner
-         * starts after it. A coordinator that refuses costs repeats: counted and logged. */
-        if (!lost) {
+         * starts after it. A coordinator that refuses costs repeats: counted and logged.
+         * Not at the close: the drain committed and counted already, and librdkafka 2.0.2
+         * asserts (rd_kafka_cgrp_terminated) on an application commit that reaches a group
+         * it has begun to terminate. */
+        if (!lost && !c->closing) {
             rd_kafka_resp_err_t cerr;
             if (commit_wait(c, c->revoke_commit_ms, &cerr) != NW_OK) {
                 unsigned long long rep = uncommitted(c, parts, n, c->revoke_commit_ms);

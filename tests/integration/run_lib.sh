@@ -54,7 +54,9 @@ start_httpd() {
 }
 
 # start_worker NAME [-o k=v]... — runs newsworker (or $NW_BIN) in the background; pid in
-# WPID_NAME. Crash markers go to the test's own folder.
+# WPID_NAME. Crash markers go to the test's own folder. NW_RUN_DEBUG=1 adds librdkafka's
+# group, topic and fetch debug logs, written as they happen (not queued to the poll loop,
+# so the lines before an abort are in the log too).
 start_worker() {
     local name=$1 state=(-o "worker.state_dir=$WORK/state")
     shift
@@ -64,7 +66,7 @@ start_worker() {
         "${state[@]}" \
         -o fetch.retries=1 -o fetch.retry_backoff_ms=50 -o kafka.consumer.session.timeout.ms=6000 \
         -o kafka.consumer.heartbeat.interval.ms=500 \
-        $([ "${NW_RUN_DEBUG:-0}" = 1 ] && echo "-o log.level=debug -o kafka.producer.debug=eos -o kafka.consumer.debug=cgrp,topic,fetch") "$@" \
+        $([ "${NW_RUN_DEBUG:-0}" = 1 ] && echo "-o log.level=debug -o kafka.producer.debug=eos -o kafka.consumer.debug=cgrp,topic,fetch -o kafka.consumer.log.queue=false") "$@" \
         >>"$WORK/$name.out" 2>>"$WORK/$name.log" &
     eval "WPID_$name=$!"
     PIDS="$PIDS $!"

@@ -69,8 +69,13 @@ revokes=$(cat "$WORK"/a.log "$WORK"/b*.log | grep -c " run: revoking [0-9]* part
 echo "duplicates: $(field "$res" dup) in the output; the workers reported $maybe at $revokes revokes"
 [ "$(field "$res" dup)" -le $((revokes * 32 + uncommitted)) ] ||
     fail "more duplicates than the jobs in flight at $revokes revokes plus $uncommitted uncommitted: $res"
-# The only commit warnings allowed are the counted ones above.
-if grep -h " warn " "$WORK"/a.log "$WORK"/b*.log | grep -i "commit" | grep -v "finished job(s) not committed"; then
-    fail "commit warnings at group changes"
-fi
+# Every commit refusal is one the worker counted: a log with a commit warning (ours or
+# librdkafka's, e.g. its own commit of the stored offsets when a close leaves the group in
+# the middle of a rebalance) also has the counted one, with a number above 0.
+for log in "$WORK"/a.log "$WORK"/b*.log; do
+    other=$(grep " warn " "$log" | grep -i "commit" | grep -v "finished job(s) not committed" | head -1)
+    [ -n "$other" ] || continue
+    grep -q "[:,] [1-9][0-9]* finished job(s) not committed" "$log" ||
+        fail "a commit warning that no count covers in $(basename "$log"): $other"
+done
 echo "PASS"
