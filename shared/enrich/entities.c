@@ -482,11 +482,11 @@ struct ctx {
     struct nw_strmap index;    /* "type|name" -> entity */
     struct nw_strmap acronyms; /* acronym -> entity */
     struct loc_cand *locs;
-    size_t nlocs;
+    size_t nlocs, locs_cap;
     struct pending *pend;
-    size_t npend;
+    size_t npend, pend_cap;
     struct chunk *chunks; /* unclassified multi-word chunks, for acronym initials */
-    size_t nchunks;
+    size_t nchunks, chunks_cap;
     uint16_t *facts; /* per token, see token_facts */
     size_t ment_cap, ent_cap;
     size_t skip_until; /* tokens already consumed (an acronym definition) */
@@ -700,12 +700,8 @@ static enum nw_status add_loc(struct ctx *c, size_t a, size_t b, const int *hits
     struct loc_cand *l;
     if (c->nlocs >= NW_ENT_MAX_MENTIONS)
         return NW_OK;
-    if (c->nlocs % 64 == 0) {
-        struct loc_cand *nv = nw_realloc(c->locs, (c->nlocs + 64) * sizeof(*nv));
-        if (!nv)
-            return NW_ENOMEM;
-        c->locs = nv;
-    }
+    if (nw_grow_array((void **)&c->locs, &c->locs_cap, c->nlocs + 1, 64, sizeof(*c->locs)) != NW_OK)
+        return NW_ENOMEM;
     l = &c->locs[c->nlocs++];
     l->a = a;
     l->b = b;
@@ -718,12 +714,8 @@ static enum nw_status add_pending(struct ctx *c, size_t a, int titled)
 {
     if (c->npend >= NW_ENT_PENDING_MAX)
         return NW_OK;
-    if (c->npend % 64 == 0) {
-        struct pending *nv = nw_realloc(c->pend, (c->npend + 64) * sizeof(*nv));
-        if (!nv)
-            return NW_ENOMEM;
-        c->pend = nv;
-    }
+    if (nw_grow_array((void **)&c->pend, &c->pend_cap, c->npend + 1, 64, sizeof(*c->pend)) != NW_OK)
+        return NW_ENOMEM;
     c->pend[c->npend].a = a;
     c->pend[c->npend].titled = titled;
     c->npend++;
@@ -734,12 +726,9 @@ static enum nw_status add_chunk(struct ctx *c, size_t a, size_t b)
 {
     if (c->nchunks >= NW_ENT_CHUNKS_MAX)
         return NW_OK;
-    if (c->nchunks % 64 == 0) {
-        struct chunk *nv = nw_realloc(c->chunks, (c->nchunks + 64) * sizeof(*nv));
-        if (!nv)
-            return NW_ENOMEM;
-        c->chunks = nv;
-    }
+    if (nw_grow_array((void **)&c->chunks, &c->chunks_cap, c->nchunks + 1, 64,
+                      sizeof(*c->chunks)) != NW_OK)
+        return NW_ENOMEM;
     c->chunks[c->nchunks].a = a;
     c->chunks[c->nchunks].b = b;
     c->nchunks++;
