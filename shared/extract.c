@@ -83,6 +83,7 @@ struct nw_frame {
     int elem;
 };
 
+#define NW_CONTROLS_MAX 256 /* form controls remembered per page (the rest are ignored) */
 #define NW_CLASS_CACHE 512
 struct nw_class_cache {
     uint64_t hash;
@@ -122,10 +123,12 @@ struct nw_extractor {
     size_t block_start;
     int in_link;
     int strict;
-    int lone_article;       /* the candidate is the titled one of several <article>s */
-    unsigned rules_off;     /* NW_EXTRACT_RULE_* switched off (evaluation only) */
-    int wrappers;           /* furniture tags and roles are deferred drops (last passes) */
-    const char *page_title; /* the page's title from its metadata, or NULL */
+    int lone_article;              /* the candidate is the titled one of several <article>s */
+    unsigned rules_off;            /* NW_EXTRACT_RULE_* switched off (evaluation only) */
+    int wrappers;                  /* furniture tags and roles are deferred drops (last passes) */
+    const char *page_title;        /* the page's title from its metadata, or NULL */
+    int controls[NW_CONTROLS_MAX]; /* elements that hold a form control (walk) */
+    size_t ncontrols;
 };
 
 static void needles_init(struct nw_extractor *ex);
@@ -977,12 +980,26 @@ static enum nw_status add_text(struct nw_extractor *ex, myhtml_tree_node_t *node
     return NW_OK;
 }
 
+/* A control a reader operates (a button, a check box, an input field), not a hidden
+ * form value. */
+static int is_control(myhtml_tree_node_t *node, myhtml_tag_id_t tag)
+{
+    if (tag == MyHTML_TAG_BUTTON || tag == MyHTML_TAG_SELECT || tag == MyHTML_TAG_TEXTAREA)
+        return 1;
+    if (tag != MyHTML_TAG_INPUT)
+        return 0;
+    size_t len = 0;
+    const char *type = nw_html_attr(node, "type", &len);
+    return !(type && len == 6 && strncasecmp(type, "hidden", 6) == 0);
+}
+
 static enum nw_status walk(struct nw_extractor *ex, myhtml_tree_node_t *root)
 {
     enum nw_status result = NW_OK;
     size_t max_depth = (size_t)ex->opts.max_depth;
     ex->nelems = 0;
     ex->nblocks = 0;
+    ex->ncontrols = 0;
     ex->in_link = 0;
     nw_buf_reset(&ex->text);
     ex->block_start = 0;
@@ -1014,6 +1031,9 @@ static enum nw_status walk(struct nw_extractor *ex, myhtml_tree_node_t *root)
             if (classify(ex, node, tag, &flags, &weight) ||
                 (tag == MyHTML_TAG_SPAN && myhtml_node_child(node) && in_paragraph(ex, parent) &&
                  rule_on(ex, NW_EXTRACT_RULE_INLINE_CARD) && is_inline_card(node, 1))) {
+                if (is_control(node, tag) && ex->ncontrols < NW_CONTROLS_MAX &&
+                    (ex->ncontrols == 0 || ex->controls[ex->ncontrols - 1] != parent))
+                    ex->controls[ex->ncontrols++] = parent;
                 if (is_block_tag(tag)) {
                     result = flush_block(ex, parent);
                     if (result)
@@ -1326,8 +1346,18 @@ static int titled_article(struct nw_extractor *ex, int top)
     return titled;
 }
 
+/* 1 if an element holds a heading block (a story's headline). */
+static int has_heading(const struct nw_extractor *ex, int elem)
+{
+    const struct nw_elem *e = &ex->elems[elem];
+    for (size_t b = e->first_block; b < e->end_block; b++)
+        if (ex->blocks[b].kind == NW_BLOCK_HEADING)
+            return 1;
+    return 0;
+}
+
 #define DEEP_SHARE 0.3
-#define NW_WRAPPER_HOPS 3   /* wrappers climbed to find the parts beside the candidate */
+#define NW_WRAPPER_HOPS 4   /* wrappers climbed to find the parts beside the candidate */
 #define NW_WRAPPER_SLACK 20 /* characters a wrapper may hold beside the candidate */
 #define DEEP_MIN 3.0
 static void mark_included(struct nw_extractor *ex, int top)
@@ -1344,7 +1374,7 @@ static void mark_included(struct nw_extractor *ex, int top)
          hops++) {
         int p = ex->elems[level].parent;
         /* an <article> is a whole story: the wrappers around it hold the next ones */
-        if ((ex->elems[level].flags & EL_ARTICLE) || ex->lone_article ||
+        if (((ex->elems[level].flags & EL_ARTICLE) && has_heading(ex, level)) || ex->lone_article ||
             ex->elems[p].text > t->text + NW_WRAPPER_SLACK)
             break;
         level = p;
@@ -1858,6 +1888,59 @@ out:
     return result;
 }
 
+/* A box around a form control: the nearest element above a button, check box or input
+ * field that holds text, when it holds little (a consent placeholder for an embedded
+ * post, a newsletter or log-in box, a paywall offer) and is a block, not a paragraph
+ * or a heading (a footnote button in a sentence), nor the page's headline block (a
+ * product's name, description and buy button). It becomes a deferred drop, so that a
+ * box that holds most of the page's text still stays. */
+/* 1 if the element holds an <h1> (the page's headline block: a product's buy box). */
+static int holds_h1(const struct nw_extractor *ex, int elem)
+{
+    for (size_t i = (size_t)elem + 1; i < ex->elems[elem].end_elem; i++)
+        if (ex->elems[i].tag == MyHTML_TAG_H1)
+            return 1;
+    return 0;
+}
+
+#define NW_CONTROL_BOX_MAX 800 /* bytes of text in a control's box */
+#define NW_CONTROL_HOPS 4
+static void mark_control_boxes(struct nw_extractor *ex)
+{
+    for (size_t i = 0; i < ex->ncontrols; i++) {
+        int e = ex->controls[i];
+        for (int hops = 0; e > 0 && ex->elems[e].text == 0 && hops < NW_CONTROL_HOPS; hops++)
+            e = ex->elems[e].parent;
+        if (e <= 0)
+            continue;
+        struct nw_elem *el = &ex->elems[e];
+        if (el->text == 0 || el->text > NW_CONTROL_BOX_MAX || !(el->flags & EL_BLOCK) ||
+            el->tag == MyHTML_TAG_P || is_heading_tag(el->tag) || el->tag == MyHTML_TAG_BODY ||
+            (el->flags & (EL_ARTICLE | EL_SEMANTIC)) || holds_h1(ex, e))
+            continue;
+        el->flags |= EL_CDROP;
+    }
+}
+
+/* A <header> that holds paragraphs of running text, two or more of 80 characters and
+ * 400 together, is no headline block (whose deck is one paragraph): page builders put
+ * the text of each part of an article in the <header> of an <article> of its own. */
+#define NW_PROSE_PARA_MIN 80
+#define NW_PROSE_PARAS 2
+#define NW_PROSE_TOTAL 400
+static int holds_prose(const struct nw_extractor *ex, const struct nw_elem *el)
+{
+    size_t paras = 0, chars = 0;
+    for (size_t b = el->first_block; b < el->end_block; b++) {
+        const struct nw_block *bl = &ex->blocks[b];
+        if (bl->kind == NW_BLOCK_PARA && bl->chars >= NW_PROSE_PARA_MIN && bl->link * 4 < bl->len) {
+            paras++;
+            chars += bl->chars;
+        }
+    }
+    return paras >= NW_PROSE_PARAS && chars >= NW_PROSE_TOTAL;
+}
+
 /* Decides the deferred class drops: an element named like furniture ("page-ad-margins",
  * "content-with-sidebar") that holds most of the page's paragraph text is a wrapper, not
  * furniture. Then marks the blocks inside the remaining drops and recounts element text
@@ -1881,6 +1964,9 @@ static void settle_drops(struct nw_extractor *ex)
         }
         if (mine * 10 > total * 4 &&
             ((el->flags & EL_TDROP) || rule_on(ex, NW_EXTRACT_RULE_CLASS_WRAPPERS)))
+            el->flags &= ~EL_CDROP;
+        else if (el->tag == MyHTML_TAG_HEADER && (el->flags & EL_TDROP) &&
+                 rule_on(ex, NW_EXTRACT_RULE_PROSE_HEADERS) && holds_prose(ex, el))
             el->flags &= ~EL_CDROP;
     }
     for (size_t i = 0; i < ex->nelems; i++) {
@@ -1911,6 +1997,8 @@ static enum nw_status extract_body(struct nw_extractor *ex, myhtml_tree_node_t *
     if (result)
         return result;
     block_links(ex);
+    if (rule_on(ex, NW_EXTRACT_RULE_CONTROL_BOXES))
+        mark_control_boxes(ex);
     settle_drops(ex);
     score_blocks(ex);
     ex->lone_article = 0;

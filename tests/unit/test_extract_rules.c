@@ -411,6 +411,86 @@ static void test_prose_in_layout_cell(void **state)
     assert_null(strstr(text, PARA2));
 }
 
+/* A page builder that puts the text of each part of the article in the <header> of an
+ * <article> of its own, with a consent placeholder for a blocked embed between two parts
+ * (a title, a notice, a check box and a button): the parts are the article, the
+ * placeholder is not. */
+static void test_consent_box_beside_article_in_headers(void **state)
+{
+    struct fx *f = *state;
+    const char *p4 = "The first new trains will run from the autumn, the operator said, once "
+                     "the drivers hired this spring have finished their training on the line.";
+    const char *p5 = "Stations along the coast will get longer platforms first, since the "
+                     "longer trains cannot stop there today without blocking a level crossing.";
+    const char *p6 = "A spokesman for the state ministry said the grant had been approved in "
+                     "principle, and that the final sum would be settled before the summer.";
+    const char *p7 = "Rail unions said they would not oppose the plan, but asked for talks on "
+                     "shift patterns, since the new timetable adds many late evening trains.";
+    const char *p8 = "The operator replied that it would meet the unions next month and that "
+                     "no driver would have to work more night shifts than this year.";
+    const char *p9 = "Tickets for the new services go on sale in August, together with a "
+                     "cheaper monthly pass for commuters who travel outside peak hours.";
+    char html[8192];
+    snprintf(html, sizeof(html),
+             "<html><body><main>"
+             "<section class='page-section'><div class='inner'><article class='image-text'>"
+             "<header class='image-text-description'><h3>More trains</h3><div class='rich'>"
+             "<p>%s</p><p>%s</p><p>%s</p></div></header></article></div></section>"
+             "<section class='page-section'><div class='inner'><div class='box'>"
+             "<div class='box-title'>External content</div><div class='box-text'>To protect "
+             "your data we have blocked the automatic loading of content from "
+             "video.example.com. If you want to see content from this provider here, please "
+             "agree to the conditions below. You can withdraw your consent at any time. Our "
+             "privacy notice explains how to change your choice later.</div>"
+             "<div><input type='checkbox' id='ok'><label for='ok'>I agree that this content "
+             "is shown to me.</label></div><button>Agree and load</button></div></div>"
+             "</section>"
+             "<section class='page-section'><div class='inner'><article class='image-text'>"
+             "<header class='image-text-description'><div class='rich'><p>%s</p><p>%s</p>"
+             "<p>%s</p></div></header></article></div></section>"
+             "<section class='page-section'><div class='inner'><article class='image-text'>"
+             "<header class='image-text-description'><div class='rich'><p>%s</p><p>%s</p>"
+             "<p>%s</p></div></header></article></div></section>"
+             "</main></body></html>",
+             PARA1, PARA2, PARA3, p4, p5, p6, p7, p8, p9);
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+    assert_non_null(strstr(text, p4));
+    assert_non_null(strstr(text, p9));
+    assert_null(strstr(text, "External content"));
+    assert_null(strstr(text, "blocked the automatic"));
+    /* without the rule the headers are furniture, and the placeholder alone is no article */
+    text = run(f, html, NW_EXTRACT_RULE_PROSE_HEADERS);
+    assert_null(strstr(text, PARA1));
+    assert_null(strstr(text, p4));
+    text = run(f, html, NW_EXTRACT_RULE_CONTROL_BOXES);
+    assert_non_null(strstr(text, "blocked the automatic"));
+}
+
+/* A box around a control that holds the page's <h1> is the headline block (a product's
+ * name, description and buy button), and a button inside a paragraph (a footnote) does not
+ * take the paragraph with it. */
+static void test_control_in_headline_block_and_sentence(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><div class='product'><div class='data'><h1>Garden bench</h1><div "
+        "class='description'><p>A bench of solid oak for two people, oiled against rain and "
+        "frost, with a back rest that folds down flat for the winter.</p></div><span "
+        "class='price'>120 EUR</span><button>Add to basket</button></div></div>"
+        "<div class='details'><p>" PARA1 "<button>1</button></p><p>" PARA2 "</p><p>" PARA3
+        "</p></div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+    assert_non_null(strstr(text, "solid oak"));
+    char *with_rule = strdup(text);
+    assert_non_null(with_rule);
+    assert_string_equal(with_rule, run(f, html, NW_EXTRACT_RULE_CONTROL_BOXES));
+    free(with_rule);
+}
+
 /* Rule switches last for the runs that follow, and 0 restores every rule. */
 static void test_rules_off_switch(void **state)
 {
@@ -443,6 +523,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_press_release_about_block, setup, teardown),
         cmocka_unit_test_setup_teardown(test_titled_article_named_by_page_title, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prose_in_layout_cell, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_consent_box_beside_article_in_headers, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_control_in_headline_block_and_sentence, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_rules_off_switch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
