@@ -49,6 +49,7 @@ enum nw_block_kind {
 #define EL_CDROP 0x20u    /* furniture by class: dropped unless it holds most of the text */
 #define EL_LEDE 0x80u     /* class names the article's lede ("lead", "standfirst") */
 #define EL_TDROP 0x40u    /* the drop is by tag or role (an unclosed <header> may wrap all) */
+#define EL_KEEPOUT 0x100u /* a drop that no share of the page's text takes back (a bio) */
 
 struct nw_elem {
     myhtml_tree_node_t *node;
@@ -1888,6 +1889,116 @@ out:
     return result;
 }
 
+/* Words that label an author box, in the languages of the dev sets and their neighbours;
+ * compared with the whole line, lower-cased, without a closing colon. A bare "Author"
+ * labels a box as a heading only: as a line of text it may introduce the byline. */
+static const char *const author_words[] = {
+    "autor",       "autorin",  "autoren",   "autorinnen", "autor:innen", "autor*innen",
+    "autor_innen", "author",   "authors",   "the author", "l'auteur",    "les auteurs",
+    "l'autore",    "el autor", "la autora", "o autor",    "автор",       NULL,
+};
+static const char *const about_author[] = {
+    "über den autor",
+    "über die autorin",
+    "über die autoren",
+    "über den author",
+    "zum autor",
+    "zur autorin",
+    "about the author",
+    "about the authors",
+    "about author",
+    "à propos de l'auteur",
+    "sobre el autor",
+    "sobre la autora",
+    "sobre o autor",
+    "sull'autore",
+    "об авторе",
+    "o autorze",
+    NULL,
+};
+
+/* 1 if the block's text, lower-cased (any script), is an author label; bare author words
+ * count in a heading only. */
+static int is_author_label(const struct nw_extractor *ex, const struct nw_block *b, int heading)
+{
+    char low[64];
+    size_t n = 0, len = b->len;
+    const unsigned char *s = (const unsigned char *)ex->text.data + b->off;
+    while (len > 0 && *s == ' ') {
+        s++;
+        len--;
+    }
+    if (len >= sizeof(low) - 4)
+        return 0;
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp = -1;
+        utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (k <= 0)
+            return 0;
+        i += (size_t)k;
+        if (cp == 0x2019)
+            cp = '\''; /* the typographic apostrophe */
+        utf8proc_uint8_t enc[4];
+        utf8proc_ssize_t w = utf8proc_encode_char(utf8proc_tolower(cp), enc);
+        if (w <= 0 || n + (size_t)w >= sizeof(low))
+            return 0;
+        memcpy(low + n, enc, (size_t)w);
+        n += (size_t)w;
+    }
+    while (n > 0 && (low[n - 1] == ':' || low[n - 1] == ' '))
+        n--;
+    low[n] = '\0';
+    for (size_t i = 0; about_author[i]; i++)
+        if (strcmp(low, about_author[i]) == 0)
+            return 1;
+    for (size_t i = 0; heading && author_words[i]; i++)
+        if (strcmp(low, author_words[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* An author box: a heading or a line of its own that labels it ("About the author") and
+ * the elements that follow the label in its parent up to the next heading, when they hold a box's
+ * worth of text. Drops that stay dropped: a bio may be the longest text of a page whose article is
+ * a graphic with one sentence. */
+#define NW_AUTHOR_BOX_MAX 1500 /* bytes of text under an author label */
+static void mark_author_boxes(struct nw_extractor *ex)
+{
+    for (size_t bi = 0; bi < ex->nblocks; bi++) {
+        const struct nw_block *b = &ex->blocks[bi];
+        int heading = b->kind == NW_BLOCK_HEADING;
+        if ((!heading && b->kind != NW_BLOCK_PARA) || b->chars > 40 ||
+            !is_author_label(ex, b, heading))
+            continue;
+        /* the heading or the paragraph that the label is */
+        myhtml_tag_id_t want = heading ? MyHTML_TAG__UNDEF : MyHTML_TAG_P;
+        int h = b->elem;
+        for (int hops = 0; h > 0 && hops < 4; hops++, h = ex->elems[h].parent)
+            if (heading ? is_heading_tag(ex->elems[h].tag) : ex->elems[h].tag == want)
+                break;
+        int parent = h > 0 ? ex->elems[h].parent : -1;
+        if (parent < 0 || ex->elems[h].tag == MyHTML_TAG_H1 ||
+            !(heading ? is_heading_tag(ex->elems[h].tag) : ex->elems[h].tag == want) ||
+            ex->elems[h].text > b->len + 2)
+            continue;
+        /* the siblings after the heading, up to the next heading */
+        size_t box = 0, end = ex->elems[parent].end_elem, stop = end;
+        for (size_t i = ex->elems[h].end_elem; i < end; i = ex->elems[i].end_elem) {
+            if (is_heading_tag(ex->elems[i].tag)) {
+                stop = i;
+                break;
+            }
+            box += ex->elems[i].text;
+        }
+        if (box == 0 || box > NW_AUTHOR_BOX_MAX)
+            continue;
+        ex->elems[h].flags |= EL_CDROP | EL_KEEPOUT;
+        for (size_t i = ex->elems[h].end_elem; i < stop; i = ex->elems[i].end_elem)
+            ex->elems[i].flags |= EL_CDROP | EL_KEEPOUT;
+        bi = ex->elems[parent].end_block > bi + 1 ? ex->elems[parent].end_block - 1 : bi;
+    }
+}
+
 /* A box around a form control: the nearest element above a button, check box or input
  * field that holds text, when it holds little (a consent placeholder for an embedded
  * post, a newsletter or log-in box, a paywall offer) and is a block, not a paragraph
@@ -1962,7 +2073,7 @@ static void settle_drops(struct nw_extractor *ex)
             if (bl->chars >= 25 && (!(el->flags & EL_TDROP) || bl->link * 2 < bl->len))
                 mine += bl->len;
         }
-        if (mine * 10 > total * 4 &&
+        if (mine * 10 > total * 4 && !(el->flags & EL_KEEPOUT) &&
             ((el->flags & EL_TDROP) || rule_on(ex, NW_EXTRACT_RULE_CLASS_WRAPPERS)))
             el->flags &= ~EL_CDROP;
         else if (el->tag == MyHTML_TAG_HEADER && (el->flags & EL_TDROP) &&
@@ -1999,6 +2110,8 @@ static enum nw_status extract_body(struct nw_extractor *ex, myhtml_tree_node_t *
     block_links(ex);
     if (rule_on(ex, NW_EXTRACT_RULE_CONTROL_BOXES))
         mark_control_boxes(ex);
+    if (rule_on(ex, NW_EXTRACT_RULE_AUTHOR_BOXES))
+        mark_author_boxes(ex);
     settle_drops(ex);
     score_blocks(ex);
     ex->lone_article = 0;

@@ -58,6 +58,7 @@ static const struct {
     {"wrapped_parts", NW_EXTRACT_RULE_WRAPPED_PARTS},
     {"prose_headers", NW_EXTRACT_RULE_PROSE_HEADERS},
     {"control_boxes", NW_EXTRACT_RULE_CONTROL_BOXES},
+    {"author_boxes", NW_EXTRACT_RULE_AUTHOR_BOXES},
 };
 
 static int parse_mask(const char *s, unsigned *mask)

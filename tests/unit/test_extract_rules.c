@@ -491,6 +491,50 @@ static void test_control_in_headline_block_and_sentence(void **state)
     free(with_rule);
 }
 
+/* An author box under an "Autor:innen" heading after a graphic whose article is one
+ * sentence: the bio is longer than the article but is no article text. And a bio that an
+ * article ends with, under a line of its own ("About the author:"). */
+static void test_author_box(void **state)
+{
+    struct fx *f = *state;
+    const char *lone = "Since there are so many parties and most stand in a few states only, the "
+                       "map shows the largest ones.";
+    const char *bio = "Born in 1983, he has been an editor here since 2015, working mainly as "
+                      "a layouter, graphic designer and proofreader. He studied German and art "
+                      "history at the University of Greifswald.";
+    char html[4096];
+    snprintf(html, sizeof(html),
+             "<html><body><article><h1>Parties on the ballot</h1><section class='content'>"
+             "<p><em>%s</em></p><figure><img src='map.png'></figure></section>"
+             "<div class='pb'><div class='container'><h2><span>Autor:innen</span></h2>"
+             "<div class='columns'><div><a href='/authors/tim'>Tim Example</a></div>"
+             "<div class='content'><p>%s</p><p>His main interest is linguistics.</p></div>"
+             "</div></div></div></article></body></html>",
+             lone, bio);
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, "so many parties"));
+    assert_null(strstr(text, "Born in 1983"));
+    text = run(f, html, NW_EXTRACT_RULE_AUTHOR_BOXES);
+    assert_non_null(strstr(text, "Born in 1983"));
+
+    snprintf(html, sizeof(html),
+             "<html><body><div class='article-body'><p>%s</p><p>%s</p><p>%s</p>"
+             "<p><strong>About the author:</strong></p><p>%s</p></div></body></html>",
+             PARA1, PARA2, PARA3, bio);
+    text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA3));
+    assert_null(strstr(text, "About the author"));
+    assert_null(strstr(text, "Born in 1983"));
+    /* a bare "Author:" line introduces a byline, not a box */
+    snprintf(html, sizeof(html),
+             "<html><body><div class='article-body'><p><strong>Author:</strong></p>"
+             "<p>%s</p><p>%s</p><p>%s</p></div></body></html>",
+             PARA1, PARA2, PARA3);
+    text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+}
+
 /* Rule switches last for the runs that follow, and 0 restores every rule. */
 static void test_rules_off_switch(void **state)
 {
@@ -527,6 +571,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_control_in_headline_block_and_sentence, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_author_box, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_off_switch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
