@@ -1314,9 +1314,15 @@ static int names_page(const struct nw_extractor *ex, int h)
     if (b->chars < 10 || b->len >= 512)
         return 0;
     char head[512];
-    memcpy(head, ex->text.data + b->off, b->len);
-    head[b->len] = '\0';
-    return strstr(ex->page_title, head) != NULL;
+    const char *t = ex->text.data + b->off;
+    size_t len = b->len;
+    while (len > 0 && *t == ' ') { /* a block may start with the space before its text */
+        t++;
+        len--;
+    }
+    memcpy(head, t, len);
+    head[len] = '\0';
+    return len > 0 && strstr(ex->page_title, head) != NULL;
 }
 
 static int titled_article(struct nw_extractor *ex, int top)
@@ -2033,6 +2039,22 @@ static void mark_control_boxes(struct nw_extractor *ex)
     }
 }
 
+/* 1 if the element holds an <article> that holds an <h1> that the page's <title> names:
+ * the story the page is about, which no furniture box holds ("row non-paywall" around a
+ * paywalled story). */
+static int holds_titled_article(const struct nw_extractor *ex, int elem)
+{
+    for (size_t i = (size_t)elem + 1; i < ex->elems[elem].end_elem; i++) {
+        if (!(ex->elems[i].flags & EL_ARTICLE))
+            continue;
+        for (size_t j = i + 1; j < ex->elems[i].end_elem; j++)
+            if (ex->elems[j].tag == MyHTML_TAG_H1 && names_page(ex, (int)j))
+                return 1;
+        i = ex->elems[i].end_elem - 1;
+    }
+    return 0;
+}
+
 /* A <header> that holds paragraphs of running text, two or more of 80 characters and
  * 400 together, is no headline block (whose deck is one paragraph): page builders put
  * the text of each part of an article in the <header> of an <article> of its own. */
@@ -2075,6 +2097,9 @@ static void settle_drops(struct nw_extractor *ex)
         }
         if (mine * 10 > total * 4 && !(el->flags & EL_KEEPOUT) &&
             ((el->flags & EL_TDROP) || rule_on(ex, NW_EXTRACT_RULE_CLASS_WRAPPERS)))
+            el->flags &= ~EL_CDROP;
+        else if (!(el->flags & (EL_TDROP | EL_KEEPOUT)) &&
+                 rule_on(ex, NW_EXTRACT_RULE_TITLED_WRAPPERS) && holds_titled_article(ex, (int)i))
             el->flags &= ~EL_CDROP;
         else if (el->tag == MyHTML_TAG_HEADER && (el->flags & EL_TDROP) &&
                  rule_on(ex, NW_EXTRACT_RULE_PROSE_HEADERS) && holds_prose(ex, el))

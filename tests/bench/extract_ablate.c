@@ -59,6 +59,7 @@ static const struct {
     {"prose_headers", NW_EXTRACT_RULE_PROSE_HEADERS},
     {"control_boxes", NW_EXTRACT_RULE_CONTROL_BOXES},
     {"author_boxes", NW_EXTRACT_RULE_AUTHOR_BOXES},
+    {"titled_wrappers", NW_EXTRACT_RULE_TITLED_WRAPPERS},
 };
 
 static int parse_mask(const char *s, unsigned *mask)
