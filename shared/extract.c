@@ -1625,12 +1625,119 @@ static int is_notice(const struct nw_extractor *ex, const struct nw_block *b)
     return 0;
 }
 
+/* The block's text lower-cased (any script), without leading spaces and without a
+ * closing colon, typographic apostrophes as ASCII ones, into low (size bytes); 0 when it
+ * does not fit. */
+static int lower_line(const struct nw_extractor *ex, const struct nw_block *b, char *low,
+                      size_t size)
+{
+    size_t n = 0, len = b->len;
+    const unsigned char *s = (const unsigned char *)ex->text.data + b->off;
+    while (len > 0 && *s == ' ') {
+        s++;
+        len--;
+    }
+    if (size < 8 || len >= size - 4)
+        return 0;
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp = -1;
+        utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (k <= 0)
+            return 0;
+        i += (size_t)k;
+        if (cp == 0x2019)
+            cp = '\''; /* the typographic apostrophe */
+        utf8proc_uint8_t enc[4];
+        utf8proc_ssize_t w = utf8proc_encode_char(utf8proc_tolower(cp), enc);
+        if (w <= 0 || n + (size_t)w >= size)
+            return 0;
+        memcpy(low + n, enc, (size_t)w);
+        n += (size_t)w;
+    }
+    while (n > 0 && (low[n - 1] == ':' || low[n - 1] == ' '))
+        n--;
+    low[n] = '\0';
+    return n > 0;
+}
+
+/* Whole lines that label furniture wherever they sit: the heading of a "see also" box
+ * whose links were dropped ("Lesen Sie auch", "Mehr zum Thema", "Explore further"), and
+ * the lines of share and like widgets ("Gefällt mir:", "Like this:", "Liken Lade …"). */
+static const char *const label_lines[] = {
+    "lesen sie auch",
+    "lies auch",
+    "auch interessant",
+    "mehr zum thema",
+    "weitere artikel",
+    "zum weiterlesen",
+    "ähnliche beiträge",
+    "ähnliche artikel",
+    "verwandte artikel",
+    "read more",
+    "read also",
+    "see also",
+    "related",
+    "related articles",
+    "related posts",
+    "related stories",
+    "more on this story",
+    "you may also like",
+    "you might also like",
+    "explore further",
+    "further reading",
+    "lire aussi",
+    "à lire aussi",
+    "a lire aussi",
+    "voir aussi",
+    "sur le même sujet",
+    "lee también",
+    "te puede interesar",
+    "noticias relacionadas",
+    "leggi anche",
+    "czytaj też",
+    "czytaj także",
+    "zobacz też",
+    "читайте также",
+    "leia também",
+    "veja também",
+    "like this",
+    "gefällt mir",
+    "j'aime",
+    "me gusta",
+    "mi piace",
+    "liken",
+    "share this",
+    "teilen mit",
+    "teilen sie dies mit",
+    "like loading…",
+    "like loading...",
+    "liken lade …",
+    "lade …",
+    "wird geladen …",
+    NULL,
+};
+
+static int is_label_line(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    char low[64];
+    if (b->chars > 40 || !lower_line(ex, b, low, sizeof(low)))
+        return 0;
+    for (size_t i = 0; label_lines[i]; i++)
+        if (strcmp(low, label_lines[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Short prompt lines before the article's first paragraph or after its last one
  * ("Subscribe now for the full story", "Sie sind nicht eingeloggt", "Jede Spende
- * hilft"): notices around the article, never its text. Lines between paragraphs stay. */
+ * hilft"): notices around the article, never its text. Lines between paragraphs stay,
+ * but for whole label lines (is_label_line), which go wherever they sit. */
 static void mark_notices(struct nw_extractor *ex)
 {
     size_t first = ex->nblocks, last = ex->nblocks;
+    for (size_t bi = 0; bi < ex->nblocks; bi++)
+        if (visible(&ex->blocks[bi]) && is_label_line(ex, &ex->blocks[bi]))
+            ex->blocks[bi].teaser = 1; /* wherever it sits */
     for (size_t bi = 0; bi < ex->nblocks; bi++) {
         const struct nw_block *b = &ex->blocks[bi];
         if (visible(b) && !b->teaser && b->kind == NW_BLOCK_PARA && b->chars >= 150 &&
@@ -1928,32 +2035,8 @@ static const char *const about_author[] = {
 static int is_author_label(const struct nw_extractor *ex, const struct nw_block *b, int heading)
 {
     char low[64];
-    size_t n = 0, len = b->len;
-    const unsigned char *s = (const unsigned char *)ex->text.data + b->off;
-    while (len > 0 && *s == ' ') {
-        s++;
-        len--;
-    }
-    if (len >= sizeof(low) - 4)
+    if (!lower_line(ex, b, low, sizeof(low)))
         return 0;
-    for (size_t i = 0; i < len;) {
-        utf8proc_int32_t cp = -1;
-        utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
-        if (k <= 0)
-            return 0;
-        i += (size_t)k;
-        if (cp == 0x2019)
-            cp = '\''; /* the typographic apostrophe */
-        utf8proc_uint8_t enc[4];
-        utf8proc_ssize_t w = utf8proc_encode_char(utf8proc_tolower(cp), enc);
-        if (w <= 0 || n + (size_t)w >= sizeof(low))
-            return 0;
-        memcpy(low + n, enc, (size_t)w);
-        n += (size_t)w;
-    }
-    while (n > 0 && (low[n - 1] == ':' || low[n - 1] == ' '))
-        n--;
-    low[n] = '\0';
     for (size_t i = 0; about_author[i]; i++)
         if (strcmp(low, about_author[i]) == 0)
             return 1;

@@ -342,14 +342,14 @@ static void test_trailing_heading(void **state)
     struct fx *f = *state;
     const char *html =
         "<html><body><article><div class='article-body'><p>" PARA1 "</p><p>" PARA2 "</p>"
-        "<h2>The bottom line</h2><p>" PARA3 "</p><h3>Mehr zum Thema</h3>"
+        "<h2>The bottom line</h2><p>" PARA3 "</p><h3>Mehr von der Bahn</h3>"
         "<p><a href='/a'>Bahn: neue Fahrpl&auml;ne ab Juni</a></p></div></article>"
         "</body></html>";
     const char *text = run(f, html, 0);
     assert_non_null(strstr(text, "The bottom line"));
-    assert_null(strstr(text, "Mehr zum Thema"));
+    assert_null(strstr(text, "Mehr von der Bahn"));
     text = run(f, html, NW_EXTRACT_RULE_TRAILING_HEADINGS);
-    assert_non_null(strstr(text, "Mehr zum Thema"));
+    assert_non_null(strstr(text, "Mehr von der Bahn"));
 }
 
 /* A press release's "About" profile: extraction-dev's truth keeps it as part of the
@@ -594,6 +594,34 @@ static void test_paywall_notice(void **state)
     assert_null(strstr(text, "Anna from Tübingen"));
 }
 
+/* The heading of a "see also" box left between two paragraphs after its links went, and
+ * the lines of a blog's share and like widgets after a short post: whole label lines go
+ * wherever they sit; the same words inside a sentence stay. */
+static void test_label_lines(void **state)
+{
+    struct fx *f = *state;
+    const char *html = "<html><body><div class='article-body'><p>" PARA1 "</p><p>Lesen Sie auch</p>"
+                       "<p>" PARA2 "</p><p>Related coverage of the timetable is on page three.</p>"
+                       "<p>" PARA3 "</p></div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA2));
+    assert_null(strstr(text, "Lesen Sie auch"));
+    assert_non_null(strstr(text, "Related coverage"));
+    text = run(f, html, NW_EXTRACT_RULE_NOTICES);
+    assert_non_null(strstr(text, "Lesen Sie auch"));
+
+    html = "<html><body><article class='post'><div class='entry-content'><p>– „Sag es "
+           "nicht.“</p><p>– „Gut, dann sage ich es eben nicht, aber gedacht habe ich es "
+           "trotzdem.“</p><div class='sharedaddy'><h3 class='sd-title'>Teilen Sie dies "
+           "mit:</h3></div><div class='likes'><h3 class='sd-title'>Gefällt mir:</h3><div "
+           "class='likes-widget-placeholder'>Liken Lade …</div></div></div></article>"
+           "</body></html>";
+    text = run(f, html, 0);
+    assert_non_null(strstr(text, "gedacht habe ich es"));
+    assert_null(strstr(text, "Gefällt mir"));
+    assert_null(strstr(text, "Liken"));
+}
+
 /* Rule switches last for the runs that follow, and 0 restores every rule. */
 static void test_rules_off_switch(void **state)
 {
@@ -632,6 +660,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_author_box, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paywall_notice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_label_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_off_switch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
