@@ -1595,13 +1595,13 @@ static void mark_teaser_runs(struct nw_extractor *ex)
  * and donation prompts, in the languages of the dev sets and their neighbours. Matched
  * as lower-cased substrings of a short line. */
 static const char *const notice_stems[] = {
-    "subscri",   "abonn",       "abbona",       "suscri",      "assinante", "subskryp",
-    "подпис",    "newsletter",  "log in",       "login",       "log-in",    "sign in",
-    "sign up",   "einlogg",     "registrier",   "connectez",   "cookie",    "javascript",
-    "browser",   "navigateur",  "przeglądar",   "share this",  "teilen",    "partager",
-    "compartir", "condividi",   "spende",       "donate",      "donation",  "donativo",
-    "comments",  "kommentare",  "commentaires", "comentarios", "commenti",  "komentarze",
-    "posted in", "filed under", NULL,
+    "subscri",    "abonn",      "abbona",      "suscri",       "assinante",   "subskryp",
+    "подпис",     "newsletter", "log in",      "login",        "log-in",      "sign in",
+    "sign up",    "einlogg",    "eingeloggt",  "registrier",   "connectez",   "cookie",
+    "javascript", "browser",    "navigateur",  "przeglądar",   "share this",  "teilen",
+    "partager",   "compartir",  "condividi",   "spende",       "donate",      "donation",
+    "donativo",   "comments",   "kommentare",  "commentaires", "comentarios", "commenti",
+    "komentarze", "posted in",  "filed under", NULL,
 };
 
 static int is_word_byte(unsigned char c)
