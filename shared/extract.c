@@ -2050,7 +2050,8 @@ static int is_author_label(const struct nw_extractor *ex, const struct nw_block 
  * the elements that follow the label in its parent up to the next heading, when they hold a box's
  * worth of text. Drops that stay dropped: a bio may be the longest text of a page whose article is
  * a graphic with one sentence. */
-#define NW_AUTHOR_BOX_MAX 1500 /* bytes of text under an author label */
+#define NW_AUTHOR_BOX_MAX 1500    /* bytes of text under an author label */
+#define NW_AUTHOR_BOX_SIBLINGS 64 /* elements after the label at most */
 static void mark_author_boxes(struct nw_extractor *ex)
 {
     for (size_t bi = 0; bi < ex->nblocks; bi++) {
@@ -2071,13 +2072,17 @@ static void mark_author_boxes(struct nw_extractor *ex)
             ex->elems[h].text > b->len + 2)
             continue;
         /* the siblings after the heading, up to the next heading */
-        size_t box = 0, end = ex->elems[parent].end_elem, stop = end;
+        size_t box = 0, end = ex->elems[parent].end_elem, stop = end, siblings = 0;
         for (size_t i = ex->elems[h].end_elem; i < end; i = ex->elems[i].end_elem) {
             if (is_heading_tag(ex->elems[i].tag)) {
                 stop = i;
                 break;
             }
             box += ex->elems[i].text;
+            if (box > NW_AUTHOR_BOX_MAX || ++siblings > NW_AUTHOR_BOX_SIBLINGS) {
+                box = 0; /* too much for a box: not one */
+                break;
+            }
         }
         if (box == 0 || box > NW_AUTHOR_BOX_MAX)
             continue;
@@ -2095,8 +2100,11 @@ static void mark_author_boxes(struct nw_extractor *ex)
  * product's name, description and buy button). It becomes a deferred drop, so that a
  * box that holds most of the page's text still stays. */
 /* 1 if the element holds an <h1> (the page's headline block: a product's buy box). */
+#define NW_CONTROL_BOX_ELEMS 1024 /* a box with more elements is no small widget */
 static int holds_h1(const struct nw_extractor *ex, int elem)
 {
+    if (ex->elems[elem].end_elem - (size_t)elem > NW_CONTROL_BOX_ELEMS)
+        return 1; /* not looked at: kept */
     for (size_t i = (size_t)elem + 1; i < ex->elems[elem].end_elem; i++)
         if (ex->elems[i].tag == MyHTML_TAG_H1)
             return 1;
@@ -2122,20 +2130,20 @@ static void mark_control_boxes(struct nw_extractor *ex)
     }
 }
 
-/* 1 if the element holds an <article> that holds an <h1> that the page's <title> names:
- * the story the page is about, which no furniture box holds ("row non-paywall" around a
- * paywalled story). */
-static int holds_titled_article(const struct nw_extractor *ex, int elem)
+/* The <article> that holds the first <h1> that the page's <title> names, or -1: the story
+ * the page is about, which no furniture box holds ("row non-paywall" around a paywalled
+ * story). One pass over the elements. */
+static int titled_story(const struct nw_extractor *ex)
 {
-    for (size_t i = (size_t)elem + 1; i < ex->elems[elem].end_elem; i++) {
-        if (!(ex->elems[i].flags & EL_ARTICLE))
+    for (size_t i = 0; i < ex->nelems; i++) {
+        if (ex->elems[i].tag != MyHTML_TAG_H1 || !names_page(ex, (int)i))
             continue;
-        for (size_t j = i + 1; j < ex->elems[i].end_elem; j++)
-            if (ex->elems[j].tag == MyHTML_TAG_H1 && names_page(ex, (int)j))
-                return 1;
-        i = ex->elems[i].end_elem - 1;
+        for (int e = ex->elems[i].parent; e > 0; e = ex->elems[e].parent)
+            if (ex->elems[e].flags & EL_ARTICLE)
+                return e;
+        return -1;
     }
-    return 0;
+    return -1;
 }
 
 /* A <header> that holds paragraphs of running text, two or more of 80 characters and
@@ -2152,6 +2160,8 @@ static int holds_prose(const struct nw_extractor *ex, const struct nw_elem *el)
         if (bl->kind == NW_BLOCK_PARA && bl->chars >= NW_PROSE_PARA_MIN && bl->link * 4 < bl->len) {
             paras++;
             chars += bl->chars;
+            if (paras >= NW_PROSE_PARAS && chars >= NW_PROSE_TOTAL)
+                return 1;
         }
     }
     return paras >= NW_PROSE_PARAS && chars >= NW_PROSE_TOTAL;
@@ -2164,6 +2174,7 @@ static int holds_prose(const struct nw_extractor *ex, const struct nw_elem *el)
 static void settle_drops(struct nw_extractor *ex)
 {
     size_t total = 0;
+    int story = rule_on(ex, NW_EXTRACT_RULE_TITLED_WRAPPERS) ? titled_story(ex) : -1;
     for (size_t i = 0; i < ex->nblocks; i++)
         if (ex->blocks[i].chars >= 25)
             total += ex->blocks[i].len;
@@ -2181,8 +2192,8 @@ static void settle_drops(struct nw_extractor *ex)
         if (mine * 10 > total * 4 && !(el->flags & EL_KEEPOUT) &&
             ((el->flags & EL_TDROP) || rule_on(ex, NW_EXTRACT_RULE_CLASS_WRAPPERS)))
             el->flags &= ~EL_CDROP;
-        else if (!(el->flags & (EL_TDROP | EL_KEEPOUT)) &&
-                 rule_on(ex, NW_EXTRACT_RULE_TITLED_WRAPPERS) && holds_titled_article(ex, (int)i))
+        else if (!(el->flags & (EL_TDROP | EL_KEEPOUT)) && story > (int)i &&
+                 (size_t)story < el->end_elem)
             el->flags &= ~EL_CDROP;
         else if (el->tag == MyHTML_TAG_HEADER && (el->flags & EL_TDROP) &&
                  rule_on(ex, NW_EXTRACT_RULE_PROSE_HEADERS) && holds_prose(ex, el))
