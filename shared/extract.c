@@ -128,11 +128,14 @@ struct nw_extractor {
     unsigned rules_off;            /* NW_EXTRACT_RULE_* switched off (evaluation only) */
     int wrappers;                  /* furniture tags and roles are deferred drops (last passes) */
     const char *page_title;        /* the page's title from its metadata, or NULL */
+    uint64_t label_lens;           /* byte lengths of label_lines (bit n: n bytes) */
+    uint64_t author_lens;          /* the same for the author labels */
     int controls[NW_CONTROLS_MAX]; /* elements that hold a form control (walk) */
     size_t ncontrols;
 };
 
 static void needles_init(struct nw_extractor *ex);
+static void label_lens_init(struct nw_extractor *ex);
 
 static int rule_on(const struct nw_extractor *ex, unsigned rule)
 {
@@ -165,6 +168,7 @@ struct nw_extractor *nw_extractor_create(const struct nw_extract_opts *opts)
     nw_buf_init(&ex->out, NW_EXTRACT_TEXT_MAX);
     nw_buf_init(&ex->attr, 4096);
     needles_init(ex);
+    label_lens_init(ex);
     return ex;
 }
 
@@ -1625,6 +1629,41 @@ static int is_notice(const struct nw_extractor *ex, const struct nw_block *b)
     return 0;
 }
 
+/* The byte length of the block's text without leading spaces and a closing colon: the
+ * length lower_line's result has (the labels' letters keep their length in either case;
+ * a typographic apostrophe is two bytes longer than the ASCII one). */
+static size_t trimmed_len(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    const char *s = ex->text.data + b->off;
+    size_t start = 0, end = b->len;
+    while (start < end && s[start] == ' ')
+        start++;
+    while (end > start && (s[end - 1] == ':' || s[end - 1] == ' '))
+        end--;
+    return end - start;
+}
+
+/* Bit n of the mask for every list entry of n bytes (and n + 2 per apostrophe, which a
+ * page may write as the typographic one). */
+static uint64_t lens_of(const char *const *list)
+{
+    uint64_t mask = 0;
+    for (size_t i = 0; list[i]; i++) {
+        size_t n = strlen(list[i]), quotes = 0;
+        for (size_t k = 0; k < n; k++)
+            quotes += list[i][k] == '\'';
+        for (size_t q = 0; q <= quotes; q++)
+            if (n + 2 * q < 64)
+                mask |= (uint64_t)1 << (n + 2 * q);
+    }
+    return mask;
+}
+
+static int len_in(uint64_t mask, size_t len)
+{
+    return len < 64 && ((mask >> len) & 1u);
+}
+
 /* The block's text lower-cased (any script), without leading spaces and without a
  * closing colon, typographic apostrophes as ASCII ones, into low (size bytes); 0 when it
  * does not fit. */
@@ -1720,7 +1759,8 @@ static const char *const label_lines[] = {
 static int is_label_line(const struct nw_extractor *ex, const struct nw_block *b)
 {
     char low[64];
-    if (b->chars > 40 || !lower_line(ex, b, low, sizeof(low)))
+    if (b->chars > 40 || !len_in(ex->label_lens, trimmed_len(ex, b)) ||
+        !lower_line(ex, b, low, sizeof(low)))
         return 0;
     for (size_t i = 0; label_lines[i]; i++)
         if (strcmp(low, label_lines[i]) == 0)
@@ -2030,12 +2070,18 @@ static const char *const about_author[] = {
     NULL,
 };
 
+static void label_lens_init(struct nw_extractor *ex)
+{
+    ex->label_lens = lens_of(label_lines);
+    ex->author_lens = lens_of(about_author) | lens_of(author_words);
+}
+
 /* 1 if the block's text, lower-cased (any script), is an author label; bare author words
  * count in a heading only. */
 static int is_author_label(const struct nw_extractor *ex, const struct nw_block *b, int heading)
 {
     char low[64];
-    if (!lower_line(ex, b, low, sizeof(low)))
+    if (!len_in(ex->author_lens, trimmed_len(ex, b)) || !lower_line(ex, b, low, sizeof(low)))
         return 0;
     for (size_t i = 0; about_author[i]; i++)
         if (strcmp(low, about_author[i]) == 0)
