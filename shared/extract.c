@@ -49,6 +49,7 @@ enum nw_block_kind {
 #define EL_CDROP 0x20u    /* furniture by class: dropped unless it holds most of the text */
 #define EL_LEDE 0x80u     /* class names the article's lede ("lead", "standfirst") */
 #define EL_TDROP 0x40u    /* the drop is by tag or role (an unclosed <header> may wrap all) */
+#define EL_KEEPOUT 0x100u /* a drop that no share of the page's text takes back (a bio) */
 
 struct nw_elem {
     myhtml_tree_node_t *node;
@@ -83,6 +84,7 @@ struct nw_frame {
     int elem;
 };
 
+#define NW_CONTROLS_MAX 256 /* form controls remembered per page (the rest are ignored) */
 #define NW_CLASS_CACHE 512
 struct nw_class_cache {
     uint64_t hash;
@@ -122,13 +124,18 @@ struct nw_extractor {
     size_t block_start;
     int in_link;
     int strict;
-    int lone_article;       /* the candidate is the titled one of several <article>s */
-    unsigned rules_off;     /* NW_EXTRACT_RULE_* switched off (evaluation only) */
-    int wrappers;           /* furniture tags and roles are deferred drops (last passes) */
-    const char *page_title; /* the page's title from its metadata, or NULL */
+    int lone_article;              /* the candidate is the titled one of several <article>s */
+    unsigned rules_off;            /* NW_EXTRACT_RULE_* switched off (evaluation only) */
+    int wrappers;                  /* furniture tags and roles are deferred drops (last passes) */
+    const char *page_title;        /* the page's title from its metadata, or NULL */
+    uint64_t label_lens;           /* byte lengths of label_lines (bit n: n bytes) */
+    uint64_t author_lens;          /* the same for the author labels */
+    int controls[NW_CONTROLS_MAX]; /* elements that hold a form control (walk) */
+    size_t ncontrols;
 };
 
 static void needles_init(struct nw_extractor *ex);
+static void label_lens_init(struct nw_extractor *ex);
 
 static int rule_on(const struct nw_extractor *ex, unsigned rule)
 {
@@ -161,6 +168,7 @@ struct nw_extractor *nw_extractor_create(const struct nw_extract_opts *opts)
     nw_buf_init(&ex->out, NW_EXTRACT_TEXT_MAX);
     nw_buf_init(&ex->attr, 4096);
     needles_init(ex);
+    label_lens_init(ex);
     return ex;
 }
 
@@ -977,12 +985,26 @@ static enum nw_status add_text(struct nw_extractor *ex, myhtml_tree_node_t *node
     return NW_OK;
 }
 
+/* A control a reader operates (a button, a check box, an input field), not a hidden
+ * form value. */
+static int is_control(myhtml_tree_node_t *node, myhtml_tag_id_t tag)
+{
+    if (tag == MyHTML_TAG_BUTTON || tag == MyHTML_TAG_SELECT || tag == MyHTML_TAG_TEXTAREA)
+        return 1;
+    if (tag != MyHTML_TAG_INPUT)
+        return 0;
+    size_t len = 0;
+    const char *type = nw_html_attr(node, "type", &len);
+    return !(type && len == 6 && strncasecmp(type, "hidden", 6) == 0);
+}
+
 static enum nw_status walk(struct nw_extractor *ex, myhtml_tree_node_t *root)
 {
     enum nw_status result = NW_OK;
     size_t max_depth = (size_t)ex->opts.max_depth;
     ex->nelems = 0;
     ex->nblocks = 0;
+    ex->ncontrols = 0;
     ex->in_link = 0;
     nw_buf_reset(&ex->text);
     ex->block_start = 0;
@@ -1014,6 +1036,9 @@ static enum nw_status walk(struct nw_extractor *ex, myhtml_tree_node_t *root)
             if (classify(ex, node, tag, &flags, &weight) ||
                 (tag == MyHTML_TAG_SPAN && myhtml_node_child(node) && in_paragraph(ex, parent) &&
                  rule_on(ex, NW_EXTRACT_RULE_INLINE_CARD) && is_inline_card(node, 1))) {
+                if (is_control(node, tag) && ex->ncontrols < NW_CONTROLS_MAX &&
+                    (ex->ncontrols == 0 || ex->controls[ex->ncontrols - 1] != parent))
+                    ex->controls[ex->ncontrols++] = parent;
                 if (is_block_tag(tag)) {
                     result = flush_block(ex, parent);
                     if (result)
@@ -1293,9 +1318,15 @@ static int names_page(const struct nw_extractor *ex, int h)
     if (b->chars < 10 || b->len >= 512)
         return 0;
     char head[512];
-    memcpy(head, ex->text.data + b->off, b->len);
-    head[b->len] = '\0';
-    return strstr(ex->page_title, head) != NULL;
+    const char *t = ex->text.data + b->off;
+    size_t len = b->len;
+    while (len > 0 && *t == ' ') { /* a block may start with the space before its text */
+        t++;
+        len--;
+    }
+    memcpy(head, t, len);
+    head[len] = '\0';
+    return len > 0 && strstr(ex->page_title, head) != NULL;
 }
 
 static int titled_article(struct nw_extractor *ex, int top)
@@ -1326,8 +1357,18 @@ static int titled_article(struct nw_extractor *ex, int top)
     return titled;
 }
 
+/* 1 if an element holds a heading block (a story's headline). */
+static int has_heading(const struct nw_extractor *ex, int elem)
+{
+    const struct nw_elem *e = &ex->elems[elem];
+    for (size_t b = e->first_block; b < e->end_block; b++)
+        if (ex->blocks[b].kind == NW_BLOCK_HEADING)
+            return 1;
+    return 0;
+}
+
 #define DEEP_SHARE 0.3
-#define NW_WRAPPER_HOPS 3   /* wrappers climbed to find the parts beside the candidate */
+#define NW_WRAPPER_HOPS 4   /* wrappers climbed to find the parts beside the candidate */
 #define NW_WRAPPER_SLACK 20 /* characters a wrapper may hold beside the candidate */
 #define DEEP_MIN 3.0
 static void mark_included(struct nw_extractor *ex, int top)
@@ -1344,7 +1385,7 @@ static void mark_included(struct nw_extractor *ex, int top)
          hops++) {
         int p = ex->elems[level].parent;
         /* an <article> is a whole story: the wrappers around it hold the next ones */
-        if ((ex->elems[level].flags & EL_ARTICLE) || ex->lone_article ||
+        if (((ex->elems[level].flags & EL_ARTICLE) && has_heading(ex, level)) || ex->lone_article ||
             ex->elems[p].text > t->text + NW_WRAPPER_SLACK)
             break;
         level = p;
@@ -1558,13 +1599,13 @@ static void mark_teaser_runs(struct nw_extractor *ex)
  * and donation prompts, in the languages of the dev sets and their neighbours. Matched
  * as lower-cased substrings of a short line. */
 static const char *const notice_stems[] = {
-    "subscri",   "abonn",       "abbona",       "suscri",      "assinante", "subskryp",
-    "подпис",    "newsletter",  "log in",       "login",       "log-in",    "sign in",
-    "sign up",   "einlogg",     "registrier",   "connectez",   "cookie",    "javascript",
-    "browser",   "navigateur",  "przeglądar",   "share this",  "teilen",    "partager",
-    "compartir", "condividi",   "spende",       "donate",      "donation",  "donativo",
-    "comments",  "kommentare",  "commentaires", "comentarios", "commenti",  "komentarze",
-    "posted in", "filed under", NULL,
+    "subscri",    "abonn",      "abbona",      "suscri",       "assinante",   "subskryp",
+    "подпис",     "newsletter", "log in",      "login",        "log-in",      "sign in",
+    "sign up",    "einlogg",    "eingeloggt",  "registrier",   "connectez",   "cookie",
+    "javascript", "browser",    "navigateur",  "przeglądar",   "share this",  "teilen",
+    "partager",   "compartir",  "condividi",   "spende",       "donate",      "donation",
+    "donativo",   "comments",   "kommentare",  "commentaires", "comentarios", "commenti",
+    "komentarze", "posted in",  "filed under", NULL,
 };
 
 static int is_word_byte(unsigned char c)
@@ -1588,12 +1629,155 @@ static int is_notice(const struct nw_extractor *ex, const struct nw_block *b)
     return 0;
 }
 
+/* The byte length of the block's text without leading spaces and a closing colon: the
+ * length lower_line's result has (the labels' letters keep their length in either case;
+ * a typographic apostrophe is two bytes longer than the ASCII one). */
+static size_t trimmed_len(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    const char *s = ex->text.data + b->off;
+    size_t start = 0, end = b->len;
+    while (start < end && s[start] == ' ')
+        start++;
+    while (end > start && (s[end - 1] == ':' || s[end - 1] == ' '))
+        end--;
+    return end - start;
+}
+
+/* Bit n of the mask for every list entry of n bytes (and n + 2 per apostrophe, which a
+ * page may write as the typographic one). */
+static uint64_t lens_of(const char *const *list)
+{
+    uint64_t mask = 0;
+    for (size_t i = 0; list[i]; i++) {
+        size_t n = strlen(list[i]), quotes = 0;
+        for (size_t k = 0; k < n; k++)
+            quotes += list[i][k] == '\'';
+        for (size_t q = 0; q <= quotes; q++)
+            if (n + 2 * q < 64)
+                mask |= (uint64_t)1 << (n + 2 * q);
+    }
+    return mask;
+}
+
+static int len_in(uint64_t mask, size_t len)
+{
+    return len < 64 && ((mask >> len) & 1u);
+}
+
+/* The block's text lower-cased (any script), without leading spaces and without a
+ * closing colon, typographic apostrophes as ASCII ones, into low (size bytes); 0 when it
+ * does not fit. */
+static int lower_line(const struct nw_extractor *ex, const struct nw_block *b, char *low,
+                      size_t size)
+{
+    size_t n = 0, len = b->len;
+    const unsigned char *s = (const unsigned char *)ex->text.data + b->off;
+    while (len > 0 && *s == ' ') {
+        s++;
+        len--;
+    }
+    if (size < 8 || len >= size - 4)
+        return 0;
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp = -1;
+        utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (k <= 0)
+            return 0;
+        i += (size_t)k;
+        if (cp == 0x2019)
+            cp = '\''; /* the typographic apostrophe */
+        utf8proc_uint8_t enc[4];
+        utf8proc_ssize_t w = utf8proc_encode_char(utf8proc_tolower(cp), enc);
+        if (w <= 0 || n + (size_t)w >= size)
+            return 0;
+        memcpy(low + n, enc, (size_t)w);
+        n += (size_t)w;
+    }
+    while (n > 0 && (low[n - 1] == ':' || low[n - 1] == ' '))
+        n--;
+    low[n] = '\0';
+    return n > 0;
+}
+
+/* Whole lines that label furniture wherever they sit: the heading of a "see also" box
+ * whose links were dropped ("Lesen Sie auch", "Mehr zum Thema", "Explore further"), and
+ * the lines of share and like widgets ("Gefällt mir:", "Like this:", "Liken Lade …"). */
+static const char *const label_lines[] = {
+    "lesen sie auch",
+    "lies auch",
+    "auch interessant",
+    "mehr zum thema",
+    "weitere artikel",
+    "zum weiterlesen",
+    "ähnliche beiträge",
+    "ähnliche artikel",
+    "verwandte artikel",
+    "read more",
+    "read also",
+    "see also",
+    "related",
+    "related articles",
+    "related posts",
+    "related stories",
+    "more on this story",
+    "you may also like",
+    "you might also like",
+    "explore further",
+    "further reading",
+    "lire aussi",
+    "à lire aussi",
+    "a lire aussi",
+    "voir aussi",
+    "sur le même sujet",
+    "lee también",
+    "te puede interesar",
+    "noticias relacionadas",
+    "leggi anche",
+    "czytaj też",
+    "czytaj także",
+    "zobacz też",
+    "читайте также",
+    "leia também",
+    "veja também",
+    "like this",
+    "gefällt mir",
+    "j'aime",
+    "me gusta",
+    "mi piace",
+    "liken",
+    "share this",
+    "teilen mit",
+    "teilen sie dies mit",
+    "like loading…",
+    "like loading...",
+    "liken lade …",
+    "lade …",
+    "wird geladen …",
+    NULL,
+};
+
+static int is_label_line(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    char low[64];
+    if (b->chars > 40 || !len_in(ex->label_lens, trimmed_len(ex, b)) ||
+        !lower_line(ex, b, low, sizeof(low)))
+        return 0;
+    for (size_t i = 0; label_lines[i]; i++)
+        if (strcmp(low, label_lines[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Short prompt lines before the article's first paragraph or after its last one
  * ("Subscribe now for the full story", "Sie sind nicht eingeloggt", "Jede Spende
- * hilft"): notices around the article, never its text. Lines between paragraphs stay. */
+ * hilft"): notices around the article, never its text. Lines between paragraphs stay,
+ * but for whole label lines (is_label_line), which go wherever they sit. */
 static void mark_notices(struct nw_extractor *ex)
 {
     size_t first = ex->nblocks, last = ex->nblocks;
+    for (size_t bi = 0; bi < ex->nblocks; bi++)
+        if (visible(&ex->blocks[bi]) && is_label_line(ex, &ex->blocks[bi]))
+            ex->blocks[bi].teaser = 1; /* wherever it sits */
     for (size_t bi = 0; bi < ex->nblocks; bi++) {
         const struct nw_block *b = &ex->blocks[bi];
         if (visible(b) && !b->teaser && b->kind == NW_BLOCK_PARA && b->chars >= 150 &&
@@ -1858,6 +2042,177 @@ out:
     return result;
 }
 
+/* Words that label an author box, in the languages of the dev sets and their neighbours;
+ * compared with the whole line, lower-cased, without a closing colon. A bare "Author"
+ * labels a box as a heading only: as a line of text it may introduce the byline. */
+static const char *const author_words[] = {
+    "autor",       "autorin",  "autoren",   "autorinnen", "autor:innen", "autor*innen",
+    "autor_innen", "author",   "authors",   "the author", "l'auteur",    "les auteurs",
+    "l'autore",    "el autor", "la autora", "o autor",    "автор",       NULL,
+};
+static const char *const about_author[] = {
+    "über den autor",
+    "über die autorin",
+    "über die autoren",
+    "über den author",
+    "zum autor",
+    "zur autorin",
+    "about the author",
+    "about the authors",
+    "about author",
+    "à propos de l'auteur",
+    "sobre el autor",
+    "sobre la autora",
+    "sobre o autor",
+    "sull'autore",
+    "об авторе",
+    "o autorze",
+    NULL,
+};
+
+static void label_lens_init(struct nw_extractor *ex)
+{
+    ex->label_lens = lens_of(label_lines);
+    ex->author_lens = lens_of(about_author) | lens_of(author_words);
+}
+
+/* 1 if the block's text, lower-cased (any script), is an author label; bare author words
+ * count in a heading only. */
+static int is_author_label(const struct nw_extractor *ex, const struct nw_block *b, int heading)
+{
+    char low[64];
+    if (!len_in(ex->author_lens, trimmed_len(ex, b)) || !lower_line(ex, b, low, sizeof(low)))
+        return 0;
+    for (size_t i = 0; about_author[i]; i++)
+        if (strcmp(low, about_author[i]) == 0)
+            return 1;
+    for (size_t i = 0; heading && author_words[i]; i++)
+        if (strcmp(low, author_words[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* An author box: a heading or a line of its own that labels it ("About the author") and
+ * the elements that follow the label in its parent up to the next heading, when they hold a box's
+ * worth of text. Drops that stay dropped: a bio may be the longest text of a page whose article is
+ * a graphic with one sentence. */
+#define NW_AUTHOR_BOX_MAX 1500    /* bytes of text under an author label */
+#define NW_AUTHOR_BOX_SIBLINGS 64 /* elements after the label at most */
+static void mark_author_boxes(struct nw_extractor *ex)
+{
+    for (size_t bi = 0; bi < ex->nblocks; bi++) {
+        const struct nw_block *b = &ex->blocks[bi];
+        int heading = b->kind == NW_BLOCK_HEADING;
+        if ((!heading && b->kind != NW_BLOCK_PARA) || b->chars > 40 ||
+            !is_author_label(ex, b, heading))
+            continue;
+        /* the heading or the paragraph that the label is */
+        myhtml_tag_id_t want = heading ? MyHTML_TAG__UNDEF : MyHTML_TAG_P;
+        int h = b->elem;
+        for (int hops = 0; h > 0 && hops < 4; hops++, h = ex->elems[h].parent)
+            if (heading ? is_heading_tag(ex->elems[h].tag) : ex->elems[h].tag == want)
+                break;
+        int parent = h > 0 ? ex->elems[h].parent : -1;
+        if (parent < 0 || ex->elems[h].tag == MyHTML_TAG_H1 ||
+            !(heading ? is_heading_tag(ex->elems[h].tag) : ex->elems[h].tag == want) ||
+            ex->elems[h].text > b->len + 2)
+            continue;
+        /* the siblings after the heading, up to the next heading */
+        size_t box = 0, end = ex->elems[parent].end_elem, stop = end, siblings = 0;
+        for (size_t i = ex->elems[h].end_elem; i < end; i = ex->elems[i].end_elem) {
+            if (is_heading_tag(ex->elems[i].tag)) {
+                stop = i;
+                break;
+            }
+            box += ex->elems[i].text;
+            if (box > NW_AUTHOR_BOX_MAX || ++siblings > NW_AUTHOR_BOX_SIBLINGS) {
+                box = 0; /* too much for a box: not one */
+                break;
+            }
+        }
+        if (box == 0 || box > NW_AUTHOR_BOX_MAX)
+            continue;
+        ex->elems[h].flags |= EL_CDROP | EL_KEEPOUT;
+        for (size_t i = ex->elems[h].end_elem; i < stop; i = ex->elems[i].end_elem)
+            ex->elems[i].flags |= EL_CDROP | EL_KEEPOUT;
+        bi = ex->elems[parent].end_block > bi + 1 ? ex->elems[parent].end_block - 1 : bi;
+    }
+}
+
+/* A box around a form control: the nearest element above a button, check box or input
+ * field that holds text, when it holds little (a consent placeholder for an embedded
+ * post, a newsletter or log-in box, a paywall offer) and is a block, not a paragraph
+ * or a heading (a footnote button in a sentence), nor the page's headline block (a
+ * product's name, description and buy button). It becomes a deferred drop, so that a
+ * box that holds most of the page's text still stays. */
+/* 1 if the element holds an <h1> (the page's headline block: a product's buy box). */
+#define NW_CONTROL_BOX_ELEMS 1024 /* a box with more elements is no small widget */
+static int holds_h1(const struct nw_extractor *ex, int elem)
+{
+    if (ex->elems[elem].end_elem - (size_t)elem > NW_CONTROL_BOX_ELEMS)
+        return 1; /* not looked at: kept */
+    for (size_t i = (size_t)elem + 1; i < ex->elems[elem].end_elem; i++)
+        if (ex->elems[i].tag == MyHTML_TAG_H1)
+            return 1;
+    return 0;
+}
+
+#define NW_CONTROL_BOX_MAX 800 /* bytes of text in a control's box */
+#define NW_CONTROL_HOPS 4
+static void mark_control_boxes(struct nw_extractor *ex)
+{
+    for (size_t i = 0; i < ex->ncontrols; i++) {
+        int e = ex->controls[i];
+        for (int hops = 0; e > 0 && ex->elems[e].text == 0 && hops < NW_CONTROL_HOPS; hops++)
+            e = ex->elems[e].parent;
+        if (e <= 0)
+            continue;
+        struct nw_elem *el = &ex->elems[e];
+        if (el->text == 0 || el->text > NW_CONTROL_BOX_MAX || !(el->flags & EL_BLOCK) ||
+            el->tag == MyHTML_TAG_P || is_heading_tag(el->tag) || el->tag == MyHTML_TAG_BODY ||
+            (el->flags & (EL_ARTICLE | EL_SEMANTIC)) || holds_h1(ex, e))
+            continue;
+        el->flags |= EL_CDROP;
+    }
+}
+
+/* The <article> that holds the first <h1> that the page's <title> names, or -1: the story
+ * the page is about, which no furniture box holds ("row non-paywall" around a paywalled
+ * story). One pass over the elements. */
+static int titled_story(const struct nw_extractor *ex)
+{
+    for (size_t i = 0; i < ex->nelems; i++) {
+        if (ex->elems[i].tag != MyHTML_TAG_H1 || !names_page(ex, (int)i))
+            continue;
+        for (int e = ex->elems[i].parent; e > 0; e = ex->elems[e].parent)
+            if (ex->elems[e].flags & EL_ARTICLE)
+                return e;
+        return -1;
+    }
+    return -1;
+}
+
+/* A <header> that holds paragraphs of running text, two or more of 80 characters and
+ * 400 together, is no headline block (whose deck is one paragraph): page builders put
+ * the text of each part of an article in the <header> of an <article> of its own. */
+#define NW_PROSE_PARA_MIN 80
+#define NW_PROSE_PARAS 2
+#define NW_PROSE_TOTAL 400
+static int holds_prose(const struct nw_extractor *ex, const struct nw_elem *el)
+{
+    size_t paras = 0, chars = 0;
+    for (size_t b = el->first_block; b < el->end_block; b++) {
+        const struct nw_block *bl = &ex->blocks[b];
+        if (bl->kind == NW_BLOCK_PARA && bl->chars >= NW_PROSE_PARA_MIN && bl->link * 4 < bl->len) {
+            paras++;
+            chars += bl->chars;
+            if (paras >= NW_PROSE_PARAS && chars >= NW_PROSE_TOTAL)
+                return 1;
+        }
+    }
+    return paras >= NW_PROSE_PARAS && chars >= NW_PROSE_TOTAL;
+}
+
 /* Decides the deferred class drops: an element named like furniture ("page-ad-margins",
  * "content-with-sidebar") that holds most of the page's paragraph text is a wrapper, not
  * furniture. Then marks the blocks inside the remaining drops and recounts element text
@@ -1865,6 +2220,7 @@ out:
 static void settle_drops(struct nw_extractor *ex)
 {
     size_t total = 0;
+    int story = rule_on(ex, NW_EXTRACT_RULE_TITLED_WRAPPERS) ? titled_story(ex) : -1;
     for (size_t i = 0; i < ex->nblocks; i++)
         if (ex->blocks[i].chars >= 25)
             total += ex->blocks[i].len;
@@ -1879,8 +2235,14 @@ static void settle_drops(struct nw_extractor *ex)
             if (bl->chars >= 25 && (!(el->flags & EL_TDROP) || bl->link * 2 < bl->len))
                 mine += bl->len;
         }
-        if (mine * 10 > total * 4 &&
+        if (mine * 10 > total * 4 && !(el->flags & EL_KEEPOUT) &&
             ((el->flags & EL_TDROP) || rule_on(ex, NW_EXTRACT_RULE_CLASS_WRAPPERS)))
+            el->flags &= ~EL_CDROP;
+        else if (!(el->flags & (EL_TDROP | EL_KEEPOUT)) && story > (int)i &&
+                 (size_t)story < el->end_elem)
+            el->flags &= ~EL_CDROP;
+        else if (el->tag == MyHTML_TAG_HEADER && (el->flags & EL_TDROP) &&
+                 rule_on(ex, NW_EXTRACT_RULE_PROSE_HEADERS) && holds_prose(ex, el))
             el->flags &= ~EL_CDROP;
     }
     for (size_t i = 0; i < ex->nelems; i++) {
@@ -1911,6 +2273,10 @@ static enum nw_status extract_body(struct nw_extractor *ex, myhtml_tree_node_t *
     if (result)
         return result;
     block_links(ex);
+    if (rule_on(ex, NW_EXTRACT_RULE_CONTROL_BOXES))
+        mark_control_boxes(ex);
+    if (rule_on(ex, NW_EXTRACT_RULE_AUTHOR_BOXES))
+        mark_author_boxes(ex);
     settle_drops(ex);
     score_blocks(ex);
     ex->lone_article = 0;

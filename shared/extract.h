@@ -68,6 +68,10 @@ enum nw_extract_rule {
     NW_EXTRACT_RULE_PROSE_CELLS = 1u << 26,       /* a table cell of running text scores */
     NW_EXTRACT_RULE_WRAPPED_PARTS = 1u << 28,     /* siblings looked for past lone wrappers */
     NW_EXTRACT_RULE_DISTANT_LEDE = 1u << 27,      /* a lede between <h1> and body, far off */
+    NW_EXTRACT_RULE_PROSE_HEADERS = 1u << 29,     /* a <header> of paragraphs is content */
+    NW_EXTRACT_RULE_CONTROL_BOXES = 1u << 30,     /* a small box around a form control goes */
+    NW_EXTRACT_RULE_AUTHOR_BOXES = 1u << 11,      /* a box under "About the author" goes */
+    NW_EXTRACT_RULE_TITLED_WRAPPERS = 1u << 17,   /* a class drop around the titled story stays */
 };
 
 /* Switches the rules in rules_off off (0 = all on) for the following runs. */

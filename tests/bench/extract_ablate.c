@@ -56,6 +56,10 @@ static const struct {
     {"prose_cells", NW_EXTRACT_RULE_PROSE_CELLS},
     {"distant_lede", NW_EXTRACT_RULE_DISTANT_LEDE},
     {"wrapped_parts", NW_EXTRACT_RULE_WRAPPED_PARTS},
+    {"prose_headers", NW_EXTRACT_RULE_PROSE_HEADERS},
+    {"control_boxes", NW_EXTRACT_RULE_CONTROL_BOXES},
+    {"author_boxes", NW_EXTRACT_RULE_AUTHOR_BOXES},
+    {"titled_wrappers", NW_EXTRACT_RULE_TITLED_WRAPPERS},
 };
 
 static int parse_mask(const char *s, unsigned *mask)
