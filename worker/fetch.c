@@ -1551,6 +1551,36 @@ static void export_gauges(const struct nw_fetcher *f)
     nw_metrics_set(NW_METRICS_FETCH_HOST_QUEUE_MAX, (long long)longest);
 }
 
+size_t nw_fetcher_withdraw(struct nw_fetcher *f, int parked_only, nw_fetch_withdraw_fn *want,
+                           void *ctx)
+{
+    struct xfer *x, *next;
+    size_t n = 0;
+
+    /* The age list holds every job (never the robots.txt transfers); freeing a host
+     * frees no job, so the saved next link stays valid. Bounded by the jobs pending. */
+    for (x = f->age_head; x; x = next) {
+        struct host *h = x->host;
+        next = x->age_next;
+        if (x->state != X_QUEUED && x->state != X_DELAYED)
+            continue;
+        if (parked_only && x->state == X_QUEUED && h->ready)
+            continue;
+        if (!want(x->opaque, ctx))
+            continue;
+        if (x->state == X_QUEUED)
+            queue_remove(f, h, x);
+        else
+            delayed_remove(f, x);
+        f->pending--;
+        age_unlink(f, x);
+        host_release(f, h);
+        xfer_free(x);
+        n++;
+    }
+    return n;
+}
+
 size_t nw_fetcher_parked(const struct nw_fetcher *f)
 {
     return f->parked_sum < f->parked_max ? f->parked_sum : f->parked_max;
