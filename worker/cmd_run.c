@@ -647,6 +647,7 @@ static size_t withdraw_waiting(struct run *run, const int32_t *parts, size_t n, 
     size_t k = nw_fetcher_withdraw(run->fetcher, parked_only, withdraw_one, &sel);
 
     run->handed_back += k;
+    nw_metrics_add(NW_METRICS_JOBS_HANDED_BACK, k);
     return k;
 }
 

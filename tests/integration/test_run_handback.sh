@@ -3,7 +3,7 @@
 #   1. jobs parked on the slow host do not hold the worker.max_in_flight slots: every fast
 #      job has its record while most slow jobs are still waiting (with the parked jobs
 #      counted as in flight, the fast jobs would go at the slow host's pace);
-#   2. SIGTERM then, with a drain (worker.drain_timeout_ms 4 s) too short for the slow
+#   2. SIGTERM then, with a drain (worker.drain_timeout_ms 6 s) too short for the slow
 #      host's 30-odd jobs: the drain sees it cannot finish them and hands the parked ones
 #      back un-begun (no record, no error, not "unfinished"); the transfers running finish;
 #      the worker exits 0 without waiting for the slow host, and says how many it handed
@@ -65,7 +65,7 @@ SLOW_N=$(( (N - 7 + 14) / 15 ))
 FAST_N=$((N - SLOW_N))
 
 echo "== 1: the fast hosts' jobs are not held up by the slow host's"
-start_worker w1 -o worker.max_in_flight=16 -o worker.drain_timeout_ms=4000
+start_worker w1 -o worker.max_in_flight=16 -o worker.drain_timeout_ms=6000
 end=$((SECONDS + 90))
 while :; do
     read_topics "$WORK/w1.json" news.articles news.errors
@@ -88,6 +88,9 @@ echo "w1 stopped in $((SECONDS - t0)) s, exit code $CODE"
 # transfers running (2 s each).
 [ $((SECONDS - t0)) -le 12 ] || fail "the drain waited for the slow host ($((SECONDS - t0)) s)"
 grep -q "unfinished" "$WORK/w1.log" && fail "jobs left unfinished"
+# The drain saw early (after 2 s of 6) that the slow host's jobs could not all be done.
+grep -q "of draining, .* parked on their host handed back un-begun" "$WORK/w1.log" ||
+    fail "the drain did not hand the parked jobs back before its end"
 line=$(grep "stopping: .* handed back un-begun (the stored" "$WORK/w1.log") ||
     fail "no hand-back at the stop"
 back=$(echo "$line" | sed -n 's/.*stopping: \([0-9]*\) job(s) handed back.*/\1/p')
