@@ -508,9 +508,17 @@ static void intake(struct run *run, rd_kafka_message_t *msg)
 static void serve_work(struct run *run, int wait_ms)
 {
     size_t pooled = nw_pool_outstanding(run->pool);
+    size_t pending = nw_fetcher_pending(run->fetcher);
     enum nw_status r;
 
-    if (nw_fetcher_pending(run->fetcher) > 0) {
+    if (pending > 0) {
+        /* Jobs begun (in a transfer, fetched, in the pool, producing) stay within
+         * worker.max_in_flight: parked jobs let in beyond it wait un-begun in the fetcher
+         * rather than as fetched pages waiting for a pipeline thread. */
+        size_t active = nw_fetcher_active(run->fetcher); /* robots.txt ones too */
+        size_t waiting = pending > active ? pending - active : 0;
+        nw_fetcher_hold(run->fetcher,
+                        run->njobs > waiting && run->njobs - waiting >= run->max_in_flight);
         r = nw_fetcher_poll(run->fetcher, pooled && wait_ms > 1 ? 1 : wait_ms, on_fetched, run);
         if (r)
             NW_LOG_ERROR("run", "fetcher: %s", nw_status_message(r));

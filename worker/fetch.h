@@ -93,6 +93,15 @@ typedef int nw_fetch_withdraw_fn(void *opaque, void *ctx);
 size_t nw_fetcher_withdraw(struct nw_fetcher *f, int parked_only, nw_fetch_withdraw_fn *want,
                            void *ctx);
 
+/* Holds (hold != 0) or releases the start of transfers: while held, none starts (first
+ * attempts, retries, robots.txt), those in curl go on, and every job keeps its deadline.
+ * For a caller whose stage after the fetch is full, so that fetched bodies do not pile up
+ * there: its jobs then wait here, un-begun. */
+void nw_fetcher_hold(struct nw_fetcher *f, int hold);
+
+/* Transfers in curl now. Cheap. */
+size_t nw_fetcher_active(const struct nw_fetcher *f);
+
 /* Counters since create, and the state now, for logs and metrics. */
 struct nw_fetch_stats {
     size_t pending;                      /* now: as nw_fetcher_pending */
