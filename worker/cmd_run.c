@@ -16,7 +16,9 @@
  * Backpressure: at most worker.max_in_flight jobs are taken in, not counting the jobs
  * parked in the fetcher on a busy or slow host (nw_fetcher_parked: bounded per host and in
  * all by fetch.host_parked_max and fetch.parked_max), so one slow host cannot hold the
- * slots other hosts' jobs need; beyond that the consumer
+ * slots other hosts' jobs need (and while worker.max_in_flight jobs are begun, the
+ * fetcher starts no transfer: the extra jobs wait un-begun, not as fetched pages); beyond
+ * that the consumer
  * is not polled for messages and librdkafka's prefetch (queued.min.messages,
  * queued.max.messages.kbytes) holds the input back. Pausing the partitions instead would
  * drop that prefetch and cost a fetch round trip (about a second on librdkafka 2.0.2) at
