@@ -13,7 +13,12 @@
  *   message -> parse -> [fetch] -> pool: pipeline record -> produce to each topic
  *           -> all delivered: offset finished / any failed for good: offset held
  *
- * Backpressure: at most worker.max_in_flight jobs are taken in; beyond that the consumer
+ * Backpressure: at most worker.max_in_flight jobs are taken in, not counting the jobs
+ * parked in the fetcher on a busy or slow host (nw_fetcher_parked: bounded per host and in
+ * all by fetch.host_parked_max and fetch.parked_max), so one slow host cannot hold the
+ * slots other hosts' jobs need (and while worker.max_in_flight jobs are begun, the
+ * fetcher starts no transfer: the extra jobs wait un-begun, not as fetched pages); beyond
+ * that the consumer
  * is not polled for messages and librdkafka's prefetch (queued.min.messages,
  * queued.max.messages.kbytes) holds the input back. Pausing the partitions instead would
  * drop that prefetch and cost a fetch round trip (about a second on librdkafka 2.0.2) at
@@ -26,6 +31,14 @@
  * flight finish within worker.drain_timeout_ms, the producer is flushed, offsets stored
  * and committed, the group left, all within worker.shutdown_timeout_ms); the second exits
  * at once. The exit code is 1 when some job's record was not delivered.
+ *
+ * Hand-back: jobs waiting in the fetcher with no transfer running were not begun. At a
+ * stop, and at a revoke for the revoked partitions, those parked on their host are
+ * withdrawn at once, and whatever still waits when the drain ends too: no record, no
+ * error, not unfinished. Their offsets are marked held in the tracker (never finished),
+ * so the stored offset stays at or below them and the partition's next owner, or this
+ * worker after a restart, consumes them again; jobs done above them are repeated then,
+ * and counted as such. Like the backlog's messages, nothing is dropped.
  */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <sched.h>
@@ -57,6 +70,8 @@
 #define CLOSE_MIN_MS 1000 /* of the shutdown time, kept for commit and leaving */
 #define TEARDOWN_MS 300   /* ... and of that, for freeing everything */
 #define STATS_INTERVAL_MS 30000
+#define DRAIN_FIRST_MS 2000 /* a drain's first look at whether it can finish in time */
+#define DRAIN_CHECK_MS 1000 /* ... and its next ones */
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t abort_requested;
@@ -125,8 +140,9 @@ struct run {
 
     unsigned long long consumed, articles, errors, held, suppressed, delivered_msgs;
     unsigned long long poisoned;
-    unsigned long long dropped;  /* jobs of revoked partitions whose records were not sent */
-    unsigned long long repeated; /* ... whose records may be sent twice (the next owner) */
+    unsigned long long dropped;     /* jobs of revoked partitions whose records were not sent */
+    unsigned long long repeated;    /* ... whose records may be sent twice (the next owner) */
+    unsigned long long handed_back; /* jobs withdrawn un-begun at a stop or revoke */
 };
 
 static long long now_ms(void)
@@ -156,6 +172,17 @@ static void store_offsets(struct run *run)
     run->offsets_dirty = 0;
     for (size_t i = 0; i < run->nassigned; i++)
         store_partition(run, run->assigned[i], 0);
+}
+
+/* Jobs that count against worker.max_in_flight: all but those parked in the fetcher
+ * (waiting on their own host, bounded by fetch.host_parked_max and fetch.parked_max), so
+ * a slow host never holds the slots other hosts' jobs need. Parked jobs have not begun:
+ * a stop or a revoke hands back (withdraw_waiting) what it cannot finish in time. */
+static size_t counted_in_flight(const struct run *run)
+{
+    size_t parked = nw_fetcher_parked(run->fetcher);
+
+    return run->njobs > parked ? run->njobs - parked : 0;
 }
 
 /* ---- the local backlog --------------------------------------------------------------- */
@@ -483,9 +510,17 @@ static void intake(struct run *run, rd_kafka_message_t *msg)
 static void serve_work(struct run *run, int wait_ms)
 {
     size_t pooled = nw_pool_outstanding(run->pool);
+    size_t pending = nw_fetcher_pending(run->fetcher);
     enum nw_status r;
 
-    if (nw_fetcher_pending(run->fetcher) > 0) {
+    if (pending > 0) {
+        /* Jobs begun (in a transfer, fetched, in the pool, producing) stay within
+         * worker.max_in_flight: parked jobs let in beyond it wait un-begun in the fetcher
+         * rather than as fetched pages waiting for a pipeline thread. */
+        size_t active = nw_fetcher_active(run->fetcher); /* robots.txt ones too */
+        size_t waiting = pending > active ? pending - active : 0;
+        nw_fetcher_hold(run->fetcher,
+                        run->njobs > waiting && run->njobs - waiting >= run->max_in_flight);
         r = nw_fetcher_poll(run->fetcher, pooled && wait_ms > 1 ? 1 : wait_ms, on_fetched, run);
         if (r)
             NW_LOG_ERROR("run", "fetcher: %s", nw_status_message(r));
@@ -509,13 +544,14 @@ static int take_in(struct run *run, int wait_ms)
     int taken = 0;
     rd_kafka_message_t *msg;
 
-    while (run->njobs < run->max_in_flight && run->backlog_len > 0) {
+    while (counted_in_flight(run) < run->max_in_flight && run->backlog_len > 0) {
         msg = backlog_pop(run);
         intake(run, msg);
         rd_kafka_message_destroy(msg);
         taken++;
     }
-    for (int i = 0; i < INTAKE_BATCH && run->njobs < run->max_in_flight && !stop_requested; i++) {
+    for (int i = 0;
+         i < INTAKE_BATCH && counted_in_flight(run) < run->max_in_flight && !stop_requested; i++) {
         msg = nw_consumer_poll(run->consumer, i == 0 && !taken ? wait_ms : 0);
         run->last_poll = now_ms();
         if (!msg)
@@ -524,7 +560,7 @@ static int take_in(struct run *run, int wait_ms)
         rd_kafka_message_destroy(msg);
         taken++;
     }
-    if (run->njobs >= run->max_in_flight && now_ms() - run->last_poll >= KEEPALIVE_MS &&
+    if (counted_in_flight(run) >= run->max_in_flight && now_ms() - run->last_poll >= KEEPALIVE_MS &&
         !stop_requested) {
         msg = nw_consumer_poll(run->consumer, 0);
         run->last_poll = now_ms();
@@ -586,21 +622,123 @@ static size_t in_flight_of(const struct run *run, const int32_t *parts, size_t n
     return total;
 }
 
+struct withdraw_sel {
+    struct run *run;
+    const int32_t *parts; /* the partitions whose jobs go back; NULL: every partition */
+    size_t nparts;
+};
+
+static int withdraw_one(void *opaque, void *ctx)
+{
+    struct withdraw_sel *sel = ctx;
+    struct run_job *j = opaque;
+
+    /* An untracked job (its offset came twice) holds no offset: leave it to finish. */
+    if (!j->tracked || (sel->parts && !in_parts(j->partition, sel->parts, sel->nparts)))
+        return 0;
+    /* Not finished: the partition's stored offset stays at or below it, so the next
+     * owner (or this worker after a restart) consumes it again; and no longer in flight,
+     * so neither a drain nor the unfinished count waits for it. A stale job (partition
+     * revoked meanwhile) only goes away. */
+    if (!job_stale(j))
+        nw_offsets_fail(sel->run->offsets, j->partition, j->generation, j->offset);
+    job_free(j);
+    return 1;
+}
+
+/* Hands back the jobs of the partitions (all with parts NULL) that wait in the fetcher
+ * with no transfer running (parked_only: only those waiting on their own host): they
+ * were not begun, no record was made, the stored offset does not pass them. No error
+ * record and not unfinished: like the backlog's messages, whoever consumes the partition
+ * next does them. Returns how many went back. */
+static size_t withdraw_waiting(struct run *run, const int32_t *parts, size_t n, int parked_only)
+{
+    struct withdraw_sel sel = {run, parts, n};
+    size_t k = nw_fetcher_withdraw(run->fetcher, parked_only, withdraw_one, &sel);
+
+    run->handed_back += k;
+    nw_metrics_add(NW_METRICS_JOBS_HANDED_BACK, k);
+    return k;
+}
+
+/* A drain's look at its own progress: after DRAIN_FIRST_MS and then every DRAIN_CHECK_MS,
+ * if the jobs left cannot all finish before the deadline at the rate jobs finished since
+ * the drain began, the jobs parked on their host go back at once (a slow host's would
+ * hold the drain to its end and still not be done); otherwise they are waited for, so
+ * that no done job above them has to be repeated by the next owner. */
+struct drain_watch {
+    long long start, next_check;
+    size_t at_start;
+    int handed; /* the parked jobs went back already */
+};
+
+static void drain_watch_init(struct drain_watch *w, size_t left)
+{
+    w->start = now_ms();
+    w->next_check = w->start + DRAIN_FIRST_MS;
+    w->at_start = left;
+    w->handed = 0;
+}
+
+/* Returns the jobs handed back by this call. */
+static size_t drain_watch_check(struct run *run, struct drain_watch *w, size_t left,
+                                long long deadline, const int32_t *parts, size_t n)
+{
+    long long now = now_ms();
+    double rate, can;
+    size_t back;
+
+    if (w->handed || now < w->next_check || left == 0)
+        return 0;
+    w->next_check = now + DRAIN_CHECK_MS;
+    rate = (double)(w->at_start > left ? w->at_start - left : 0) / (double)(now - w->start);
+    can = rate * (double)(deadline - now);
+    if ((double)left <= can)
+        return 0;
+    w->handed = 1;
+    back = withdraw_waiting(run, parts, n, 1);
+    NW_LOG_INFO("run",
+                "%zu job(s) left after %lld ms of draining, about %.0f more in the time left "
+                "at %.0f jobs/s: %zu job(s) parked on their host handed back un-begun",
+                left, now - w->start, can, rate * 1000.0, back);
+    return back;
+}
+
+/* Jobs done above an unfinished (or handed back) one, over the given partitions: the
+ * stored offset stays below them, so the next owner does them again. */
+static size_t done_above_of(const struct run *run, const int32_t *parts, size_t n)
+{
+    size_t total = 0;
+
+    for (size_t i = 0; i < n; i++)
+        total += nw_offsets_done_above(run->offsets, parts[i]);
+    return total;
+}
+
 static void on_revoking(const int32_t *parts, size_t n, int lost, int drain, void *ctx)
 {
     struct run *run = ctx;
     long long t0 = now_ms(), deadline = t0 + run->drain_ms;
-    size_t dropped = 0, repeated = 0;
+    size_t dropped = 0, repeated = 0, back = 0;
 
     /* Messages not begun yet are the next owner's. */
     for (size_t i = 0; i < n; i++)
         backlog_drop(run, parts[i]);
-    /* No new jobs come from these partitions. Give their jobs in flight a bounded time,
-     * then store what finished (the consumer commits it before letting them go). */
+    /* No new jobs come from these partitions. Give their jobs in flight a bounded time
+     * (handing back the parked ones if they cannot all be done in it), then store what
+     * finished (the consumer commits it before letting them go); what still waits for a
+     * transfer then goes back too. */
     if (!lost && drain && !run->closing) {
-        while (in_flight_of(run, parts, n) > 0 && now_ms() < deadline && !abort_requested)
+        struct drain_watch w;
+        size_t left;
+        drain_watch_init(&w, in_flight_of(run, parts, n));
+        while ((left = in_flight_of(run, parts, n)) > 0 && now_ms() < deadline &&
+               !abort_requested) {
             serve_work(run, 5);
+            back += drain_watch_check(run, &w, left, deadline, parts, n);
+        }
     }
+    back += withdraw_waiting(run, parts, n, 0);
     /* What is still in flight is dropped: a record not sent yet never will be (the job is
      * stale from now on); one sent but not confirmed may be written twice. */
     for (struct run_job *j = run->jobs; j; j = j->next) {
@@ -612,16 +750,16 @@ static void on_revoking(const int32_t *parts, size_t n, int lost, int drain, voi
             dropped++;
     }
     /* Done, but above an unfinished one: the stored offset stays below them. */
-    for (size_t i = 0; !lost && i < n; i++)
-        repeated += nw_offsets_done_above(run->offsets, parts[i]);
+    if (!lost)
+        repeated += done_above_of(run, parts, n);
     run->dropped += dropped;
     run->repeated += repeated;
-    if (dropped + repeated > 0)
+    if (dropped + repeated + back > 0)
         NW_LOG_WARN("run",
                     "%s %zu partition(s) after %lld ms: %zu job(s) left to the next owner, "
-                    "%zu record(s) sent but not confirmed or not storable (they may be "
-                    "written twice)",
-                    lost ? "lost" : "revoking", n, now_ms() - t0, dropped, repeated);
+                    "%zu waiting job(s) handed back un-begun, %zu record(s) sent but not "
+                    "confirmed or not storable (they may be written twice)",
+                    lost ? "lost" : "revoking", n, now_ms() - t0, dropped, back, repeated);
     else
         NW_LOG_INFO("run", "%s %zu partition(s): every job taken from them is done (%lld ms)",
                     lost ? "lost" : "revoking", n, now_ms() - t0);
@@ -807,9 +945,10 @@ static void log_stats(const struct run *run, const char *when)
     NW_LOG_INFO("run",
                 "%s: %llu jobs consumed, %llu articles, %llu errors, %llu held back, "
                 "%llu routed nowhere, %llu messages delivered, %zu in flight, "
-                "%llu left to other owners at revokes, %llu possibly repeated, %llu poison",
+                "%llu left to other owners at revokes, %llu handed back un-begun, "
+                "%llu possibly repeated, %llu poison",
                 when, run->consumed, run->articles, run->errors, run->held, run->suppressed,
-                run->delivered_msgs, run->njobs, run->dropped,
+                run->delivered_msgs, run->njobs, run->dropped, run->handed_back,
                 run->repeated + (run->consumer ? nw_consumer_repeats(run->consumer) : 0),
                 run->poisoned);
 }
@@ -823,7 +962,8 @@ static int drain_and_close(struct run *run, int fatal)
     long long drain_end =
         start + run->drain_ms < end - reserve ? start + run->drain_ms : end - reserve;
     long long left;
-    size_t unfinished;
+    size_t unfinished, back = 0, above;
+    struct drain_watch w;
     char errstr[512];
     int code = NW_EXIT_OK;
 
@@ -831,16 +971,29 @@ static int drain_and_close(struct run *run, int fatal)
     backlog_drop(run, -1);
     NW_LOG_INFO("run", "stopping: draining %zu job(s) (up to %lld ms)", run->njobs,
                 drain_end - start);
+    /* Jobs parked on a slow host go back un-begun if the drain cannot finish them. */
+    drain_watch_init(&w, run->njobs);
     while (run->njobs > 0 && now_ms() < drain_end && !abort_requested && !fatal) {
         serve_work(run, 5);
         fatal = nw_publisher_fatal(run->publisher, NULL, 0);
+        back += drain_watch_check(run, &w, run->njobs, drain_end, NULL, 0);
     }
     left = drain_end - now_ms();
     if (nw_publisher_flush(run->publisher, left > 0 ? (int)left : 0))
         NW_LOG_WARN("run", "stopping: %d message(s) not delivered in time",
                     nw_publisher_outq_len(run->publisher));
     take_results(run);
+    /* What still waits for a transfer goes back too: it was never begun. */
+    back += withdraw_waiting(run, NULL, 0, 0);
+    run->offsets_dirty = 1;
     store_offsets(run);
+    above = done_above_of(run, run->assigned, run->nassigned); /* counted by the revoke */
+    if (back > 0)
+        NW_LOG_WARN("run",
+                    "stopping: %zu job(s) handed back un-begun (the stored offsets stay at or "
+                    "below them: they will be consumed again), %zu job(s) done above them "
+                    "will be done again",
+                    back, above);
     if (abort_requested) {
         NW_LOG_WARN("run", "second signal: exiting at once");
         return NW_EXIT_FAILURE;

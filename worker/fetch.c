@@ -170,6 +170,7 @@ struct nw_fetcher {
 
     size_t pending; /* added, not yet reported */
     size_t active;  /* in curl */
+    int hold;       /* no transfer starts (nw_fetcher_hold) */
     size_t parked_sum;
     struct nw_fetch_stats stats;
     uint64_t rng;
@@ -820,7 +821,7 @@ static int robots_permit(struct nw_fetcher *f, struct xfer *x)
 static void fill_slots(struct nw_fetcher *f)
 {
     /* Bounded: every turn starts a transfer, fails a job or takes a host off the list. */
-    while (f->active < (size_t)f->concurrency && f->ready_head) {
+    while (!f->hold && f->active < (size_t)f->concurrency && f->ready_head) {
         struct host *h = f->ready_head;
         struct xfer *x;
         long long now;
@@ -1549,6 +1550,46 @@ static void export_gauges(const struct nw_fetcher *f)
     }
     nw_metrics_set(NW_METRICS_FETCH_HOSTS, (long long)hosts);
     nw_metrics_set(NW_METRICS_FETCH_HOST_QUEUE_MAX, (long long)longest);
+}
+
+void nw_fetcher_hold(struct nw_fetcher *f, int hold)
+{
+    f->hold = hold != 0;
+}
+
+size_t nw_fetcher_active(const struct nw_fetcher *f)
+{
+    return f->active;
+}
+
+size_t nw_fetcher_withdraw(struct nw_fetcher *f, int parked_only, nw_fetch_withdraw_fn *want,
+                           void *ctx)
+{
+    struct xfer *x, *next;
+    size_t n = 0;
+
+    /* The age list holds every job (never the robots.txt transfers); freeing a host
+     * frees no job, so the saved next link stays valid. Bounded by the jobs pending. */
+    for (x = f->age_head; x; x = next) {
+        struct host *h = x->host;
+        next = x->age_next;
+        if (x->state != X_QUEUED && x->state != X_DELAYED)
+            continue;
+        if (parked_only && x->state == X_QUEUED && h->ready)
+            continue;
+        if (!want(x->opaque, ctx))
+            continue;
+        if (x->state == X_QUEUED)
+            queue_remove(f, h, x);
+        else
+            delayed_remove(f, x);
+        f->pending--;
+        age_unlink(f, x);
+        host_release(f, h);
+        xfer_free(x);
+        n++;
+    }
+    return n;
 }
 
 size_t nw_fetcher_parked(const struct nw_fetcher *f)

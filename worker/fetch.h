@@ -78,6 +78,30 @@ size_t nw_fetcher_pending(const struct nw_fetcher *f);
  * Cheap (a counter): call it as often as needed. */
 size_t nw_fetcher_parked(const struct nw_fetcher *f);
 
+/* Asked, for one waiting job, whether to take it back: returns 1 to withdraw it (its
+ * opaque is the caller's again and its done callback is never called), 0 to leave it. */
+typedef int nw_fetch_withdraw_fn(void *opaque, void *ctx);
+
+/* Withdraws jobs that wait with no transfer in curl: queued for a slot or for their
+ * host, or between attempts (a retry wait). With parked_only, only those waiting on
+ * their own host (what nw_fetcher_parked counts, without its caps): a job whose host is
+ * free and that waits only for a slot of fetch.concurrency stays. Each candidate is
+ * offered to want() once, oldest first; want may free its opaque when it returns 1.
+ * Jobs in curl, and jobs already failed and waiting to be reported, are never offered.
+ * Returns how many were withdrawn. For a caller that stops, or loses the jobs' source,
+ * and hands the jobs back un-begun rather than waiting for a slow host. */
+size_t nw_fetcher_withdraw(struct nw_fetcher *f, int parked_only, nw_fetch_withdraw_fn *want,
+                           void *ctx);
+
+/* Holds (hold != 0) or releases the start of transfers: while held, none starts (first
+ * attempts, retries, robots.txt), those in curl go on, and every job keeps its deadline.
+ * For a caller whose stage after the fetch is full, so that fetched bodies do not pile up
+ * there: its jobs then wait here, un-begun. */
+void nw_fetcher_hold(struct nw_fetcher *f, int hold);
+
+/* Transfers in curl now. Cheap. */
+size_t nw_fetcher_active(const struct nw_fetcher *f);
+
 /* Counters since create, and the state now, for logs and metrics. */
 struct nw_fetch_stats {
     size_t pending;                      /* now: as nw_fetcher_pending */

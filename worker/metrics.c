@@ -121,6 +121,9 @@ static const struct {
                                      "offset is held back."},
     [NW_METRICS_DUPLICATES] = {"newsworker_duplicate_jobs_total",
                                "Jobs consumed again after a rebalance or rewind."},
+    [NW_METRICS_JOBS_HANDED_BACK] = {"newsworker_jobs_handed_back_total",
+                                     "Jobs withdrawn un-begun at a stop or revoke (parked on a "
+                                     "slow host); the next owner consumes them again."},
     [NW_METRICS_FETCH_RETRIES] = {"newsworker_fetch_retries_total",
                                   "Fetch attempts retried after a transient failure."},
 };
