@@ -657,10 +657,10 @@ static int entity(struct ctx *c, int type, const char *name, const char *code, s
     return (int)o->n++;
 }
 
-static enum nw_status count(struct ctx *c, int type, const char *name, const char *code, size_t a,
-                            size_t b, int *ent_out)
+/* Adds a mention of entity e (as entity() returns it: -2 out of memory, -1 none) over
+ * tokens [a, b); *ent_out gets e. */
+static enum nw_status mention_of(struct ctx *c, int e, size_t a, size_t b, int *ent_out)
 {
-    int e = entity(c, type, name, code, a);
     if (ent_out)
         *ent_out = e;
     if (e == -2)
@@ -668,6 +668,12 @@ static enum nw_status count(struct ctx *c, int type, const char *name, const cha
     if (e < 0)
         return NW_OK;
     return add_mention(c, e, a, b);
+}
+
+static enum nw_status count(struct ctx *c, int type, const char *name, const char *code, size_t a,
+                            size_t b, int *ent_out)
+{
+    return mention_of(c, entity(c, type, name, code, a), a, b, ent_out);
 }
 
 /* Gazetteer entries for the text of tokens [a, b). A single token is asked about by
@@ -1461,14 +1467,7 @@ static int entity_keyed(struct ctx *c, int type, const char *key_name, const cha
 static enum nw_status count_keyed(struct ctx *c, int type, const char *key_name, const char *name,
                                   const char *code, size_t a, size_t b, int *ent_out)
 {
-    int e = entity_keyed(c, type, key_name, name, code, NULL, a);
-    if (ent_out)
-        *ent_out = e;
-    if (e == -2)
-        return NW_ENOMEM;
-    if (e < 0)
-        return NW_OK;
-    return add_mention(c, e, a, b);
+    return mention_of(c, entity_keyed(c, type, key_name, name, code, NULL, a), a, b, ent_out);
 }
 
 /* Locations the tagger found: the code from the gazetteer (a subdivision only when its
