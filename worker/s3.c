@@ -637,8 +637,8 @@ static enum nw_status perform(struct nw_s3 *s3, struct request *req, struct resp
         snprintf(line, sizeof(line), "Content-Type: %s", req->content_type);
         h = curl_slist_append(headers, line);
     }
-    if (h)
-        h = curl_slist_append(headers, "Expect:"); /* no 100-continue round trip */
+    /* No "Expect:" line to turn 100-continue off: libcurl would sign it, and S3 and
+     * botocore leave Expect out of the signature, so the request would be refused. */
     if (!h) {
         result =
             nw_fail(NW_ENOMEM, errstr, errstr_size, "%s %s: out of memory", req->method, object);

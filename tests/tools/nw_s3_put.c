@@ -3,7 +3,7 @@
  * a lake file is closed, with the configuration from -o options (and NEWSWORKER_*
  * variables, and the AWS_* credentials variables).
  *
- *   nw_s3_put [-o key=value]... [--check] [LOCAL=KEY]...
+ *   nw_s3_put [-o key=value]... [--check] [LOCAL KEY]...
  *
  * --check runs nw_s3_check first. Each LOCAL file is uploaded under KEY (after
  * output.s3.prefix) and, as the lake sink does, removed once the upload is confirmed
@@ -25,7 +25,7 @@ extern char **environ;
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: nw_s3_put [-o key=value]... [--check] [LOCAL=KEY]...\n");
+    fprintf(stderr, "usage: nw_s3_put [-o key=value]... [--check] [LOCAL KEY]...\n");
     return 2;
 }
 
@@ -78,18 +78,14 @@ int main(int argc, char **argv)
             goto out;
         }
     }
-    for (int i = first_file; i < argc; i++) {
-        char local[4096];
-        const char *eq = strchr(argv[i], '=');
-        size_t n = eq ? (size_t)(eq - argv[i]) : 0;
+    if ((argc - first_file) % 2 != 0) {
+        rc = usage();
+        goto out;
+    }
+    for (int i = first_file; i + 1 < argc; i += 2) {
+        const char *local = argv[i], *key = argv[i + 1];
 
-        if (!eq || n == 0 || n >= sizeof(local)) {
-            rc = usage();
-            goto out;
-        }
-        memcpy(local, argv[i], n);
-        local[n] = '\0';
-        if (nw_s3_put_file(s3, local, eq + 1, errstr, sizeof(errstr)) != NW_OK) {
+        if (nw_s3_put_file(s3, local, key, errstr, sizeof(errstr)) != NW_OK) {
             fprintf(stderr, "nw_s3_put: %s\n", errstr);
             rc = 1;
             continue;
