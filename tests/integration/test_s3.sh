@@ -327,7 +327,7 @@ ok "stalled server (timeout) and closed port (connection error) retried, then re
 
 # 14. nothing in the bucket that was not asked for
 $PY "$HERE/s3_list.py" "http://127.0.0.1:$SP" lake >"$WORK/bucket.all" || fail "listing the bucket"
-[ "$(wc -l <"$WORK/bucket.all")" = 14 ] || fail "expected 14 objects: $(cat "$WORK/bucket.all")"
+[ "$(wc -l <"$WORK/bucket.all")" = 15 ] || fail "expected 15 objects: $(cat "$WORK/bucket.all")"
 awk '{print $1}' "$WORK/bucket.all" |
     grep -v -E '^(t1/|lake/t2/|t3/a/b.txt$|t4/env.txt$|t5/tok.txt$|t6/r.txt$|t7/big.avro$)' && fail "unexpected keys"
 ok "the bucket holds only the uploads that succeeded"
