@@ -282,11 +282,13 @@ ok "503 SlowDown, 500 and a reset retried with growing backoff (>= 100, 200, 400
 start_front partfault --faults 503,stall --match 'partNumber=2&' --stall-seconds 60
 cp "$LAKE/articles/dt=unknown/hour=00/articles+news.urls+2+0.avro" "$WORK/big.avro"
 put $FP -o output.s3.prefix=t7 -o output.s3.keep_local=true -o output.s3.part_size=$PART \
-    -o output.s3.timeout_ms=3000 "$WORK/big.avro" big.avro
+    -o output.s3.timeout_ms=10000 "$WORK/big.avro" big.avro
 [ $RC = 0 ] || fail "multipart with a failing part: exit $RC: $(cat "$WORK/put.err")"
-[ "$(requests partfault 'partNumber=2&' | awk '{print $3}' | tr '\n' ' ')" = "503 0 200 " ] ||
-    fail "part 2 tries: $(requests partfault 'partNumber=2&')"
-[ "$(requests partfault 'partNumber=1&' | wc -l)" = 1 ] || fail "part 1 was sent again"
+# part 2: 503, then the stall (no answer), then (perhaps after more timeouts on a very
+# loaded machine) stored; parts 1 and 3 were never answered with a fault
+requests partfault 'partNumber=2&' | awk '{print $3}' | tr '\n' ' ' >"$WORK/part2"
+grep -q -E '^503 0 (0 )*200 $' "$WORK/part2" || fail "part 2 tries: $(cat "$WORK/part2")"
+[ "$(requests partfault 'partNumber=[13]&' | awk '$3 == 200' | wc -l)" = 2 ] || fail "parts 1 and 3"
 grep -qi "timeout" "$WORK/put.err" || fail "the stall should end in a timeout"
 bucket_listing t7/ | grep -q "^t7/big.avro $((2 * PART + 1234567)) $(sha256sum "$WORK/big.avro" | cut -d' ' -f1)$" ||
     fail "multipart object wrong after part retries"
@@ -325,7 +327,20 @@ put 1 -o output.s3.prefix=t10 -o output.s3.retries=1 -o output.s3.keep_local=tru
     grep -q "gave up after 2 attempts" "$WORK/put.err" || fail "closed port: exit $RC: $(cat "$WORK/put.err")"
 ok "stalled server (timeout) and closed port (connection error) retried, then reported with the key"
 
-# 14. nothing in the bucket that was not asked for
+# 14. bad local input: a missing file, a folder, a key S3 cannot take; nothing sent
+N_BEFORE=$(wc -l <"$WORK/main.jsonl")
+put $MAIN -o output.s3.prefix=t11 "$WORK/no-such-file" a.txt
+[ $RC = 1 ] && grep -q "cannot read $WORK/no-such-file" "$WORK/put.err" || fail "missing file: exit $RC"
+put $MAIN -o output.s3.prefix=t11 "$WORK/store" a.txt
+[ $RC = 1 ] && grep -q "is not a regular file" "$WORK/put.err" || fail "folder: exit $RC"
+put $MAIN -o output.s3.prefix=t11 -o output.s3.keep_local=true "$WORK/r.txt" "$(printf 'k%.0s' $(seq 1100))"
+[ $RC = 1 ] && grep -q "S3 takes at most 1024" "$WORK/put.err" || fail "long key: exit $RC"
+put $MAIN -o output.s3.prefix=t11 -o output.s3.keep_local=true "$WORK/r.txt" "/"
+[ $RC = 1 ] && grep -q "the key is empty" "$WORK/put.err" || fail "empty key: exit $RC"
+[ "$(wc -l <"$WORK/main.jsonl")" = "$N_BEFORE" ] || fail "requests were sent for bad input"
+ok "missing file, folder, 1100-byte key, empty key: exit 1 with a clear message, nothing sent"
+
+# 15. nothing in the bucket that was not asked for
 $PY "$HERE/s3_list.py" "http://127.0.0.1:$SP" lake >"$WORK/bucket.all" || fail "listing the bucket"
 [ "$(wc -l <"$WORK/bucket.all")" = 15 ] || fail "expected 15 objects: $(cat "$WORK/bucket.all")"
 awk '{print $1}' "$WORK/bucket.all" |
