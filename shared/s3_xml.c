@@ -1,0 +1,80 @@
+/* s3_xml.c — a root element's name and one child's text from an S3 XML answer (libxml2). */
+#include "s3_xml.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <limits.h>
+#include <string.h>
+
+static xmlDocPtr parse(const char *xml, size_t len)
+{
+    if (!xml || len == 0 || len > INT_MAX)
+        return NULL;
+    return xmlReadMemory(xml, (int)len, "s3.xml", NULL,
+                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                             XML_PARSE_NOBLANKS | XML_PARSE_NOCDATA);
+}
+
+static void copy_clean(const char *s, char *out, size_t out_size)
+{
+    size_t n = 0;
+
+    if (!out_size)
+        return;
+    for (; s && *s && n + 1 < out_size; s++)
+        out[n++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? ' ' : *s;
+    out[n] = '\0';
+}
+
+enum nw_status nw_s3_xml_root(const char *xml, size_t len, char *out, size_t out_size)
+{
+    enum nw_status result = NW_EPARSE;
+    xmlDocPtr doc = parse(xml, len);
+    xmlNodePtr root;
+
+    if (out_size)
+        out[0] = '\0';
+    if (!doc)
+        goto out;
+    root = xmlDocGetRootElement(doc);
+    if (!root)
+        goto out;
+    copy_clean((const char *)root->name, out, out_size);
+    result = NW_OK;
+out:
+    xmlFreeDoc(doc);
+    return result;
+}
+
+enum nw_status nw_s3_xml_text(const char *xml, size_t len, const char *root, const char *element,
+                              char *out, size_t out_size)
+{
+    enum nw_status result = NW_EPARSE;
+    xmlDocPtr doc = parse(xml, len);
+    xmlNodePtr top, child;
+    xmlChar *text = NULL;
+
+    if (out_size)
+        out[0] = '\0';
+    if (!doc)
+        goto out;
+    top = xmlDocGetRootElement(doc);
+    if (!top)
+        goto out;
+    result = NW_EINVAL;
+    if (strcmp((const char *)top->name, root) != 0)
+        goto out;
+    for (child = top->children; child; child = child->next) {
+        if (child->type == XML_ELEMENT_NODE && strcmp((const char *)child->name, element) == 0)
+            break;
+    }
+    if (!child)
+        goto out;
+    text = xmlNodeGetContent(child);
+    copy_clean((const char *)text, out, out_size);
+    result = NW_OK;
+out:
+    xmlFree(text);
+    xmlFreeDoc(doc);
+    return result;
+}
