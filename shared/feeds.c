@@ -76,6 +76,11 @@ char *nw_feeds_clean_copy(const char *s, size_t len, size_t max)
         }
         if (c < 0x20)
             continue;
+        if (c == 0xEF && i + 2 < len && (unsigned char)s[i + 1] == 0xB7 &&
+            (unsigned char)s[i + 2] == 0x90) { /* U+FDD0: a control byte (feeds_xml.c) */
+            i += 2;
+            continue;
+        }
         if (space) {
             if (n + 1 >= max)
                 break;
@@ -141,6 +146,9 @@ char *nw_feeds_keep_url(struct nw_feeds_run *run, const char *base, const char *
     }
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)ref[i];
+        if (c == 0xEF && i + 2 < len && (unsigned char)ref[i + 1] == 0xB7 &&
+            (unsigned char)ref[i + 2] == 0x90)
+            c = 0; /* U+FDD0: where the XML filter found a control byte (feeds_xml.c) */
         if (c < 0x20 || c == 0x7F) {
             nw_feeds_reject(run, "URL with control byte 0x%02X at offset %zu dropped: %.*s", c, i,
                             (int)(i < 60 ? i : 60), ref);

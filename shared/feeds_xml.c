@@ -16,6 +16,7 @@
 #define OUT_CHUNK (64 * 1024)
 #define MAX_BASES 32     /* nested xml:base attributes followed */
 #define MAX_NAMES 100000 /* distinct names in one document (libxml2's dictionary) */
+#define MAX_DEPTH 256    /* element nesting (libxml2's push parser has no bound of its own) */
 #define MAX_LOOKAHEAD 72 /* bytes looked at after '<' or '&' */
 #define MAX_REF_NAME 64  /* longest entity name taken as a reference */
 
@@ -26,6 +27,17 @@
  * reference as `&amp;`, outside comments, CDATA sections, processing instructions and
  * declarations, so the parser reads the text as written. It works on the document's bytes,
  * which are UTF-8 or ASCII-compatible here (UTF-16/32 is transcoded before). */
+
+/* A control byte that XML does not allow is dropped by libxml2 without a trace; the filter
+ * writes it as U+FDD0 (a noncharacter, legal in XML), which nw_feeds_keep_url refuses and
+ * nw_feeds_clean_copy drops, so a URL with one is refused, never silently joined. Character
+ * references to such bytes (`&#1;`) are written the same way. */
+#define CTL_MARK "\xEF\xB7\x90"
+
+static int is_bad_ctl(unsigned char c)
+{
+    return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
 
 enum amp_state { A_TEXT, A_TAG, A_TAG_QUOTE, A_COMMENT, A_CDATA, A_PI, A_DECL };
 
@@ -115,7 +127,8 @@ static int is_hex(unsigned char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* Whether s[0..n) (s[0] == '&') starts a reference: 1 yes, 0 no, -1 cannot tell yet. */
+/* Whether s[0..n) (s[0] == '&') starts a reference: 1 yes, 2 a character reference to a
+ * control character XML forbids, 0 no, -1 cannot tell yet. */
 static int starts_reference(const char *s, size_t n)
 {
     size_t j = 1, start;
@@ -137,7 +150,11 @@ static int starts_reference(const char *s, size_t n)
             j++;
         if (j >= n)
             return -1;
-        return j > start && s[j] == ';';
+        if (j > start && s[j] == ';') {
+            long v = strtol(s + start, NULL, hex ? 16 : 10);
+            return v < 0x20 && v != '\t' && v != '\n' && v != '\r' ? 2 : 1;
+        }
+        return 0;
     }
     if (!is_name_start((unsigned char)s[j]))
         return 0;
@@ -185,7 +202,7 @@ static void amp_filter(struct xml_parser *x, const char *s, size_t n, int final)
         case A_TEXT:
         case A_TAG_QUOTE:
             j = i;
-            while (j < n && s[j] != '&' && s[j] != '<' &&
+            while (j < n && s[j] != '&' && s[j] != '<' && !is_bad_ctl((unsigned char)s[j]) &&
                    !(a->state == A_TAG_QUOTE && s[j] == a->quote))
                 j++;
             emit(x, s + i, j - i);
@@ -193,15 +210,20 @@ static void amp_filter(struct xml_parser *x, const char *s, size_t n, int final)
             if (i == n)
                 break;
             c = (unsigned char)s[i];
-            if (c == '&') {
+            if (is_bad_ctl(c)) {
+                emit(x, CTL_MARK, 3);
+                i++;
+            } else if (c == '&') {
                 int r = starts_reference(s + i, n - i);
                 if (r < 0 && !final)
                     goto carry;
-                if (r > 0)
-                    emit(x, "&", 1);
-                else
-                    emit(x, "&amp;", 5);
-                i++;
+                if (r == 2) { /* the whole reference becomes the mark */
+                    emit(x, CTL_MARK, 3);
+                    i = (size_t)((const char *)memchr(s + i, ';', n - i) - s) + 1;
+                } else {
+                    emit(x, r == 1 ? "&" : "&amp;", r == 1 ? 1 : 5);
+                    i++;
+                }
             } else if (a->state == A_TAG_QUOTE && c == (unsigned char)a->quote) {
                 emit(x, s + i++, 1);
                 a->state = A_TAG;
@@ -239,8 +261,15 @@ static void amp_filter(struct xml_parser *x, const char *s, size_t n, int final)
             break;
         case A_TAG:
             j = i;
-            while (j < n && s[j] != '"' && s[j] != '\'' && s[j] != '>')
+            while (j < n && s[j] != '"' && s[j] != '\'' && s[j] != '>' &&
+                   !is_bad_ctl((unsigned char)s[j]))
                 j++;
+            if (j < n && is_bad_ctl((unsigned char)s[j])) {
+                emit(x, s + i, j - i);
+                emit(x, CTL_MARK, 3);
+                i = j + 1;
+                break;
+            }
             if (j < n) {
                 if (s[j] == '>') {
                     a->state = A_TEXT;
@@ -255,6 +284,12 @@ static void amp_filter(struct xml_parser *x, const char *s, size_t n, int final)
             break;
         case A_COMMENT:
         case A_CDATA:
+            if (is_bad_ctl(c)) {
+                emit(x, CTL_MARK, 3);
+                i++;
+                a->run = 0;
+                break;
+            }
             if (c == '>' && a->run >= 2)
                 a->state = A_TEXT;
             a->run = c == (a->state == A_COMMENT ? '-' : ']') ? a->run + 1 : 0;
@@ -376,10 +411,40 @@ static const xmlChar **attr_of(int n, const xmlChar **attrs, const char *local)
     return NULL;
 }
 
+/* An attribute value as written: libxml2 (with entities not replaced) hands every `&` of a
+ * value as "&#38;", so that sequence is decoded, and nothing else. nw_malloc'd. */
+static char *attr_value(const xmlChar **a, size_t *len)
+{
+    const char *v = (const char *)a[3], *end = (const char *)a[4];
+    char *out = nw_malloc((size_t)(end - v) + 1);
+    size_t n = 0;
+
+    if (!out)
+        return NULL;
+    while (v < end) {
+        if (*v == '&' && end - v >= 5 && !memcmp(v, "&#38;", 5)) {
+            out[n++] = '&';
+            v += 5;
+        } else {
+            out[n++] = *v++;
+        }
+    }
+    out[n] = '\0';
+    *len = n;
+    return out;
+}
+
 static char *attr_copy(int n, const xmlChar **attrs, const char *local, size_t max)
 {
     const xmlChar **a = attr_of(n, attrs, local);
-    return a ? nw_feeds_clean_copy((const char *)a[3], (size_t)(a[4] - a[3]), max) : NULL;
+    size_t len;
+    char *v = a ? attr_value(a, &len) : NULL, *out;
+
+    if (!v)
+        return NULL;
+    out = nw_feeds_clean_copy(v, len, max);
+    nw_free(v);
+    return out;
 }
 
 static const char *base_now(const struct xml_parser *x)
@@ -387,11 +452,18 @@ static const char *base_now(const struct xml_parser *x)
     return x->n_bases ? x->bases[x->n_bases - 1].url : x->run->base;
 }
 
-static char *keep_attr_url(struct xml_parser *x, int n, const xmlChar **attrs, const char *local)
+static char *keep_attr_url(struct xml_parser *x, const xmlChar **a)
 {
-    const xmlChar **a = attr_of(n, attrs, local);
-    return a ? nw_feeds_keep_url(x->run, base_now(x), (const char *)a[3], (size_t)(a[4] - a[3]))
-             : NULL;
+    size_t len;
+    char *v = attr_value(a, &len), *out;
+
+    if (!v) {
+        x->run->oom = 1;
+        return NULL;
+    }
+    out = nw_feeds_keep_url(x->run, base_now(x), v, len);
+    nw_free(v);
+    return out;
 }
 
 /* ---- items ------------------------------------------------------------------------------ */
@@ -498,10 +570,11 @@ static void capture_done(struct xml_parser *x)
     switch (x->cap_field) {
     case F_LINK:
     case F_LOC:
-        if (x->cap_rank <= it->link_rank || n == 0)
+        if (x->cap_rank <= it->link_rank || x->cap_len == 0)
             break;
         if (x->cap_len > n) /* over the bound: refused, never cut */
-            nw_feeds_reject(x->run, "URL of over %d bytes dropped: %.60s...", NW_FEED_MAX_URL, s);
+            nw_feeds_reject(x->run, "URL of %zu bytes over the %d-byte limit dropped: %.60s...",
+                            x->cap_len, NW_FEED_MAX_URL, s);
         else
             it->url = nw_feeds_keep_url(x->run, base_now(x), s, n);
         if (it->url)
@@ -620,6 +693,12 @@ static void on_start(void *user, const xmlChar *name, const xmlChar *prefix, con
     x->depth++;
     if (x->stopped || x->run->oom)
         return;
+    if (x->depth > MAX_DEPTH) {
+        nw_feeds_partial(x->run, "XML parsing stopped inside <%s>: elements nested deeper than %d",
+                         x->root_name, MAX_DEPTH);
+        halt(x);
+        return;
+    }
     if (xmlDictSize(x->ctxt->dict) > MAX_NAMES) {
         nw_feeds_partial(x->run, "more than %d distinct XML names: not a feed", MAX_NAMES);
         halt(x);
@@ -629,8 +708,7 @@ static void on_start(void *user, const xmlChar *name, const xmlChar *prefix, con
     for (int k = 0; k < nb_attrs; k++) {
         if (!strcmp((const char *)attrs[5 * k], "base") && attrs[5 * k + 1] &&
             !strcmp((const char *)attrs[5 * k + 1], "xml") && x->n_bases < MAX_BASES) {
-            char *b = nw_feeds_keep_url(x->run, base_now(x), (const char *)attrs[5 * k + 3],
-                                        (size_t)(attrs[5 * k + 4] - attrs[5 * k + 3]));
+            char *b = keep_attr_url(x, &attrs[5 * k]);
             if (b) {
                 x->bases[x->n_bases].depth = x->depth;
                 x->bases[x->n_bases++].url = b;
@@ -649,8 +727,11 @@ static void on_start(void *user, const xmlChar *name, const xmlChar *prefix, con
             const xmlChar **h = attr_of(nb_attrs, attrs, "href");
             char *rel = attr_copy(nb_attrs, attrs, "rel", 256);
             char *type = attr_copy(nb_attrs, attrs, "type", 256);
-            if (h)
-                html_link(x, rel, type, (const char *)h[3], (size_t)(h[4] - h[3]));
+            size_t len;
+            char *href = h ? attr_value(h, &len) : NULL;
+            if (href)
+                html_link(x, rel, type, href, len);
+            nw_free(href);
             nw_free(rel);
             nw_free(type);
         }
@@ -706,7 +787,7 @@ static void on_start(void *user, const xmlChar *name, const xmlChar *prefix, con
             a = attr_of(nb_attrs, attrs, "href");
             if (rank > x->it.link_rank) {
                 if (a) {
-                    char *u = keep_attr_url(x, nb_attrs, attrs, "href");
+                    char *u = keep_attr_url(x, a);
                     if (u) {
                         x->it.url = u;
                         x->it.link_rank = rank;
