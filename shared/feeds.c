@@ -175,6 +175,11 @@ char *nw_feeds_date_copy(const char *s, size_t len)
 
 /* ---- results ---------------------------------------------------------------------------- */
 
+int nw_feeds_full(const struct nw_feeds_run *run)
+{
+    return run->feed->n_items >= run->lim->max_items;
+}
+
 void nw_feeds_add_item(struct nw_feeds_run *run, char *url, char *guid, char *title, char *date)
 {
     struct nw_feed *f = run->feed;

@@ -45,6 +45,10 @@ void nw_feeds_reject(struct nw_feeds_run *run, const char *fmt, ...)
 /* The RFC 3339 form of a feed date (feed_dates.h), nw_malloc'd; NULL if unreadable. */
 char *nw_feeds_date_copy(const char *s, size_t len);
 
+/* True once max_items items are kept: later items are only counted (nw_feeds_add_item with
+ * any non-NULL url counts one), so their URLs need not be resolved. */
+int nw_feeds_full(const struct nw_feeds_run *run);
+
 /* Adds an item; takes ownership of all four strings (frees them if not kept). A NULL url
  * adds nothing (its reason was counted by nw_feeds_keep_url). */
 void nw_feeds_add_item(struct nw_feeds_run *run, char *url, char *guid, char *title, char *date);

@@ -78,7 +78,9 @@ static int close_container(struct json_parser *j)
         char *url = NULL, *date;
         j->in_item = 0;
         /* url, else external_url; a url that could not be kept drops the item. */
-        if (!j->url_bad) {
+        if (nw_feeds_full(run)) {
+            run->feed->dropped++;
+        } else if (!j->url_bad) {
             url = j->url ? j->url : j->external_url;
             if (url == j->url)
                 j->url = NULL;
@@ -142,7 +144,7 @@ static void keep(struct json_parser *j, char **slot, const char *s, size_t n, si
 /* URLs are judged whole where they stand (a NUL or control byte refuses them). */
 static void keep_url(struct json_parser *j, char **slot, const char *s, size_t n)
 {
-    if (*slot || j->url_bad)
+    if (*slot || j->url_bad || nw_feeds_full(j->run))
         return;
     *slot = nw_feeds_keep_url(j->run, j->run->base, s, n);
     if (!*slot)

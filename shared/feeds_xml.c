@@ -486,6 +486,12 @@ static void item_done(struct xml_parser *x)
     char *url = it->url;
 
     it->url = NULL;
+    if (kind != NW_FEED_SITEMAPINDEX && kind != NW_FEED_HTML && nw_feeds_full(x->run)) {
+        x->run->feed->dropped++;
+        nw_free(url);
+        item_clear(it);
+        return;
+    }
     if (kind == NW_FEED_SITEMAPINDEX) {
         nw_feeds_add_link(x->run, url);
         item_clear(it);
@@ -572,6 +578,8 @@ static void capture_done(struct xml_parser *x)
     case F_LOC:
         if (x->cap_rank <= it->link_rank || x->cap_len == 0)
             break;
+        if (nw_feeds_full(x->run) && x->run->feed->kind != NW_FEED_SITEMAPINDEX)
+            break;          /* past max_items: item_done only counts it */
         if (x->cap_len > n) /* over the bound: refused, never cut */
             nw_feeds_reject(x->run, "URL of %zu bytes over the %d-byte limit dropped: %.60s...",
                             x->cap_len, NW_FEED_MAX_URL, s);
