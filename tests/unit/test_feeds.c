@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 #include <zlib.h>
@@ -580,9 +581,11 @@ static void test_urls_kept_whole_or_refused(void **state)
     n += (size_t)snprintf(doc + n, sizeof(doc) - n,
                           "</link></item>"
                           "<item><link>https://ex.test/ok</link></item>"
-                          "<item><link>https://ex.test/c\x01" "trl</link></item>"
+                          "<item><link>https://ex.test/c\x01"
+                          "trl</link></item>"
                           "<item><link>https://ex.test/r&#1;ef</link></item>"
-                          "<item><link>https://ex.test/d\x7F" "el</link></item>"
+                          "<item><link>https://ex.test/d\x7F"
+                          "el</link></item>"
                           "</channel></rss>");
     f = parse_n(doc, n, "https://ex.test/", err, sizeof(err));
     assert_int_equal(f->n_items, 1);
@@ -672,6 +675,76 @@ static void test_text_sitemap(void **state)
     nw_feed_destroy(f);
 }
 
+/* The parser reads documents in 64 KiB pieces: a reference, a raw `&`, a CDATA section or
+ * a comment cut by a piece boundary reads the same as whole. The item is moved across the
+ * first boundary one byte at a time; a UTF-16 document has surrogate pairs at every
+ * alignment. */
+static void test_chunk_boundaries(void **state)
+{
+    size_t cap = 1 << 20, n = 0;
+    char *doc = malloc(cap), err[256] = "";
+    struct nw_feed_limits big = {1 << 22, 2000, 20};
+    struct nw_feed *f = NULL;
+    const char *item = "<item><title><![CDATA[t&x > y &]]></title><!-- & > -->"
+                       "<link>http://ex.test/?a=1&b=2&amp;c=3&#38;d&#x26;e&f</link></item>";
+
+    (void)state;
+    assert_non_null(doc);
+    for (size_t k = 0; k < strlen(item) + 80; k++) {
+        size_t head = 65536 - strlen(item) - 40 + k;
+        n = (size_t)snprintf(doc, cap, "<rss><channel><!--");
+        memset(doc + n, 'x', head - n - 3);
+        n = head - 3;
+        n += (size_t)snprintf(doc + n, cap - n, "-->%s%s</channel></rss>", item,
+                              "<item><link>http://ex.test/2</link></item>");
+        f = NULL;
+        assert_int_equal(nw_feed_parse(doc, n, "http://ex.test/", NULL, &big, &f, err, sizeof(err)),
+                         NW_OK);
+        assert_int_equal(f->n_items, 2);
+        assert_string_equal(f->items[0].title, "t&x > y &");
+        assert_string_equal(f->items[0].url, "http://ex.test/?a=1&b=2&c=3&d&e&f");
+        assert_int_equal(f->partial, 0);
+        nw_feed_destroy(f);
+    }
+
+    /* UTF-16LE with astral characters (surrogate pairs) at every alignment. */
+    {
+        size_t u = 0;
+        char *utf8 = malloc(cap), *wide = malloc(4 * cap);
+        assert_non_null(utf8);
+        assert_non_null(wide);
+        u += (size_t)snprintf(utf8, cap, "<rss><channel>");
+        for (size_t i = 0; i < 300; i++)
+            u += (size_t)snprintf(utf8 + u, cap - u,
+                                  "<item><title>%.*s\xF0\x9F\x98\x80\xE3\x83\x84</title>"
+                                  "<link>http://ex.test/%zu</link></item>",
+                                  (int)(i % 7), "abcdefg", i);
+        for (size_t i = 0; u < 70000; i++)
+            u += (size_t)snprintf(utf8 + u, cap - u, "<!-- pad %zu -->", i);
+        for (size_t i = 300; i < 600; i++)
+            u += (size_t)snprintf(utf8 + u, cap - u,
+                                  "<item><title>%.*s\xF0\x9F\x98\x80\xE3\x83\x84</title>"
+                                  "<link>http://ex.test/%zu</link></item>",
+                                  (int)(i % 7), "abcdefg", i);
+        u += (size_t)snprintf(utf8 + u, cap - u, "</channel></rss>");
+        n = widen(utf8, "UTF-16LE", "\xFF\xFE", 2, wide, 4 * cap);
+        f = NULL;
+        assert_int_equal(
+            nw_feed_parse(wide, n, "http://ex.test/", NULL, &big, &f, err, sizeof(err)), NW_OK);
+        assert_int_equal(f->n_items, 600);
+        for (size_t i = 0; i < 600; i++) {
+            char title[32];
+            snprintf(title, sizeof(title), "%.*s\xF0\x9F\x98\x80\xE3\x83\x84", (int)(i % 7),
+                     "abcdefg");
+            assert_string_equal(f->items[i].title, title);
+        }
+        nw_feed_destroy(f);
+        free(utf8);
+        free(wide);
+    }
+    free(doc);
+}
+
 static void test_oom(void **state)
 {
     (void)state;
@@ -721,6 +794,7 @@ int main(void)
         cmocka_unit_test(test_urls_kept_whole_or_refused),
         cmocka_unit_test(test_partial_parse),
         cmocka_unit_test(test_text_sitemap),
+        cmocka_unit_test(test_chunk_boundaries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
