@@ -23,10 +23,12 @@
  * with a control byte inside is never cut or cleaned, it is refused and counted in
  * `rejected`, with the first reason in `warning` (for the caller's log).
  *
- * When a parser stops before the end of a document it had recognised (libxml2's depth
- * limit, a truncated or corrupt gzip stream, a document past max_bytes, a JSON syntax
- * error after the version), the items read before that point are returned with `partial`
- * set and the reason in errstr: the caller keeps the items and reports the source failed.
+ * When a parser stops before the end of a document it had recognised (elements nested over
+ * 256 deep, over 100,000 distinct element names, a fatal XML error, a document that ends
+ * inside its root element, a truncated or corrupt gzip stream, gzip inflating past
+ * max_bytes, a JSON syntax error after the version), the items read before that point are
+ * returned with `partial` set and the reason in errstr: the caller keeps the items and
+ * reports the source failed.
  *
  * Pure: no I/O, no global state of our own.
  */
