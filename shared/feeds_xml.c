@@ -16,6 +16,7 @@
 #define OUT_CHUNK (64 * 1024)
 #define MAX_BASES 32     /* nested xml:base attributes followed */
 #define MAX_NAMES 100000 /* distinct names in one document (libxml2's dictionary) */
+#define MAX_ATTRS 1024   /* attributes in one tag */
 #define MAX_DEPTH 256    /* element nesting (libxml2's push parser has no bound of its own) */
 #define MAX_LOOKAHEAD 72 /* bytes looked at after '<' or '&' */
 #define MAX_REF_NAME 64  /* longest entity name taken as a reference */
@@ -46,6 +47,7 @@ struct amp {
     char quote;
     int run;     /* consecutive '-' (comment), ']' (CDATA) or '?' (PI) just seen */
     int bracket; /* '[' depth in a DOCTYPE */
+    int values;  /* quoted attribute values in the current tag */
     char carry[MAX_LOOKAHEAD];
     size_t n_carry;
 };
@@ -111,6 +113,8 @@ struct xml_parser {
 };
 
 static void emit(struct xml_parser *x, const char *s, size_t n);
+static void flush(struct xml_parser *x, int terminate);
+static void halt(struct xml_parser *x);
 
 static int is_name_start(unsigned char c)
 {
@@ -255,6 +259,7 @@ static void amp_filter(struct xml_parser *x, const char *s, size_t n, int final)
                     i += 2;
                 } else {
                     a->state = A_TAG;
+                    a->values = 0;
                     emit(x, s + i++, 1);
                 }
             }
@@ -273,9 +278,21 @@ static void amp_filter(struct xml_parser *x, const char *s, size_t n, int final)
             if (j < n) {
                 if (s[j] == '>') {
                     a->state = A_TEXT;
+                    a->values = 0;
                 } else {
                     a->state = A_TAG_QUOTE;
                     a->quote = s[j];
+                    /* libxml2 checks attributes for duplicates pairwise: bound them. */
+                    if (++a->values > MAX_ATTRS) {
+                        emit(x, s + i, j - i);
+                        flush(x, 0); /* the parser reads what came before */
+                        nw_feeds_partial(x->run,
+                                         "XML parsing stopped: a tag with over %d "
+                                         "attributes",
+                                         MAX_ATTRS);
+                        halt(x);
+                        return;
+                    }
                 }
                 j++;
             }
@@ -893,7 +910,25 @@ static void on_html_start(void *user, const xmlChar *name, const xmlChar **attrs
     struct xml_parser *x = user;
     const char *rel = NULL, *type = NULL, *href = NULL;
 
-    if (x->stopped || !name || strcasecmp((const char *)name, "link") || !attrs)
+    if (x->stopped || !name || !attrs)
+        return;
+    if (!strcasecmp((const char *)name, "base") && x->n_bases == 0) {
+        /* The first <base href> is the base of the page's links (HTML, "document base URL"). */
+        for (int k = 0; attrs[k] && k < 256; k += 2) {
+            if (!strcasecmp((const char *)attrs[k], "href") && attrs[k + 1]) {
+                char *b = nw_feeds_keep_url(x->run, x->run->base, (const char *)attrs[k + 1],
+                                            strlen((const char *)attrs[k + 1]));
+                if (b) {
+                    x->bases[0].depth = -1; /* never popped */
+                    x->bases[0].url = b;
+                    x->n_bases = 1;
+                }
+                break;
+            }
+        }
+        return;
+    }
+    if (strcasecmp((const char *)name, "link"))
         return;
     for (int k = 0; attrs[k] && k < 256; k += 2) {
         const char *v = (const char *)attrs[k + 1];

@@ -745,6 +745,44 @@ static void test_chunk_boundaries(void **state)
     free(doc);
 }
 
+/* HTML's document base URL: the first <base href> resolves the page's feed links. */
+static void test_html_base(void **state)
+{
+    const char *doc = "<!DOCTYPE html><html><head><base href=\"https://cdn.ex.test/site/\">"
+                      "<link rel=\"alternate\" type=\"application/rss+xml\" href=\"rss.xml\">"
+                      "</head><body></body></html>";
+    struct nw_feed *f = parse(doc, "https://ex.test/", "text/html");
+
+    (void)state;
+    assert_int_equal(f->kind, NW_FEED_HTML);
+    assert_int_equal(f->n_links, 1);
+    assert_string_equal(f->links[0], "https://cdn.ex.test/site/rss.xml");
+    nw_feed_destroy(f);
+}
+
+/* A tag with thousands of attributes (libxml2 compares them pairwise) stops the parse:
+ * the items before stay, the result is partial. */
+static void test_attribute_bomb(void **state)
+{
+    size_t cap = 1 << 20, n = 0;
+    char *doc = malloc(cap), err[256] = "";
+    struct nw_feed *f = NULL;
+
+    (void)state;
+    assert_non_null(doc);
+    n += (size_t)snprintf(doc, cap, "<rss><channel><item><link>https://ex.test/1</link></item><x");
+    for (int k = 0; k < 50000; k++)
+        n += (size_t)snprintf(doc + n, cap - n, " a%d=''", k);
+    n += (size_t)snprintf(doc + n, cap - n,
+                          "/><item><link>https://ex.test/2</link></item></channel></rss>");
+    f = parse_n(doc, n, "https://ex.test/", err, sizeof(err));
+    assert_int_equal(f->n_items, 1);
+    assert_int_equal(f->partial, 1);
+    assert_non_null(strstr(err, "attributes"));
+    nw_feed_destroy(f);
+    free(doc);
+}
+
 static void test_oom(void **state)
 {
     (void)state;
@@ -795,6 +833,8 @@ int main(void)
         cmocka_unit_test(test_partial_parse),
         cmocka_unit_test(test_text_sitemap),
         cmocka_unit_test(test_chunk_boundaries),
+        cmocka_unit_test(test_html_base),
+        cmocka_unit_test(test_attribute_bomb),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
