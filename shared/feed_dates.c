@@ -106,6 +106,7 @@ static int numeric_offset(const char *s, size_t len, size_t *i, int *offset_min)
 static int w3dtf(const char *s, size_t len, struct when *w)
 {
     size_t i = 0;
+    int spaced;
 
     memset(w, 0, sizeof(*w));
     w->month = w->day = 1;
@@ -123,7 +124,7 @@ static int w3dtf(const char *s, size_t len, struct when *w)
         return 0;
     if (s[i] != 'T' && s[i] != 't' && s[i] != ' ')
         return -1;
-    i++;
+    spaced = s[i++] == ' ';
     if ((w->hour = digits(s, len, &i, 2)) < 0 || i >= len || s[i++] != ':' ||
         (w->minute = digits(s, len, &i, 2)) < 0)
         return -1;
@@ -139,6 +140,9 @@ static int w3dtf(const char *s, size_t len, struct when *w)
                 return -1;
         }
     }
+    if (spaced) /* "2003-12-13 18:30:02 +01:00", as SQL writes it */
+        while (i < len && is_space(s[i]))
+            i++;
     if (i < len && (s[i] == 'Z' || s[i] == 'z'))
         i++;
     else if (i < len && numeric_offset(s, len, &i, &w->offset_min))
@@ -294,6 +298,14 @@ static size_t tokenize(const char *s, size_t len, struct token *tok)
             i++;
         if (i == len)
             break;
+        if (s[i] == '(') { /* an RFC 5322 comment: "+0100 (CET)" */
+            int depth = 0;
+            do {
+                depth += s[i] == '(' ? 1 : s[i] == ')' ? -1 : 0;
+                i++;
+            } while (i < len && depth > 0);
+            continue;
+        }
         if (n == MAX_TOKENS)
             return MAX_TOKENS + 1;
         start = i;
