@@ -7,6 +7,8 @@ PACKAGES=(
     build-essential cmake pkg-config clang-format
     libcurl4-openssl-dev libssl-dev zlib1g-dev
     librdkafka-dev libjansson-dev libxml2-dev libutf8proc-dev
+    # yajl: JSON Feeds parsed as a stream of events (shared/feeds_json.c)
+    libyajl-dev
     libcld2-dev libstemmer-dev libmodest-dev libmicrohttpd-dev libcmocka-dev liblinear-dev
     iso-codes kcat python3 python3-jsonschema python3-kafka
     # operations checks: promtool and the Prometheus server (test_metrics), curl for the

@@ -1,40 +1,33 @@
-/* feeds.c — RSS, RDF, Atom, JSON Feed, sitemaps, robots.txt and HTML feed discovery. */
+/* feeds.c — the feed parse as a stream: gzip inflation, UTF-16/32 transcoding, format
+ * sniffing, the result being built (items, links, URL keeping), plain-text sitemaps and
+ * robots.txt. The XML and JSON formats are in feeds_xml.c and feeds_json.c. */
 #include "feeds.h"
 
 #include <ctype.h>
-#include <jansson.h>
-#include <libxml/HTMLparser.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <zlib.h>
 
 #include "buf.h"
+#include "feed_dates.h"
+#include "feeds_int.h"
 #include "gunzip.h"
 #include "mem.h"
 #include "meta.h"
 #include "robots.h"
 
-#define MAX_URL 4096
-#define MAX_TITLE 1024
-#define MAX_GUID 1024
-#define MAX_DATE 128
-#define MAX_NODES 2000000 /* elements visited in one document */
-
-struct ctx {
-    struct nw_feed *feed;
-    const struct nw_feed_limits *lim;
-    const char *base;
-    size_t cap_items, cap_links;
-    size_t visited;
-    int oom;
-};
+#define CHUNK (64 * 1024) /* bytes handed to a parser at a time */
 
 const char *nw_feed_kind_name(enum nw_feed_kind kind)
 {
     static const char *const names[] = {"unknown", "rss",          "rdf",    "atom", "json",
-                                        "urlset",  "sitemapindex", "robots", "html"};
+                                        "urlset",  "sitemapindex", "robots", "html", "urllist"};
     return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "unknown";
 }
 
@@ -60,11 +53,14 @@ void nw_feed_destroy(struct nw_feed *feed)
     nw_free(feed);
 }
 
-/* ---- strings ---------------------------------------------------------------------------- */
+/* ---- strings, URLs, dates --------------------------------------------------------------- */
 
-/* A copy of s[0..len) with white space runs folded to one space and the ends trimmed, cut
- * at max bytes on a UTF-8 character boundary. NULL if empty or on ENOMEM. */
-static char *clean_copy(const char *s, size_t len, size_t max)
+static int is_ws(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+char *nw_feeds_clean_copy(const char *s, size_t len, size_t max)
 {
     char *out = nw_malloc(len < max ? len + 1 : max + 1);
     size_t n = 0;
@@ -74,12 +70,17 @@ static char *clean_copy(const char *s, size_t len, size_t max)
         return NULL;
     for (size_t i = 0; i < len && n < max; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+        if (is_ws(c)) {
             space = n > 0;
             continue;
         }
         if (c < 0x20)
             continue;
+        if (c == 0xEF && i + 2 < len && (unsigned char)s[i + 1] == 0xB7 &&
+            (unsigned char)s[i + 2] == 0x90) { /* U+FDD0: a control byte (feeds_xml.c) */
+            i += 2;
+            continue;
+        }
         if (space) {
             if (n + 1 >= max)
                 break;
@@ -108,56 +109,89 @@ static char *clean_copy(const char *s, size_t len, size_t max)
     return out;
 }
 
+void nw_feeds_reject(struct nw_feeds_run *run, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (run->feed->rejected++ == 0) {
+        va_start(ap, fmt);
+        vsnprintf(run->feed->warning, sizeof(run->feed->warning), fmt, ap);
+        va_end(ap);
+    }
+}
+
 static int is_http_url(const char *u)
 {
     return !strncasecmp(u, "http://", 7) || !strncasecmp(u, "https://", 8);
 }
 
-/* Resolves ref against base into an absolute http(s) URL, or NULL. */
-static char *resolve(const char *base, const char *ref)
+char *nw_feeds_keep_url(struct nw_feeds_run *run, const char *base, const char *ref, size_t len)
 {
-    char *trimmed, *abs;
+    char *abs;
 
     if (!ref)
         return NULL;
-    trimmed = clean_copy(ref, strlen(ref), MAX_URL);
-    if (!trimmed)
+    while (len > 0 && is_ws((unsigned char)ref[0])) {
+        ref++;
+        len--;
+    }
+    while (len > 0 && is_ws((unsigned char)ref[len - 1]))
+        len--;
+    if (len == 0)
         return NULL;
-    abs = nw_meta_resolve_url(base, trimmed, strlen(trimmed));
-    nw_free(trimmed);
-    if (abs && (!is_http_url(abs) || strlen(abs) > MAX_URL)) {
+    if (len > NW_FEED_MAX_URL) {
+        nw_feeds_reject(run, "URL of %zu bytes over the %d-byte limit dropped: %.*s...", len,
+                        NW_FEED_MAX_URL, 60, ref);
+        return NULL;
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)ref[i];
+        if (c == 0xEF && i + 2 < len && (unsigned char)ref[i + 1] == 0xB7 &&
+            (unsigned char)ref[i + 2] == 0x90)
+            c = 0; /* U+FDD0: where the XML filter found a control byte (feeds_xml.c) */
+        if (c < 0x20 || c == 0x7F) {
+            nw_feeds_reject(run, "URL with control byte 0x%02X at offset %zu dropped: %.*s", c, i,
+                            (int)(i < 60 ? i : 60), ref);
+            return NULL;
+        }
+    }
+    abs = nw_meta_resolve_url(base, ref, len);
+    if (!abs || !is_http_url(abs) || strlen(abs) > NW_FEED_MAX_URL) {
+        nw_feeds_reject(run, "not an http(s) URL, dropped: %.*s", len > 80 ? 80 : (int)len, ref);
         nw_free(abs);
-        abs = NULL;
+        return NULL;
     }
     return abs;
 }
 
-static char *date_copy(const char *s)
+char *nw_feeds_date_copy(const char *s, size_t len)
 {
     char out[64];
 
-    if (!s || strlen(s) > MAX_DATE)
-        return NULL;
-    if (nw_meta_parse_date(s, strlen(s), out, sizeof(out)) != 0)
+    if (!s || len > NW_FEEDS_MAX_DATE || nw_feed_date_parse(s, len, out, sizeof(out)))
         return NULL;
     return nw_strdup(out);
 }
 
 /* ---- results ---------------------------------------------------------------------------- */
 
-/* Takes ownership of url, guid, title and date (frees them if not kept). */
-static void add_item(struct ctx *c, char *url, char *guid, char *title, char *date)
+int nw_feeds_full(const struct nw_feeds_run *run)
 {
-    struct nw_feed *f = c->feed;
+    return run->feed->n_items >= run->lim->max_items;
+}
+
+void nw_feeds_add_item(struct nw_feeds_run *run, char *url, char *guid, char *title, char *date)
+{
+    struct nw_feed *f = run->feed;
     struct nw_feed_item *it;
 
-    if (!url || f->n_items >= c->lim->max_items) {
+    if (!url || f->n_items >= run->lim->max_items) {
         if (url)
             f->dropped++;
         goto drop;
     }
-    if (nw_grow_array((void **)&f->items, &c->cap_items, f->n_items + 1, 16, sizeof(*f->items))) {
-        c->oom = 1;
+    if (nw_grow_array((void **)&f->items, &run->cap_items, f->n_items + 1, 16, sizeof(*f->items))) {
+        run->oom = 1;
         goto drop;
     }
     it = &f->items[f->n_items++];
@@ -173,10 +207,9 @@ drop:
     nw_free(date);
 }
 
-/* Takes ownership of url. Duplicates are kept once. */
-static void add_link(struct ctx *c, char *url)
+void nw_feeds_add_link(struct nw_feeds_run *run, char *url)
 {
-    struct nw_feed *f = c->feed;
+    struct nw_feed *f = run->feed;
 
     if (!url)
         return;
@@ -186,422 +219,188 @@ static void add_link(struct ctx *c, char *url)
             return;
         }
     }
-    if (f->n_links >= c->lim->max_links) {
+    if (f->n_links >= run->lim->max_links) {
         f->dropped++;
         nw_free(url);
         return;
     }
-    if (nw_grow_array((void **)&f->links, &c->cap_links, f->n_links + 1, 8, sizeof(*f->links))) {
-        c->oom = 1;
+    if (nw_grow_array((void **)&f->links, &run->cap_links, f->n_links + 1, 8, sizeof(*f->links))) {
+        run->oom = 1;
         nw_free(url);
         return;
     }
     f->links[f->n_links++] = url;
 }
 
-/* ---- XML helpers ------------------------------------------------------------------------ */
-
-static int named(const xmlNode *n, const char *name)
+void nw_feeds_partial(struct nw_feeds_run *run, const char *fmt, ...)
 {
-    return n->type == XML_ELEMENT_NODE && n->name && !strcasecmp((const char *)n->name, name);
+    va_list ap;
+
+    if (run->feed->partial)
+        return;
+    run->feed->partial = 1;
+    if (run->errstr && run->errstr_size) {
+        va_start(ap, fmt);
+        vsnprintf(run->errstr, run->errstr_size, fmt, ap);
+        va_end(ap);
+    }
 }
 
-/* Namespace-prefix-free local name match, also for elements whose prefix was undeclared
- * (recovery keeps "news:title" as the name then). */
-static int local_named(const xmlNode *n, const char *name)
+/* ---- plain-text sitemap (sitemaps.org: one absolute URL per line, UTF-8) ---------------- */
+
+struct text_sitemap {
+    struct nw_feeds_run *run;
+    struct nw_buf line;
+    int too_long; /* the current line passed NW_FEED_MAX_URL */
+    size_t line_len;
+};
+
+static void text_line(struct text_sitemap *t)
 {
-    const char *colon;
+    const char *s = t->line.data ? t->line.data : "";
+    size_t n = t->line.len;
 
-    if (n->type != XML_ELEMENT_NODE || !n->name)
-        return 0;
-    if (!strcasecmp((const char *)n->name, name))
-        return 1;
-    colon = strrchr((const char *)n->name, ':');
-    return colon && !strcasecmp(colon + 1, name);
-}
-
-static int prefixed(const xmlNode *n, const char *prefix)
-{
-    if (n->ns && n->ns->prefix && !strcasecmp((const char *)n->ns->prefix, prefix))
-        return 1;
-    return n->name && !strncasecmp((const char *)n->name, prefix, strlen(prefix)) &&
-           n->name[strlen(prefix)] == ':';
-}
-
-/* The text of n's own text and CDATA children (entity references are not followed), folded
- * and bounded. NULL if empty. */
-static char *text_of(const xmlNode *n, size_t max)
-{
-    struct nw_buf b;
-    char *out;
-
-    nw_buf_init(&b, max * 4 + 64);
-    for (const xmlNode *k = n->children; k; k = k->next) {
-        if ((k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) && k->content) {
-            if (nw_buf_puts(&b, (const char *)k->content) == NW_ETOOBIG)
-                break;
+    if (t->too_long) {
+        nw_feeds_reject(t->run, "URL of %zu bytes over the %d-byte limit dropped: %.60s...",
+                        t->line_len, NW_FEED_MAX_URL, s);
+    } else {
+        while (n > 0 && is_ws((unsigned char)s[0])) {
+            s++;
+            n--;
+        }
+        if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) {
+            s += 3;
+            n -= 3;
+        }
+        while (n > 0 && is_ws((unsigned char)s[n - 1]))
+            n--;
+        if (n > 0) {
+            if (n < 8 || (strncasecmp(s, "http://", 7) && strncasecmp(s, "https://", 8)))
+                nw_feeds_reject(t->run, "not an absolute http(s) URL, dropped: %.*s",
+                                n > 80 ? 80 : (int)n, s);
+            else
+                nw_feeds_add_item(t->run, nw_feeds_keep_url(t->run, NULL, s, n), NULL, NULL, NULL);
         }
     }
-    out = b.len ? clean_copy(b.data, b.len, max) : NULL;
-    nw_buf_fini(&b);
-    return out;
+    nw_buf_reset(&t->line);
+    t->too_long = 0;
+    t->line_len = 0;
 }
 
-static char *attr(const xmlNode *n, const char *name)
+static int text_feed(void *state, const char *data, size_t len)
 {
-    for (const xmlAttr *a = n->properties; a; a = a->next) {
-        if (a->name && !strcasecmp((const char *)a->name, name) && a->children &&
-            (a->children->type == XML_TEXT_NODE) && a->children->content)
-            return clean_copy((const char *)a->children->content,
-                              strlen((const char *)a->children->content), MAX_URL);
-    }
-    return NULL;
-}
+    struct text_sitemap *t = state;
 
-static const xmlNode *child(const xmlNode *n, const char *local)
-{
-    for (const xmlNode *k = n->children; k; k = k->next)
-        if (local_named(k, local))
-            return k;
-    return NULL;
-}
-
-static char *child_text(const xmlNode *n, const char *local, size_t max)
-{
-    const xmlNode *k = child(n, local);
-    return k ? text_of(k, max) : NULL;
-}
-
-/* The base for links under n: xml:base (resolved up the tree) or the document URL. */
-static char *base_of(struct ctx *c, const xmlNode *n)
-{
-    xmlChar *b = xmlNodeGetBase(n->doc, n);
-    char *out = NULL;
-
-    if (b) {
-        out = resolve(c->base, (const char *)b);
-        xmlFree(b);
-    }
-    return out ? out : nw_strdup(c->base);
-}
-
-static long period_seconds(const char *p)
-{
-    if (!p)
-        return -1;
-    if (!strcasecmp(p, "hourly"))
-        return 3600;
-    if (!strcasecmp(p, "daily"))
-        return 86400;
-    if (!strcasecmp(p, "weekly"))
-        return 7 * 86400L;
-    if (!strcasecmp(p, "monthly"))
-        return 30 * 86400L;
-    if (!strcasecmp(p, "yearly"))
-        return 365 * 86400L;
-    return -1;
-}
-
-/* RSS ttl (minutes) and the syndication module's updatePeriod / updateFrequency. */
-static void channel_hints(struct ctx *c, const xmlNode *chan)
-{
-    char *ttl = child_text(chan, "ttl", 32), *per = NULL, *freq = NULL;
-    long period = -1, n = 1;
-
-    if (ttl) {
-        long m = strtol(ttl, NULL, 10);
-        if (m > 0 && m < 1000000)
-            c->feed->update_s = m * 60;
-        nw_free(ttl);
-    }
-    for (const xmlNode *k = chan->children; k; k = k->next) {
-        if (local_named(k, "updatePeriod") && !per)
-            per = text_of(k, 32);
-        else if (local_named(k, "updateFrequency") && !freq)
-            freq = text_of(k, 32);
-    }
-    period = period_seconds(per);
-    if (freq) {
-        n = strtol(freq, NULL, 10);
-        if (n < 1 || n > 1000000)
-            n = 1;
-    }
-    if (period > 0 && c->feed->update_s < 0)
-        c->feed->update_s = period / n > 0 ? period / n : 1;
-    nw_free(per);
-    nw_free(freq);
-}
-
-/* ---- RSS 2.0 and RDF -------------------------------------------------------------------- */
-
-static void rss_item(struct ctx *c, const xmlNode *it)
-{
-    char *link = NULL, *guid = NULL, *title = NULL, *date = NULL, *url = NULL, *base;
-    int guid_permalink = 1;
-
-    for (const xmlNode *k = it->children; k; k = k->next) {
-        if (k->type != XML_ELEMENT_NODE)
+    for (size_t i = 0; i < len && !t->run->oom; i++) {
+        if (data[i] == '\n' || data[i] == '\r') {
+            text_line(t);
             continue;
-        /* Atom links inside RSS items (atom:link) carry href; plain link carries text. */
-        if (local_named(k, "link") && !link) {
-            link = text_of(k, MAX_URL);
-            if (!link)
-                link = attr(k, "href");
-        } else if (local_named(k, "guid") && !guid) {
-            char *pl = attr(k, "isPermaLink");
-            guid_permalink = !(pl && !strcasecmp(pl, "false"));
-            nw_free(pl);
-            guid = text_of(k, MAX_GUID);
-        } else if (local_named(k, "title") && !title) {
-            title = text_of(k, MAX_TITLE);
-        } else if ((local_named(k, "pubDate") || (local_named(k, "date") && prefixed(k, "dc"))) &&
-                   !date) {
-            char *raw = text_of(k, MAX_DATE);
-            date = date_copy(raw);
-            nw_free(raw);
         }
-    }
-    if (!link) {
-        char *about = attr(it, "about"); /* RDF items name their URL in rdf:about */
-        if (about)
-            link = about;
-        else if (guid && guid_permalink)
-            link = nw_strdup(guid);
-    }
-    base = base_of(c, it);
-    url = resolve(base, link);
-    nw_free(base);
-    nw_free(link);
-    add_item(c, url, guid, title, date);
-}
-
-static void rss_walk(struct ctx *c, const xmlNode *n, int depth)
-{
-    for (const xmlNode *k = n; k && !c->oom && c->visited < MAX_NODES; k = k->next) {
-        c->visited++;
-        if (k->type != XML_ELEMENT_NODE)
+        t->line_len++;
+        if (t->too_long)
             continue;
-        if (local_named(k, "item") || local_named(k, "entry")) {
-            rss_item(c, k);
-        } else if (local_named(k, "channel") && depth < 4) {
-            if (!c->feed->title)
-                c->feed->title = child_text(k, "title", MAX_TITLE);
-            channel_hints(c, k);
-            rss_walk(c, k->children, depth + 1);
-        } else if (depth < 2 && !local_named(k, "image") && !local_named(k, "textinput")) {
-            rss_walk(c, k->children, depth + 1);
-        }
+        if (nw_buf_putc(&t->line, data[i]) == NW_ETOOBIG)
+            t->too_long = 1;
+        else if (!t->line.data)
+            t->run->oom = 1;
     }
+    return t->run->oom;
 }
 
-/* ---- Atom ------------------------------------------------------------------------------- */
-
-static char *atom_link(struct ctx *c, const xmlNode *entry)
+static enum nw_status text_finish(void *state)
 {
-    char *best = NULL;
-    int best_rank = 0;
+    struct text_sitemap *t = state;
 
-    for (const xmlNode *k = entry->children; k; k = k->next) {
-        char *rel, *href;
-        int rank;
-        if (!local_named(k, "link"))
-            continue;
-        href = attr(k, "href");
-        if (!href)
-            continue;
-        rel = attr(k, "rel");
-        rank = !rel || !strcasecmp(rel, "alternate") ? 2 : 0;
-        nw_free(rel);
-        if (rank > best_rank) {
-            char *base = base_of(c, k);
-            nw_free(best);
-            best = resolve(base, href);
-            nw_free(base);
-            if (best)
-                best_rank = rank;
-        }
-        nw_free(href);
-    }
-    return best;
+    text_line(t);
+    return NW_OK;
 }
 
-static void atom_feed(struct ctx *c, const xmlNode *root)
+static void text_destroy(void *state)
 {
-    c->feed->title = child_text(root, "title", MAX_TITLE);
-    for (const xmlNode *k = root->children; k && !c->oom && c->visited < MAX_NODES; k = k->next) {
-        char *date_raw, *url, *id;
-        c->visited++;
-        if (!local_named(k, "entry"))
-            continue;
-        url = atom_link(c, k);
-        id = child_text(k, "id", MAX_GUID);
-        if (!url && id && is_http_url(id))
-            url = resolve(c->base, id);
-        date_raw = child_text(k, "published", MAX_DATE);
-        if (!date_raw)
-            date_raw = child_text(k, "updated", MAX_DATE);
-        add_item(c, url, id, child_text(k, "title", MAX_TITLE), date_copy(date_raw));
-        nw_free(date_raw);
-    }
+    struct text_sitemap *t = state;
+
+    if (!t)
+        return;
+    nw_buf_fini(&t->line);
+    nw_free(t);
 }
 
-/* ---- sitemaps --------------------------------------------------------------------------- */
-
-static void urlset(struct ctx *c, const xmlNode *root)
+static enum nw_status text_create(struct nw_feeds_run *run, struct nw_feeds_parser *out)
 {
-    for (const xmlNode *k = root->children; k && !c->oom && c->visited < MAX_NODES; k = k->next) {
-        char *loc, *date_raw = NULL, *title = NULL;
-        const xmlNode *news;
-        c->visited++;
-        if (!local_named(k, "url"))
-            continue;
-        loc = child_text(k, "loc", MAX_URL);
-        news = child(k, "news");
-        if (news) {
-            date_raw = child_text(news, "publication_date", MAX_DATE);
-            title = child_text(news, "title", MAX_TITLE);
-        }
-        if (!date_raw)
-            date_raw = child_text(k, "lastmod", MAX_DATE);
-        add_item(c, resolve(c->base, loc), NULL, title, date_copy(date_raw));
-        nw_free(loc);
-        nw_free(date_raw);
-    }
+    struct text_sitemap *t = nw_calloc(1, sizeof(*t));
+
+    if (!t)
+        return NW_ENOMEM;
+    t->run = run;
+    nw_buf_init(&t->line, NW_FEED_MAX_URL + 8);
+    run->feed->kind = NW_FEED_URLLIST;
+    out->state = t;
+    out->feed = text_feed;
+    out->finish = text_finish;
+    out->destroy = text_destroy;
+    return NW_OK;
 }
 
-static void sitemapindex(struct ctx *c, const xmlNode *root)
+/* ---- robots.txt: its Sitemap lines (the first NW_ROBOTS_MAX_BYTES are read) ------------- */
+
+struct robots_doc {
+    struct nw_feeds_run *run;
+    struct nw_buf text;
+};
+
+static int robots_feed(void *state, const char *data, size_t len)
 {
-    for (const xmlNode *k = root->children; k && !c->oom && c->visited < MAX_NODES; k = k->next) {
-        char *loc;
-        c->visited++;
-        if (!local_named(k, "sitemap"))
-            continue;
-        loc = child_text(k, "loc", MAX_URL);
-        add_link(c, resolve(c->base, loc));
-        nw_free(loc);
-    }
+    struct robots_doc *r = state;
+    size_t room = NW_ROBOTS_MAX_BYTES - r->text.len;
+
+    if (nw_buf_append(&r->text, data, len < room ? len : room) == NW_ENOMEM)
+        r->run->oom = 1;
+    return r->run->oom || r->text.len >= NW_ROBOTS_MAX_BYTES;
 }
 
-/* ---- HTML autodiscovery ----------------------------------------------------------------- */
-
-static int feed_type(const char *t)
+static enum nw_status robots_finish(void *state)
 {
-    static const char *const types[] = {"application/rss+xml", "application/atom+xml",
-                                        "application/feed+json", "application/rdf+xml"};
-    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-        if (!strncasecmp(t, types[i], strlen(types[i])))
-            return 1;
-    return 0;
-}
-
-static int rel_has(const char *rel, const char *word)
-{
-    size_t n = strlen(word);
-    for (const char *p = rel; *p;) {
-        while (*p && isspace((unsigned char)*p))
-            p++;
-        const char *e = p;
-        while (*e && !isspace((unsigned char)*e))
-            e++;
-        if ((size_t)(e - p) == n && !strncasecmp(p, word, n))
-            return 1;
-        p = e;
-    }
-    return 0;
-}
-
-static void html_walk(struct ctx *c, const xmlNode *n, int depth)
-{
-    for (const xmlNode *k = n; k && !c->oom && c->visited < MAX_NODES; k = k->next) {
-        c->visited++;
-        if (k->type != XML_ELEMENT_NODE)
-            continue;
-        if (named(k, "link")) {
-            char *rel = attr(k, "rel"), *type = attr(k, "type"), *href = attr(k, "href");
-            if (rel && type && href && rel_has(rel, "alternate") && feed_type(type)) {
-                char *base = base_of(c, k);
-                add_link(c, resolve(base, href));
-                nw_free(base);
-            }
-            nw_free(rel);
-            nw_free(type);
-            nw_free(href);
-        } else if (depth < 64 && k->children) {
-            html_walk(c, k->children, depth + 1);
-        }
-    }
-}
-
-/* ---- JSON Feed -------------------------------------------------------------------------- */
-
-static char *jstr(json_t *o, const char *key, size_t max)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? clean_copy(s, strlen(s), max) : NULL;
-}
-
-static enum nw_status json_feed(struct ctx *c, const char *data, size_t len, char *errstr,
-                                size_t errstr_size)
-{
-    json_error_t jerr;
-    json_t *root = json_loadb(data, len, 0, &jerr), *items;
-    const char *version;
-    enum nw_status result = NW_OK;
-    size_t i;
-
-    if (!root || !json_is_object(root)) {
-        result = nw_fail(NW_EPARSE, errstr, errstr_size, "not a JSON Feed: %s",
-                         root ? "not an object" : jerr.text);
-        goto out;
-    }
-    version = json_string_value(json_object_get(root, "version"));
-    if (!version || strncmp(version, "https://jsonfeed.org/version/", 29)) {
-        result = nw_fail(NW_EPARSE, errstr, errstr_size, "not a JSON Feed: no jsonfeed version");
-        goto out;
-    }
-    c->feed->kind = NW_FEED_JSON;
-    c->feed->title = jstr(root, "title", MAX_TITLE);
-    items = json_object_get(root, "items");
-    for (i = 0; i < json_array_size(items); i++) {
-        json_t *it = json_array_get(items, i);
-        char *u, *date_raw;
-        if (!json_is_object(it))
-            continue;
-        u = jstr(it, "url", MAX_URL);
-        if (!u)
-            u = jstr(it, "external_url", MAX_URL);
-        date_raw = jstr(it, "date_published", MAX_DATE);
-        if (!date_raw)
-            date_raw = jstr(it, "date_modified", MAX_DATE);
-        add_item(c, resolve(c->base, u), jstr(it, "id", MAX_GUID), jstr(it, "title", MAX_TITLE),
-                 date_copy(date_raw));
-        nw_free(u);
-        nw_free(date_raw);
-        if (c->oom)
-            break;
-    }
-out:
-    json_decref(root);
-    return result;
-}
-
-/* ---- robots.txt ------------------------------------------------------------------------- */
-
-static enum nw_status robots_doc(struct ctx *c, const char *data, size_t len)
-{
+    struct robots_doc *d = state;
     struct nw_robots *r = NULL;
-    enum nw_status result = nw_robots_parse(data, len, "*", &r);
+    enum nw_status result = nw_robots_parse(d->text.data ? d->text.data : "", d->text.len, "*", &r);
 
     if (result)
         return result;
-    c->feed->kind = NW_FEED_ROBOTS;
-    for (size_t i = 0; i < nw_robots_sitemap_count(r); i++)
-        add_link(c, resolve(c->base, nw_robots_sitemap(r, i)));
+    for (size_t i = 0; i < nw_robots_sitemap_count(r); i++) {
+        const char *u = nw_robots_sitemap(r, i);
+        nw_feeds_add_link(d->run, nw_feeds_keep_url(d->run, d->run->base, u, strlen(u)));
+    }
     nw_robots_destroy(r);
     return NW_OK;
 }
 
-/* ---- dispatch --------------------------------------------------------------------------- */
+static void robots_destroy(void *state)
+{
+    struct robots_doc *r = state;
+
+    if (!r)
+        return;
+    nw_buf_fini(&r->text);
+    nw_free(r);
+}
+
+static enum nw_status robots_create(struct nw_feeds_run *run, struct nw_feeds_parser *out)
+{
+    struct robots_doc *r = nw_calloc(1, sizeof(*r));
+
+    if (!r)
+        return NW_ENOMEM;
+    r->run = run;
+    nw_buf_init(&r->text, NW_ROBOTS_MAX_BYTES);
+    run->feed->kind = NW_FEED_ROBOTS;
+    out->state = r;
+    out->feed = robots_feed;
+    out->finish = robots_finish;
+    out->destroy = robots_destroy;
+    return NW_OK;
+}
+
+/* ---- sniffing --------------------------------------------------------------------------- */
 
 static int path_is_robots(const char *url)
 {
@@ -621,129 +420,268 @@ static int path_is_robots(const char *url)
  * element first, or a text/html content type with no XML declaration. */
 static int looks_html(const char *s, size_t len, const char *content_type)
 {
-    size_t i = 0;
-
-    while (i < len && isspace((unsigned char)s[i]))
-        i++;
-    if (len - i >= 14 && !strncasecmp(s + i, "<!doctype html", 14))
+    if (len >= 14 && !strncasecmp(s, "<!doctype html", 14))
         return 1;
-    if (len - i >= 5 && !strncasecmp(s + i, "<html", 5))
+    if (len >= 5 && !strncasecmp(s, "<html", 5))
         return 1;
-    if (len - i >= 5 && !strncmp(s + i, "<?xml", 5))
+    if (len >= 5 && !strncmp(s, "<?xml", 5))
         return 0;
     return content_type && !strncasecmp(content_type, "text/html", 9);
 }
 
-static enum nw_status xml_doc(struct ctx *c, const char *data, size_t len, int html, char *errstr,
-                              size_t errstr_size)
-{
-    xmlDoc *doc;
-    xmlNode *root;
-    enum nw_status result = NW_OK;
+enum wide { WIDE_NONE, WIDE_16LE, WIDE_16BE, WIDE_32LE, WIDE_32BE };
 
-    if (len > (size_t)INT32_MAX)
-        return nw_fail(NW_ETOOBIG, errstr, errstr_size, "document too large");
-    if (html)
-        doc = htmlReadMemory(data, (int)len, c->base, NULL,
-                             HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-                                 HTML_PARSE_NOWARNING | HTML_PARSE_NOBLANKS);
-    else
-        doc = xmlReadMemory(data, (int)len, c->base, NULL,
-                            XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS);
-    if (!doc)
-        return nw_fail(NW_EPARSE, errstr, errstr_size, "not a feed, sitemap or page: %s",
-                       html ? "HTML" : "XML could not be parsed");
-    root = xmlDocGetRootElement(doc);
-    if (!root) {
-        result = nw_fail(NW_EPARSE, errstr, errstr_size, "empty document");
-        goto out;
+/* UTF-16 / UTF-32 by byte order mark, or by "<?" / "<" written in them (XML 1.0 F.1). */
+static enum wide sniff_wide(const unsigned char *s, size_t n)
+{
+    if (n >= 4 && !memcmp(s, "\x00\x00\xFE\xFF", 4))
+        return WIDE_32BE;
+    if (n >= 4 && !memcmp(s, "\xFF\xFE\x00\x00", 4))
+        return WIDE_32LE;
+    if (n >= 2 && !memcmp(s, "\xFE\xFF", 2))
+        return WIDE_16BE;
+    if (n >= 2 && !memcmp(s, "\xFF\xFE", 2))
+        return WIDE_16LE;
+    if (n >= 4 && !memcmp(s, "\x00\x00\x00\x3C", 4))
+        return WIDE_32BE;
+    if (n >= 4 && !memcmp(s, "\x3C\x00\x00\x00", 4))
+        return WIDE_32LE;
+    if (n >= 4 && !memcmp(s, "\x00\x3C\x00\x3F", 4))
+        return WIDE_16BE;
+    if (n >= 4 && !memcmp(s, "\x3C\x00\x3F\x00", 4))
+        return WIDE_16LE;
+    return WIDE_NONE;
+}
+
+/* ---- the pipeline: source → [inflate] → [transcode] → sniff → parser -------------------- */
+
+struct pipe {
+    struct nw_feeds_run *run;
+    const char *content_type;
+    int sniffed;
+    int stopped; /* the parser wants no more */
+    enum nw_status result;
+    struct nw_feeds_parser parser;
+    size_t total; /* bytes after inflation */
+    /* transcoding */
+    int wide_checked;
+    iconv_t cd;
+    size_t unit; /* bytes per code unit of the wide encoding */
+    char carry[8];
+    size_t n_carry;
+};
+
+static enum nw_status choose_parser(struct pipe *p, const char *s, size_t n)
+{
+    struct nw_feeds_run *run = p->run;
+    size_t i = 0;
+
+    if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+        i = 3;
+    while (i < n && isspace((unsigned char)s[i]))
+        i++;
+    if (path_is_robots(run->base) && (i == n || s[i] != '<'))
+        return robots_create(run, &p->parser);
+    if (i < n && s[i] == '{')
+        return nw_feeds_json_create(run, &p->parser);
+    if (i < n && s[i] == '<')
+        return nw_feeds_xml_create(run, looks_html(s + i, n - i, p->content_type),
+                                   p->cd != (iconv_t)-1, &p->parser);
+    if (n - i >= 8 && (!strncasecmp(s + i, "http://", 7) || !strncasecmp(s + i, "https://", 8)))
+        return text_create(run, &p->parser);
+    return nw_fail(NW_EPARSE, run->errstr, run->errstr_size, "not a feed, sitemap or page");
+}
+
+/* Hands UTF-8 (or ASCII-compatible) bytes to the parser, choosing it on the first call. */
+static void to_parser(struct pipe *p, const char *s, size_t n)
+{
+    if (p->stopped || n == 0)
+        return;
+    if (!p->sniffed) {
+        p->sniffed = 1;
+        p->result = choose_parser(p, s, n);
+        if (p->result) {
+            p->stopped = 1;
+            return;
+        }
     }
-    if (html || named(root, "html")) {
-        c->feed->kind = NW_FEED_HTML;
-        html_walk(c, root, 0);
-    } else if (local_named(root, "rss")) {
-        c->feed->kind = NW_FEED_RSS;
-        rss_walk(c, root->children, 0);
-    } else if (local_named(root, "RDF")) {
-        c->feed->kind = NW_FEED_RDF;
-        rss_walk(c, root->children, 0);
-    } else if (local_named(root, "feed")) {
-        c->feed->kind = NW_FEED_ATOM;
-        atom_feed(c, root);
-    } else if (local_named(root, "urlset")) {
-        c->feed->kind = NW_FEED_URLSET;
-        urlset(c, root);
-    } else if (local_named(root, "sitemapindex")) {
-        c->feed->kind = NW_FEED_SITEMAPINDEX;
-        sitemapindex(c, root);
-    } else {
-        result = nw_fail(NW_EPARSE, errstr, errstr_size,
-                         "not a feed or sitemap: root element <%.64s>", (const char *)root->name);
+    if (p->parser.feed(p->parser.state, s, n))
+        p->stopped = 1;
+}
+
+/* Transcodes a UTF-16/32 document to UTF-8 on the way (n is at most CHUNK); other
+ * documents pass through. */
+static void transcode(struct pipe *p, const char *s, size_t n)
+{
+    char out[CHUNK];
+    char joined[sizeof(p->carry) + CHUNK];
+    char *in = joined;
+    size_t in_left;
+
+    if (!p->wide_checked) {
+        static const char *const names[] = {NULL, "UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE"};
+        enum wide w = sniff_wide((const unsigned char *)s, n);
+        p->wide_checked = 1;
+        if (w != WIDE_NONE) {
+            p->unit = w == WIDE_16LE || w == WIDE_16BE ? 2 : 4;
+            p->cd = iconv_open("UTF-8", names[w]);
+            if (p->cd == (iconv_t)-1) {
+                p->result = nw_fail(NW_ECHARSET, p->run->errstr, p->run->errstr_size,
+                                    "%s: not supported here", names[w]);
+                p->stopped = 1;
+                return;
+            }
+        }
     }
-out:
-    xmlFreeDoc(doc);
-    return result;
+    if (p->cd == (iconv_t)-1) {
+        to_parser(p, s, n);
+        return;
+    }
+    /* The bytes of a character cut at the last chunk's end come first. */
+    memcpy(joined, p->carry, p->n_carry);
+    memcpy(joined + p->n_carry, s, n);
+    in_left = p->n_carry + n;
+    p->n_carry = 0;
+    while (in_left > 0 && !p->stopped) {
+        char *o = out;
+        size_t o_left = sizeof(out);
+        size_t r = iconv(p->cd, &in, &in_left, &o, &o_left);
+        int err = r == (size_t)-1 ? errno : 0;
+        to_parser(p, out, sizeof(out) - o_left);
+        if (err == EINVAL) { /* a character cut at the end: keep its bytes for the next */
+            if (in_left < sizeof(p->carry)) {
+                memcpy(p->carry, in, in_left);
+                p->n_carry = in_left;
+            }
+            break;
+        }
+        if (err == EILSEQ) { /* not a character: U+FFFD, skip one code unit */
+            size_t unit = in_left < p->unit ? in_left : p->unit;
+            to_parser(p, "\xEF\xBF\xBD", 3);
+            in += unit;
+            in_left -= unit;
+        }
+    }
+}
+
+/* Inflates gzip input in chunks, at most max_bytes in all. */
+static void inflate_all(struct pipe *p, const char *data, size_t len)
+{
+    z_stream zs;
+    char out[CHUNK];
+    int zr;
+
+    memset(&zs, 0, sizeof(zs));
+    if (inflateInit2(&zs, 15 + 32) != Z_OK) {
+        p->run->oom = 1;
+        return;
+    }
+    zs.next_in = (Bytef *)(uintptr_t)data;
+    zs.avail_in = (uInt)len;
+    for (;;) {
+        size_t got;
+        zs.next_out = (Bytef *)out;
+        zs.avail_out = sizeof(out);
+        zr = inflate(&zs, Z_NO_FLUSH);
+        got = sizeof(out) - zs.avail_out;
+        if (got > p->run->lim->max_bytes - p->total) {
+            got = p->run->lim->max_bytes - p->total;
+            p->total += got;
+            transcode(p, out, got);
+            if (!p->stopped && p->sniffed)
+                nw_feeds_partial(p->run, "gzip: inflates past the %zu-byte limit",
+                                 p->run->lim->max_bytes);
+            else if (!p->sniffed)
+                p->result = nw_fail(NW_ETOOBIG, p->run->errstr, p->run->errstr_size,
+                                    "gzip: inflates past the size limit");
+            break;
+        }
+        p->total += got;
+        transcode(p, out, got);
+        if (p->stopped)
+            break;
+        if (zr == Z_STREAM_END) {
+            /* Concatenated gzip members are one stream (RFC 1952 2.2). */
+            if (zs.avail_in >= 2 && nw_gunzip_is_gzip(zs.next_in, zs.avail_in) &&
+                inflateReset(&zs) == Z_OK)
+                continue;
+            break;
+        }
+        if (zr == Z_BUF_ERROR && zs.avail_in == 0) {
+            if (p->sniffed)
+                nw_feeds_partial(p->run, "gzip: the stream ends early");
+            else
+                p->result =
+                    nw_fail(NW_EPARSE, p->run->errstr, p->run->errstr_size, "gzip: truncated data");
+            break;
+        }
+        if (zr != Z_OK && zr != Z_BUF_ERROR) {
+            if (zr == Z_MEM_ERROR)
+                p->run->oom = 1;
+            else if (p->sniffed)
+                nw_feeds_partial(p->run, "gzip: corrupt data after %zu bytes", p->total);
+            else
+                p->result =
+                    nw_fail(NW_EPARSE, p->run->errstr, p->run->errstr_size, "gzip: corrupt data");
+            break;
+        }
+    }
+    inflateEnd(&zs);
 }
 
 enum nw_status nw_feed_parse(const char *data, size_t len, const char *base_url,
                              const char *content_type, const struct nw_feed_limits *limits,
                              struct nw_feed **out, char *errstr, size_t errstr_size)
 {
-    struct ctx c = {0};
-    char *inflated = NULL;
+    struct nw_feeds_run run = {0};
+    struct pipe p = {0};
     enum nw_status result = NW_OK;
-    size_t i = 0;
 
     *out = NULL;
+    if (errstr_size)
+        errstr[0] = '\0';
+    p.cd = (iconv_t)-1;
     if (len > limits->max_bytes) {
         result =
             nw_fail(NW_ETOOBIG, errstr, errstr_size, "document over %zu bytes", limits->max_bytes);
         goto out;
     }
-    if (nw_gunzip_is_gzip(data, len)) {
-        size_t n;
-        result = nw_gunzip(data, len, limits->max_bytes, &inflated, &n);
-        if (result) {
-            nw_fail(result, errstr, errstr_size, "gzip: %s",
-                    result == NW_ETOOBIG ? "inflates past the size limit" : "corrupt data");
-            goto out;
-        }
-        data = inflated;
-        len = n;
-    }
-    c.feed = nw_calloc(1, sizeof(*c.feed));
-    if (!c.feed) {
+    run.feed = nw_calloc(1, sizeof(*run.feed));
+    if (!run.feed) {
         result = NW_ENOMEM;
         goto out;
     }
-    c.feed->update_s = -1;
-    c.lim = limits;
-    c.base = base_url ? base_url : "";
-    /* A UTF-8 byte order mark, then white space, then the first significant byte. */
-    if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
-        i = 3;
-    while (i < len && isspace((unsigned char)data[i]))
-        i++;
-    if (path_is_robots(base_url) && (i == len || data[i] != '<'))
-        result = robots_doc(&c, data, len);
-    else if (i < len && data[i] == '{')
-        result = json_feed(&c, data + i, len - i, errstr, errstr_size);
-    else if (i < len && data[i] == '<')
-        result = xml_doc(&c, data, len, looks_html(data + i, len - i, content_type), errstr,
-                         errstr_size);
-    else
+    run.feed->update_s = -1;
+    run.lim = limits;
+    run.base = base_url ? base_url : "";
+    run.errstr = errstr;
+    run.errstr_size = errstr_size;
+    p.run = &run;
+    p.content_type = content_type;
+    if (nw_gunzip_is_gzip(data, len)) {
+        inflate_all(&p, data, len);
+    } else {
+        for (size_t i = 0; i < len && !p.stopped; i += CHUNK)
+            transcode(&p, data + i, len - i < CHUNK ? len - i : CHUNK);
+    }
+    result = p.result;
+    if (!result && !p.sniffed)
         result = nw_fail(NW_EPARSE, errstr, errstr_size, "not a feed, sitemap or page");
-    if (!result && c.oom)
+    if (!result && !run.oom)
+        result = p.parser.finish(p.parser.state);
+    if (!result && run.oom)
         result = NW_ENOMEM;
     if (result == NW_ENOMEM)
         nw_fail(result, errstr, errstr_size, "out of memory");
 out:
-    nw_free(inflated);
+    if (p.parser.destroy)
+        p.parser.destroy(p.parser.state);
+    if (p.cd != (iconv_t)-1)
+        iconv_close(p.cd);
     if (result) {
-        nw_feed_destroy(c.feed);
+        nw_feed_destroy(run.feed);
         return result;
     }
-    *out = c.feed;
+    *out = run.feed;
     return NW_OK;
 }

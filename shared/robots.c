@@ -145,11 +145,16 @@ static int pass(struct nw_robots *r, const char *txt, size_t len, const char *to
     size_t pos = 0;
 
     while (pos < len) {
-        const char *s = txt + pos, *nl = memchr(s, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - s) : len - pos;
+        const char *s = txt + pos;
+        size_t n = 0;
         struct line l;
 
-        pos += n + (nl ? 1 : 0);
+        /* A line ends at LF, CR or CR LF (RFC 9309 2.2: EOL). */
+        while (pos + n < len && s[n] != '\n' && s[n] != '\r')
+            n++;
+        pos += n;
+        if (pos < len && txt[pos++] == '\r' && pos < len && txt[pos] == '\n')
+            pos++;
         if (n > MAX_LINE || !split_line(s, n, &l))
             continue;
         if (key_is(&l, "user-agent")) {
@@ -168,12 +173,16 @@ static int pass(struct nw_robots *r, const char *txt, size_t len, const char *to
             }
             continue;
         }
-        in_agents = 0;
         if (key_is(&l, "sitemap")) {
             if (collect_sitemaps && add_sitemap(r, l.val, l.val_len))
                 return -1;
             continue;
         }
+        /* Only user-agent and rule lines structure groups (RFC 9309 2.1): a Sitemap,
+         * Crawl-delay or unknown line between a group's user-agent lines and its rules
+         * does not end the user-agent lines. */
+        if (key_is(&l, "allow") || key_is(&l, "disallow"))
+            in_agents = 0;
         if (!applies)
             continue;
         if (key_is(&l, "allow") || key_is(&l, "disallow")) {
@@ -208,8 +217,17 @@ enum nw_status nw_robots_parse(const char *txt, size_t len, const char *user_age
     result = nw_robots_create_all(1, &r);
     if (result)
         goto out;
-    if (len > NW_ROBOTS_MAX_BYTES)
+    /* A UTF-8 byte order mark is not part of the first line. */
+    if (len >= 3 && !memcmp(txt, "\xEF\xBB\xBF", 3)) {
+        txt += 3;
+        len -= 3;
+    }
+    /* Past the bound, the lines that end within it are read (RFC 9309 2.5). */
+    if (len > NW_ROBOTS_MAX_BYTES) {
         len = NW_ROBOTS_MAX_BYTES;
+        while (len > 0 && txt[len - 1] != '\n' && txt[len - 1] != '\r')
+            len--;
+    }
     if (!(tlen == 1 && user_agent[0] == '*'))
         groups = pass(r, txt, len, user_agent, tlen, 1, 1);
     if (groups == 0)
@@ -233,8 +251,21 @@ static int hexval(int c)
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Next byte of a path or pattern with %XX of an unreserved character decoded, so
- * "/%7Efoo" and "/~foo" compare equal (RFC 9309 2.2.2). Advances *i. */
+static int is_unreserved(int c)
+{
+    return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+static int is_reserved(int c)
+{
+    return c && strchr(":/?#[]@!$&'()*+,;=", c) != NULL;
+}
+
+/* Next octet of a path or pattern in one comparable form (RFC 9309 2.2.2): an escaped
+ * unreserved character is the character ("/%7Efoo" is "/~foo"); any other escape, with
+ * its hex case folded, and a raw octet that must be escaped in a URI (non-ASCII, controls,
+ * space, ...) are the escaped octet, so "/foo/bar/ツ" is "/foo/bar/%E3%83%84"; reserved
+ * characters stay themselves ("/a%2Fb" is not "/a/b"). Advances *i. */
 static int next_byte(const char *s, size_t n, size_t *i)
 {
     unsigned char c = (unsigned char)s[*i];
@@ -244,14 +275,13 @@ static int next_byte(const char *s, size_t n, size_t *i)
         if (h >= 0 && lo >= 0) {
             int v = h * 16 + lo;
             *i += 3;
-            /* Unreserved: the character itself; reserved: the escape, hex case folded. */
-            if (isalnum(v) || v == '-' || v == '.' || v == '_' || v == '~')
-                return v;
-            return 256 + v;
+            return is_unreserved(v) ? v : 256 + v;
         }
     }
     (*i)++;
-    return c;
+    if (c == '%' || is_unreserved(c) || is_reserved(c))
+        return c;
+    return 256 + c;
 }
 
 /* Matches pattern p (with '*' and a final '$') against the start of path s. Iterative with

@@ -3,14 +3,23 @@
  *
  * The groups whose user-agent line names our product token (case-insensitive; the token is
  * the user agent up to its first '/' or space) apply, all of them merged; if there are
- * none, the `*` groups do; if there are none either, everything is allowed. A path is
- * matched against each allow and disallow rule of the groups (with `*` for any bytes and
- * a trailing `$` for the end); the longest matching pattern wins and allow wins a tie;
- * /robots.txt itself is always allowed. Crawl-delay (not in the RFC, widely used) is read
- * from the same groups. Sitemap lines are collected wherever they stand.
+ * none, the `*` groups do; if there are none either, everything is allowed. Only
+ * user-agent and allow/disallow lines structure groups (RFC 9309 2.1): a Sitemap, Crawl-delay
+ * or unknown line between a group's user-agent lines and its rules does not end them.
+ * Lines end at LF, CR or CR LF; a UTF-8 byte order mark before the first line is skipped.
+ * A path is matched against each allow and disallow rule of the groups (with `*` for any
+ * bytes and a trailing `$` for the end), both sides in one percent-encoding form (RFC 9309
+ * 2.2.2: an escaped unreserved character is the character, other escapes compare with
+ * their hex case folded, and raw octets that a URI must escape, such as UTF-8, compare as
+ * their escapes, so `Allow: /foo/bar/ツ` matches /foo/bar/%E3%83%84); the longest matching
+ * pattern wins and allow wins a tie; /robots.txt itself is always allowed. Crawl-delay (not
+ * in the RFC, widely used) is read from the same groups. Sitemap lines are collected
+ * wherever they stand.
  *
- * Bounds: the first 512 KiB of the file are read (RFC 9309 asks for at least 500 KiB),
- * at most 10,000 rules and 1,000 sitemaps are kept, and a line over 8 KiB is skipped.
+ * Bounds: the first 512 KiB of the file are read (RFC 9309 2.5 asks for at least 500 KiB;
+ * a longer file is parsed, not refused: a caller that fetched only the head passes that,
+ * and the line cut by the bound is not read), at most 10,000 rules and 1,000 sitemaps are
+ * kept, and a line over 8 KiB is skipped.
  * Pure: no I/O.
  */
 #ifndef NW_ROBOTS_H

@@ -889,9 +889,22 @@ static void source_done(struct nw_watch *w, struct source *s, const struct nw_ht
         schedule_next(w, s, 1, 0, -1, res->retry_after_s);
         return;
     }
-    s->failures = 0;
-    set_str(&s->etag, res->etag);
-    set_str(&s->last_modified, res->last_modified);
+    if (feed->partial) {
+        /* The parser stopped part-way: the items before that point are taken below, and
+         * the source counts as failed (error record, error count, backoff, no validators). */
+        s->failures++;
+        NW_LOG_WARN("watch", "%s: read only in part: %s", s->url, errstr);
+        emit_error(w, s, "partial_parse", res->http_status, "source %.2000s: %s", s->url, errstr);
+        set_str(&s->etag, NULL);
+        set_str(&s->last_modified, NULL);
+    } else {
+        s->failures = 0;
+        set_str(&s->etag, res->etag);
+        set_str(&s->last_modified, res->last_modified);
+    }
+    if (feed->rejected)
+        NW_LOG_WARN("watch", "%s: %zu entries dropped, their URL cannot be kept whole; first: %s",
+                    s->url, feed->rejected, feed->warning);
     if (feed->dropped)
         NW_LOG_WARN("watch", "%s: %zu entries past watch.max_items or the link bound ignored",
                     s->url, feed->dropped);
@@ -906,8 +919,8 @@ static void source_done(struct nw_watch *w, struct source *s, const struct nw_ht
         hint = feed->update_s;
     NW_LOG_DEBUG("watch", "%s: %s, %zu items, %zu new, %zu links", s->url,
                  nw_feed_kind_name(feed->kind), feed->n_items, n_new, feed->n_links);
+    schedule_next(w, s, feed->partial, n_new > 0, hint, res->retry_after_s);
     nw_feed_destroy(feed);
-    schedule_next(w, s, 0, n_new > 0, hint, res->retry_after_s);
 }
 
 static void robots_done(struct nw_watch *w, struct host *h, const struct nw_http_get_result *res)

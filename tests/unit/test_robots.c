@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "robots.h"
@@ -135,6 +137,108 @@ static void test_pathological_pattern(void **state)
     nw_robots_destroy(r);
 }
 
+/* RFC 9309 2.1: only user-agent and rule lines structure groups. A Sitemap line or an
+ * unrecognised line between a group's user-agent lines and its rules does not end them. */
+static void test_group_lines(void **state)
+{
+    const char *txt = "User-agent: BarBot\n"
+                      "Sitemap: https://ex.test/sitemap.xml\n"
+                      "User-agent: *\n"
+                      "Disallow: /\n";
+    const char *txt2 = "User-agent: BarBot\n"
+                       "Unknown-field: whatever\n"
+                       "User-agent: newsworker\n"
+                       "Disallow: /private/\n";
+    struct nw_robots *r = parse(txt, "BarBot/1.0");
+
+    (void)state;
+    assert_false(nw_robots_allowed(r, "/"));
+    assert_false(nw_robots_allowed(r, "/page"));
+    assert_int_equal(nw_robots_sitemap_count(r), 1);
+    nw_robots_destroy(r);
+    r = parse(txt2, "BarBot/1.0");
+    assert_false(nw_robots_allowed(r, "/private/x"));
+    nw_robots_destroy(r);
+    r = parse(txt2, UA);
+    assert_false(nw_robots_allowed(r, "/private/x"));
+    nw_robots_destroy(r);
+}
+
+/* A UTF-8 byte order mark before the first line, and CR-only line ends (RFC 9309 2.2's EOL
+ * is CR, LF or CR LF). */
+static void test_bom_and_cr(void **state)
+{
+    struct nw_robots *r = parse("\xEF\xBB\xBFUser-agent: *\nDisallow: /private/\n", UA);
+
+    (void)state;
+    assert_false(nw_robots_allowed(r, "/private/x"));
+    assert_true(nw_robots_allowed(r, "/public"));
+    nw_robots_destroy(r);
+    r = parse("User-agent: *\rDisallow: /private/\rAllow: /private/ok\r", UA);
+    assert_false(nw_robots_allowed(r, "/private/x"));
+    assert_true(nw_robots_allowed(r, "/private/ok"));
+    nw_robots_destroy(r);
+    r = parse("User-agent: *\r\nDisallow: /a/\r\n\r\nUser-agent: other\rDisallow: /b/\r", UA);
+    assert_false(nw_robots_allowed(r, "/a/x"));
+    assert_true(nw_robots_allowed(r, "/b/x"));
+    nw_robots_destroy(r);
+}
+
+/* RFC 9309 2.2.2: octets are compared with one encoding on both sides: non-ASCII rule paths
+ * percent-encoded, hex case not significant. */
+static void test_percent_forms(void **state)
+{
+    struct nw_robots *r = parse("User-agent: *\nDisallow: /\nAllow: /foo/bar/\xE3\x83\x84\n"
+                                "Allow: /a%3cb\nAllow: /%7Ejoe/\n",
+                                UA);
+
+    (void)state;
+    assert_true(nw_robots_allowed(r, "/foo/bar/%E3%83%84"));
+    assert_true(nw_robots_allowed(r, "/foo/bar/%e3%83%84"));
+    assert_true(nw_robots_allowed(r, "/foo/bar/\xE3\x83\x84"));
+    assert_false(nw_robots_allowed(r, "/foo/bar/%E3%83%85"));
+    assert_true(nw_robots_allowed(r, "/a%3Cb"));
+    assert_true(nw_robots_allowed(r, "/~joe/x"));
+    assert_false(nw_robots_allowed(r, "/a/b"));
+    nw_robots_destroy(r);
+    /* A reserved character and its escape differ: "/a%2Fb" is not "/a/b". */
+    r = parse("User-agent: *\nDisallow: /a/b\n", UA);
+    assert_true(nw_robots_allowed(r, "/a%2Fb"));
+    assert_false(nw_robots_allowed(r, "/a/b"));
+    nw_robots_destroy(r);
+}
+
+/* RFC 9309 2.5: a file over the limit is parsed up to at least 500 KiB; a line cut by the
+ * limit is not read as a shorter rule. */
+static void test_over_limit(void **state)
+{
+    size_t size = 700 * 1024, n = 0;
+    char *txt = malloc(size + 1);
+    struct nw_robots *r = NULL;
+    const char *tail = "Disallow: /abcdefghij\n";
+
+    (void)state;
+    assert_non_null(txt);
+    n += (size_t)snprintf(txt, size, "User-agent: *\nDisallow: /early/\n");
+    while (n < NW_ROBOTS_MAX_BYTES - 13 - 100)
+        n += (size_t)snprintf(txt + n, size - n, "# filler line\n");
+    /* A comment line up to 13 bytes before the bound, then a rule that crosses it: its
+     * start "Disallow: /ab" is inside. */
+    memset(txt + n, '#', NW_ROBOTS_MAX_BYTES - 13 - 1 - n);
+    n = NW_ROBOTS_MAX_BYTES - 13;
+    txt[n - 1] = '\n';
+    memcpy(txt + n, tail, strlen(tail));
+    n += strlen(tail);
+    while (n < size - 40)
+        n += (size_t)snprintf(txt + n, size - n, "Disallow: /late/\n");
+    assert_int_equal(nw_robots_parse(txt, n, UA, &r), NW_OK);
+    assert_false(nw_robots_allowed(r, "/early/x"));
+    assert_true(nw_robots_allowed(r, "/abcX"));
+    assert_true(nw_robots_allowed(r, "/late/x"));
+    nw_robots_destroy(r);
+    free(txt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -143,6 +247,10 @@ int main(void)
         cmocka_unit_test(test_percent_encoding),
         cmocka_unit_test(test_all),
         cmocka_unit_test(test_pathological_pattern),
+        cmocka_unit_test(test_group_lines),
+        cmocka_unit_test(test_bom_and_cr),
+        cmocka_unit_test(test_percent_forms),
+        cmocka_unit_test(test_over_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
