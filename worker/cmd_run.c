@@ -754,6 +754,9 @@ static void on_revoking(const int32_t *parts, size_t n, int lost, int drain, voi
         repeated += done_above_of(run, parts, n);
     run->dropped += dropped;
     run->repeated += repeated;
+    /* Every repeat the worker announces ("possibly repeated") is counted, whatever its
+     * cause: alerts on newsworker_duplicate_jobs_total see them. */
+    nw_metrics_add(NW_METRICS_DUPLICATES, repeated);
     if (dropped + repeated + back > 0)
         NW_LOG_WARN("run",
                     "%s %zu partition(s) after %lld ms: %zu job(s) left to the next owner, "

@@ -134,8 +134,12 @@ static const struct {
     [NW_METRICS_JOBS_UNDELIVERED] = {"newsworker_jobs_undelivered_total",
                                      "Jobs whose record could not be delivered; their input "
                                      "offset is held back."},
-    [NW_METRICS_DUPLICATES] = {"newsworker_duplicate_jobs_total",
-                               "Jobs consumed again after a rebalance or rewind."},
+    [NW_METRICS_DUPLICATES] =
+        {"newsworker_duplicate_jobs_total",
+         "Jobs the worker announces as possibly repeated (records sent but not "
+         "confirmed when partitions were lost or revoked, finished jobs "
+         "whose offsets could not be committed) plus offsets consumed "
+         "again within one assignment."},
     [NW_METRICS_JOBS_HANDED_BACK] = {"newsworker_jobs_handed_back_total",
                                      "Jobs withdrawn un-begun at a stop or revoke (parked on a "
                                      "slow host); the next owner consumes them again."},

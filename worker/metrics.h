@@ -36,7 +36,7 @@
 enum nw_metrics_counter {
     NW_METRICS_JOBS_CONSUMED,    /* jobs taken in (Kafka messages, input lines) */
     NW_METRICS_JOBS_UNDELIVERED, /* jobs whose record could not be delivered (offset held) */
-    NW_METRICS_DUPLICATES,       /* jobs seen again (after a rebalance or rewind) */
+    NW_METRICS_DUPLICATES,       /* repeats announced ("possibly repeated") + offsets seen again */
     NW_METRICS_JOBS_HANDED_BACK, /* jobs withdrawn un-begun at a stop or revoke */
     NW_METRICS_FETCH_RETRIES,    /* fetch attempts retried after a transient failure */
     NW_METRICS_NCOUNTERS
