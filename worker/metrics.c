@@ -9,6 +9,9 @@
  *   jobs_in_flight, partitions_assigned, fetch_active_transfers, fetch_pending_urls,
  *   fetch_hosts_waiting, fetch_host_queue_max, kafka_consumer_lag{topic,partition},
  *   kafka_producer_queue_messages, kafka_producer_queue_bytes, kafka_brokers_up{client},
+ *   watch (watch only): watch_polls_total, watch_new_items_total, watch_errors_total,
+ *   watch_not_modified_total, watch_state_writes_total, watch_sources, watch_sources_due,
+ *   watch_sources_overdue;
  *   loop_last_tick_timestamp_seconds, ready, start_time_seconds, metrics_renders_total,
  *   build_info{version}.
  */
@@ -145,6 +148,17 @@ static const struct {
                                      "slow host); the next owner consumes them again."},
     [NW_METRICS_FETCH_RETRIES] = {"newsworker_fetch_retries_total",
                                   "Fetch attempts retried after a transient failure."},
+    [NW_METRICS_WATCH_POLLS] = {"newsworker_watch_polls_total",
+                                "Feed, sitemap and home page requests answered (any status)."},
+    [NW_METRICS_WATCH_NEW_ITEMS] = {"newsworker_watch_new_items_total",
+                                    "Items seen for the first time, emitted as url jobs."},
+    [NW_METRICS_WATCH_ERRORS] = {"newsworker_watch_errors_total",
+                                 "Error records of the watcher (failed polls, bad documents)."},
+    [NW_METRICS_WATCH_NOT_MODIFIED] = {"newsworker_watch_not_modified_total",
+                                       "Polls answered 304 Not Modified."},
+    [NW_METRICS_WATCH_STATE_WRITES] = {"newsworker_watch_state_writes_total",
+                                       "State saves (watch.state_file or watch.state.topic) "
+                                       "that succeeded."},
 };
 
 static const struct {
@@ -163,7 +177,25 @@ static const struct {
     [NW_METRICS_FETCH_HOST_QUEUE_MAX] = {"newsworker_fetch_host_queue_max",
                                          "URLs of the busiest host (queued, in transfer or "
                                          "waiting for a retry)."},
+    [NW_METRICS_WATCH_SOURCES] = {"newsworker_watch_sources",
+                                  "Sources watched (configured ones and the children found)."},
+    [NW_METRICS_WATCH_DUE] = {"newsworker_watch_sources_due",
+                              "Sources whose poll time has come and that are not requested yet "
+                              "(waiting for a slot, their host's delay or robots.txt)."},
+    [NW_METRICS_WATCH_OVERDUE] = {"newsworker_watch_sources_overdue",
+                                  "Sources due for longer than watch.interval_min_s: the "
+                                  "watcher does not keep up."},
 };
+
+static int is_watch_counter(int c)
+{
+    return c >= NW_METRICS_WATCH_POLLS && c <= NW_METRICS_WATCH_STATE_WRITES;
+}
+
+static int is_watch_gauge(int g)
+{
+    return g >= NW_METRICS_WATCH_SOURCES && g <= NW_METRICS_WATCH_OVERDUE;
+}
 
 static struct {
     _Atomic unsigned long long counters[NW_METRICS_NCOUNTERS];
@@ -475,6 +507,8 @@ char *nw_metrics_render(size_t *len)
 
     nw_buf_init(&b, RENDER_MAX);
     for (int c = 0; c < NW_METRICS_NCOUNTERS; c++) {
+        if (is_watch_counter(c) && !(reg.need & NW_METRICS_WATCH))
+            continue;
         put_header(&b, counter_defs[c].name, "counter", counter_defs[c].help);
         nw_buf_printf(&b, "%s %llu\n", counter_defs[c].name, atomic_load(&reg.counters[c]));
     }
@@ -482,6 +516,8 @@ char *nw_metrics_render(size_t *len)
                "Response body bytes received by successful and failed fetches (decoded).");
     nw_buf_printf(&b, "newsworker_fetch_body_bytes_total %llu\n", atomic_load(&reg.fetch_bytes));
     for (int g = 0; g < NW_METRICS_NGAUGES; g++) {
+        if (is_watch_gauge(g) && !(reg.need & NW_METRICS_WATCH))
+            continue;
         put_header(&b, gauge_defs[g].name, "gauge", gauge_defs[g].help);
         nw_buf_printf(&b, "%s %lld\n", gauge_defs[g].name, atomic_load(&reg.gauges[g]));
     }
