@@ -294,31 +294,6 @@ json_t *nw_pipeline_poison_record(const struct nw_job *job, int crashes)
     return rec;
 }
 
-/* The URL a bad job line names, if one can be read: the "url" string of a JSON object,
- * else the line itself when it is one token holding "://" (a URL the job parser refused,
- * e.g. ftp://...). Returns a new string (nw_free) or NULL. */
-static char *url_of_bad_line(const char *line)
-{
-    const char *s = line + strspn(line, " \t\r\n");
-    size_t n = strlen(s);
-    json_t *o, *url;
-    char *out = NULL;
-
-    while (n > 0 && strchr(" \t\r\n", s[n - 1]))
-        n--;
-    if (n > 0 && s[0] == '{') {
-        o = json_loadb(s, n, JSON_DECODE_ANY, NULL);
-        url = json_object_get(o, "url");
-        if (json_is_string(url) && json_string_length(url) > 0)
-            out = nw_strndup(json_string_value(url), json_string_length(url));
-        json_decref(o);
-        return out;
-    }
-    if (n > 3 && !memchr(s, ' ', n) && !memchr(s, '\t', n) && strstr(s, "://"))
-        out = nw_strndup(s, n);
-    return out;
-}
-
 json_t *nw_pipeline_job_error(const char *raw_line, size_t len, const char *message)
 {
     struct nw_error_info info = {.stage = "job",
@@ -334,7 +309,7 @@ json_t *nw_pipeline_job_error(const char *raw_line, size_t len, const char *mess
     if (!copy)
         return NULL;
     info.job = nw_json_string(copy);
-    url = url_of_bad_line(copy);
+    url = nw_job_url_of_bad_line(copy);
     info.url = url; /* nw_record_error repairs its UTF-8 and control characters */
     nw_free(copy);
     if (!info.job) {
