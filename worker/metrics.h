@@ -2,8 +2,10 @@
  * metrics.h — the process's metrics registry and its HTTP endpoint (libmicrohttpd).
  *
  * With metrics.listen = HOST:PORT (off when empty, the default) a thread of
- * libmicrohttpd's own serves:
- *   /metrics  Prometheus text format 0.0.4 (every newsworker_* family, see metrics.c)
+ * libmicrohttpd's own (epoll; 256 connections, 64 per address, a request idle for 3 s
+ * dropped, so slow clients cannot starve the probes) serves:
+ *   /metrics  Prometheus text format 0.0.4 (every newsworker_* family, see metrics.c),
+ *             rendered at most once per 250 ms (requests in between share the text)
  *   /healthz  200 while the worker's loop has ticked (nw_metrics_tick) within
  *             metrics.health_max_stall_ms, else 503 (with NW_METRICS_NEED_TICKS; a
  *             command without a service loop answers 200 while the process serves)
