@@ -20,142 +20,198 @@ struct key_def {
     long long min, max;
     const char *choices; /* KEY_ENUM: '|'-separated */
     const char *help;
+    unsigned commands; /* NW_CMD_* bits: the commands that read it (0: every command) */
+    unsigned flags;    /* KEY_NONEMPTY: an empty value makes no sense and is refused */
 };
+
+#define KEY_NONEMPTY 1u
 
 /* The one table of known keys. Add a key here and nowhere else. */
 static const struct key_def keys[] = {
-    {"log.level", KEY_ENUM, "info", 0, 0, "error|warn|info|debug", "log verbosity"},
-    {"log.format", KEY_ENUM, "text", 0, 0, "text|json", "log line format on stderr"},
+    {"log.level", KEY_ENUM, "info", 0, 0, "error|warn|info|debug", "log verbosity", NW_CMD_ALL, 0},
+    {"log.format", KEY_ENUM, "text", 0, 0, "text|json", "log line format on stderr", NW_CMD_ALL, 0},
 
-    {"fetch.concurrency", KEY_INT, "64", 1, 10000, NULL, "transfers at once"},
-    {"fetch.per_host", KEY_INT, "4", 1, 1000, NULL, "transfers at once to one host"},
-    {"fetch.timeout_ms", KEY_INT, "30000", 100, 3600000, NULL, "total time for one transfer"},
-    {"fetch.connect_timeout_ms", KEY_INT, "10000", 100, 600000, NULL, "time to connect"},
+    {"fetch.concurrency", KEY_INT, "64", 1, 10000, NULL, "transfers at once",
+     NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH, 0},
+    {"fetch.per_host", KEY_INT, "4", 1, 1000, NULL, "transfers at once to one host",
+     NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH, 0},
+    {"fetch.timeout_ms", KEY_INT, "30000", 100, 3600000, NULL, "total time for one transfer",
+     NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH, 0},
+    {"fetch.connect_timeout_ms", KEY_INT, "10000", 100, 600000, NULL, "time to connect",
+     NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH, 0},
     {"fetch.low_speed_bytes", KEY_INT, "1000", 0, 1LL << 30, NULL,
-     "abort a transfer slower than this many bytes/s ..."},
-    {"fetch.low_speed_time_s", KEY_INT, "15", 0, 3600, NULL, "... for this many seconds"},
-    {"fetch.max_redirects", KEY_INT, "5", 0, 50, NULL, "redirects followed"},
+     "abort a transfer slower than this many bytes/s ...", NW_CMD_FETCH | NW_CMD_RUN, 0},
+    {"fetch.low_speed_time_s", KEY_INT, "15", 0, 3600, NULL, "... for this many seconds",
+     NW_CMD_FETCH | NW_CMD_RUN, 0},
+    {"fetch.max_redirects", KEY_INT, "5", 0, 50, NULL, "redirects followed",
+     NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH, 0},
     {"fetch.max_body_bytes", KEY_INT, "16777216", 1024, 1LL << 32, NULL,
-     "largest decoded body accepted"},
+     "largest decoded body accepted", NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"fetch.user_agent", KEY_STRING, "newsworker/0.1 (+https://github.com/newsworker)", 0, 0, NULL,
-     "User-Agent header"},
-    {"fetch.allow_file", KEY_BOOL, "false", 0, 0, NULL, "allow file:// URLs"},
+     "User-Agent header", NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH, KEY_NONEMPTY},
+    {"fetch.allow_file", KEY_BOOL, "false", 0, 0, NULL, "allow file:// URLs",
+     NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"fetch.allow_private", KEY_BOOL, "false", 0, 0, NULL,
-     "allow loopback, private and link-local addresses"},
-    {"fetch.retries", KEY_INT, "3", 0, 100, NULL, "retries after a transient failure"},
-    {"fetch.retry_backoff_ms", KEY_INT, "500", 0, 3600000, NULL, "first retry delay"},
-    {"fetch.retry_backoff_max_ms", KEY_INT, "30000", 0, 86400000, NULL, "largest retry delay"},
-    {"fetch.robots", KEY_BOOL, "false", 0, 0, NULL, "obey robots.txt (RFC 9309, Crawl-delay)"},
-    {"fetch.robots_ttl_s", KEY_INT, "3600", 1, 86400, NULL, "how long a robots.txt is cached"},
+     "allow loopback, private and link-local addresses", NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH,
+     0},
+    {"fetch.retries", KEY_INT, "3", 0, 100, NULL, "retries after a transient failure",
+     NW_CMD_FETCH | NW_CMD_RUN, 0},
+    {"fetch.retry_backoff_ms", KEY_INT, "500", 0, 3600000, NULL, "first retry delay",
+     NW_CMD_FETCH | NW_CMD_RUN, 0},
+    {"fetch.retry_backoff_max_ms", KEY_INT, "30000", 0, 86400000, NULL, "largest retry delay",
+     NW_CMD_FETCH | NW_CMD_RUN, 0},
+    {"fetch.robots", KEY_BOOL, "false", 0, 0, NULL, "obey robots.txt (RFC 9309, Crawl-delay)",
+     NW_CMD_FETCH | NW_CMD_RUN, 0},
+    {"fetch.robots_ttl_s", KEY_INT, "3600", 1, 86400, NULL, "how long a robots.txt is cached",
+     NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"fetch.job_timeout_ms", KEY_INT, "60000", 100, 86400000, NULL,
-     "total time for one job: queueing, attempts and backoffs"},
+     "total time for one job: queueing, attempts and backoffs", NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"fetch.host_delay_ms", KEY_INT, "0", 0, 3600000, NULL,
-     "least time between requests to one host (fetch, run: start to start; watch: end to start)"},
+     "least time between requests to one host (fetch, run: start to start; watch: end to start)",
+     NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH, 0},
     {"fetch.host_parked_max", KEY_INT, "512", 0, 1000000, NULL,
-     "jobs waiting on one busy host that do not count as in flight"},
+     "jobs waiting on one busy host that do not count as in flight", NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"fetch.parked_max", KEY_INT, "4096", 0, 10000000, NULL,
-     "jobs waiting on busy hosts that do not count as in flight, in all"},
+     "jobs waiting on busy hosts that do not count as in flight, in all", NW_CMD_FETCH | NW_CMD_RUN,
+     0},
     {"fetch.breaker_failures", KEY_INT, "5", 0, 1000, NULL,
-     "connection failures in a row that open a host's circuit breaker (0: off)"},
+     "connection failures in a row that open a host's circuit breaker (0: off)",
+     NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"fetch.breaker_cooldown_ms", KEY_INT, "30000", 100, 86400000, NULL,
-     "time a host's jobs fail fast before one probe"},
+     "time a host's jobs fail fast before one probe", NW_CMD_FETCH | NW_CMD_RUN, 0},
 
     {"extract.max_html_bytes", KEY_INT, "16777216", 1024, 1LL << 32, NULL,
-     "HTML beyond this is cut before parsing (noted in the record)"},
+     "HTML beyond this is cut before parsing (noted in the record)",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"extract.max_depth", KEY_INT, "512", 16, 100000, NULL,
-     "DOM depth beyond which content is ignored"},
+     "DOM depth beyond which content is ignored", NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"extract.max_elements", KEY_INT, "300000", 1000, 100000000, NULL,
-     "HTML is cut before parsing where its tags and attributes pass this (noted)"},
+     "HTML is cut before parsing where its tags and attributes pass this (noted)",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"extract.min_chars", KEY_INT, "0", 0, 1000000, NULL,
-     "a body shorter than this is an error record"},
+     "a body shorter than this is an error record", NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
 
-    {"output.file", KEY_STRING, "-", 0, 0, NULL, "JSONL sink without Kafka ('-' = stdout)"},
+    {"output.file", KEY_STRING, "-", 0, 0, NULL, "JSONL sink without Kafka ('-' = stdout)",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_WATCH, KEY_NONEMPTY},
     /* ---- S3 upload of closed lake files (issue 19, worker/s3.h) ---- */
     {"output.s3.bucket", KEY_STRING, NULL, 0, 0, NULL,
-     "bucket closed lake files are uploaded to (unset: no upload)"},
+     "bucket closed lake files are uploaded to (unset: no upload)",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"output.s3.endpoint", KEY_STRING, NULL, 0, 0, NULL,
-     "S3 endpoint URL, http:// or https:// (unset: https://s3.<region>.amazonaws.com)"},
+     "S3 endpoint URL, http:// or https:// (unset: https://s3.<region>.amazonaws.com)",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"output.s3.prefix", KEY_STRING, "", 0, 0, NULL,
-     "key prefix before the lake path ('lake' gives lake/articles/dt=.../...)"},
+     "key prefix before the lake path ('lake' gives lake/articles/dt=.../...)",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"output.s3.region", KEY_STRING, NULL, 0, 0, NULL,
-     "signing region (unset: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)"},
-    {"output.s3.access_key_id", KEY_STRING, NULL, 0, 0, NULL, "(unset: AWS_ACCESS_KEY_ID)"},
-    {"output.s3.secret_access_key", KEY_STRING, NULL, 0, 0, NULL, "(unset: AWS_SECRET_ACCESS_KEY)"},
+     "signing region (unset: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
+    {"output.s3.access_key_id", KEY_STRING, NULL, 0, 0, NULL, "(unset: AWS_ACCESS_KEY_ID)",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
+    {"output.s3.secret_access_key", KEY_STRING, NULL, 0, 0, NULL, "(unset: AWS_SECRET_ACCESS_KEY)",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"output.s3.session_token", KEY_STRING, NULL, 0, 0, NULL,
-     "temporary credentials' token (unset: AWS_SESSION_TOKEN)"},
+     "temporary credentials' token (unset: AWS_SESSION_TOKEN)",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"output.s3.path_style", KEY_BOOL, "false", 0, 0, NULL,
-     "ENDPOINT/BUCKET/KEY addressing (false: BUCKET.ENDPOINT-HOST/KEY)"},
+     "ENDPOINT/BUCKET/KEY addressing (false: BUCKET.ENDPOINT-HOST/KEY)",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"output.s3.part_size", KEY_INT, "8388608", 5242880, 5368709120LL, NULL,
-     "multipart upload part size; larger files are uploaded in parts"},
+     "multipart upload part size; larger files are uploaded in parts",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"output.s3.retries", KEY_INT, "5", 0, 100, NULL,
-     "retries of a request after 500, 503, a timeout or a connection error"},
+     "retries of a request after 500, 503, a timeout or a connection error",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"output.s3.retry_backoff_ms", KEY_INT, "200", 0, 3600000, NULL,
-     "first retry delay (doubles, with jitter)"},
-    {"output.s3.retry_backoff_max_ms", KEY_INT, "20000", 0, 86400000, NULL, "largest retry delay"},
+     "first retry delay (doubles, with jitter)", NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
+    {"output.s3.retry_backoff_max_ms", KEY_INT, "20000", 0, 86400000, NULL, "largest retry delay",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"output.s3.timeout_ms", KEY_INT, "300000", 1000, 86400000, NULL,
-     "total time for one request (one part or one whole small file)"},
-    {"output.s3.connect_timeout_ms", KEY_INT, "10000", 100, 600000, NULL, "time to connect"},
+     "total time for one request (one part or one whole small file)",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
+    {"output.s3.connect_timeout_ms", KEY_INT, "10000", 100, 600000, NULL, "time to connect",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"output.s3.low_speed_time_s", KEY_INT, "30", 0, 3600, NULL,
-     "abort a request that moves under 1 KiB/s for this long (0: off)"},
+     "abort a request that moves under 1 KiB/s for this long (0: off)",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"output.s3.keep_local", KEY_BOOL, "false", 0, 0, NULL,
-     "keep a lake file on disk after its upload is confirmed"},
-    {"output.topic", KEY_STRING, "news.articles", 0, 0, NULL, "article records topic"},
-    {"errors.topic", KEY_STRING, "news.errors", 0, 0, NULL, "error records topic"},
-    {"input.topic", KEY_STRING, "news.urls", 0, 0, NULL, "url job topic"},
-    {"route.rules", KEY_STRING, NULL, 0, 0, NULL, "routing rules file"},
+     "keep a lake file on disk after its upload is confirmed",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
+    {"output.topic", KEY_STRING, "news.articles", 0, 0, NULL, "article records topic",
+     NW_CMD_FETCH | NW_CMD_RUN, KEY_NONEMPTY},
+    {"errors.topic", KEY_STRING, "news.errors", 0, 0, NULL, "error records topic",
+     NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH, KEY_NONEMPTY},
+    {"input.topic", KEY_STRING, "news.urls", 0, 0, NULL, "url job topic", NW_CMD_RUN | NW_CMD_WATCH,
+     KEY_NONEMPTY},
+    {"route.rules", KEY_STRING, NULL, 0, 0, NULL, "routing rules file", NW_CMD_FETCH | NW_CMD_RUN,
+     KEY_NONEMPTY},
     {"enrich.ner_model", KEY_STRING, "", 0, 0, NULL,
-     "English entity tagger model file (empty: the built-in one)"},
+     "English entity tagger model file (empty: the built-in one)",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},
 
     {"metrics.listen", KEY_STRING, NULL, 0, 0, NULL,
-     "HOST:PORT serving /metrics, /healthz, /readyz (run, fetch); unset = off"},
+     "HOST:PORT serving /metrics, /healthz, /readyz (run, fetch, watch); unset = off",
+     NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH, 0},
     {"metrics.health_max_stall_ms", KEY_INT, "60000", 1000, 86400000, NULL,
-     "/healthz fails when the worker loop has not turned for this long"},
+     "/healthz fails when the worker loop has not turned for this long",
+     NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH, 0},
     /* ---- watch (issue 13): feed and sitemap monitoring ---- */
     {"watch.sources", KEY_STRING, NULL, 0, 0, NULL,
-     "file of sources: a URL or {\"url\",\"interval_s\",\"meta\"} per line"},
+     "file of sources: a URL or {\"url\",\"interval_s\",\"meta\"} per line", NW_CMD_WATCH,
+     KEY_NONEMPTY},
     {"watch.sources.topic", KEY_STRING, NULL, 0, 0, NULL,
-     "compacted topic of sources (key URL, value settings JSON, tombstone removes)"},
+     "compacted topic of sources (key URL, value settings JSON, tombstone removes)", NW_CMD_WATCH,
+     KEY_NONEMPTY},
     {"watch.state_file", KEY_STRING, NULL, 0, 0, NULL,
-     "where seen items and validators persist without a broker"},
+     "where seen items and validators persist without a broker", NW_CMD_WATCH, KEY_NONEMPTY},
     {"watch.state.topic", KEY_STRING, NULL, 0, 0, NULL,
-     "compacted topic where seen items and validators persist"},
+     "compacted topic where seen items and validators persist", NW_CMD_WATCH, KEY_NONEMPTY},
     {"watch.group_id", KEY_STRING, "newsworker-watch", 0, 0, NULL,
-     "consumer group of the watchers sharing watch.sources.topic"},
-    {"watch.interval_min_s", KEY_INT, "60", 1, 86400, NULL, "shortest time between polls"},
-    {"watch.interval_max_s", KEY_INT, "3600", 1, 604800, NULL, "longest time between polls"},
+     "consumer group of the watchers sharing watch.sources.topic", NW_CMD_WATCH, KEY_NONEMPTY},
+    {"watch.interval_min_s", KEY_INT, "60", 1, 86400, NULL, "shortest time between polls",
+     NW_CMD_WATCH, 0},
+    {"watch.interval_max_s", KEY_INT, "3600", 1, 604800, NULL, "longest time between polls",
+     NW_CMD_WATCH, 0},
     {"watch.max_feed_bytes", KEY_INT, "52428800", 1024, 1LL << 31, NULL,
-     "largest feed or sitemap, after gzip inflation"},
-    {"watch.max_items", KEY_INT, "50000", 1, 1000000, NULL, "items read from one document"},
+     "largest feed or sitemap, after gzip inflation", NW_CMD_WATCH, 0},
+    {"watch.max_items", KEY_INT, "50000", 1, 1000000, NULL, "items read from one document",
+     NW_CMD_WATCH, 0},
     {"watch.seen_max", KEY_INT, "100000", 16, 10000000, NULL,
-     "URLs and GUIDs remembered per source"},
+     "URLs and GUIDs remembered per source", NW_CMD_WATCH, 0},
     {"watch.seen_max_age_s", KEY_INT, "2592000", 60, 315360000, NULL,
-     "an item gone from its source this long is forgotten"},
+     "an item gone from its source this long is forgotten", NW_CMD_WATCH, 0},
     {"watch.sitemap_max_depth", KEY_INT, "3", 0, 10, NULL,
-     "sitemap index / robots.txt / home page levels followed"},
+     "sitemap index / robots.txt / home page levels followed", NW_CMD_WATCH, 0},
     {"watch.sitemap_max_children", KEY_INT, "1000", 0, 100000, NULL,
-     "documents followed from one configured source"},
+     "documents followed from one configured source", NW_CMD_WATCH, 0},
     {"watch.emit_existing", KEY_BOOL, "true", 0, 0, NULL,
-     "emit the items a new source already lists (false: only later ones)"},
-    {"watch.robots", KEY_BOOL, "true", 0, 0, NULL, "obey robots.txt for feed fetches"},
+     "emit the items a new source already lists (false: only later ones)", NW_CMD_WATCH, 0},
+    {"watch.robots", KEY_BOOL, "true", 0, 0, NULL, "obey robots.txt for feed fetches", NW_CMD_WATCH,
+     0},
     {"watch.errors_file", KEY_STRING, NULL, 0, 0, NULL,
-     "without a broker: error records to this file (else as log lines on stderr)"},
+     "without a broker: error records to this file (else as log lines on stderr)", NW_CMD_WATCH,
+     KEY_NONEMPTY},
     {"watch.state_save_interval_s", KEY_INT, "30", 1, 86400, NULL,
-     "how often the state is saved while running"},
+     "how often the state is saved while running", NW_CMD_WATCH, 0},
 
     {"worker.max_in_flight", KEY_INT, "256", 1, 1000000, NULL,
-     "jobs taken in at once (more wait in the consumer's prefetch)"},
+     "jobs taken in at once (more wait in the consumer's prefetch)", NW_CMD_RUN, 0},
     {"worker.drain_timeout_ms", KEY_INT, "30000", 0, 3600000, NULL,
-     "time to finish jobs in flight on shutdown or revoke"},
+     "time to finish jobs in flight on shutdown or revoke", NW_CMD_RUN, 0},
     {"worker.delivery_timeout_ms", KEY_INT, "300000", 1000, 3600000, NULL,
-     "producer delivery timeout"},
+     "producer delivery timeout", NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH, 0},
     {"worker.threads", KEY_INT, "0", 0, 256, NULL,
-     "threads for parse, extract and enrich in run (0 = one per core)"},
+     "threads for parse, extract and enrich in run (0 = one per core)", NW_CMD_RUN, 0},
     {"worker.state_dir", KEY_STRING, "/var/tmp", 0, 0, NULL,
-     "where run keeps its crash markers (a folder that survives a restart)"},
+     "where run keeps its crash markers (a folder that survives a restart)", NW_CMD_RUN,
+     KEY_NONEMPTY},
     {"worker.max_crashes", KEY_INT, "2", 0, 1000, NULL,
-     "crashes of run on one job before it becomes a 'poison' error record (0 = never)"},
+     "crashes of run on one job before it becomes a 'poison' error record (0 = never)", NW_CMD_RUN,
+     0},
     {"worker.shutdown_timeout_ms", KEY_INT, "30000", 1000, 3600000, NULL,
-     "longest shutdown of run in total: drain, flush, commit, leave the group"},
+     "longest shutdown after SIGTERM in total (run: drain, flush, commit, leave the group; "
+     "watch: deliver the jobs found, save the state)",
+     NW_CMD_RUN | NW_CMD_WATCH, 0},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -406,12 +462,64 @@ static long read_line(FILE *f, char *line)
     return nul ? -3 : (long)n;
 }
 
+/* "v" or 'v' -> v (one pair of matching quotes around the whole value), in place. */
+static char *unquote(char *v)
+{
+    size_t n = strlen(v);
+
+    if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+        v[n - 1] = '\0';
+        return v + 1;
+    }
+    return v;
+}
+
+/* The keys a file set so far, with their lines: a second setting is an error. */
+struct seen_key {
+    char *key;
+    unsigned line;
+};
+
+static void seen_keys_free(struct seen_key *seen, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        nw_free(seen[i].key);
+    nw_free(seen);
+}
+
+/* 0 if key is new (and remembered), else the line that set it before; UINT_MAX on ENOMEM. */
+static unsigned seen_key_check(struct seen_key **seen, size_t *n, size_t *cap, const char *key,
+                               unsigned line)
+{
+    struct seen_key *grown;
+
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*seen)[i].key, key) == 0)
+            return (*seen)[i].line;
+    if (*n == *cap) {
+        size_t want = *cap ? *cap * 2 : 32;
+        grown = nw_realloc(*seen, want * sizeof(**seen));
+        if (!grown)
+            return UINT_MAX;
+        *seen = grown;
+        *cap = want;
+    }
+    (*seen)[*n].key = nw_strdup(key);
+    if (!(*seen)[*n].key)
+        return UINT_MAX;
+    (*seen)[*n].line = line;
+    (*n)++;
+    return 0;
+}
+
 enum nw_status nw_config_load_file(struct nw_config *cfg, const char *path, char *errstr,
                                    size_t errstr_size)
 {
     enum nw_status result = NW_OK;
     char line[CONFIG_LINE_MAX], inner[512];
-    unsigned lineno = 0;
+    struct seen_key *seen = NULL;
+    size_t n_seen = 0, seen_cap = 0;
+    unsigned lineno = 0, before;
     long len;
     FILE *f;
 
@@ -420,7 +528,7 @@ enum nw_status nw_config_load_file(struct nw_config *cfg, const char *path, char
         return nw_fail(NW_ECONFIG, errstr, errstr_size, "%s: cannot open: %s", path,
                        strerror(errno));
     while ((len = read_line(f, line)) != -1) {
-        char *s, *eq;
+        char *s, *eq, *key;
 
         lineno++;
         if (len == -2) {
@@ -444,7 +552,19 @@ enum nw_status nw_config_load_file(struct nw_config *cfg, const char *path, char
             goto out;
         }
         *eq = '\0';
-        result = nw_config_set(cfg, trim(s), trim(eq + 1), inner, sizeof(inner));
+        key = trim(s);
+        before = seen_key_check(&seen, &n_seen, &seen_cap, key, lineno);
+        if (before == UINT_MAX) {
+            result = NW_ENOMEM;
+            goto out;
+        }
+        if (before) {
+            result = nw_fail(NW_ECONFIG, errstr, errstr_size,
+                             "%s:%u: %s is given twice (lines %u and %u): keep one", path, lineno,
+                             key, before, lineno);
+            goto out;
+        }
+        result = nw_config_set(cfg, key, unquote(trim(eq + 1)), inner, sizeof(inner));
         if (result) {
             nw_fail(result, errstr, errstr_size, "%s:%u: %s", path, lineno, inner);
             goto out;
@@ -453,6 +573,7 @@ enum nw_status nw_config_load_file(struct nw_config *cfg, const char *path, char
     if (ferror(f))
         result = nw_fail(NW_ECONFIG, errstr, errstr_size, "%s: read error", path);
 out:
+    seen_keys_free(seen, n_seen);
     fclose(f);
     return result;
 }
@@ -559,9 +680,11 @@ int nw_config_get_bool(const struct nw_config *cfg, const char *key)
 
 enum nw_status nw_config_check(const struct nw_config *cfg, char *errstr, size_t errstr_size)
 {
-    static const char *const not_empty[] = {"input.topic",    "output.topic",
-                                            "errors.topic",   "output.file",
-                                            "kafka.group.id", "kafka.consumer.group.id"};
+    /* librdkafka properties where an empty value can only be a mistake (an empty
+     * bootstrap.servers waits for brokers that can never come). */
+    static const char *const kafka_not_empty[] = {
+        "kafka.bootstrap.servers", "kafka.consumer.bootstrap.servers",
+        "kafka.producer.bootstrap.servers", "kafka.group.id", "kafka.consumer.group.id"};
     long long backoff = nw_config_get_int(cfg, "fetch.retry_backoff_ms");
     long long backoff_max = nw_config_get_int(cfg, "fetch.retry_backoff_max_ms");
 
@@ -569,10 +692,14 @@ enum nw_status nw_config_check(const struct nw_config *cfg, char *errstr, size_t
         return nw_fail(NW_ECONFIG, errstr, errstr_size,
                        "fetch.retry_backoff_max_ms: %lld is below fetch.retry_backoff_ms (%lld)",
                        backoff_max, backoff);
-    for (size_t i = 0; i < sizeof(not_empty) / sizeof(not_empty[0]); i++) {
-        const char *v = nw_config_get(cfg, not_empty[i]);
+    for (size_t i = 0; i < NKEYS; i++)
+        if ((keys[i].flags & KEY_NONEMPTY) && cfg->values[i] && !cfg->values[i][0])
+            return nw_fail(NW_ECONFIG, errstr, errstr_size, "%s: must not be empty", keys[i].name);
+    for (size_t i = 0; i < sizeof(kafka_not_empty) / sizeof(kafka_not_empty[0]); i++) {
+        const char *v = nw_config_get(cfg, kafka_not_empty[i]);
         if (v && !*v)
-            return nw_fail(NW_ECONFIG, errstr, errstr_size, "%s: must not be empty", not_empty[i]);
+            return nw_fail(NW_ECONFIG, errstr, errstr_size, "%s: must not be empty",
+                           kafka_not_empty[i]);
     }
     return NW_OK;
 }
@@ -593,6 +720,11 @@ void nw_config_foreach_kafka(const struct nw_config *cfg, const char *client,
     size_t scoped_len;
     const struct kafka_prop *p;
 
+    if (!client) {
+        for (p = cfg->kafka; p; p = p->next)
+            fn(p->name, p->value, ctx);
+        return;
+    }
     snprintf(scoped, sizeof(scoped), "kafka.%s.", client);
     scoped_len = strlen(scoped);
     /* Common keys first, so that client-scoped ones override them. */
@@ -607,16 +739,35 @@ void nw_config_foreach_kafka(const struct nw_config *cfg, const char *client,
             fn(p->name + scoped_len, p->value, ctx);
 }
 
-void nw_config_describe(const struct nw_config *cfg, void *stream)
+void nw_config_describe_command(const struct nw_config *cfg, void *stream, unsigned commands)
 {
     static const char *const type_names[] = {"string", "int", "bool", "enum"};
     FILE *f = stream;
 
     for (size_t i = 0; i < NKEYS; i++) {
         const char *v = cfg ? nw_config_get(cfg, keys[i].name) : keys[i].def;
+        if (keys[i].commands && !(keys[i].commands & commands))
+            continue;
         fprintf(f, "  %-28s %-6s %-14s %s%s%s\n", keys[i].name, type_names[keys[i].type],
                 v ? v : "(none)", keys[i].help, keys[i].choices ? ": " : "",
                 keys[i].choices ? keys[i].choices : "");
     }
-    fprintf(f, "  %-28s %-6s %-14s %s\n", "kafka.*", "string", "", "passed to librdkafka");
+    if (commands & NW_CMD_KAFKA)
+        fprintf(f, "  %-28s %-6s %-14s %s\n", "kafka.*", "string", "",
+                "passed to librdkafka (kafka.consumer.*, kafka.producer.*: one client)");
+}
+
+void nw_config_describe(const struct nw_config *cfg, void *stream)
+{
+    nw_config_describe_command(cfg, stream, NW_CMD_ALL);
+}
+
+int nw_config_key_read_by(const char *key, unsigned commands)
+{
+    const struct key_def *def;
+
+    if (strncmp(key, "kafka.", 6) == 0)
+        return (commands & NW_CMD_KAFKA) != 0;
+    def = find_key(key, NULL);
+    return def && (!def->commands || (def->commands & commands));
 }

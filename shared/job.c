@@ -132,3 +132,25 @@ enum nw_status nw_job_parse(const char *line, size_t len, size_t max_bytes, stru
         nw_job_fini(job);
     return result;
 }
+
+char *nw_job_url_of_bad_line(const char *line)
+{
+    const char *s = line + strspn(line, " \t\r\n");
+    size_t n = strlen(s);
+    json_t *o, *url;
+    char *out = NULL;
+
+    while (n > 0 && strchr(" \t\r\n", s[n - 1]))
+        n--;
+    if (n > 0 && s[0] == '{') {
+        o = json_loadb(s, n, JSON_DECODE_ANY, NULL);
+        url = json_object_get(o, "url");
+        if (json_is_string(url) && json_string_length(url) > 0)
+            out = nw_strndup(json_string_value(url), json_string_length(url));
+        json_decref(o);
+        return out;
+    }
+    if (n > 3 && !memchr(s, ' ', n) && !memchr(s, '\t', n) && strstr(s, "://"))
+        out = nw_strndup(s, n);
+    return out;
+}

@@ -31,4 +31,10 @@ enum nw_status nw_job_parse(const char *line, size_t len, size_t max_bytes, stru
 
 void nw_job_fini(struct nw_job *job);
 
+/* For a line nw_job_parse refused: the URL it names, if one can be read, so the error
+ * record can carry it: the "url" string of a JSON object (whatever else is wrong), else the
+ * line itself when it is one token holding "://" (a URL of a refused scheme, say). line is
+ * NUL-terminated (the caller cuts hostile lines first). A new string (nw_free) or NULL. */
+char *nw_job_url_of_bad_line(const char *line);
+
 #endif

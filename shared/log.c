@@ -87,6 +87,31 @@ static void put(struct line *l, const char *s)
     put_bytes(l, s, strlen(s));
 }
 
+/* Text-line form of a message: every control character (LF and CR too) as an escape
+ * (backslash-n, -r, -t, else backslash-xNN), so that one message is one line whatever it carries.
+ */
+static void put_text_escaped(struct line *l, const char *s)
+{
+    char esc[8];
+
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x20 && *p != 0x7f) {
+            put_bytes(l, (const char *)p, 1);
+            continue;
+        }
+        if (*p == '\n')
+            put(l, "\\n");
+        else if (*p == '\r')
+            put(l, "\\r");
+        else if (*p == '\t')
+            put(l, "\\t");
+        else {
+            snprintf(esc, sizeof(esc), "\\x%02x", *p);
+            put(l, esc);
+        }
+    }
+}
+
 /* A JSON string of at most max input bytes: control characters escaped, invalid UTF-8
  * bytes as U+FFFD, never cut inside a sequence. */
 static void put_json_string(struct line *l, const char *s, size_t max)
@@ -191,7 +216,7 @@ size_t nw_log_format_line(char *out, size_t out_size, enum nw_log_format format,
         put(&l, " ");
         put(&l, component);
         put(&l, ": ");
-        put(&l, message);
+        put_text_escaped(&l, message);
         if (l.len + 1 >= out_size) /* cut: still one line */
             l.len = out_size - 2;
         out[l.len] = '\n';

@@ -413,6 +413,82 @@ json_t *nw_record_error(const struct nw_error_info *info)
     return rec;
 }
 
+/* UTF-8 text with no control characters (records never carry them): else shown as hex. */
+static int key_is_text(const unsigned char *k, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (k[i] < 0x20 || k[i] == 0x7f)
+            return 0;
+    return nw_utf8_valid((const char *)k, len);
+}
+
+enum nw_status nw_record_set_source(json_t *record, const struct nw_record_source *src)
+{
+    static const char hex[] = "0123456789abcdef";
+    json_t *o = json_object();
+    int bad = !o;
+
+    if (bad)
+        return NW_ENOMEM;
+    bad |= put(o, "topic", nw_json_string(src->topic ? src->topic : ""));
+    bad |= put(o, "partition", json_integer(src->partition));
+    bad |= put(o, "offset", json_integer(src->offset));
+    if (!src->key) {
+        bad |= put(o, "key", json_null());
+    } else if (src->key_len > NW_RECORD_SOURCE_KEY_MAX) {
+        bad |= put(o, "key", json_null());
+        bad |= put(o, "key_truncated", json_true());
+    } else if (key_is_text(src->key, src->key_len)) {
+        bad |= put(o, "key", json_stringn(src->key, src->key_len));
+    } else {
+        char text[2 * NW_RECORD_SOURCE_KEY_MAX + 1];
+        const unsigned char *k = src->key;
+        for (size_t i = 0; i < src->key_len; i++) {
+            text[2 * i] = hex[k[i] >> 4];
+            text[2 * i + 1] = hex[k[i] & 15];
+        }
+        text[2 * src->key_len] = '\0';
+        bad |= put(o, "key", json_null());
+        bad |= put(o, "key_hex", json_string(text));
+    }
+    if (bad) {
+        json_decref(o);
+        return NW_ENOMEM;
+    }
+    return json_object_set_new(record, "source", o) ? NW_ENOMEM : NW_OK; /* o stolen */
+}
+
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+long nw_record_source_key(const json_t *record, char *buf, size_t buf_size)
+{
+    json_t *src = json_object_get(record, "source");
+    const char *key = json_string_value(json_object_get(src, "key"));
+    const char *hexkey = json_string_value(json_object_get(src, "key_hex"));
+    size_t n;
+
+    if (key) {
+        n = json_string_length(json_object_get(src, "key"));
+        if (n > buf_size)
+            return -1;
+        memcpy(buf, key, n);
+        return (long)n;
+    }
+    if (!hexkey || strlen(hexkey) % 2 || strlen(hexkey) / 2 > buf_size)
+        return -1;
+    n = strlen(hexkey) / 2;
+    for (size_t i = 0; i < n; i++) {
+        int hi = hex_value(hexkey[2 * i]), lo = hex_value(hexkey[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        buf[i] = (char)(hi << 4 | lo);
+    }
+    return (long)n;
+}
+
 char *nw_record_dump(const json_t *record)
 {
     return json_dumps(record, JSON_COMPACT);

@@ -11,6 +11,7 @@
 #define NW_RECORD_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "article.h"
 #include "status.h"
@@ -59,6 +60,30 @@ enum nw_status nw_record_fit(json_t *record, size_t max_bytes, size_t *size);
 
 /* Serializes compactly on one line (no newline). Caller frees with free(). NULL on ENOMEM. */
 char *nw_record_dump(const json_t *record);
+
+/* Where a job came from: the Kafka message that carried it (run). */
+struct nw_record_source {
+    const char *topic;
+    int32_t partition;
+    int64_t offset;
+    const void *key; /* NULL: the message had no key */
+    size_t key_len;
+};
+
+/* A key longer than this is not echoed (the record says key_truncated instead). */
+#define NW_RECORD_SOURCE_KEY_MAX 1024
+
+/* Sets record["source"] = {topic, partition, offset, key}: key is the message key as a
+ * string when it is UTF-8 text without NUL bytes, else null with key_hex (its bytes in
+ * lower-case hex) beside it; a key over NW_RECORD_SOURCE_KEY_MAX bytes is null with
+ * "key_truncated": true. Works on article and error records alike (both schemas have the
+ * optional "source"). NW_OK or NW_ENOMEM (the record is then unchanged). */
+enum nw_status nw_record_set_source(json_t *record, const struct nw_record_source *src);
+
+/* The message key bytes of a record's "source" (the key string, or key_hex decoded) into
+ * buf (at most buf_size bytes). Returns the length, or -1 when the record has no source
+ * key. For the `source-key` header. */
+long nw_record_source_key(const json_t *record, char *buf, size_t buf_size);
 
 /* The record's "id" (articles) or NULL (errors). Borrowed from the record. */
 const char *nw_record_id(const json_t *record);

@@ -61,6 +61,7 @@
 #include "poison.h"
 #include "pool.h"
 #include "publish.h"
+#include "record.h"
 #include "sink_kafka.h"
 
 #define INTAKE_BATCH 64   /* messages taken per turn before serving the others */
@@ -102,6 +103,8 @@ struct run_job {
     int pending; /* messages produced and not yet reported */
     int hold;    /* still producing: do not complete yet */
     int failed;  /* some message failed for good */
+    char *key;   /* the input message's key (owned), NULL when it had none */
+    size_t key_len;
 };
 
 /* What a pool thread owns. */
@@ -235,6 +238,7 @@ static void job_free(struct run_job *j)
     if (j->next)
         j->next->prev = j->prev;
     run->njobs--;
+    nw_free(j->key);
     nw_free(j->res);
     json_decref(j->record);
     nw_job_fini(&j->job);
@@ -331,6 +335,14 @@ static void job_publish(struct run_job *j, json_t *record, int is_error)
                      (long long)j->offset);
         j->failed = 1;
         goto out;
+    }
+    {
+        /* where the job came from, in the record and (sink_kafka.c) as headers */
+        struct nw_record_source src = {run->input_topic, j->partition, j->offset, j->key,
+                                       j->key_len};
+        if (nw_record_set_source(record, &src) != NW_OK)
+            NW_LOG_WARN("run", "out of memory adding the source to the record of offset %lld",
+                        (long long)j->offset);
     }
     if (nw_sink_kafka_send(run->sink, record, is_error, j, &accepted, errstr, sizeof(errstr))) {
         NW_LOG_ERROR("run", "record for offset %lld: %s", (long long)j->offset, errstr);
@@ -439,6 +451,18 @@ static void intake(struct run *run, rd_kafka_message_t *msg)
     j->run = run;
     j->partition = msg->partition;
     j->offset = msg->offset;
+    /* The key goes into every record of the job ("source"); a key that cannot be held
+     * is one less echo, not a lost job. */
+    if (msg->key && msg->key_len > 0 && msg->key_len <= NW_RECORD_SOURCE_KEY_MAX + 1) {
+        j->key = nw_malloc(msg->key_len);
+        if (j->key) {
+            memcpy(j->key, msg->key, msg->key_len);
+            j->key_len = msg->key_len;
+        }
+    } else if (msg->key && msg->key_len > 0) {
+        j->key = nw_malloc(1); /* over the bound: the record says key_truncated */
+        j->key_len = msg->key_len;
+    }
     r = nw_offsets_begin(run->offsets, msg->partition, msg->offset, &j->generation);
     if (r == NW_ENOMEM) {
         NW_LOG_ERROR("run", "out of memory tracking offset %lld; will read it again",
@@ -754,6 +778,9 @@ static void on_revoking(const int32_t *parts, size_t n, int lost, int drain, voi
         repeated += done_above_of(run, parts, n);
     run->dropped += dropped;
     run->repeated += repeated;
+    /* Every repeat the worker announces ("possibly repeated") is counted, whatever its
+     * cause: alerts on newsworker_duplicate_jobs_total see them. */
+    nw_metrics_add(NW_METRICS_DUPLICATES, repeated);
     if (dropped + repeated + back > 0)
         NW_LOG_WARN("run",
                     "%s %zu partition(s) after %lld ms: %zu job(s) left to the next owner, "

@@ -8,12 +8,23 @@
  * The state (watch.state_file) is saved every watch.state_save_interval_s and at the end,
  * each time only after every job emitted so far has been delivered: a restart repeats
  * nothing that was saved as emitted, and loses nothing that was not.
+ *
+ * Shutdown: the first SIGTERM/SIGINT stops polling and arms a timer for
+ * worker.shutdown_timeout_ms less a reserve for the teardown; the jobs found are
+ * delivered and the state saved until then. When the timer fires (or a second signal
+ * comes) every wait on the broker gives up: nothing more is saved, so the items whose jobs
+ * were not delivered stay unseen and the next run emits them; exit 1.
+ *
+ * With metrics.listen: /metrics (the newsworker_watch_* families, kept up to date from
+ * nw_watch_stats once a second), /healthz (the loop turns), /readyz (with a broker: the
+ * producer is connected).
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include "commands.h"
@@ -21,6 +32,7 @@
 #include "hash.h"
 #include "log.h"
 #include "mem.h"
+#include "metrics.h"
 #include "publish.h"
 #include "record.h"
 #include "sink.h"
@@ -29,12 +41,65 @@
 
 #define URL_JOB_SCHEMA "newsworker.url-job/1"
 
-static volatile sig_atomic_t stop_flag;
+/* stop_flag: a first signal came (stop polling, deliver, save). abort_flag: the shutdown
+ * budget is spent or a second signal came (every wait on the broker gives up). */
+static volatile sig_atomic_t stop_flag, abort_flag;
+/* When abort_flag is raised after the first signal (set before the handlers are). */
+static struct itimerval abort_timer;
 
 static void on_signal(int sig)
 {
     (void)sig;
+    if (stop_flag) {
+        abort_flag = 1;
+        return;
+    }
     stop_flag = 1;
+    setitimer(ITIMER_REAL, &abort_timer, NULL); /* async-signal-safe */
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    abort_flag = 1;
+}
+
+/* Handlers for SIGTERM, SIGINT (stop, then abort) and SIGALRM (the budget is spent). The
+ * teardown after the abort (purging the producer, destroying the clients) gets a reserve
+ * of a quarter of the budget, at most 2 s. */
+static void install_signals(long long shutdown_ms)
+{
+    long long reserve = shutdown_ms / 4 < 2000 ? shutdown_ms / 4 : 2000;
+    long long budget = shutdown_ms - reserve;
+    struct sigaction sa;
+
+    stop_flag = abort_flag = 0;
+    memset(&abort_timer, 0, sizeof(abort_timer));
+    abort_timer.it_value.tv_sec = (time_t)(budget / 1000);
+    abort_timer.it_value.tv_usec = (suseconds_t)(budget % 1000) * 1000;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/* The watcher's statistics into the metrics: counters by their growth since last time. */
+static void publish_stats(struct nw_watch *w, struct nw_watch_stats *last)
+{
+    struct nw_watch_stats st;
+
+    nw_watch_stats(w, &st);
+    nw_metrics_add(NW_METRICS_WATCH_POLLS, st.polls - last->polls);
+    nw_metrics_add(NW_METRICS_WATCH_NEW_ITEMS, st.items_new - last->items_new);
+    nw_metrics_add(NW_METRICS_WATCH_ERRORS, st.errors - last->errors);
+    nw_metrics_add(NW_METRICS_WATCH_NOT_MODIFIED, st.not_modified - last->not_modified);
+    nw_metrics_set(NW_METRICS_WATCH_SOURCES, (long long)st.sources);
+    nw_metrics_set(NW_METRICS_WATCH_DUE, (long long)st.due);
+    nw_metrics_set(NW_METRICS_WATCH_OVERDUE, (long long)st.overdue);
+    *last = st;
 }
 
 struct run {
@@ -130,9 +195,11 @@ static int flush(struct run *run)
 
     if (!run->pub)
         return !run->write_failed;
+    /* Up to worker.delivery_timeout_ms, or until the shutdown budget is spent. */
     if (nw_publisher_flush(run->pub, timeout_ms) != NW_OK) {
-        NW_LOG_ERROR("watch", "%d messages still undelivered after %d ms",
-                     nw_publisher_outq_len(run->pub), timeout_ms);
+        NW_LOG_ERROR("watch", "%d messages still undelivered %s", nw_publisher_outq_len(run->pub),
+                     abort_flag ? "when the shutdown budget (worker.shutdown_timeout_ms) was spent"
+                                : "after worker.delivery_timeout_ms");
         return 0;
     }
     return run->undelivered == 0 && !run->write_failed;
@@ -140,12 +207,12 @@ static int flush(struct run *run)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: newsworker watch [--once] [URL...]\n"
+    fprintf(f, "usage: newsworker watch [--once] [URL...] [options]\n"
                "  Polls feeds, sitemaps, robots.txt Sitemap lines and home pages (their feed\n"
                "  links) from watch.sources and the URLs given, and writes every new item as a\n"
                "  url job: to input.topic with kafka.bootstrap.servers, else as JSON lines to\n"
                "  output.file ('-' = stdout). With --once, polls each source once, saves\n"
-               "  watch.state_file and exits.\n");
+               "  watch.state_file and exits. 'newsworker watch --help' lists its keys.\n");
 }
 
 static int load_sources(struct nw_watch *w, const char *path)
@@ -193,14 +260,14 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
     struct run run = {0};
     struct nw_watch *w = NULL;
     struct nw_watch_kafka *wk = NULL;
-    struct nw_watch_stats st;
+    struct nw_watch_stats st, last_st;
+    long long last_stats;
     const char *sources = nw_config_get(cfg, "watch.sources");
     const char *state_file = nw_config_get(cfg, "watch.state_file");
     const char *errors_file = nw_config_get(cfg, "watch.errors_file");
     long long save_every = nw_config_get_int(cfg, "watch.state_save_interval_s"), last_save;
     char errstr[512];
     int once = 0, n_urls = 0, code = NW_EXIT_OK;
-    struct sigaction sa;
 
     run.cfg = cfg;
     for (int i = 0; i < argc; i++) {
@@ -226,6 +293,14 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
         usage(stderr);
         return NW_EXIT_USAGE;
     }
+    /* Before the Kafka clients (their statistics feed /readyz), and the handlers before
+     * anything that may wait on a broker. */
+    code = nw_metrics_start(
+        cfg, NW_METRICS_NEED_TICKS | NW_METRICS_WATCH |
+                 (nw_config_get(cfg, "kafka.bootstrap.servers") ? NW_METRICS_NEED_BROKER : 0));
+    if (code != NW_EXIT_OK)
+        return code;
+    install_signals(nw_config_get_int(cfg, "worker.shutdown_timeout_ms"));
     if (nw_config_get(cfg, "kafka.bootstrap.servers")) {
         const char *bootstrap = NULL;
         if (nw_embedded_wanted(cfg)) {
@@ -248,8 +323,9 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
             code = NW_EXIT_USAGE;
             goto out;
         }
-        /* No abort flag: on SIGTERM the jobs and the state are still flushed (up to
-         * worker.delivery_timeout_ms), or the state would be lost. */
+        /* On SIGTERM the jobs and the state are still flushed, until the shutdown budget
+         * is spent (abort_flag): then sends and flushes give up. */
+        nw_publisher_set_abort_flag(run.pub, &abort_flag);
         run.input_topic = nw_config_get(cfg, "input.topic");
         run.errors_topic = nw_config_get(cfg, "errors.topic");
     } else {
@@ -289,7 +365,7 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
         enum nw_status status = NW_OK;
         wk = nw_watch_kafka_create(cfg, w, run.pub,
                                    run.embedded ? nw_embedded_bootstraps(run.embedded) : NULL,
-                                   &status, errstr, sizeof(errstr));
+                                   &abort_flag, &status, errstr, sizeof(errstr));
         if (!wk) {
             fprintf(stderr, "newsworker watch: %s%s\n",
                     status == NW_ECONFIG ? "config error: " : "", errstr);
@@ -298,19 +374,21 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
         }
     }
 
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
     nw_watch_stats(w, &st);
+    memset(&last_st, 0, sizeof(last_st));
     NW_LOG_INFO("watch", "watching %zu sources%s", st.sources, once ? " once" : "");
     last_save = mono_s();
+    last_stats = mono_s();
+    publish_stats(w, &last_st);
     while (!stop_flag && !nw_watch_done(w)) {
         if (wk)
             nw_watch_kafka_poll(wk, 0);
         nw_watch_step(w, wk ? 100 : 200);
+        nw_metrics_tick(nw_watch_active(w));
+        if (mono_s() != last_stats) {
+            publish_stats(w, &last_st);
+            last_stats = mono_s();
+        }
         if (run.pub) {
             nw_publisher_poll(run.pub, 0);
             if (run.undelivered || nw_publisher_fatal(run.pub, errstr, sizeof(errstr)))
@@ -323,11 +401,18 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
                 break;
             if (state_file && nw_watch_state_save(w, state_file, errstr, sizeof(errstr)))
                 NW_LOG_ERROR("watch", "%s", errstr);
+            else if (state_file)
+                nw_metrics_inc(NW_METRICS_WATCH_STATE_WRITES);
             if (wk && nw_watch_kafka_save(wk, 0) != NW_OK)
                 NW_LOG_ERROR("watch", "the state could not be written to watch.state.topic");
+            else if (wk)
+                nw_metrics_inc(NW_METRICS_WATCH_STATE_WRITES);
             last_save = mono_s();
         }
     }
+    if (stop_flag)
+        NW_LOG_INFO("watch", "stopping: delivering the jobs found and saving the state (up to "
+                             "worker.shutdown_timeout_ms)");
     /* The state is saved only when everything it marks as emitted was delivered. */
     if (run.undelivered || !flush(&run)) {
         NW_LOG_ERROR("watch", "not every job was delivered: state not saved, the undelivered "
@@ -337,21 +422,27 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
         if (state_file && nw_watch_state_save(w, state_file, errstr, sizeof(errstr))) {
             NW_LOG_ERROR("watch", "%s", errstr);
             code = NW_EXIT_FAILURE;
+        } else if (state_file) {
+            nw_metrics_inc(NW_METRICS_WATCH_STATE_WRITES);
         }
         if (wk && nw_watch_kafka_save(wk, 1) != NW_OK) {
             NW_LOG_ERROR("watch", "the state could not be written to watch.state.topic");
             code = NW_EXIT_FAILURE;
+        } else if (wk) {
+            nw_metrics_inc(NW_METRICS_WATCH_STATE_WRITES);
         }
     }
     /* Leaving the group hands the partitions over (their state was just written). */
     if (wk)
         nw_watch_kafka_close(wk, code == NW_EXIT_OK);
+    publish_stats(w, &last_st);
     nw_watch_stats(w, &st);
     NW_LOG_INFO("watch",
                 "%lu polls (%lu not modified, %lu robots.txt), %lu new items, %lu errors, "
                 "%zu sources, %zu seen entries",
                 st.polls, st.not_modified, st.robots, st.items_new, st.errors, st.sources, st.seen);
 out:
+    nw_metrics_stop();
     nw_watch_kafka_destroy(wk);
     nw_watch_destroy(w);
     nw_publisher_destroy(run.pub);

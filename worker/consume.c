@@ -7,6 +7,7 @@
 
 #include "kafka_conf.h"
 #include "log.h"
+#include "metrics.h"
 #include "mem.h"
 
 struct nw_consumer {
@@ -116,6 +117,7 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             if (commit_wait(c, c->revoke_commit_ms, &cerr) != NW_OK) {
                 unsigned long long rep = uncommitted(c, parts, n, c->revoke_commit_ms);
                 c->repeats += rep;
+                nw_metrics_add(NW_METRICS_DUPLICATES, rep);
                 nw_log(rep ? NW_LOG_WARN : NW_LOG_INFO, "consume",
                        "commit on revoke: %s: %llu finished job(s) not committed, the next "
                        "owner repeats them",
@@ -473,6 +475,7 @@ void nw_consumer_note_uncommitted(struct nw_consumer *c, int timeout_ms)
             parts[n++] = (int32_t)p;
     rep = n ? uncommitted(c, parts, n, timeout_ms) : 0;
     c->repeats += rep;
+    nw_metrics_add(NW_METRICS_DUPLICATES, rep);
     if (rep)
         NW_LOG_WARN("consume",
                     "stopping: %llu finished job(s) not committed, the next owner repeats them",

@@ -71,6 +71,50 @@ out:
     return result;
 }
 
+struct check_ctx {
+    char *errstr;
+    size_t errstr_size;
+    int failed;
+};
+
+static void check_key(const char *key, const char *value, void *opaque)
+{
+    struct check_ctx *c = opaque;
+    const char *property = key + strlen("kafka.");
+    rd_kafka_conf_t *scratch;
+    rd_kafka_conf_res_t res;
+    char err[256];
+
+    if (c->failed)
+        return;
+    if (!strncmp(property, "consumer.", 9) || !strncmp(property, "producer.", 9))
+        property += 9;
+    scratch = rd_kafka_conf_new();
+    if (!scratch) {
+        c->failed = 1;
+        nw_fail(NW_ENOMEM, c->errstr, c->errstr_size, "out of memory checking %s", key);
+        return;
+    }
+    res = rd_kafka_conf_set(scratch, property, value, err, sizeof(err));
+    rd_kafka_conf_destroy(scratch);
+    if (res == RD_KAFKA_CONF_UNKNOWN) {
+        nw_fail(NW_ECONFIG, c->errstr, c->errstr_size,
+                "%s: librdkafka has no property '%s' (a typo?)", key, property);
+        c->failed = 1;
+    } else if (res != RD_KAFKA_CONF_OK) {
+        nw_fail(NW_ECONFIG, c->errstr, c->errstr_size, "%s: %s", key, err);
+        c->failed = 1;
+    }
+}
+
+enum nw_status nw_kafka_conf_check(const struct nw_config *cfg, char *errstr, size_t errstr_size)
+{
+    struct check_ctx c = {errstr, errstr_size, 0};
+
+    nw_config_foreach_kafka(cfg, NULL, check_key, &c);
+    return c.failed ? NW_ECONFIG : NW_OK;
+}
+
 void nw_kafka_conf_on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
     enum nw_log_level l = level <= 3   ? NW_LOG_ERROR

@@ -30,6 +30,15 @@ enum nw_status nw_kafka_conf_apply(rd_kafka_conf_t *conf, const struct nw_config
                                    size_t n_defaults, const char *bootstrap, char *errstr,
                                    size_t errstr_size);
 
+/**
+ * Asks librdkafka, without building a client, whether it knows every kafka.* key's
+ * property (kafka.X, kafka.consumer.X, kafka.producer.X) and accepts its value, each on a
+ * scratch configuration. NW_ECONFIG with "kafka.bootstrap.server: No such configuration
+ * property ..." in errstr for the first that it refuses. Every command calls it at start,
+ * with or without a broker, so a typo never goes unnoticed.
+ */
+enum nw_status nw_kafka_conf_check(const struct nw_config *cfg, char *errstr, size_t errstr_size);
+
 /** A librdkafka log callback (rd_kafka_conf_set_log_cb) that logs under "kafka" at the
  * nw_log level matching the syslog level librdkafka gives. */
 void nw_kafka_conf_on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf);

@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "kafka_conf.h"
 #include "log.h"
 #include "route.h"
 
@@ -44,11 +45,11 @@ static void usage(FILE *f, const struct nw_config *cfg)
 }
 
 /* Per-command help: what the command does, its arguments, and the configuration keys it
- * reads (the key table filtered by prefix). */
+ * reads (the key table's rows marked with the command's NW_CMD_* bit). */
 struct command_help {
     const char *name;
     const char *text;
-    const char *prefixes; /* space-separated key prefixes shown */
+    unsigned command; /* NW_CMD_* */
 };
 
 static const struct command_help command_helps[] = {
@@ -58,7 +59,7 @@ static const struct command_help command_helps[] = {
      "Runs decode, extract, normalize and enrich on local files (HTML, or .html.gz) and\n"
      "prints one article record per line (JSONL) to stdout, in input order. '-' is stdin.\n"
      "With --text the files are already extracted plain text. No network, no Kafka.\n",
-     "extract. log."},
+     NW_CMD_EXTRACT},
     {"fetch",
      "usage: newsworker fetch [URL...] [--input FILE|-]\n"
      "\n"
@@ -66,7 +67,7 @@ static const struct command_help command_helps[] = {
      "is given) and writes one record per input: to output.file (JSONL, '-' = stdout), or\n"
      "with kafka.bootstrap.servers to output.topic / errors.topic and routed topics.\n"
      "With metrics.listen set, serves /metrics, /healthz and /readyz while it runs.\n",
-     "fetch. extract. output. errors. route. metrics. log."},
+     NW_CMD_FETCH},
     {"run",
      "usage: newsworker run [options]\n"
      "\n"
@@ -77,53 +78,34 @@ static const struct command_help command_helps[] = {
      "cluster). SIGTERM/SIGINT drain and exit; a second signal exits at once.\n"
      "With metrics.listen set, serves /metrics (Prometheus), /healthz (the loop turns) and\n"
      "/readyz (partitions assigned, producer connected to a broker).\n",
-     "input. output. errors. route. worker. fetch. extract. metrics. log."},
+     NW_CMD_RUN},
     {"watch",
-     "usage: newsworker watch [options]\n"
+     "usage: newsworker watch [--once] [URL...] [options]\n"
      "\n"
-     "Feed and sitemap monitoring: publishes newly seen article URLs as url jobs.\n"
-     "Builds without it say so when the command is run, and exit with code 2.\n",
-     ""},
+     "Feed and sitemap monitoring: polls the feeds, sitemaps, robots.txt Sitemap lines and\n"
+     "home pages (their feed links) listed in watch.sources, watch.sources.topic and the URLs\n"
+     "given, and writes every newly seen item as a url job: to input.topic (keyed by URL)\n"
+     "with kafka.bootstrap.servers, else as JSON lines to output.file ('-' = stdout), so\n"
+     "'newsworker watch | newsworker fetch --input -' works. What was seen persists in\n"
+     "watch.state_file or watch.state.topic, saved only once every job it marks as emitted\n"
+     "was delivered. robots.txt is obeyed for feed fetches (watch.robots, on by default).\n"
+     "\n"
+     "  --once   poll each source once, deliver the jobs, save the state and exit\n"
+     "\n"
+     "SIGTERM/SIGINT: stop polling, deliver what was found and save the state, within\n"
+     "worker.shutdown_timeout_ms; exit 1 if a job could not be delivered (its item is not\n"
+     "marked seen, so the next run emits it again). With metrics.listen set, serves\n"
+     "/metrics (newsworker_watch_* families), /healthz (the loop turns) and /readyz.\n",
+     NW_CMD_WATCH},
 };
-
-static int key_shown(const char *line, const char *prefixes)
-{
-    const char *key = line + strspn(line, " ");
-    const char *p = prefixes;
-
-    if (!strncmp(key, "kafka.*", 7))
-        return prefixes[0] != '\0';
-    while (*p) {
-        size_t n = strcspn(p, " ");
-        if (n && !strncmp(key, p, n))
-            return 1;
-        p += n;
-        p += strspn(p, " ");
-    }
-    return 0;
-}
 
 static void command_usage(FILE *f, const struct command_help *h, const struct nw_config *cfg)
 {
-    char *table = NULL, *line, *save = NULL;
-    size_t size = 0;
-    FILE *mem;
-
     fprintf(f, "%s", h->text);
     fprintf(f, "\noptions: -c FILE (configuration file), -o KEY=VALUE (override, repeatable),\n"
                "-h/--help, -V/--version; environment NEWSWORKER_<KEY>.\n");
-    if (!h->prefixes[0])
-        return;
-    mem = open_memstream(&table, &size);
-    if (!mem)
-        return;
-    nw_config_describe(cfg, mem);
-    fclose(mem);
     fprintf(f, "\nconfiguration keys it reads (current value):\n");
-    for (line = strtok_r(table, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-        if (key_shown(line, h->prefixes))
-            fprintf(f, "%s\n", line);
-    free(table);
+    nw_config_describe_command(cfg, f, h->command);
 }
 
 /* Splits argv into common options (applied after file and env) and the command's own
@@ -217,6 +199,12 @@ int main(int argc, char **argv)
         }
     }
     if (nw_config_check(cfg, errstr, sizeof(errstr))) {
+        fprintf(stderr, "newsworker: config error: %s\n", errstr);
+        goto out;
+    }
+    /* Every command, with or without a broker: a misspelled kafka.* key is refused here
+     * rather than ignored where no client is built. */
+    if (nw_kafka_conf_check(cfg, errstr, sizeof(errstr))) {
         fprintf(stderr, "newsworker: config error: %s\n", errstr);
         goto out;
     }

@@ -9,7 +9,11 @@
  *   jobs_in_flight, partitions_assigned, fetch_active_transfers, fetch_pending_urls,
  *   fetch_hosts_waiting, fetch_host_queue_max, kafka_consumer_lag{topic,partition},
  *   kafka_producer_queue_messages, kafka_producer_queue_bytes, kafka_brokers_up{client},
- *   loop_last_tick_timestamp_seconds, ready, start_time_seconds, build_info{version}.
+ *   watch (watch only): watch_polls_total, watch_new_items_total, watch_errors_total,
+ *   watch_not_modified_total, watch_state_writes_total, watch_sources, watch_sources_due,
+ *   watch_sources_overdue;
+ *   loop_last_tick_timestamp_seconds, ready, start_time_seconds, metrics_renders_total,
+ *   build_info{version}.
  */
 #include "metrics.h"
 
@@ -34,6 +38,20 @@
 #define LABEL_MAX 64
 #define MAX_LABELS 3
 #define RENDER_MAX (8u << 20)
+
+/* The endpoint's limits (measured in /work/notes/ops.md: 40 slow clients sending a
+ * header line every 4 s left /healthz unanswered with 32 slots and a 10 s idle timeout).
+ * A request that idles this long between its bytes is dropped: scrapers and probes send
+ * a request at once, a slow client ("slowloris") loses its slot. */
+#define HTTP_IDLE_TIMEOUT_S 3u
+/* Connections at once, and from one address: far more slots than probes and scrapers
+ * need, so idle or slow clients cannot hold them all; one address cannot take more than
+ * a quarter. Kept well below a container's usual 1024 file descriptors. */
+#define HTTP_MAX_CONNECTIONS 256u
+#define HTTP_MAX_PER_ADDRESS 64u
+/* /metrics is rendered at most once per this many ms; requests in between get the same
+ * text, so a flood of scrapes costs copying, not rendering. */
+#define RENDER_MIN_INTERVAL_MS 250
 
 /* ---- labelled families ------------------------------------------------------------- */
 
@@ -119,13 +137,28 @@ static const struct {
     [NW_METRICS_JOBS_UNDELIVERED] = {"newsworker_jobs_undelivered_total",
                                      "Jobs whose record could not be delivered; their input "
                                      "offset is held back."},
-    [NW_METRICS_DUPLICATES] = {"newsworker_duplicate_jobs_total",
-                               "Jobs consumed again after a rebalance or rewind."},
+    [NW_METRICS_DUPLICATES] =
+        {"newsworker_duplicate_jobs_total",
+         "Jobs the worker announces as possibly repeated (records sent but not "
+         "confirmed when partitions were lost or revoked, finished jobs "
+         "whose offsets could not be committed) plus offsets consumed "
+         "again within one assignment."},
     [NW_METRICS_JOBS_HANDED_BACK] = {"newsworker_jobs_handed_back_total",
                                      "Jobs withdrawn un-begun at a stop or revoke (parked on a "
                                      "slow host); the next owner consumes them again."},
     [NW_METRICS_FETCH_RETRIES] = {"newsworker_fetch_retries_total",
                                   "Fetch attempts retried after a transient failure."},
+    [NW_METRICS_WATCH_POLLS] = {"newsworker_watch_polls_total",
+                                "Feed, sitemap and home page requests answered (any status)."},
+    [NW_METRICS_WATCH_NEW_ITEMS] = {"newsworker_watch_new_items_total",
+                                    "Items seen for the first time, emitted as url jobs."},
+    [NW_METRICS_WATCH_ERRORS] = {"newsworker_watch_errors_total",
+                                 "Error records of the watcher (failed polls, bad documents)."},
+    [NW_METRICS_WATCH_NOT_MODIFIED] = {"newsworker_watch_not_modified_total",
+                                       "Polls answered 304 Not Modified."},
+    [NW_METRICS_WATCH_STATE_WRITES] = {"newsworker_watch_state_writes_total",
+                                       "State saves (watch.state_file or watch.state.topic) "
+                                       "that succeeded."},
 };
 
 static const struct {
@@ -144,7 +177,25 @@ static const struct {
     [NW_METRICS_FETCH_HOST_QUEUE_MAX] = {"newsworker_fetch_host_queue_max",
                                          "URLs of the busiest host (queued, in transfer or "
                                          "waiting for a retry)."},
+    [NW_METRICS_WATCH_SOURCES] = {"newsworker_watch_sources",
+                                  "Sources watched (configured ones and the children found)."},
+    [NW_METRICS_WATCH_DUE] = {"newsworker_watch_sources_due",
+                              "Sources whose poll time has come and that are not requested yet "
+                              "(waiting for a slot, their host's delay or robots.txt)."},
+    [NW_METRICS_WATCH_OVERDUE] = {"newsworker_watch_sources_overdue",
+                                  "Sources due for longer than watch.interval_min_s: the "
+                                  "watcher does not keep up."},
 };
+
+static int is_watch_counter(int c)
+{
+    return c >= NW_METRICS_WATCH_POLLS && c <= NW_METRICS_WATCH_STATE_WRITES;
+}
+
+static int is_watch_gauge(int g)
+{
+    return g >= NW_METRICS_WATCH_SOURCES && g <= NW_METRICS_WATCH_OVERDUE;
+}
 
 static struct {
     _Atomic unsigned long long counters[NW_METRICS_NCOUNTERS];
@@ -165,7 +216,14 @@ static struct {
     double start_time;
     struct MHD_Daemon *daemon;
     unsigned port;
-} reg = {.lock = PTHREAD_MUTEX_INITIALIZER, .producer_brokers_up = -1};
+
+    pthread_mutex_t scrape_lock;   /* the cached scrape below */
+    struct MHD_Response *scrape;   /* the last rendering, one reference ours */
+    long long scrape_at_ms;        /* CLOCK_MONOTONIC of that rendering */
+    _Atomic unsigned long renders; /* renderings done for /metrics */
+} reg = {.lock = PTHREAD_MUTEX_INITIALIZER,
+         .scrape_lock = PTHREAD_MUTEX_INITIALIZER,
+         .producer_brokers_up = -1};
 
 static long long mono_ms(void)
 {
@@ -449,6 +507,8 @@ char *nw_metrics_render(size_t *len)
 
     nw_buf_init(&b, RENDER_MAX);
     for (int c = 0; c < NW_METRICS_NCOUNTERS; c++) {
+        if (is_watch_counter(c) && !(reg.need & NW_METRICS_WATCH))
+            continue;
         put_header(&b, counter_defs[c].name, "counter", counter_defs[c].help);
         nw_buf_printf(&b, "%s %llu\n", counter_defs[c].name, atomic_load(&reg.counters[c]));
     }
@@ -456,6 +516,8 @@ char *nw_metrics_render(size_t *len)
                "Response body bytes received by successful and failed fetches (decoded).");
     nw_buf_printf(&b, "newsworker_fetch_body_bytes_total %llu\n", atomic_load(&reg.fetch_bytes));
     for (int g = 0; g < NW_METRICS_NGAUGES; g++) {
+        if (is_watch_gauge(g) && !(reg.need & NW_METRICS_WATCH))
+            continue;
         put_header(&b, gauge_defs[g].name, "gauge", gauge_defs[g].help);
         nw_buf_printf(&b, "%s %lld\n", gauge_defs[g].name, atomic_load(&reg.gauges[g]));
     }
@@ -498,6 +560,9 @@ char *nw_metrics_render(size_t *len)
     nw_buf_printf(&b, "newsworker_ready %d\n", nw_metrics_ready(why, sizeof(why)));
     put_header(&b, "newsworker_start_time_seconds", "gauge", "Process start (Unix time).");
     nw_buf_printf(&b, "newsworker_start_time_seconds %.3f\n", reg.start_time);
+    put_header(&b, "newsworker_metrics_renders_total", "counter",
+               "Renderings of this scrape (at most one per 250 ms, however many requests).");
+    nw_buf_printf(&b, "newsworker_metrics_renders_total %lu\n", atomic_load(&reg.renders) + 1);
     put_header(&b, "newsworker_build_info", "gauge", "Always 1; the version as a label.");
     nw_buf_printf(&b, "newsworker_build_info{version=\"%s\"} 1\n", NW_VERSION);
 
@@ -532,6 +597,41 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const
     return ret;
 }
 
+/* Queues the scrape, rendered again only when the last rendering is
+ * RENDER_MIN_INTERVAL_MS old. The cache keeps one reference to the response; queueing
+ * takes another (MHD counts them), so a replaced rendering lives until sent. MHD_NO
+ * with *nomem set when there is nothing to send. */
+static enum MHD_Result queue_scrape(struct MHD_Connection *conn, int *nomem)
+{
+    enum MHD_Result ret = MHD_NO;
+    long long now = mono_ms();
+
+    pthread_mutex_lock(&reg.scrape_lock);
+    if (!reg.scrape || now - reg.scrape_at_ms >= RENDER_MIN_INTERVAL_MS) {
+        size_t len = 0;
+        char *body = nw_metrics_render(&len);
+        struct MHD_Response *fresh =
+            body ? MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE) : NULL;
+        if (body && !fresh)
+            free(body);
+        if (fresh) {
+            MHD_add_response_header(fresh, "Content-Type",
+                                    "text/plain; version=0.0.4; charset=utf-8");
+            MHD_add_response_header(fresh, "Cache-Control", "no-store");
+            if (reg.scrape)
+                MHD_destroy_response(reg.scrape);
+            reg.scrape = fresh;
+            reg.scrape_at_ms = now;
+            atomic_fetch_add(&reg.renders, 1);
+        }
+    }
+    *nomem = !reg.scrape;
+    if (reg.scrape)
+        ret = MHD_queue_response(conn, MHD_HTTP_OK, reg.scrape);
+    pthread_mutex_unlock(&reg.scrape_lock);
+    return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -550,13 +650,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", text, strlen(text), 0);
     }
     if (!strcmp(url, "/metrics")) {
-        size_t len = 0;
-        char *body = nw_metrics_render(&len);
-        if (!body) {
+        int nomem = 0;
+        enum MHD_Result ret = queue_scrape(conn, &nomem);
+        if (nomem) {
             snprintf(text, sizeof(text), "out of memory\n");
             return reply(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain", text, strlen(text), 0);
         }
-        return reply(conn, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", body, len, 1);
+        return ret;
     }
     if (!strcmp(url, "/healthz")) {
         int ok = healthy(&stalled);
@@ -644,7 +744,9 @@ int nw_metrics_start(const struct nw_config *cfg, unsigned need)
     socklen_t sslen = 0;
     char errstr[512];
     const union MHD_DaemonInfo *info;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    /* One internal thread polling with epoll (MHD_USE_AUTO): no FD_SETSIZE limit on the
+     * number of connections, no thread per client. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
 
     reg.need = need;
     reg.stall_ms = nw_config_get_int(cfg, "metrics.health_max_stall_ms");
@@ -660,8 +762,9 @@ int nw_metrics_start(const struct nw_config *cfg, unsigned need)
         flags |= MHD_USE_IPv6;
     reg.daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT, 32u,
-        MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
+        HTTP_MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_MAX_PER_ADDRESS,
+        MHD_OPTION_CONNECTION_TIMEOUT, HTTP_IDLE_TIMEOUT_S, MHD_OPTION_END);
     if (!reg.daemon) {
         fprintf(stderr, "newsworker: metrics.listen %s: cannot listen (address in use?)\n", spec);
         return 1;
@@ -678,6 +781,11 @@ void nw_metrics_stop(void)
     if (reg.daemon)
         MHD_stop_daemon(reg.daemon);
     reg.daemon = NULL;
+    pthread_mutex_lock(&reg.scrape_lock);
+    if (reg.scrape)
+        MHD_destroy_response(reg.scrape);
+    reg.scrape = NULL;
+    pthread_mutex_unlock(&reg.scrape_lock);
     reg.port = 0;
 }
 

@@ -2,8 +2,10 @@
  * metrics.h — the process's metrics registry and its HTTP endpoint (libmicrohttpd).
  *
  * With metrics.listen = HOST:PORT (off when empty, the default) a thread of
- * libmicrohttpd's own serves:
- *   /metrics  Prometheus text format 0.0.4 (every newsworker_* family, see metrics.c)
+ * libmicrohttpd's own (epoll; 256 connections, 64 per address, a request idle for 3 s
+ * dropped, so slow clients cannot starve the probes) serves:
+ *   /metrics  Prometheus text format 0.0.4 (every newsworker_* family, see metrics.c),
+ *             rendered at most once per 250 ms (requests in between share the text)
  *   /healthz  200 while the worker's loop has ticked (nw_metrics_tick) within
  *             metrics.health_max_stall_ms, else 503 (with NW_METRICS_NEED_TICKS; a
  *             command without a service loop answers 200 while the process serves)
@@ -36,9 +38,15 @@
 enum nw_metrics_counter {
     NW_METRICS_JOBS_CONSUMED,    /* jobs taken in (Kafka messages, input lines) */
     NW_METRICS_JOBS_UNDELIVERED, /* jobs whose record could not be delivered (offset held) */
-    NW_METRICS_DUPLICATES,       /* jobs seen again (after a rebalance or rewind) */
+    NW_METRICS_DUPLICATES,       /* repeats announced ("possibly repeated") + offsets seen again */
     NW_METRICS_JOBS_HANDED_BACK, /* jobs withdrawn un-begun at a stop or revoke */
     NW_METRICS_FETCH_RETRIES,    /* fetch attempts retried after a transient failure */
+    /* watch (rendered only when started with NW_METRICS_WATCH) */
+    NW_METRICS_WATCH_POLLS,        /* source requests answered */
+    NW_METRICS_WATCH_NEW_ITEMS,    /* url jobs emitted */
+    NW_METRICS_WATCH_ERRORS,       /* error records */
+    NW_METRICS_WATCH_NOT_MODIFIED, /* 304 answers */
+    NW_METRICS_WATCH_STATE_WRITES, /* state saves (file or topic) that succeeded */
     NW_METRICS_NCOUNTERS
 };
 
@@ -49,6 +57,9 @@ enum nw_metrics_gauge {
     NW_METRICS_FETCH_PENDING,        /* URLs added to the fetcher and not yet done */
     NW_METRICS_FETCH_HOSTS,          /* hosts with transfers waiting for a slot */
     NW_METRICS_FETCH_HOST_QUEUE_MAX, /* longest per-host queue */
+    NW_METRICS_WATCH_SOURCES,        /* watch: sources watched (configured and children) */
+    NW_METRICS_WATCH_DUE,            /* watch: sources due, not yet requested */
+    NW_METRICS_WATCH_OVERDUE,        /* watch: ... waiting longer than watch.interval_min_s */
     NW_METRICS_NGAUGES
 };
 
@@ -65,6 +76,7 @@ enum nw_metrics_hist {
 #define NW_METRICS_NEED_PARTITIONS 1u /* at least one input partition assigned */
 #define NW_METRICS_NEED_BROKER 2u     /* the producer connected to at least one broker */
 #define NW_METRICS_NEED_TICKS 4u      /* /healthz: the loop calls nw_metrics_tick (else 200) */
+#define NW_METRICS_WATCH 8u           /* the scrape has the newsworker_watch_* families */
 
 /* Starts the endpoint if metrics.listen is set (else does nothing and returns 0).
  * Returns a process exit code: 0, or 2 (bad metrics.listen) / 1 (cannot listen), after

@@ -300,7 +300,7 @@ json_t *nw_pipeline_job_error(const char *raw_line, size_t len, const char *mess
                                  .code = "invalid_job",
                                  .message = message ? message : "invalid job",
                                  .attempts = 1};
-    char *copy;
+    char *copy, *url;
     json_t *rec;
 
     /* The line is hostile: cut it, and let nw_json_string repair what the cut or the
@@ -309,11 +309,16 @@ json_t *nw_pipeline_job_error(const char *raw_line, size_t len, const char *mess
     if (!copy)
         return NULL;
     info.job = nw_json_string(copy);
+    url = nw_job_url_of_bad_line(copy);
+    info.url = url; /* nw_record_error repairs its UTF-8 and control characters */
     nw_free(copy);
-    if (!info.job)
+    if (!info.job) {
+        nw_free(url);
         return NULL;
+    }
     rec = nw_record_error(&info);
     json_decref(info.job);
+    nw_free(url);
     return rec;
 }
 

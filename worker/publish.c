@@ -132,11 +132,20 @@ enum nw_status nw_publisher_send(struct nw_publisher *p, const char *topic, cons
                                  const char *value, size_t value_len, const char *schema,
                                  void *msg_opaque, char *errstr, size_t errstr_size)
 {
+    return nw_publisher_send_headers(p, topic, key, value, value_len, schema, NULL, 0, msg_opaque,
+                                     errstr, errstr_size);
+}
+
+enum nw_status nw_publisher_send_headers(struct nw_publisher *p, const char *topic, const char *key,
+                                         const char *value, size_t value_len, const char *schema,
+                                         const struct nw_header *extra, size_t n_extra,
+                                         void *msg_opaque, char *errstr, size_t errstr_size)
+{
     long long deadline = now_ms() + p->queue_full_max_ms;
     enum nw_status result = NW_OK;
 
     for (;;) {
-        rd_kafka_headers_t *hdrs = rd_kafka_headers_new(2);
+        rd_kafka_headers_t *hdrs = rd_kafka_headers_new(2 + n_extra);
         rd_kafka_resp_err_t err;
 
         if (p->fatal) {
@@ -148,6 +157,9 @@ enum nw_status nw_publisher_send(struct nw_publisher *p, const char *topic, cons
         if (schema)
             rd_kafka_header_add(hdrs, "schema", -1, schema, -1);
         rd_kafka_header_add(hdrs, "content-type", -1, "application/json", -1);
+        for (size_t i = 0; i < n_extra; i++)
+            rd_kafka_header_add(hdrs, extra[i].name, -1, extra[i].value,
+                                (ssize_t)extra[i].value_len);
         err = rd_kafka_producev(
             p->rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
             RD_KAFKA_V_KEY(key, key ? strlen(key) : 0), RD_KAFKA_V_VALUE((void *)value, value_len),

@@ -61,6 +61,19 @@ enum nw_status nw_publisher_send(struct nw_publisher *p, const char *topic, cons
                                  const char *value, size_t value_len, const char *schema,
                                  void *msg_opaque, char *errstr, size_t errstr_size);
 
+/* One extra header of a message (value of value_len bytes, copied). */
+struct nw_header {
+    const char *name;
+    const void *value;
+    size_t value_len;
+};
+
+/* nw_publisher_send with n_extra more headers after `schema` and `content-type`. */
+enum nw_status nw_publisher_send_headers(struct nw_publisher *p, const char *topic, const char *key,
+                                         const char *value, size_t value_len, const char *schema,
+                                         const struct nw_header *extra, size_t n_extra,
+                                         void *msg_opaque, char *errstr, size_t errstr_size);
+
 /* Serves delivery reports and client events for up to timeout_ms. Returns the number of
  * events served. */
 int nw_publisher_poll(struct nw_publisher *p, int timeout_ms);

@@ -1,6 +1,7 @@
 /* sink_kafka.c — records to Kafka topics by kind and route rules. */
 #include "sink_kafka.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,6 +137,9 @@ static char *fit_line(struct nw_sink_kafka *sink, const json_t *record, size_t s
         if (job && url)
             json_object_set_new(job, "url", nw_json_string(url));
         json_t *err = job ? nw_record_error(&info) : NULL;
+        json_t *source = json_object_get(record, "source");
+        if (err && source)
+            json_object_set(err, "source", source);
         /* Only a URL near the bound itself can keep even this record out: drop it. */
         if (err && nw_record_fit(err, sink->record_max, NULL) == NW_ETOOBIG) {
             json_object_set_new(err, "url", json_null());
@@ -152,6 +156,35 @@ static char *fit_line(struct nw_sink_kafka *sink, const json_t *record, size_t s
     return line;
 }
 
+/* The headers that say where a record's job came from (its "source"), in the spirit of
+ * Kafka Connect's dead-letter headers: an error record gets source-topic,
+ * source-partition, source-offset and source-key; an article record the source-key only
+ * (the input key passed through). Returns how many were set in h (at most 4); their
+ * values point into record, nums and key. */
+static size_t source_headers(const json_t *record, int is_error, struct nw_header *h,
+                             char nums[2][24], char *key, size_t key_size)
+{
+    json_t *src = json_object_get(record, "source");
+    const char *topic = json_string_value(json_object_get(src, "topic"));
+    long klen = nw_record_source_key(record, key, key_size);
+    size_t n = 0;
+
+    if (!json_is_object(src))
+        return 0;
+    if (is_error && topic) {
+        h[n++] = (struct nw_header){"source-topic", topic, strlen(topic)};
+        snprintf(nums[0], 24, "%lld",
+                 (long long)json_integer_value(json_object_get(src, "partition")));
+        h[n++] = (struct nw_header){"source-partition", nums[0], strlen(nums[0])};
+        snprintf(nums[1], 24, "%lld",
+                 (long long)json_integer_value(json_object_get(src, "offset")));
+        h[n++] = (struct nw_header){"source-offset", nums[1], strlen(nums[1])};
+    }
+    if (klen >= 0)
+        h[n++] = (struct nw_header){"source-key", key, (size_t)klen};
+    return n;
+}
+
 enum nw_status nw_sink_kafka_send(struct nw_sink_kafka *sink, const json_t *record, int is_error,
                                   void *msg_opaque, size_t *accepted, char *errstr,
                                   size_t errstr_size)
@@ -159,8 +192,9 @@ enum nw_status nw_sink_kafka_send(struct nw_sink_kafka *sink, const json_t *reco
     const char *topics[NW_ROUTE_MAX_TOPICS + 1];
     const char *key, *schema;
     enum nw_status result = NW_OK;
-    char key_buf[65];
-    size_t ntopics;
+    char key_buf[65], nums[2][24], source_key[NW_RECORD_SOURCE_KEY_MAX];
+    struct nw_header headers[4];
+    size_t ntopics, nheaders;
     char *line;
 
     *accepted = 0;
@@ -188,9 +222,11 @@ enum nw_status nw_sink_kafka_send(struct nw_sink_kafka *sink, const json_t *reco
         ntopics = nw_route_topics(sink->route, record, sink->output_topic, topics,
                                   NW_ROUTE_MAX_TOPICS + 1);
     }
+    nheaders = source_headers(record, is_error, headers, nums, source_key, sizeof(source_key));
     for (size_t i = 0; i < ntopics; i++) {
-        enum nw_status r = nw_publisher_send(sink->publisher, topics[i], key, line, strlen(line),
-                                             schema, msg_opaque, errstr, errstr_size);
+        enum nw_status r =
+            nw_publisher_send_headers(sink->publisher, topics[i], key, line, strlen(line), schema,
+                                      headers, nheaders, msg_opaque, errstr, errstr_size);
         if (r == NW_OK)
             (*accepted)++;
         else if (!result)

@@ -1100,12 +1100,25 @@ size_t nw_watch_active(const struct nw_watch *w)
 
 void nw_watch_stats(const struct nw_watch *w, struct nw_watch_stats *out)
 {
+    long long now = now_ms();
+
     *out = w->stats;
     out->sources = w->n_sources;
     out->seen = 0;
-    for (size_t i = 0; i < w->n_src_buckets; i++)
-        for (struct source *s = w->src_buckets[i]; s; s = s->hash_next)
+    out->due = out->overdue = 0;
+    for (size_t i = 0; i < w->n_src_buckets; i++) {
+        for (struct source *s = w->src_buckets[i]; s; s = s->hash_next) {
             out->seen += s->seen.n;
+            /* due: its time has come and no request is out (queued on its host, or
+             * still in the heap); overdue: waiting longer than the shortest interval */
+            if (s->in_flight || s->removed || s->parked || (w->once && s->polled) ||
+                s->due_ms > now)
+                continue;
+            out->due++;
+            if (now - s->due_ms > (long long)w->min_s * 1000)
+                out->overdue++;
+        }
+    }
 }
 
 /* ---- state ------------------------------------------------------------------------------ */

@@ -52,6 +52,8 @@ struct nw_watch_stats {
     unsigned long robots;       /* robots.txt requests */
     size_t sources;             /* sources watched now (configured and children) */
     size_t seen;                /* seen entries held */
+    size_t due;                 /* sources whose time has come, not yet requested */
+    size_t overdue;             /* ... of them waiting more than watch.interval_min_s */
 };
 
 struct nw_watch;

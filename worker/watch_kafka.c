@@ -28,7 +28,13 @@ struct nw_watch_kafka {
     int delivery_timeout_ms;
     int failed;  /* a state write failed */
     int no_save; /* jobs went undelivered: writing the state would lose them */
+    const volatile sig_atomic_t *abort_flag;
 };
+
+static int aborted(const struct nw_watch_kafka *k)
+{
+    return k->abort_flag && *k->abort_flag;
+}
 
 static long long now_ms(void)
 {
@@ -142,6 +148,10 @@ static enum nw_status read_state(struct nw_watch_kafka *k)
     deadline = now_ms() + STATE_READ_TIMEOUT_MS;
     while (eofs < n_parts) {
         rd_kafka_message_t *m;
+        if (aborted(k)) {
+            result = NW_ETIMEOUT;
+            break;
+        }
         if (now_ms() > deadline) {
             NW_LOG_ERROR("watch", "%s not read to its end within %d ms", k->state_topic,
                          STATE_READ_TIMEOUT_MS);
@@ -177,8 +187,12 @@ out:
         rd_kafka_topic_partition_list_destroy(parts);
     if (rkt)
         rd_kafka_topic_destroy(rkt);
-    rd_kafka_consumer_close(rk);
-    rd_kafka_destroy(rk);
+    if (aborted(k)) {
+        rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    } else {
+        rd_kafka_consumer_close(rk);
+        rd_kafka_destroy(rk);
+    }
     return result;
 }
 
@@ -313,6 +327,7 @@ int nw_watch_kafka_loading(const struct nw_watch_kafka *k)
 
 struct nw_watch_kafka *nw_watch_kafka_create(const struct nw_config *cfg, struct nw_watch *w,
                                              struct nw_publisher *pub, const char *bootstrap,
+                                             const volatile sig_atomic_t *abort_flag,
                                              enum nw_status *status, char *errstr,
                                              size_t errstr_size)
 {
@@ -338,6 +353,7 @@ struct nw_watch_kafka *nw_watch_kafka_create(const struct nw_config *cfg, struct
     k->w = w;
     k->pub = pub;
     k->bootstrap = bootstrap;
+    k->abort_flag = abort_flag;
     k->sources_topic = nw_config_get(cfg, "watch.sources.topic");
     k->state_topic = nw_config_get(cfg, "watch.state.topic");
     k->delivery_timeout_ms = (int)nw_config_get_int(cfg, "worker.delivery_timeout_ms");
@@ -403,25 +419,50 @@ fail:
     return NULL;
 }
 
+/* Leaves the group through the close queue, serving it (the revoke callback runs there)
+ * until the close is done or the abort flag is set; then destroys the consumer. */
+static void close_consumer(struct nw_watch_kafka *k)
+{
+    rd_kafka_queue_t *q;
+    rd_kafka_error_t *error;
+
+    if (aborted(k)) {
+        rd_kafka_destroy_flags(k->consumer, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+        k->consumer = NULL;
+        return;
+    }
+    q = rd_kafka_queue_new(k->consumer);
+    error = q ? rd_kafka_consumer_close_queue(k->consumer, q) : NULL;
+    if (q && !error) {
+        /* serves the rebalance callback (the revoke writes the state) */
+        while (!rd_kafka_consumer_closed(k->consumer) && !aborted(k))
+            rd_kafka_queue_poll_callback(q, 100);
+    }
+    if (error)
+        rd_kafka_error_destroy(error);
+    if (q)
+        rd_kafka_queue_destroy(q);
+    if (!rd_kafka_consumer_closed(k->consumer))
+        NW_LOG_WARN("watch", "left the group without waiting for the broker (shutdown budget "
+                             "spent)");
+    rd_kafka_destroy_flags(k->consumer, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    k->consumer = NULL;
+}
+
 void nw_watch_kafka_close(struct nw_watch_kafka *k, int may_save)
 {
     if (!k)
         return;
     k->no_save = !may_save;
-    if (k->consumer) {
-        rd_kafka_consumer_close(k->consumer);
-        rd_kafka_destroy(k->consumer);
-        k->consumer = NULL;
-    }
+    if (k->consumer)
+        close_consumer(k);
 }
 
 void nw_watch_kafka_destroy(struct nw_watch_kafka *k)
 {
     if (!k)
         return;
-    if (k->consumer) {
-        rd_kafka_consumer_close(k->consumer);
-        rd_kafka_destroy(k->consumer);
-    }
+    if (k->consumer)
+        close_consumer(k);
     nw_free(k);
 }

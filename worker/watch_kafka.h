@@ -21,6 +21,8 @@
 #ifndef NW_WATCH_KAFKA_H
 #define NW_WATCH_KAFKA_H
 
+#include <signal.h>
+
 #include "config.h"
 #include "publish.h"
 #include "status.h"
@@ -31,9 +33,12 @@ struct nw_watch_kafka;
 /* sources_topic and state_topic may each be NULL (not used). pub (borrowed) writes the
  * state; bootstrap replaces kafka.bootstrap.servers (embedded) if not NULL. With no
  * sources topic, the state topic is read once here and applied to the sources added so far.
- * NULL on failure; *status says config (NW_ECONFIG) or runtime error. */
+ * abort_flag (borrowed, may be NULL): once it is non-zero (the shutdown budget is spent),
+ * reading the state gives up and the close leaves the group without waiting for the
+ * broker. NULL on failure; *status says config (NW_ECONFIG) or runtime error. */
 struct nw_watch_kafka *nw_watch_kafka_create(const struct nw_config *cfg, struct nw_watch *w,
                                              struct nw_publisher *pub, const char *bootstrap,
+                                             const volatile sig_atomic_t *abort_flag,
                                              enum nw_status *status, char *errstr,
                                              size_t errstr_size);
 
@@ -48,7 +53,9 @@ int nw_watch_kafka_loading(const struct nw_watch_kafka *k);
 enum nw_status nw_watch_kafka_save(struct nw_watch_kafka *k, int all);
 
 /* Leaves the group (the revoked partitions' state is written first when may_save; pass 0
- * when jobs went undelivered, so that they are emitted again). Then destroy. */
+ * when jobs went undelivered, so that they are emitted again). Then destroy. Waits for the
+ * broker only until the abort flag is set (then the group learns of the departure by the
+ * session timeout). */
 void nw_watch_kafka_close(struct nw_watch_kafka *k, int may_save);
 void nw_watch_kafka_destroy(struct nw_watch_kafka *k);
 

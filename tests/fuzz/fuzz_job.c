@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "job.h"
 #include "mem.h"
@@ -16,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct nw_job job;
-    char err[256], *canon = NULL;
+    char err[256], *canon = NULL, *line, *url;
 
     if (nw_job_parse((const char *)data, size, 1 << 20, &job, err, sizeof(err)) == NW_OK) {
         if (!job.url || !job.raw)
@@ -24,7 +25,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (nw_url_canonicalize(job.url, &canon) == NW_OK)
             nw_free(canon);
         nw_job_fini(&job);
+        return 0;
     }
+    /* A refused line: the URL its error record carries, if any (never longer than it). */
+    line = nw_strndup((const char *)data, size);
+    if (!line)
+        return 0;
+    url = nw_job_url_of_bad_line(line);
+    if (url && strlen(url) > strlen(line))
+        abort();
+    nw_free(url);
+    nw_free(line);
     return 0;
 }
 

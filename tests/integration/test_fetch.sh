@@ -37,8 +37,12 @@ for spec in sys.argv[2:]:
     stage, codes = (parts[2], parts[3].split("|")) if len(parts) > 3 else (None, None)
     attempts = int(parts[4]) if len(parts) > 4 else None
     if key.startswith("job:"):
-        match = [r for r in records if r.get("url") is None and isinstance(r.get("job"), str)
-                 and key[4:] in r["job"]]
+        # a refused line: its url is what could be read from it (issue 18), else null
+        match = [r for r in records if isinstance(r.get("job"), str) and key[4:] in r["job"]]
+        if len(match) == 1:
+            want = match[0]["job"].strip() if "://" in key and not key[4:].startswith("{") else None
+            if match[0].get("url") != want:
+                bad.append(f"{key}: url {match[0].get('url')!r}, expected {want!r}")
     elif key.startswith("="):
         match = [r for r in records if r.get("url") == key[1:]]
     else:

@@ -252,6 +252,130 @@ static void test_control_characters_and_nul(void **state)
     unlink(path);
 }
 
+static char *describe_for(unsigned commands)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    assert_non_null(f);
+    nw_config_describe_command(cfg, f, commands);
+    fclose(f);
+    return text;
+}
+
+/* Each command's help shows exactly the keys it reads: extract no kafka.* or fetch.*. */
+static void test_describe_per_command(void **state)
+{
+    char *text;
+
+    (void)state;
+    text = describe_for(NW_CMD_EXTRACT);
+    assert_null(strstr(text, "kafka."));
+    assert_null(strstr(text, "fetch."));
+    assert_null(strstr(text, "watch."));
+    assert_null(strstr(text, "worker."));
+    assert_non_null(strstr(text, "extract.max_html_bytes"));
+    assert_non_null(strstr(text, "log.level"));
+    free(text);
+    text = describe_for(NW_CMD_WATCH);
+    assert_non_null(strstr(text, "watch.sources"));
+    assert_non_null(strstr(text, "kafka.*"));
+    assert_non_null(strstr(text, "metrics.listen"));
+    assert_non_null(strstr(text, "worker.shutdown_timeout_ms"));
+    assert_null(strstr(text, "extract."));
+    assert_null(strstr(text, "worker.max_in_flight"));
+    free(text);
+    text = describe_for(NW_CMD_RUN);
+    assert_null(strstr(text, "watch."));
+    assert_null(strstr(text, "output.file"));
+    assert_non_null(strstr(text, "worker.max_in_flight"));
+    free(text);
+    assert_true(nw_config_key_read_by("kafka.bootstrap.servers", NW_CMD_FETCH));
+    assert_false(nw_config_key_read_by("kafka.bootstrap.servers", NW_CMD_EXTRACT));
+    assert_false(nw_config_key_read_by("watch.sources", NW_CMD_RUN));
+    assert_false(nw_config_key_read_by("no.such.key", NW_CMD_ALL));
+}
+
+/* Empty values where empty makes no sense: refused by the check, naming the key. */
+static void test_empty_values_refused(void **state)
+{
+    static const char *const keys[] = {
+        "kafka.bootstrap.servers",         "worker.state_dir", "fetch.user_agent",
+        "kafka.consumer.group.id",         "watch.state_file", "errors.topic",
+        "kafka.producer.bootstrap.servers"};
+    char err[256];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        nw_config_destroy(cfg);
+        cfg = nw_config_create();
+        assert_int_equal(nw_config_set(cfg, keys[i], "", err, sizeof(err)), NW_OK);
+        assert_int_equal(nw_config_check(cfg, err, sizeof(err)), NW_ECONFIG);
+        assert_non_null(strstr(err, keys[i]));
+        assert_non_null(strstr(err, "empty"));
+    }
+    /* empty means "off" or "the default" here: accepted */
+    nw_config_destroy(cfg);
+    cfg = nw_config_create();
+    assert_int_equal(nw_config_set(cfg, "metrics.listen", "", err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_set(cfg, "enrich.ner_model", "", err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_check(cfg, err, sizeof(err)), NW_OK);
+}
+
+static void file_with(char *path, const char *content)
+{
+    int fd = mkstemp(path);
+
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+    close(fd);
+}
+
+/* key = "v" in a file: one pair of matching quotes goes; nothing else is touched. */
+static void test_file_quotes(void **state)
+{
+    char err[256], path[] = "/tmp/nw_test_config_q.XXXXXX";
+
+    (void)state;
+    file_with(path, "fetch.user_agent = \"bot/1 (x)\"\n"
+                    "input.topic = 'jobs'\n"
+                    "errors.topic = \"a\"b\"\n"
+                    "output.topic = \"half\n"
+                    "route.rules = \"x'\n"
+                    "kafka.client.id = \"cid\"\n"
+                    "fetch.retries = \"2\"\n");
+    assert_int_equal(nw_config_load_file(cfg, path, err, sizeof(err)), NW_OK);
+    assert_string_equal(nw_config_get(cfg, "fetch.user_agent"), "bot/1 (x)");
+    assert_string_equal(nw_config_get(cfg, "input.topic"), "jobs");
+    assert_string_equal(nw_config_get(cfg, "errors.topic"), "a\"b");
+    assert_string_equal(nw_config_get(cfg, "output.topic"), "\"half");
+    assert_string_equal(nw_config_get(cfg, "route.rules"), "\"x'");
+    assert_string_equal(nw_config_get(cfg, "kafka.client.id"), "cid");
+    assert_int_equal(nw_config_get_int(cfg, "fetch.retries"), 2);
+    unlink(path);
+}
+
+/* A key given twice in one file is an error naming both lines. */
+static void test_file_duplicate_key(void **state)
+{
+    char err[256], path[] = "/tmp/nw_test_config_d.XXXXXX";
+    char path2[] = "/tmp/nw_test_config_d2.XXXXXX";
+
+    (void)state;
+    file_with(path, "fetch.retries = 2\n# comment\nfetch.timeout_ms = 500\n"
+                    "  fetch.retries=3\n");
+    assert_int_equal(nw_config_load_file(cfg, path, err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, "fetch.retries"));
+    assert_non_null(strstr(err, "lines 1 and 4"));
+    unlink(path);
+    file_with(path2, "kafka.linger.ms = 5\nkafka.linger.ms = 6\n");
+    assert_int_equal(nw_config_load_file(cfg, path2, err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, "kafka.linger.ms"));
+    assert_non_null(strstr(err, "lines 1 and 2"));
+    unlink(path2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +388,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_env, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kafka_passthrough, setup, teardown),
         cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_describe_per_command, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_values_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file_quotes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file_duplicate_key, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

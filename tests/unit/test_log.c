@@ -209,6 +209,24 @@ static void test_text_line_unchanged_by_fields(void **state)
     assert_string_equal(a, b);
 }
 
+/* A job URL carrying a newline must not forge a log line of its own: every control
+ * character, LF and CR included, is escaped in text lines as in JSON lines. */
+static void test_text_line_escapes_control_characters(void **state)
+{
+    char out[256];
+    size_t n;
+
+    (void)state;
+    n = nw_log_format_line(out, sizeof(out), NW_LOG_FORMAT_TEXT, TS_MS, NW_LOG_WARN, "run", NULL,
+                           "bad url http://a/\n2026 error forged\r\x01\x7f\tend");
+    assert_string_equal(out, "2026-11-23T10:00:00Z warn run: bad url "
+                             "http://a/\\n2026 error forged\\r\\x01\\x7f\\tend\n");
+    assert_int_equal(n, strlen(out));
+    /* one line: the only LF is the last byte */
+    assert_ptr_equal(strchr(out, '\n'), out + n - 1);
+    assert_null(strchr(out, '\r'));
+}
+
 static void test_format_names(void **state)
 {
     enum nw_log_format f;
@@ -232,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_json_line_omits_absent_fields),
         cmocka_unit_test(test_json_line_repairs_bad_utf8_and_stays_valid_when_cut),
         cmocka_unit_test(test_text_line_unchanged_by_fields),
+        cmocka_unit_test(test_text_line_escapes_control_characters),
         cmocka_unit_test(test_format_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

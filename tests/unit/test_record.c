@@ -394,6 +394,57 @@ static void test_error_record_meta(void **state)
     nw_article_fini(&art);
 }
 
+/* The source context: text keys as strings, binary keys as hex, long keys not echoed;
+ * nw_record_source_key gives the original bytes back for the header. */
+static void test_source(void **state)
+{
+    struct nw_error_info info = {
+        .url = "http://x/", .stage = "fetch", .code = "timeout", .message = "m", .attempts = 1};
+    static const char bin[] = {'k', '\0', '\n', (char)0xff};
+    char big[NW_RECORD_SOURCE_KEY_MAX + 1], back[NW_RECORD_SOURCE_KEY_MAX];
+    struct nw_record_source src = {"news.urls", 3, 42, "user-7", 6};
+    json_t *rec, *so;
+
+    (void)state;
+    rec = nw_record_error(&info);
+    assert_non_null(rec);
+    assert_int_equal(nw_record_source_key(rec, back, sizeof(back)), -1);
+    assert_int_equal(nw_record_set_source(rec, &src), NW_OK);
+    so = json_object_get(rec, "source");
+    assert_string_equal(json_string_value(json_object_get(so, "topic")), "news.urls");
+    assert_int_equal(json_integer_value(json_object_get(so, "partition")), 3);
+    assert_int_equal(json_integer_value(json_object_get(so, "offset")), 42);
+    assert_string_equal(json_string_value(json_object_get(so, "key")), "user-7");
+    assert_int_equal(nw_record_source_key(rec, back, sizeof(back)), 6);
+    assert_memory_equal(back, "user-7", 6);
+
+    src.key = bin;
+    src.key_len = sizeof(bin);
+    assert_int_equal(nw_record_set_source(rec, &src), NW_OK);
+    so = json_object_get(rec, "source");
+    assert_true(json_is_null(json_object_get(so, "key")));
+    assert_string_equal(json_string_value(json_object_get(so, "key_hex")), "6b000aff");
+    assert_int_equal(nw_record_source_key(rec, back, sizeof(back)), 4);
+    assert_memory_equal(back, bin, 4);
+
+    src.key = NULL;
+    src.key_len = 0;
+    assert_int_equal(nw_record_set_source(rec, &src), NW_OK);
+    so = json_object_get(rec, "source");
+    assert_true(json_is_null(json_object_get(so, "key")));
+    assert_null(json_object_get(so, "key_hex"));
+    assert_int_equal(nw_record_source_key(rec, back, sizeof(back)), -1);
+
+    memset(big, 'a', sizeof(big));
+    src.key = big;
+    src.key_len = sizeof(big);
+    assert_int_equal(nw_record_set_source(rec, &src), NW_OK);
+    so = json_object_get(rec, "source");
+    assert_true(json_is_null(json_object_get(so, "key")));
+    assert_true(json_is_true(json_object_get(so, "key_truncated")));
+    json_decref(rec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_json_string),
         cmocka_unit_test(test_controls_removed),
         cmocka_unit_test(test_error_record_meta),
+        cmocka_unit_test(test_source),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
