@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
     build-essential cmake pkg-config clang-format
-    libcurl4-openssl-dev libssl-dev zlib1g-dev
+    libcurl4-openssl-dev libssl-dev zlib1g-dev libbrotli-dev
     librdkafka-dev libjansson-dev libxml2-dev libutf8proc-dev
     libcld2-dev libstemmer-dev libmodest-dev libmicrohttpd-dev libcmocka-dev liblinear-dev
     iso-codes kcat python3 python3-jsonschema python3-kafka

@@ -612,6 +612,11 @@ enum nw_warc_event nw_warc_next(struct nw_warc_reader *r, const struct nw_warc_r
     memset(problem, 0, sizeof(*problem));
     if (r->ended)
         return NW_WARC_END;
+    if (r->fault != F_NONE) {
+        /* A fault after the last record's end (read_trailer, the member check). */
+        fault_problem(r, problem, pos_here(r), "after the record");
+        return problem->fatal ? NW_WARC_ERROR : NW_WARC_WARNING;
+    }
     m = find_record(r);
     if (r->skipped && !r->quiet_skip)
         return skipped_warning(r, problem);
@@ -736,9 +741,9 @@ enum nw_warc_event nw_warc_next(struct nw_warc_reader *r, const struct nw_warc_r
             r->skipped = (uint64_t)n;
             r->member_rest = 1;
             member_abandon(r);
-        } else if (n < 0) {
-            r->fault = F_NONE; /* reported when the next record is read */
         }
+        /* n < 0: the member is damaged after its record (a cut gzip trailer): the record
+         * is whole, the fault is reported as a warning by the next call. */
     }
     if (!r->rec.record_id || !r->rec.date || !r->rec.type) {
         problem_set(problem, NW_EPARSE, offset, "the mandatory %s field is missing",
