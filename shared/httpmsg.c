@@ -61,7 +61,7 @@ enum nw_status nw_httpmsg_parse(const char *data, size_t len, struct nw_httpmsg 
     msg->body = end;
     msg->body_len = len - head_len;
     /* Fields: skip the status line, split "Name: value" lines in place. */
-    p = strchr(msg->head, '\n') + 1;
+    p = (char *)memchr(msg->head, '\n', head_len) + 1; /* found by head_end */
     stop = msg->head + head_len;
     while (p < stop) {
         char *colon, *v, *e;
