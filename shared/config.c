@@ -60,6 +60,13 @@ static const struct key_def keys[] = {
     {"fetch.breaker_cooldown_ms", KEY_INT, "30000", 100, 86400000, NULL,
      "time a host's jobs fail fast before one probe"},
 
+    {"fetch.warc", KEY_BOOL, "false", 0, 0, NULL,
+     "archive every HTTP exchange (each redirect hop, retry, robots.txt) as WARC/1.1 records"},
+    {"fetch.warc_dir", KEY_STRING, "warc", 0, 0, NULL,
+     "directory of the WARC files (without output.dir; with it: OUTPUT_DIR/warc/dt=/hour=)"},
+    {"fetch.warc_max_bytes", KEY_INT, "1073741824", 65536, 1LL << 40, NULL,
+     "a WARC file is closed (renamed to its final name) once it is this large"},
+
     {"extract.max_html_bytes", KEY_INT, "16777216", 1024, 1LL << 32, NULL,
      "HTML beyond this is cut before parsing (noted in the record)"},
     {"extract.max_depth", KEY_INT, "512", 16, 100000, NULL,
@@ -532,7 +539,8 @@ enum nw_status nw_config_check(const struct nw_config *cfg, char *errstr, size_t
 {
     static const char *const not_empty[] = {"input.topic",    "output.topic",
                                             "errors.topic",   "output.file",
-                                            "kafka.group.id", "kafka.consumer.group.id"};
+                                            "kafka.group.id", "kafka.consumer.group.id",
+                                            "fetch.warc_dir"};
     long long backoff = nw_config_get_int(cfg, "fetch.retry_backoff_ms");
     long long backoff_max = nw_config_get_int(cfg, "fetch.retry_backoff_max_ms");
 
