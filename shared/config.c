@@ -64,7 +64,7 @@ static const struct key_def keys[] = {
      "archive every HTTP exchange (each redirect hop, retry, robots.txt) as WARC/1.1 records"},
     {"fetch.warc_dir", KEY_STRING, "warc", 0, 0, NULL,
      "directory of the WARC files (without output.dir; with it: OUTPUT_DIR/warc/dt=/hour=)"},
-    {"fetch.warc_max_bytes", KEY_INT, "1073741824", 65536, 1LL << 40, NULL,
+    {"fetch.warc_max_bytes", KEY_INT, "1073741824", 4096, 1LL << 40, NULL,
      "a WARC file is closed (renamed to its final name) once it is this large"},
 
     {"extract.max_html_bytes", KEY_INT, "16777216", 1024, 1LL << 32, NULL,

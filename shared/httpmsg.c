@@ -26,6 +26,28 @@ static const char *head_end(const char *data, size_t len)
     return NULL;
 }
 
+int nw_httpmsg_status(const char *data, size_t len)
+{
+    size_t at;
+
+    /* "HTTP/1.1 200", and "HTTP/2 200" as some tools write HTTP/2 exchanges. */
+    if (len < 10 || memcmp(data, "HTTP/", 5) != 0 || data[5] < '0' || data[5] > '9')
+        return -1;
+    if (data[6] == '.' && data[7] >= '0' && data[7] <= '9')
+        at = 9;
+    else
+        at = 7;
+    if (data[at - 1] != ' ' || len < at + 3)
+        return -1;
+    for (size_t i = at; i < at + 3; i++)
+        if (data[i] < '0' || data[i] > '9')
+            return -1;
+    if (data[at] == '0' ||
+        (len > at + 3 && data[at + 3] != ' ' && data[at + 3] != '\r' && data[at + 3] != '\n'))
+        return -1;
+    return (data[at] - '0') * 100 + (data[at + 1] - '0') * 10 + (data[at + 2] - '0');
+}
+
 enum nw_status nw_httpmsg_parse(const char *data, size_t len, struct nw_httpmsg *msg, char *errstr,
                                 size_t errstr_size)
 {
@@ -35,14 +57,10 @@ enum nw_status nw_httpmsg_parse(const char *data, size_t len, struct nw_httpmsg 
     int status;
 
     memset(msg, 0, sizeof(*msg));
-    if (len < 12 || memcmp(data, "HTTP/", 5) != 0 || data[5] < '0' || data[5] > '9' ||
-        data[6] != '.' || data[8] != ' ')
+    status = nw_httpmsg_status(data, len);
+    if (status < 0)
         return nw_fail(NW_EPARSE, errstr, errstr_size,
                        "not an HTTP response: no HTTP/1.x status line");
-    if (data[9] < '1' || data[9] > '9' || data[10] < '0' || data[10] > '9' || data[11] < '0' ||
-        data[11] > '9')
-        return nw_fail(NW_EPARSE, errstr, errstr_size, "HTTP status line without a status code");
-    status = (data[9] - '0') * 100 + (data[10] - '0') * 10 + (data[11] - '0');
     end = head_end(data, len);
     if (!end) {
         if (len >= NW_HTTPMSG_MAX_HEAD)

@@ -35,6 +35,10 @@ enum nw_status nw_httpmsg_parse(const char *data, size_t len, struct nw_httpmsg 
                                 size_t errstr_size);
 void nw_httpmsg_fini(struct nw_httpmsg *msg);
 
+/* The status code of data's "HTTP/x.y NNN" status line, or -1 if it does not start with
+ * one (whether or not a complete header block follows). */
+int nw_httpmsg_status(const char *data, size_t len);
+
 /* The last value of header field name (case-insensitive), or NULL. Borrowed. */
 const char *nw_httpmsg_header(const struct nw_httpmsg *msg, const char *name);
 

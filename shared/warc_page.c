@@ -17,6 +17,7 @@ void nw_warc_page_fini(struct nw_warc_page *page)
     nw_free(page->etag);
     nw_free(page->last_modified);
     nw_free(page->body);
+    nw_free(page->location);
     memset(page, 0, sizeof(*page));
 }
 
@@ -91,6 +92,19 @@ enum nw_warc_page_kind nw_warc_page_from_record(const struct nw_warc_record *rec
         page->skip = "response that is not HTTP";
         return NW_WARC_PAGE_SKIP;
     }
+    page->status = nw_httpmsg_status(rec->block, rec->block_len);
+    if (page->status >= 0 && (page->status < 200 || page->status > 299)) {
+        /* Whatever follows the status line: a fetcher that stops reading at an error
+         * status (newsworker does) stores the status line alone. */
+        page->skip = "response that is not 2xx";
+        if (page->status >= 300 && page->status <= 399 &&
+            nw_httpmsg_parse(rec->block, rec->block_len, &msg, why, sizeof(why)) == NW_OK) {
+            if (set_copy(&page->location, nw_httpmsg_header(&msg, "Location")) != NW_OK)
+                page->location = NULL; /* no memory: the chain is simply not followed */
+            nw_httpmsg_fini(&msg);
+        }
+        return NW_WARC_PAGE_SKIP;
+    }
     result = nw_httpmsg_parse(rec->block, rec->block_len, &msg, why, sizeof(why));
     if (result) {
         *status = result;
@@ -98,11 +112,6 @@ enum nw_warc_page_kind nw_warc_page_from_record(const struct nw_warc_record *rec
         return NW_WARC_PAGE_ERROR;
     }
     page->status = msg.status;
-    if (msg.status < 200 || msg.status > 299) {
-        page->skip = "response that is not 2xx";
-        nw_httpmsg_fini(&msg);
-        return NW_WARC_PAGE_SKIP;
-    }
     ct = nw_httpmsg_header(&msg, "Content-Type");
     html = ct && (media_is(ct, "text/html") || media_is(ct, "application/xhtml+xml"));
     if (!html && ct && *ct && !media_is(ct, "application/octet-stream") &&

@@ -40,6 +40,7 @@ struct nw_warc_page {
     int truncated;    /* the body is incomplete: cut by the writer (WARC-Truncated, a
                          block shorter than its HTTP message), or by max_body */
     const char *skip; /* static reason for NW_WARC_PAGE_SKIP ("request record", ...) */
+    char *location;   /* owned: a 3xx response's Location header (passed over), or NULL */
 };
 
 /* Classifies rec; for a page, fills page with the body decoded up to max_body bytes.

@@ -95,6 +95,54 @@ static json_t *warc_ref(const char *path, uint64_t offset, const char *record_id
                      record_id && *record_id ? nw_json_string(record_id) : json_null());
 }
 
+/* Redirect chains in an archive: a crawler that followed a redirect stored the 3xx response
+ * and, later in the file, the page it led to. The page's record then names the chain's
+ * first URL as `url` and its own as `final_url`, as a live fetch would. The last
+ * REDIRECTS_KEPT redirects are remembered (bounded memory). */
+#define REDIRECTS_KEPT 64
+
+struct redirects {
+    char *to[REDIRECTS_KEPT];     /* the resolved Location */
+    char *origin[REDIRECTS_KEPT]; /* the first URL of its chain */
+    size_t next;
+};
+
+static const char *redirect_origin(const struct redirects *r, const char *url)
+{
+    for (size_t i = 0; url && i < REDIRECTS_KEPT; i++)
+        if (r->to[i] && !strcmp(r->to[i], url))
+            return r->origin[i];
+    return NULL;
+}
+
+static void redirect_note(struct redirects *r, const char *from, const char *location)
+{
+    const char *origin = redirect_origin(r, from);
+    char *to = NULL, *copy;
+    size_t i = r->next;
+
+    if (!from || nw_url_resolve(from, location, &to) != NW_OK)
+        return;
+    copy = nw_strdup(origin ? origin : from);
+    if (!copy) {
+        nw_free(to);
+        return;
+    }
+    nw_free(r->to[i]);
+    nw_free(r->origin[i]);
+    r->to[i] = to;
+    r->origin[i] = copy;
+    r->next = (i + 1) % REDIRECTS_KEPT;
+}
+
+static void redirects_fini(struct redirects *r)
+{
+    for (size_t i = 0; i < REDIRECTS_KEPT; i++) {
+        nw_free(r->to[i]);
+        nw_free(r->origin[i]);
+    }
+}
+
 struct warc_counts {
     unsigned long records, pages, skipped, errors, warnings;
 };
@@ -102,7 +150,7 @@ struct warc_counts {
 /* One response record that is a page, into an article or error record. */
 static json_t *warc_page_record(struct nw_processor *proc, const char *path,
                                 const struct nw_warc_record *rec, struct nw_warc_page *page,
-                                json_t *ref)
+                                json_t *ref, const char *origin)
 {
     enum nw_status result;
     struct nw_article art;
@@ -112,6 +160,8 @@ static json_t *warc_page_record(struct nw_processor *proc, const char *path,
 
     nw_article_init(&art);
     art.warc = json_incref(ref);
+    /* The job that would fetch the page again, as a bare URL line's job echo is. */
+    art.job = json_pack("{s:o}", "url", nw_json_string(origin ? origin : rec->target_uri));
     art.http.present = 1;
     art.http.status = page->status;
     art.http.bytes = page->body_len;
@@ -127,20 +177,22 @@ static json_t *warc_page_record(struct nw_processor *proc, const char *path,
         struct nw_input in = {.data = page->body,
                               .len = page->body_len,
                               .content_type = page->content_type,
-                              .url = rec->target_uri,
+                              .url = origin ? origin : rec->target_uri,
+                              .final_url = rec->target_uri,
                               .fetched_at = nw_rfc3339_valid(rec->date) ? rec->date : NULL};
         result = nw_processor_run(proc, &in, &art, &stage, errstr, sizeof(errstr));
     } else {
         nw_fail(result, errstr, sizeof(errstr), "out of memory");
     }
     if (result) {
-        struct nw_error_info info = {.url = rec->target_uri,
+        struct nw_error_info info = {.url = origin ? origin : rec->target_uri,
                                      .stage = stage,
                                      .code = nw_status_name(result),
                                      .message = errstr,
                                      .http_status = page->status,
                                      .attempts = 1,
                                      .article = &art,
+                                     .job = art.job,
                                      .warc = ref};
         NW_LOG_INFO("extract", "%s at offset %llu (%s): %s failed: %s", path,
                     (unsigned long long)rec->offset, rec->target_uri, stage, errstr);
@@ -181,6 +233,7 @@ static int extract_warc(struct nw_processor *proc, struct nw_sink_file *sink, co
     struct nw_warc_opts opts = {.max_block = max_body + (256u << 10)};
     struct nw_warc_reader *reader = nw_warc_reader_create(warc_source_read, &src, &opts);
     struct warc_counts n = {0};
+    struct redirects redirects = {0};
     const struct nw_warc_record *rec;
     struct nw_warc_problem problem;
     enum nw_warc_event ev;
@@ -213,6 +266,8 @@ static int extract_warc(struct nw_processor *proc, struct nw_sink_file *sink, co
             enum nw_warc_page_kind kind;
             n.records++;
             kind = nw_warc_page_from_record(rec, max_body, &page, &status, errstr, sizeof(errstr));
+            if (kind == NW_WARC_PAGE_SKIP && page.location)
+                redirect_note(&redirects, rec->target_uri, page.location);
             if (kind == NW_WARC_PAGE_SKIP) {
                 NW_LOG_DEBUG("extract", "%s at offset %llu: passed over: %s", path,
                              (unsigned long long)rec->offset, page.skip);
@@ -230,7 +285,8 @@ static int extract_warc(struct nw_processor *proc, struct nw_sink_file *sink, co
                                         rec->offset, errstr, page.status, ref);
             } else {
                 n.pages++;
-                out = warc_page_record(proc, path, rec, &page, ref);
+                out = warc_page_record(proc, path, rec, &page, ref,
+                                       redirect_origin(&redirects, rec->target_uri));
             }
             nw_warc_page_fini(&page);
         }
@@ -249,6 +305,7 @@ static int extract_warc(struct nw_processor *proc, struct nw_sink_file *sink, co
                 path, nw_warc_reader_gzip(reader) ? "gzip" : "plain", n.records, n.pages, n.skipped,
                 n.errors, n.warnings);
     nw_warc_reader_destroy(reader);
+    redirects_fini(&redirects);
     return failed ? -1 : 0;
 }
 
