@@ -39,31 +39,38 @@ fi
 echo "pages: $n x $REPEAT = $total; archive $(stat -c %s "$warc") bytes; files $(cat "${files[@]}" | wc -c) bytes x $REPEAT"
 
 now() { date +%s.%N; }
-# run_extract OUT ARGS...: seconds of `taskset -c 0 newsworker extract ARGS` (one core).
+# run_extract OUT ARGS...: "WALL CPU" seconds of `taskset -c 0 newsworker extract ARGS` (one
+# core; CPU = user + system, steadier than wall time on a shared machine).
 run_extract() {
-    local out=$1 t0 t1
+    local out=$1 t0 t1 cpu
     shift
     t0=$(now)
-    taskset -c 0 "$BIN" -o log.level=warn extract "$@" >"$out" 2>>"$WORK/stderr"
+    /usr/bin/time -o "$WORK/time" -f "%U %S" taskset -c 0 "$BIN" -o log.level=warn extract "$@" \
+        >"$out" 2>>"$WORK/stderr"
+    cpu=$(tail -1 "$WORK/time")
     t1=$(now)
-    echo "$t1 - $t0" | bc -l
+    echo "$(echo "$t1 - $t0" | bc -l) $(echo "$cpu" | awk '{print $1 + $2}')"
 }
 
-ratios=()
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+ratios=() cpu_ratios=()
 for r in $(seq "$ROUNDS"); do
-    tf=$(run_extract "$WORK/files.jsonl" "${args[@]}")
-    tw=$(run_extract "$WORK/warc.jsonl" "$warc")
+    read -r tf cf < <(run_extract "$WORK/files.jsonl" "${args[@]}")
+    read -r tw cw < <(run_extract "$WORK/warc.jsonl" "$warc")
     nf=$(grep -c '"schema":"newsworker.article/1"' "$WORK/files.jsonl")
     nw=$(grep -c '"schema":"newsworker.article/1"' "$WORK/warc.jsonl")
     pf=$(echo "$total / $tf" | bc -l)
     pw=$(echo "$total / $tw" | bc -l)
     ratio=$(echo "$pw / $pf" | bc -l)
+    cpu_ratio=$(echo "$cf / $cw" | bc -l)
     ratios+=("$ratio")
-    printf 'round %d: files %.1f pages/s (%d articles), archive %.1f pages/s (%d articles): %.3fx\n' \
-        "$r" "$pf" "$nf" "$pw" "$nw" "$ratio"
+    cpu_ratios+=("$cpu_ratio")
+    printf 'round %d: files %.1f pages/s (%.1f per CPU s, %d articles), archive %.1f pages/s (%.1f per CPU s, %d articles): %.3fx wall, %.3fx CPU\n' \
+        "$r" "$pf" "$(echo "$total / $cf" | bc -l)" "$nf" "$pw" "$(echo "$total / $cw" | bc -l)" "$nw" "$ratio" "$cpu_ratio"
 done
-median=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
-printf 'extract over the archive / over the files: median %.3fx of %d rounds\n' "$median" "$ROUNDS"
+printf 'extract over the archive / over the files: median %.3fx (wall), %.3fx (CPU) of %d rounds\n' \
+    "$(printf '%s\n' "${ratios[@]}" | median)" "$(printf '%s\n' "${cpu_ratios[@]}" | median)" "$ROUNDS"
 
 # The reader alone against zcat, alternating, best of ROUNDS each.
 best_r=999 best_f=999 best_z=999
