@@ -36,7 +36,10 @@ wget -q --tries=1 --timeout=30 --warc-file=wget -O /dev/null "${urls[@]}" \
 "$BIN" extract wget.warc.gz >wget.jsonl 2>wget.log || fail "extract on wget's archive: $(cat wget.log)"
 # The pages and /article (behind the redirect): one article each; 302, 404, robots passed over.
 $PY "$COMPARE" wget.jsonl files.jsonl --expect $((n_pages + 1))
-grep -q '"url":"http://127.0.0.1:'"$PORT"'/article"' wget.jsonl || fail "no record for /article"
+# The page behind the redirect: url is the redirect's (the chain's first URL), as a live
+# fetch gives it, final_url the page's own.
+grep -q '"url":"http://127.0.0.1:'"$PORT"'/redirect?to=/article","final_url":"http://127.0.0.1:'"$PORT"'/article"' wget.jsonl ||
+    fail "no record for /article under the redirect's URL: $(grep -o '"url":"[^"]*","final_url":"[^"]*"' wget.jsonl)"
 grep -q "$((n_pages + 1)) HTML responses" wget.log || fail "summary: $(cat wget.log)"
 # Offsets agree with warcio's index of the same file.
 node "$WARCIO_CLI" index wget.warc.gz --fields warc-type,warc-record-id,offset >wget.idx
