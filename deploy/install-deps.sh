@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
     build-essential cmake pkg-config clang-format
-    libcurl4-openssl-dev libssl-dev zlib1g-dev
+    libcurl4-openssl-dev libssl-dev zlib1g-dev libbrotli-dev
     librdkafka-dev libjansson-dev libxml2-dev libutf8proc-dev
     # yajl: JSON Feeds parsed as a stream of events (shared/feeds_json.c)
     libyajl-dev

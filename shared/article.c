@@ -43,6 +43,7 @@ void nw_article_fini(struct nw_article *art)
     json_decref(art->keywords);
     nw_free(art->summary);
     json_decref(art->job);
+    json_decref(art->warc);
     json_decref(art->warnings);
     memset(art, 0, sizeof(*art));
 }

@@ -68,6 +68,7 @@ struct nw_article {
     char *summary;
 
     json_t *job;      /* the input job's metadata, passed through; NULL = null */
+    json_t *warc;     /* {file, offset, record_id} of the archived response; NULL = absent */
     json_t *warnings; /* array of strings: truncations and other notes; NULL = none */
 };
 

@@ -80,6 +80,16 @@ static const struct key_def keys[] = {
     {"fetch.breaker_cooldown_ms", KEY_INT, "30000", 100, 86400000, NULL,
      "time a host's jobs fail fast before one probe", NW_CMD_FETCH | NW_CMD_RUN, 0},
 
+    {"fetch.warc", KEY_BOOL, "false", 0, 0, NULL,
+     "archive every HTTP exchange (each redirect hop, retry, robots.txt) as WARC/1.1 records",
+     NW_CMD_FETCH | NW_CMD_RUN, 0},
+    {"fetch.warc_dir", KEY_STRING, "warc", 0, 0, NULL,
+     "directory of the WARC files (without output.dir; with it: OUTPUT_DIR/warc/dt=/hour=)",
+     NW_CMD_FETCH | NW_CMD_RUN, KEY_NONEMPTY},
+    {"fetch.warc_max_bytes", KEY_INT, "1073741824", 4096, 1LL << 40, NULL,
+     "a WARC file is closed (renamed to its final name) once it is this large",
+     NW_CMD_FETCH | NW_CMD_RUN, 0},
+
     {"extract.max_html_bytes", KEY_INT, "16777216", 1024, 1LL << 32, NULL,
      "HTML beyond this is cut before parsing (noted in the record)",
      NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN, 0},

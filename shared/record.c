@@ -313,6 +313,8 @@ json_t *nw_record_article(const struct nw_article *art)
     bad |= put(rec, "summary", nw_json_string(art->summary));
     bad |= put(rec, "job", art->job ? json_incref(art->job) : json_null());
     bad |= put(rec, "warnings", array_or_empty(art->warnings));
+    if (art->warc)
+        bad |= put(rec, "warc", json_incref(art->warc));
     /* enrichment's own JSON (entities, quotes, keywords...) is cleaned like the strings;
      * these are the record's own copies only where they are not shared, so copy first */
     if (!bad) {
@@ -406,6 +408,8 @@ json_t *nw_record_error(const struct nw_error_info *info)
     bad |= put(rec, "at", nw_json_string(nw_rfc3339_valid(info->at) ? info->at : now));
     if (!bad && info->article)
         bad |= add_error_meta(rec, info->article);
+    if (!bad && info->warc)
+        bad |= put(rec, "warc", json_incref(info->warc));
     if (bad) {
         json_decref(rec);
         return NULL;

@@ -38,6 +38,9 @@ struct nw_error_info {
      * with metadata but no article text). When it holds a title, date, language, canonical
      * URL or site name, the record carries them under "meta" (schemas/error.v1.json). */
     const struct nw_article *article;
+    /* Borrowed, may be NULL: {file, offset, record_id} of the WARC record the failed
+     * response is archived in (or was read from); the record's "warc" when set. */
+    json_t *warc;
 };
 
 json_t *nw_record_error(const struct nw_error_info *info);

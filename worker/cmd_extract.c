@@ -1,4 +1,12 @@
-/* cmd_extract.c — `newsworker extract [--text] FILE...`: the offline pipeline. */
+/*
+ * cmd_extract.c — `newsworker extract [--text] FILE...`: the offline pipeline.
+ *
+ * A file is HTML (plain or gzip), text (--text), or a web archive: a file that starts
+ * with a WARC record ("WARC/1.", plain or in a gzip member) is read as one, whatever its
+ * name, in one streaming pass (shared/warc.h), and gives one record per HTML response
+ * (shared/warc_page.h), in file order; broken records give error records (stage "warc")
+ * naming the file and offset, and reading goes on past them.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,21 +21,20 @@
 #include "record.h"
 #include "sink.h"
 #include "url.h"
+#include "warc.h"
+#include "warc_input.h"
 
 /* Compressed files are read whole; this bounds what one input may occupy in memory. */
 #define READ_MAX ((size_t)1 << 30)
 
-static enum nw_status read_all(const char *path, struct nw_buf *buf, char *errstr,
+/* Reads the rest of f (after what buf already holds) into buf. */
+static enum nw_status read_all(FILE *f, const char *path, struct nw_buf *buf, char *errstr,
                                size_t errstr_size)
 {
     enum nw_status result = NW_OK;
     char chunk[65536];
-    FILE *f;
     size_t n;
 
-    f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!f)
-        return nw_fail(NW_EIO, errstr, errstr_size, "%s: %s", path, strerror(errno));
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         result = nw_buf_append(buf, chunk, n);
         if (result) {
@@ -38,8 +45,6 @@ static enum nw_status read_all(const char *path, struct nw_buf *buf, char *errst
     if (ferror(f))
         result = nw_fail(NW_EIO, errstr, errstr_size, "%s: read error", path);
 out:
-    if (f != stdin)
-        fclose(f);
     return result;
 }
 
@@ -56,17 +61,23 @@ static json_t *error_record(const char *url, const char *stage, enum nw_status s
     return nw_record_error(&info);
 }
 
-/* Processes one input into one record; returns 0, or -1 if the input could not be read. */
+/* ---- one input ------------------------------------------------------------------------ */
+
+/* Processes one input into one record (a web archive: one per page); returns 0, or -1 if
+ * the input could not be read. */
 static int extract_one(struct nw_processor *proc, struct nw_sink_file *sink, const char *path,
-                       int is_text)
+                       int is_text, size_t max_body)
 {
     enum nw_status result;
     struct nw_article art;
     struct nw_buf buf;
     const char *stage = "read";
     char errstr[512] = "", *url = NULL, *resolved;
+    char head[65536];
+    size_t head_len;
     json_t *rec = NULL;
     int failed_read = 0;
+    FILE *f = NULL;
 
     nw_article_init(&art);
     nw_buf_init(&buf, READ_MAX);
@@ -78,7 +89,22 @@ static int extract_one(struct nw_processor *proc, struct nw_sink_file *sink, con
         snprintf(errstr, sizeof(errstr), "%s: cannot form a file URL", path);
         goto out;
     }
-    result = read_all(path, &buf, errstr, sizeof(errstr));
+    f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!f) {
+        result = nw_fail(NW_EIO, errstr, sizeof(errstr), "%s: %s", path, strerror(errno));
+        failed_read = 1;
+        goto out;
+    }
+    head_len = fread(head, 1, sizeof(head), f);
+    if (nw_warc_sniff(head, head_len)) {
+        failed_read = nw_extract_warc(proc, sink, path, url, f, head, head_len, max_body);
+        goto done;
+    }
+    result = nw_buf_append(&buf, head, head_len);
+    if (result)
+        nw_fail(result, errstr, sizeof(errstr), "%s: %s", path, nw_status_message(result));
+    else
+        result = read_all(f, path, &buf, errstr, sizeof(errstr));
     if (result) {
         failed_read = 1;
         goto out;
@@ -99,6 +125,9 @@ out:
         NW_LOG_ERROR("extract", "%s: cannot write the record", path);
         failed_read = 1;
     }
+done:
+    if (f && f != stdin)
+        fclose(f);
     json_decref(rec);
     nw_article_fini(&art);
     nw_buf_fini(&buf);
@@ -111,6 +140,7 @@ int nw_cmd_extract(struct nw_config *cfg, int argc, char **argv)
     struct nw_processor *proc = NULL;
     struct nw_sink_file *sink = NULL;
     int is_text = 0, n_files = 0, failures = 0, code = NW_EXIT_OK;
+    size_t max_body = (size_t)nw_config_get_int(cfg, "extract.max_html_bytes");
     char errstr[512];
 
     for (int i = 0; i < argc; i++) {
@@ -141,7 +171,7 @@ int nw_cmd_extract(struct nw_config *cfg, int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--text"))
             continue;
-        if (extract_one(proc, sink, argv[i], is_text))
+        if (extract_one(proc, sink, argv[i], is_text, max_body))
             failures++;
     }
     if (failures) {

@@ -50,6 +50,8 @@
 #include "record.h"
 #include "robots.h"
 #include "url.h"
+#include "warc_capture.h"
+#include "warc_writer.h"
 
 #define HOST_BUCKETS_MIN 64
 /* One response's header block: more is no web page (curl's own limit is 100 KB a line). */
@@ -93,6 +95,7 @@ struct xfer {
     enum nw_status fail_status;
     const char *fail_code;
     char fail_msg[256];
+    struct nw_warc_capture *warc; /* fetch.warc: this transfer's exchanges (warc_capture.h) */
 };
 
 enum robots_state { R_NONE, R_FETCHING, R_READY, R_UNREACHABLE };
@@ -174,6 +177,7 @@ struct nw_fetcher {
     size_t parked_sum;
     struct nw_fetch_stats stats;
     uint64_t rng;
+    struct nw_warc_writer *warc; /* fetch.warc: the archive every exchange goes to, or NULL */
 };
 
 static long long now_ms(void)
@@ -507,6 +511,7 @@ static void xfer_free(struct xfer *x)
         return;
     if (x->easy)
         curl_easy_cleanup(x->easy);
+    nw_warc_capture_destroy(x->warc);
     nw_buf_fini(&x->body);
     nw_free(x->url);
     nw_free(x);
@@ -628,6 +633,8 @@ static enum nw_status xfer_setup(struct nw_fetcher *f, struct xfer *x)
     SETOPT(CURLOPT_ERRORBUFFER, x->errbuf);
     /* No proxy from the environment: the address check must see the real peer. */
     SETOPT(CURLOPT_PROXY, "");
+    if (f->warc && nw_warc_capture_attach(&x->warc, e, f->max_body) != NW_OK)
+        goto fail;
     return NW_OK;
 fail:
     return NW_EINTERNAL;
@@ -649,6 +656,7 @@ static void xfer_start(struct nw_fetcher *f, struct xfer *x)
     x->header_bytes = x->header_lines = 0;
     x->errbuf[0] = '\0';
     nw_buf_reset(&x->body);
+    nw_warc_capture_reset(x->warc);
     if (!x->easy)
         result = xfer_setup(f, x);
     /* The transfer may not outlive its job: its timeout is what the job has left. */
@@ -1093,6 +1101,12 @@ static void report(struct nw_fetcher *f, struct xfer *x, const struct outcome *o
             res.last_modified = last_header(x->easy, "Last-Modified");
         }
     }
+    if (nw_warc_capture_ref(x->warc)) {
+        const struct nw_warc_ref *ref = nw_warc_capture_ref(x->warc);
+        res.warc_file = ref->file;
+        res.warc_offset = ref->offset;
+        res.warc_record_id = ref->record_id;
+    }
     if (o->status == NW_OK) {
         res.body = x->body.data ? x->body.data : "";
         res.body_len = x->body.len;
@@ -1222,6 +1236,7 @@ static int finish(struct nw_fetcher *f, struct xfer *x, CURLcode rc, nw_fetch_do
         x->in_next->in_prev = x->in_prev;
     x->in_prev = x->in_next = NULL;
     curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &http_status);
+    nw_warc_capture_flush(x->warc, f->warc, x->too_big ? CURLE_FILESIZE_EXCEEDED : rc);
     classify(x, rc, http_status, &o);
     breaker_update(f, h, x, &o, http_status, now);
     if (o.status != NW_OK)
@@ -1336,6 +1351,11 @@ struct nw_fetcher *nw_fetcher_create(const struct nw_config *cfg, char *errstr, 
     curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, f->concurrency);
     /* Keep idle connections for reuse, but not without bound. */
     curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, f->concurrency * 2);
+    if (nw_config_get_bool(cfg, "fetch.warc")) {
+        f->warc = nw_warc_writer_create(cfg, errstr, errstr_size);
+        if (!f->warc)
+            goto fail;
+    }
     return f;
 fail:
     nw_fetcher_destroy(f);
@@ -1376,6 +1396,7 @@ void nw_fetcher_destroy(struct nw_fetcher *f)
     }
     if (f->multi)
         curl_multi_cleanup(f->multi);
+    nw_warc_writer_destroy(f->warc); /* closes and renames the open WARC file */
     nw_free(f->buckets);
     nw_free(f->user_agent);
     if (f->curl_global)

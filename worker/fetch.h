@@ -45,6 +45,10 @@ struct nw_fetch_result {
     long elapsed_ms; /* of the last attempt */
     int attempts;
     const char *fetched_at; /* RFC 3339 UTC */
+    /* fetch.warc: the WARC response record of the last exchange (NULL file: none). */
+    const char *warc_file;
+    unsigned long long warc_offset;
+    const char *warc_record_id;
 };
 
 /* Called once per added URL, when it is done (after retries). Everything in res is

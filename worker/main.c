@@ -58,7 +58,9 @@ static const struct command_help command_helps[] = {
      "\n"
      "Runs decode, extract, normalize and enrich on local files (HTML, or .html.gz) and\n"
      "prints one article record per line (JSONL) to stdout, in input order. '-' is stdin.\n"
-     "With --text the files are already extracted plain text. No network, no Kafka.\n",
+     "With --text the files are already extracted plain text. No network, no Kafka.\n"
+     "Web archives (.warc, .warc.gz: any file that starts with a WARC record) give one\n"
+     "record per HTML response, with warc {file, offset, record_id}.\n",
      NW_CMD_EXTRACT},
     {"fetch",
      "usage: newsworker fetch [URL...] [--input FILE|-]\n"

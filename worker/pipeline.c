@@ -89,11 +89,12 @@ static json_t *job_passthrough(const struct nw_job *job, const char *shown_url)
 
 /* An error record; art (or NULL) is what processing found before it failed, carried as the
  * record's "meta" (title, dates, language, canonical URL...) so that it is not lost. */
-static json_t *error_record_meta(const struct nw_job *job, json_t *job_json, const char *stage,
+static json_t *error_record_warc(const struct nw_job *job, json_t *job_json, const char *stage,
                                  const char *code, const char *message, long http_status,
-                                 int attempts, const struct nw_article *art)
+                                 int attempts, const struct nw_article *art, json_t *warc)
 {
     struct nw_error_info info = {.url = job->url,
+                                 .warc = warc,
                                  .stage = stage,
                                  .code = code,
                                  .message = message,
@@ -104,10 +105,27 @@ static json_t *error_record_meta(const struct nw_job *job, json_t *job_json, con
     return nw_record_error(&info);
 }
 
+static json_t *error_record_meta(const struct nw_job *job, json_t *job_json, const char *stage,
+                                 const char *code, const char *message, long http_status,
+                                 int attempts, const struct nw_article *art)
+{
+    return error_record_warc(job, job_json, stage, code, message, http_status, attempts, art, NULL);
+}
+
 static json_t *error_record(const struct nw_job *job, json_t *job_json, const char *stage,
                             const char *code, const char *message, long http_status, int attempts)
 {
     return error_record_meta(job, job_json, stage, code, message, http_status, attempts, NULL);
+}
+
+/* {file, offset, record_id} of the archived response (fetch.warc), or NULL when there is
+ * none (or no memory: the record then goes without it). New reference. */
+static json_t *warc_ref(const struct nw_fetch_result *res)
+{
+    if (!res || !res->warc_file || !res->warc_record_id)
+        return NULL;
+    return json_pack("{s:s, s:I, s:s}", "file", res->warc_file, "offset",
+                     (json_int_t)res->warc_offset, "record_id", res->warc_record_id);
 }
 
 /* Copies the response facts into art->http. */
@@ -216,8 +234,10 @@ json_t *nw_pipeline_record(struct nw_pipeline *p, const struct nw_job *job,
         return rec;
     }
     if (res && res->status != NW_OK) {
-        rec = error_record(job, job_json, fetch_failure_stage(job, res), res->error_code,
-                           res->message, http_status, attempts);
+        json_t *warc = warc_ref(res);
+        rec = error_record_warc(job, job_json, fetch_failure_stage(job, res), res->error_code,
+                                res->message, http_status, attempts, NULL, warc);
+        json_decref(warc);
         rec = fit_record(p, job, rec, is_error, http_status, attempts);
         json_decref(job_json);
         nw_free(shown_url);
@@ -232,6 +252,7 @@ json_t *nw_pipeline_record(struct nw_pipeline *p, const struct nw_job *job,
         in.content_type = res->content_type;
         in.final_url = res->final_url;
         in.fetched_at = res->fetched_at;
+        art.warc = warc_ref(res);
         result = set_http(&art, res);
         if (result) {
             stage = "fetch";
@@ -253,9 +274,9 @@ out:
     if (result) {
         nw_log_kv(NW_LOG_INFO, "pipeline", NW_LOG_URL(job->url, nw_status_name(result)),
                   "%s: %s failed: %s", job->url, stage, errstr);
-        rec = error_record_meta(job, job_json, stage, nw_status_name(result),
+        rec = error_record_warc(job, job_json, stage, nw_status_name(result),
                                 errstr[0] ? errstr : nw_status_message(result), http_status,
-                                attempts, &art);
+                                attempts, &art, art.warc);
     } else {
         rec = nw_record_article(&art);
         if (rec)
@@ -342,8 +363,9 @@ static const char *str_put(char **at, const char *s, size_t size)
 
 struct nw_fetch_result *nw_pipeline_result_dup(const struct nw_fetch_result *res)
 {
-    const char *strs[] = {res->error_code,   res->message, res->url,           res->final_url,
-                          res->content_type, res->etag,    res->last_modified, res->fetched_at};
+    const char *strs[] = {
+        res->error_code, res->message,       res->url,        res->final_url, res->content_type,
+        res->etag,       res->last_modified, res->fetched_at, res->warc_file, res->warc_record_id};
     size_t sizes[sizeof(strs) / sizeof(strs[0])], total = sizeof(*res) + res->body_len + 1;
     struct nw_fetch_result *copy;
     char *at;
@@ -365,6 +387,8 @@ struct nw_fetch_result *nw_pipeline_result_dup(const struct nw_fetch_result *res
     copy->etag = str_put(&at, strs[5], sizes[5]);
     copy->last_modified = str_put(&at, strs[6], sizes[6]);
     copy->fetched_at = str_put(&at, strs[7], sizes[7]);
+    copy->warc_file = str_put(&at, strs[8], sizes[8]);
+    copy->warc_record_id = str_put(&at, strs[9], sizes[9]);
     if (res->body && res->body_len) {
         memcpy(at, res->body, res->body_len);
         copy->body = at;

@@ -18,7 +18,7 @@ fail() {
 
 # 1. Positive: the examples validate.
 $validate "$examples/article.v1.example.json" "$examples/error.v1.example.json" \
-    "$examples/error.v1.example-no-content.json" ||
+    "$examples/error.v1.example-no-content.json" "$examples/error.v1.example-warc.json" ||
     fail "record examples"
 for f in "$examples"/url-job.v1.example*.json; do
     $validate --schema "$schemas/url-job.v1.json" "$f" || fail "url-job example $f"
@@ -78,6 +78,11 @@ errm=$examples/error.v1.example-no-content.json
 broken err-meta-extra "$errm" "" 'd["meta"]["text"] = "body"'
 broken err-meta-date "$errm" "" 'd["meta"]["published_at"] = "23 November 2026"'
 broken err-meta-language "$errm" "" 'd["meta"]["language"] = "swedish"'
+errw=$examples/error.v1.example-warc.json
+broken err-warc-offset "$errw" "" 'd["warc"]["offset"] = -1'
+broken err-warc-no-file "$errw" "" 'del d["warc"]["file"]'
+broken art-warc-extra "$art" "" 'd["warc"] = {"file": "a.warc", "offset": 0, "record_id": "<urn:x>", "x": 1}'
+broken art-warc-null-id "$art" "" 'd["warc"] = {"file": "a.warc", "offset": 0, "record_id": None}'
 broken job-no-url "$job" "$schemas/url-job.v1.json" 'del d["url"]'
 broken job-ftp "$job" "$schemas/url-job.v1.json" 'd["url"] = "ftp://example.com/x"'
 broken job-space "$job" "$schemas/url-job.v1.json" 'd["url"] = "https://example.com/a b"'
