@@ -12,6 +12,7 @@
 #include "process.h"
 #include "record.h"
 #include "sink.h"
+#include "sink_lake.h"
 #include "url.h"
 
 /* Compressed files are read whole; this bounds what one input may occupy in memory. */
@@ -56,9 +57,28 @@ static json_t *error_record(const char *url, const char *stage, enum nw_status s
     return nw_record_error(&info);
 }
 
+/* Where records go: the JSONL stream (output.file) or the lake (output.dir). */
+struct out {
+    struct nw_sink_file *sink;
+    struct nw_lake *lake;
+};
+
+static enum nw_status out_write(struct out *o, const json_t *rec, int is_error)
+{
+    char errstr[512];
+    enum nw_status result;
+
+    if (!o->lake)
+        return nw_sink_file_write(o->sink, rec);
+    result = nw_lake_write(o->lake, rec, is_error ? NW_LAKE_ERRORS : NW_LAKE_ARTICLES, -1, 0,
+                           errstr, sizeof(errstr));
+    if (result)
+        NW_LOG_ERROR("extract", "output.dir: %s", errstr);
+    return result;
+}
+
 /* Processes one input into one record; returns 0, or -1 if the input could not be read. */
-static int extract_one(struct nw_processor *proc, struct nw_sink_file *sink, const char *path,
-                       int is_text)
+static int extract_one(struct nw_processor *proc, struct out *sink, const char *path, int is_text)
 {
     enum nw_status result;
     struct nw_article art;
@@ -95,7 +115,7 @@ out:
     } else {
         rec = nw_record_article(&art);
     }
-    if (!rec || nw_sink_file_write(sink, rec)) {
+    if (!rec || out_write(sink, rec, result != NW_OK)) {
         NW_LOG_ERROR("extract", "%s: cannot write the record", path);
         failed_read = 1;
     }
@@ -109,7 +129,7 @@ out:
 int nw_cmd_extract(struct nw_config *cfg, int argc, char **argv)
 {
     struct nw_processor *proc = NULL;
-    struct nw_sink_file *sink = NULL;
+    struct out sink = {0};
     int is_text = 0, n_files = 0, failures = 0, code = NW_EXIT_OK;
     char errstr[512];
 
@@ -131,18 +151,38 @@ int nw_cmd_extract(struct nw_config *cfg, int argc, char **argv)
         fprintf(stderr, "newsworker extract: %s\n", errstr);
         return NW_EXIT_FAILURE;
     }
-    /* Records go where fetch's do without a broker: output.file, stdout by default. */
-    sink = nw_sink_file_create(nw_config_get(cfg, "output.file"), errstr, sizeof(errstr));
-    if (!sink) {
-        fprintf(stderr, "newsworker extract: %s\n", errstr);
-        code = NW_EXIT_FAILURE;
-        goto out;
+    /* Records go where fetch's do without a broker: output.dir if set, else output.file
+     * (stdout by default). */
+    if (nw_lake_configured(cfg)) {
+        enum nw_status status = NW_OK;
+        if (nw_config_is_set(cfg, "output.file")) {
+            fprintf(stderr, "newsworker extract: output.file and output.dir exclude each other\n");
+            code = NW_EXIT_USAGE;
+            goto out;
+        }
+        sink.lake = nw_lake_create(cfg, NULL, &status, errstr, sizeof(errstr));
+        if (!sink.lake) {
+            fprintf(stderr, "newsworker extract: %s\n", errstr);
+            code = status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
+            goto out;
+        }
+    } else {
+        sink.sink = nw_sink_file_create(nw_config_get(cfg, "output.file"), errstr, sizeof(errstr));
+        if (!sink.sink) {
+            fprintf(stderr, "newsworker extract: %s\n", errstr);
+            code = NW_EXIT_FAILURE;
+            goto out;
+        }
     }
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--text"))
             continue;
-        if (extract_one(proc, sink, argv[i], is_text))
+        if (extract_one(proc, &sink, argv[i], is_text))
             failures++;
+    }
+    if (sink.lake && nw_lake_close_all(sink.lake, errstr, sizeof(errstr)) != NW_OK) {
+        fprintf(stderr, "newsworker extract: output.dir: %s\n", errstr);
+        code = NW_EXIT_FAILURE;
     }
     if (failures) {
         fprintf(stderr, "newsworker extract: %d of %d inputs could not be read or written\n",
@@ -150,7 +190,8 @@ int nw_cmd_extract(struct nw_config *cfg, int argc, char **argv)
         code = NW_EXIT_FAILURE;
     }
 out:
-    nw_sink_file_destroy(sink);
+    nw_sink_file_destroy(sink.sink);
+    nw_lake_destroy(sink.lake);
     nw_processor_destroy(proc);
     return code;
 }

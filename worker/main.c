@@ -57,14 +57,18 @@ static const struct command_help command_helps[] = {
      "\n"
      "Runs decode, extract, normalize and enrich on local files (HTML, or .html.gz) and\n"
      "prints one article record per line (JSONL) to stdout, in input order. '-' is stdin.\n"
-     "With --text the files are already extracted plain text. No network, no Kafka.\n",
-     "extract. log."},
+     "With --text the files are already extracted plain text. No network, no Kafka.\n"
+     "With output.dir, records go to lake files instead (jsonl.zst or avro).\n",
+     "extract. output.file output.dir output.format output.partition_by output.max_ "
+     "output.zstd_level log."},
     {"fetch",
      "usage: newsworker fetch [URL...] [--input FILE|-]\n"
      "\n"
      "Fetches the URLs (or url-job JSON lines from FILE, '-' = stdin; stdin when neither\n"
      "is given) and writes one record per input: to output.file (JSONL, '-' = stdout), or\n"
-     "with kafka.bootstrap.servers to output.topic / errors.topic and routed topics.\n"
+     "with kafka.bootstrap.servers to output.topic / errors.topic and routed topics; with\n"
+     "output.dir to lake files (DIR/articles|errors/dt=/hour=/, jsonl.zst or avro), even\n"
+     "when a broker is set.\n"
      "With metrics.listen set, serves /metrics, /healthz and /readyz while it runs.\n",
      "fetch. extract. output. errors. route. metrics. log."},
     {"run",
@@ -76,7 +80,10 @@ static const struct command_help command_helps[] = {
      "delivered. kafka.bootstrap.servers is required ('embedded' starts an in-process mock\n"
      "cluster). SIGTERM/SIGINT drain and exit; a second signal exits at once.\n"
      "With metrics.listen set, serves /metrics (Prometheus), /healthz (the loop turns) and\n"
-     "/readyz (partitions assigned, producer connected to a broker).\n",
+     "/readyz (partitions assigned, producer connected to a broker).\n"
+     "With output.dir, records go to lake files named by source partition and first\n"
+     "offset instead of output topics, and offsets are committed once their files are\n"
+     "closed (exactly once into files).\n",
      "input. output. errors. route. worker. fetch. extract. metrics. log."},
     {"watch",
      "usage: newsworker watch [options]\n"
