@@ -102,7 +102,8 @@ d=$tmp/z/articles/dt=2020-01-01/hour=00
 mkdir -p "$d"
 echo junk >"$d/.nw-999999-1.tmp"
 echo busy >"$d/.nw-999999-2.tmp"
-flock "$d/.nw-999999-2.tmp" sleep 120 &
+$py -c 'import fcntl, sys, time; f = open(sys.argv[1]); fcntl.flock(f, fcntl.LOCK_EX); time.sleep(120)' \
+    "$d/.nw-999999-2.tmp" </dev/null >/dev/null 2>&1 &
 holder=$!
 for _ in $(seq 1 100); do
     flock -n "$d/.nw-999999-2.tmp" true 2>/dev/null || break
