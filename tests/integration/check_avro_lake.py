@@ -7,7 +7,8 @@ Parsing Canonical Form), its codec
 is deflate, each record validates, each file lies in the dt=/hour= folder of its records'
 time (fetched_at, or at for errors; UTC) unless PARTITION_BY says published_at. Prints one
 JSON line per kind: {"kind", "files", "count", "distinct_ids", "max_per_id"} where the id is
-the article id, or the error's url. Exit 1 on any failure.
+the article id, or the error's url; then {"kind": "by_url", ...} over the articles' and
+errors' url together (one job, one record). Exit 1 on any failure.
 
 usage: check_avro_lake.py DIR SCHEMA_DIR [published_at]
 """
@@ -36,6 +37,7 @@ def main():
     lake, schema_dir = sys.argv[1], sys.argv[2]
     by_published = len(sys.argv) > 3 and sys.argv[3] == "published_at"
     failures = 0
+    by_url = collections.Counter()
     for kind, name in KINDS.items():
         committed = avro.schema.parse(open(os.path.join(schema_dir, name + ".v1.avsc")).read())
         files = sorted(glob.glob(os.path.join(lake, kind, "*", "*", "*.avro")))
@@ -54,6 +56,8 @@ def main():
                     failures += 1
                 folder = os.path.relpath(os.path.dirname(path), os.path.join(lake, kind))
                 for rec in reader:
+                    if kind != "jobs":
+                        by_url[rec["url"]] += 1
                     if not avro.io.validate(committed, rec):
                         print("%s: a record does not validate" % path)
                         failures += 1
@@ -71,6 +75,9 @@ def main():
                 reader.close()
         print(json.dumps({"kind": kind, "files": len(files), "count": sum(ids.values()),
                           "distinct_ids": len(ids), "max_per_id": max(ids.values(), default=0)}))
+    # Every job ends in one article or error record: per job (its url) across both kinds.
+    print(json.dumps({"kind": "by_url", "count": sum(by_url.values()), "distinct_ids": len(by_url),
+                      "max_per_id": max(by_url.values(), default=0)}))
     sys.exit(1 if failures else 0)
 
 

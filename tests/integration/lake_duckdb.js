@@ -3,12 +3,24 @@
 // line: {"count", "distinct_ids", "max_per_id", "partitions": ["dt=.../hour=..", ...],
 // "bad_partition": rows whose dt/hour columns do not match their time field}.
 // usage: NODE_PATH=/opt/newsworker-npm/node_modules node lake_duckdb.js DIR KIND IDFIELD TIMEFIELD
+//        ... lake_duckdb.js DIR --jobs: per job (its url) over articles and errors together:
+//        {"count", "distinct_ids", "max_per_id"}.
 const { DuckDBInstance } = require('@duckdb/node-api');
 
 async function main() {
     const [dir, kind, idField, timeField] = process.argv.slice(2);
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
+    if (kind === '--jobs') {
+        const rd = (k) => `SELECT url FROM read_json('${dir}/${k}/*/*/*.jsonl.zst', ` +
+            `hive_partitioning=true, format='newline_delimited', union_by_name=true)`;
+        const all = `(${rd('articles')} UNION ALL ${rd('errors')})`;
+        const [r] = (await conn.runAndReadAll(`SELECT count(*) AS n, count(DISTINCT url) AS d, ` +
+            `(SELECT max(c) FROM (SELECT count(*) AS c FROM ${all} GROUP BY url)) AS m FROM ${all}`))
+            .getRowObjectsJS();
+        console.log(JSON.stringify({ count: Number(r.n), distinct_ids: Number(r.d), max_per_id: Number(r.m) }));
+        return;
+    }
     const src = `read_json('${dir}/${kind}/*/*/*.jsonl.zst', hive_partitioning=true, ` +
         `format='newline_delimited', union_by_name=true)`;
     const q = async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJS();
