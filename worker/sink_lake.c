@@ -74,7 +74,7 @@ struct nw_lake {
     struct lfile *files, *files_tail;
     size_t nfiles;
     struct src *srcs;
-    struct unpub *unpub; /* files without a source */
+    struct unpub *unpub;      /* files without a source */
     unsigned long long seq;   /* temp file names */
     unsigned long long names; /* visible names without a source */
     char run_id[64];
