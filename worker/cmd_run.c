@@ -106,6 +106,7 @@ struct run_job {
     int pending; /* messages produced and not yet reported */
     int hold;    /* still producing: do not complete yet */
     int failed;  /* some message failed for good */
+    int redo;    /* failed on a lake write: its partition is consumed again (lake_reset) */
 };
 
 /* What a pool thread owns. */
@@ -287,7 +288,7 @@ static void job_maybe_complete(struct run_job *j)
 
     if (j->hold || j->pending > 0)
         return;
-    if (j->failed) {
+    if (j->failed && !j->redo) {
         run->held++;
         nw_metrics_inc(NW_METRICS_JOBS_UNDELIVERED);
         nw_log_kv(NW_LOG_ERROR, "run", NW_LOG_AT(run->input_topic, j->partition, j->offset),
@@ -372,6 +373,7 @@ static void lake_write(struct run_job *j, const json_t *record, int is_error)
                   "record for %s [%d] offset %lld not written to output.dir: %s", run->input_topic,
                   (int)j->partition, (long long)j->offset, errstr);
         j->failed = 1;
+        j->redo = r == NW_EIO; /* the partition is reset and the job done again */
     }
 }
 
@@ -609,11 +611,13 @@ static void lake_reset(struct run *run, int32_t partition)
         NW_LOG_ERROR("run", "out of memory tracking partition %d", (int)partition);
     if (bound != INT64_MAX)
         nw_consumer_rewind(run->consumer, partition, bound);
-    run->lake_retry_ms = run->lake_retry_ms ? run->lake_retry_ms * 2 : LAKE_RETRY_MIN_MS;
-    if (run->lake_retry_ms > LAKE_RETRY_MAX_MS)
-        run->lake_retry_ms = LAKE_RETRY_MAX_MS;
-    run->lake_hold_until = now_ms() + run->lake_retry_ms;
-    nw_metrics_inc(NW_METRICS_JOBS_UNDELIVERED);
+    /* One pause for the partitions that fail together; it doubles when a retry fails. */
+    if (run->lake_hold_until <= now_ms()) {
+        run->lake_retry_ms = run->lake_retry_ms ? run->lake_retry_ms * 2 : LAKE_RETRY_MIN_MS;
+        if (run->lake_retry_ms > LAKE_RETRY_MAX_MS)
+            run->lake_retry_ms = LAKE_RETRY_MAX_MS;
+        run->lake_hold_until = now_ms() + run->lake_retry_ms;
+    }
     NW_LOG_ERROR("run",
                  "output.dir: a file of partition %d could not be written; its offsets are not "
                  "committed past %lld, and it is consumed again from there in %lld ms",
