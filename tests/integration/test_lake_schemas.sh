@@ -55,4 +55,42 @@ expect_differ "a required array made nullable in Avro" "$a" "$tmp/a5.avsc"
 e=$src/schemas/error.v1.json
 mutate e1.json "$e" 'd["properties"]["meta"]["properties"]["authors"]["items"]["type"] = "integer"'
 expect_differ "an error meta array's items changed" "$tmp/e1.json" "$src/schemas/error.v1.avsc"
+
+# The evolution policy (schemas/README.md): the published schemas are open, so a record of
+# a later 1.x minor version, with a field added, still validates against the 1.0 files; an
+# Avro reader on the committed schema reads a file written with that field added.
+for k in article error; do
+    $py - "$src/schemas/$k.v1.json" "$src/schemas/examples/$k.v1.example.json" <<'PY' ||
+import json, sys
+from jsonschema import Draft202012Validator
+schema = json.load(open(sys.argv[1]))
+def closed(n):
+    if isinstance(n, dict):
+        return n.get("additionalProperties") is False or any(closed(v) for v in n.values())
+    return isinstance(n, list) and any(closed(v) for v in n)
+assert not closed(schema), "additionalProperties: false in a published schema"
+rec = json.load(open(sys.argv[2]))
+rec["added_in_a_minor_version"] = {"x": 1}
+Draft202012Validator(schema).validate(rec)
+PY
+        fail "$k.v1.json rejects a record of a later minor version"
+done
+$py - "$src/schemas/error.v1.avsc" <<'PY' || fail "Avro schema resolution with an added field"
+import io, json, sys
+import avro.datafile, avro.io, avro.schema
+reader_schema = avro.schema.parse(open(sys.argv[1]).read())
+newer = json.load(open(sys.argv[1]))
+newer["fields"].append({"name": "added_in_1_1", "type": ["null", "string"], "default": None})
+newer = avro.schema.parse(json.dumps(newer))
+buf = io.BytesIO()
+w = avro.datafile.DataFileWriter(buf, avro.io.DatumWriter(), newer, codec="deflate")
+w.append({"schema": "newsworker.error/1", "url": None, "stage": "job", "code": "bad_job",
+          "message": "m", "http_status": None, "attempts": 0, "job": None,
+          "at": "2026-12-06T10:00:00Z", "meta": None, "added_in_1_1": "x"})
+w.flush()
+buf.seek(0)
+r = avro.datafile.DataFileReader(buf, avro.io.DatumReader(readers_schema=reader_schema))
+recs = list(r)
+assert len(recs) == 1 and "added_in_1_1" not in recs[0] and recs[0]["code"] == "bad_job", recs
+PY
 echo "ok: the JSON Schemas and Avro schemas are in step"
