@@ -4,7 +4,8 @@
 # killed with kill -9 twice while writing and rotating, restarted each time; then every
 # job's record (an article or an error) is in exactly one visible file: DuckDB counts the
 # jsonl.zst lake per job, python3-avro reads and validates the Avro lake. Both formats,
-# each with its own consumer group over the same jobs.
+# each with its own consumer group over the same jobs. With output.dir set beside
+# kafka.bootstrap.servers, nothing goes to the output topics.
 . "$(dirname "$0")/run_lib.sh" "$1" "$2"
 export NODE_PATH=/opt/newsworker-npm/node_modules
 
@@ -75,4 +76,8 @@ for fmt in jsonl.zst avro; do
     grep -q "removed .* file(s) from an attempt" "$WORK/w$tag.log" "$WORK/k2$tag.log" ||
         echo "$fmt: (no uncommitted files had to be removed at the restarts)"
 done
+# With output.dir the records go to the lake only: the output topics stay empty (the
+# broker is the input's; kafka.bootstrap.servers and output.dir are both set here).
+topics=$(end_offsets news.articles news.errors)
+[ "$topics" = 0 ] || fail "$topics records went to the output topics as well"
 echo "PASS"
