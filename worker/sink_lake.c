@@ -176,9 +176,21 @@ static void hive_of(const char *t, char out[HIVE_MAX])
              tm.tm_mday, tm.tm_hour);
 }
 
-static void record_hive(const struct nw_lake *lake, const json_t *rec, char out[HIVE_MAX])
+static void record_hive(const struct nw_lake *lake, const json_t *rec, enum nw_lake_kind kind,
+                        char out[HIVE_MAX])
 {
     const char *t;
+
+    if (kind == NW_LAKE_JOBS) {
+        /* A url job carries no time of its own: the hour it was emitted. */
+        char now[32];
+        time_t secs = time(NULL);
+        struct tm tm;
+        gmtime_r(&secs, &tm);
+        strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        hive_of(now, out);
+        return;
+    }
 
     if (lake->by_published) {
         t = json_string_value(json_object_get(rec, "published_at"));
@@ -598,7 +610,7 @@ enum nw_status nw_lake_write(struct nw_lake *lake, const json_t *record, enum nw
             return nw_fail(NW_EIO, errstr, errstr_size, "an earlier write of partition %d failed",
                            (int)partition);
     }
-    record_hive(lake, record, hive);
+    record_hive(lake, record, kind, hive);
     for (f = lake->files; f; f = f->next)
         if (f->kind == kind && f->seg == g && (!g || f->partition == partition) &&
             !strcmp(f->hive, hive))

@@ -2,7 +2,8 @@
  * sink_lake.h — records into a data lake folder (output.dir): Hive-style partitions
  * DIR/<kind>/dt=YYYY-MM-DD/hour=HH/<file>, kind articles / errors / jobs, by the record's
  * fetched_at (error records: at) in UTC, or with output.partition_by=published_at by
- * published_at converted to UTC (dt=unknown/hour=unknown when the record has none).
+ * published_at converted to UTC (dt=unknown/hour=unknown when the record has none); url
+ * jobs (watch) by the time they are written.
  *
  * Files are atomic: written as DIR/<kind>/<dt>/<hour>/.nw-<pid>-<n>.tmp (hidden: Spark,
  * Trino and DuckDB skip names starting with '.'), with an flock held while open, then
