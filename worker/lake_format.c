@@ -47,6 +47,7 @@ struct nw_lake_file {
     avro_file_writer_t writer;
     avro_value_t value;
     int have_value;
+    size_t block_size, needed;
 };
 
 const char *nw_lake_kind_name(enum nw_lake_kind kind)
@@ -346,7 +347,8 @@ static enum nw_status zstd_flush_block(struct nw_lake_file *f, char *errstr, siz
 }
 
 struct nw_lake_file *nw_lake_file_open(struct nw_lake_codec *codec, enum nw_lake_kind kind, int fd,
-                                       const char *path, char *errstr, size_t errstr_size)
+                                       const char *path, size_t avro_block, char *errstr,
+                                       size_t errstr_size)
 {
     struct nw_lake_file *f = nw_calloc(1, sizeof(*f));
 
@@ -372,8 +374,9 @@ struct nw_lake_file *nw_lake_file_open(struct nw_lake_codec *codec, enum nw_lake
         nw_fail(NW_EIO, errstr, errstr_size, "%s: %s", path, strerror(errno));
         goto fail;
     }
+    f->block_size = avro_block > NW_LAKE_AVRO_BLOCK ? avro_block : NW_LAKE_AVRO_BLOCK;
     if (avro_file_writer_create_with_codec_fp(f->fp, path, 0, codec->avro[kind].schema, &f->writer,
-                                              "deflate", NW_LAKE_AVRO_BLOCK)) {
+                                              "deflate", f->block_size)) {
         nw_fail(NW_EIO, errstr, errstr_size, "%s: avro: %s", path, avro_strerror());
         f->writer = NULL;
         goto fail;
@@ -429,6 +432,15 @@ enum nw_status nw_lake_file_append(struct nw_lake_file *f, const json_t *record,
     result = fill(&f->codec->avro[f->kind], &f->value, record, "(record)", errstr, errstr_size);
     if (result)
         return result;
+    {
+        size_t size = 0;
+        /* avro-c refuses a record larger than its block (with room for the framing). */
+        if (avro_value_sizeof(&f->value, &size) == 0 && size + 1024 > f->block_size) {
+            f->needed = size + size / 8 + 65536;
+            return nw_fail(NW_ETOOBIG, errstr, errstr_size,
+                           "record of %zu bytes needs a bigger Avro block", size);
+        }
+    }
     if (avro_file_writer_append_value(f->writer, &f->value)) {
         int e = errno;
         return nw_fail(NW_EIO, errstr, errstr_size, "%s: avro: %s%s%s", f->path, avro_strerror(),
@@ -437,6 +449,11 @@ enum nw_status nw_lake_file_append(struct nw_lake_file *f, const json_t *record,
     if (ferror(f->fp))
         return nw_fail(NW_EIO, errstr, errstr_size, "%s: %s", f->path, strerror(errno));
     return NW_OK;
+}
+
+size_t nw_lake_file_needed(const struct nw_lake_file *f)
+{
+    return f->needed;
 }
 
 uint64_t nw_lake_file_bytes(const struct nw_lake_file *f)

@@ -41,15 +41,23 @@ struct nw_lake_codec *nw_lake_codec_create(enum nw_lake_format format, int zstd_
 void nw_lake_codec_destroy(struct nw_lake_codec *codec);
 
 /* Starts a file of `kind` on fd (opened for writing, empty; the file takes it over and
- * closes it in nw_lake_file_destroy, also on failure). path is for messages. */
+ * closes it in nw_lake_file_destroy, also on failure). path is for messages. avro_block:
+ * the Avro block buffer (0: NW_LAKE_AVRO_BLOCK); avro-c cannot write a record larger than
+ * its block, so such a record gets a file of its own (see NW_ETOOBIG below). */
 struct nw_lake_file *nw_lake_file_open(struct nw_lake_codec *codec, enum nw_lake_kind kind, int fd,
-                                       const char *path, char *errstr, size_t errstr_size);
+                                       const char *path, size_t avro_block, char *errstr,
+                                       size_t errstr_size);
 
-/* Appends record (borrowed). NW_EINVAL when the record does not fit the kind's Avro
+/* Appends record (borrowed). NW_ETOOBIG (Avro) when the encoded record needs a block
+ * of nw_lake_file_needed bytes, more than this file's: nothing written, the file is still
+ * usable. NW_EINVAL when the record does not fit the kind's Avro
  * schema (the file is still usable), NW_EIO when a write failed (errno-based message,
  * "No space left on device"; the file is then broken: destroy it), NW_ENOMEM. */
 enum nw_status nw_lake_file_append(struct nw_lake_file *f, const json_t *record, char *errstr,
                                    size_t errstr_size);
+
+/* The Avro block size the last NW_ETOOBIG record needs. */
+size_t nw_lake_file_needed(const struct nw_lake_file *f);
 
 /* Bytes the file has (written plus buffered), for rotation. */
 uint64_t nw_lake_file_bytes(const struct nw_lake_file *f);

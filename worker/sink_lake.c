@@ -422,7 +422,8 @@ out:
 
 static enum nw_status open_file(struct nw_lake *lake, enum nw_lake_kind kind, const char *hive,
                                 struct seg *seg, int32_t partition, int64_t offset,
-                                struct lfile **out, char *errstr, size_t errstr_size)
+                                size_t avro_block, struct lfile **out, char *errstr,
+                                size_t errstr_size)
 {
     enum nw_status result;
     char folder[PATH_MAX], path[PATH_MAX];
@@ -455,7 +456,7 @@ static enum nw_status open_file(struct nw_lake *lake, enum nw_lake_kind kind, co
         nw_free(f);
         return result;
     }
-    f->file = nw_lake_file_open(lake->codec, kind, fd, path, errstr, errstr_size);
+    f->file = nw_lake_file_open(lake->codec, kind, fd, path, avro_block, errstr, errstr_size);
     if (!f->file) {
         unlink(path);
         nw_free(f->tmp_path);
@@ -616,7 +617,7 @@ enum nw_status nw_lake_write(struct nw_lake *lake, const json_t *record, enum nw
             !strcmp(f->hive, hive))
             break;
     if (!f) {
-        result = open_file(lake, kind, hive, g, partition, offset, &f, errstr, errstr_size);
+        result = open_file(lake, kind, hive, g, partition, offset, 0, &f, errstr, errstr_size);
         if (result) {
             if (g)
                 g->broken = 1;
@@ -624,6 +625,27 @@ enum nw_status nw_lake_write(struct nw_lake *lake, const json_t *record, enum nw
         }
     }
     result = nw_lake_file_append(f->file, record, errstr, errstr_size);
+    if (result == NW_ETOOBIG) {
+        /* A record larger than the Avro block: the open file closes and the record gets a
+         * file of its own, with a block that holds it, closed at once (its memory too). */
+        size_t block = nw_lake_file_needed(f->file);
+        result = close_file(lake, f, errstr, errstr_size);
+        if (!result)
+            result =
+                open_file(lake, kind, hive, g, partition, offset, block, &f, errstr, errstr_size);
+        if (!result) {
+            result = nw_lake_file_append(f->file, record, errstr, errstr_size);
+            if (!result) {
+                f->records++;
+                return close_file(lake, f, errstr, errstr_size);
+            }
+            if (result != NW_EINVAL && result != NW_ENOMEM)
+                free_lfile(lake, f, 1);
+        }
+        if (result && result != NW_EINVAL && g)
+            g->broken = 1;
+        return result;
+    }
     if (result == NW_EINVAL || result == NW_ENOMEM)
         return result;
     if (result) {

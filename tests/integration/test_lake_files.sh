@@ -71,6 +71,23 @@ line=$(kind_line "$res" articles)
 [ "$(field "$line" count)" = 46 ] || fail "Avro: want 46 article records: $line"
 [ "$(field "$line" files)" -ge 7 ] || fail "Avro: rotation by output.max_records"
 
+# 2b. A record larger than a block (about 1 MiB of text): avro-c cannot put it in a
+# 256 KiB block, so it gets an Avro file of its own; in jsonl.zst a zstd frame of its own.
+$py -c 'import sys
+with open(sys.argv[1], "w") as f:
+    f.write("A very long report\n\n")
+    for p in range(4000):
+        f.write("Paragraph %d of the long report on the river works and the new harbour. " % p * 3 + "\n\n")' "$tmp/big.txt"
+for fmt in avro jsonl.zst; do
+    mkdir "$tmp/big-$fmt"
+    "$nw" extract --text -o output.dir="$tmp/big-$fmt" -o output.format=$fmt -o log.level=warn \
+        "$tmp/in/s1.txt" "$tmp/big.txt" "$tmp/in/s2.txt" || fail "$fmt: a record larger than a block"
+done
+res=$($avrock "$tmp/big-avro" "$src/schemas") || { echo "$res"; fail "big Avro record"; }
+[ "$(field "$(kind_line "$res" articles)" count)" = 3 ] || fail "big Avro record: $res"
+out=$($duck "$tmp/big-jsonl.zst" articles id fetched_at)
+[ "$(field "$out" count)" = 3 ] || fail "big jsonl.zst record: $out"
+
 # 3. output.partition_by=published_at: text inputs have no date (dt=unknown).
 mkdir "$tmp/p"
 "$nw" extract --text -o output.dir="$tmp/p" -o output.partition_by=published_at \
