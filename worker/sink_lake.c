@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,18 @@ int nw_lake_configured(const struct nw_config *cfg)
 }
 
 /* ---- paths --------------------------------------------------------------------------- */
+
+/* snprintf for paths and names: -1 when the result did not fit (the caller fails or skips). */
+__attribute__((format(printf, 3, 4))) static int pathf(char *out, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(out, size, fmt, ap);
+    va_end(ap);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
 
 static void fsync_dir(const char *path)
 {
@@ -209,11 +222,11 @@ static char *final_name(const struct nw_lake *lake, const struct lfile *f, unsig
     char buf[512];
 
     if (f->seg)
-        snprintf(buf, sizeof(buf), "%s+%s+%d+%010lld.%s", nw_lake_kind_name(f->kind), lake->topic,
-                 (int)f->partition, (long long)f->min_offset, nw_lake_format_ext(lake->format));
+        pathf(buf, sizeof(buf), "%s+%s+%d+%010lld.%s", nw_lake_kind_name(f->kind), lake->topic,
+              (int)f->partition, (long long)f->min_offset, nw_lake_format_ext(lake->format));
     else
-        snprintf(buf, sizeof(buf), "%s+%s+%06llu.%s", nw_lake_kind_name(f->kind), lake->run_id, seq,
-                 nw_lake_format_ext(lake->format));
+        pathf(buf, sizeof(buf), "%s+%s+%06llu.%s", nw_lake_kind_name(f->kind), lake->run_id, seq,
+              nw_lake_format_ext(lake->format));
     return nw_strdup(buf);
 }
 
@@ -229,7 +242,7 @@ static void walk_lake(struct nw_lake *lake, walk_fn *fn, void *ctx)
     for (int k = 0; k < NW_LAKE_NKINDS; k++) {
         DIR *d1, *d2, *d3;
         struct dirent *e1, *e2, *e3;
-        snprintf(p1, sizeof(p1), "%s/%s", lake->dir, nw_lake_kind_name((enum nw_lake_kind)k));
+        pathf(p1, sizeof(p1), "%s/%s", lake->dir, nw_lake_kind_name((enum nw_lake_kind)k));
         if (!(d1 = opendir(p1)))
             continue;
         while ((e1 = readdir(d1))) {
@@ -271,7 +284,7 @@ static void remove_stale(struct nw_lake *lake, const char *folder, const char *n
     (void)lake;
     if (strncmp(name, TMP_PREFIX, 4) || !ends_with(name, TMP_SUFFIX))
         return;
-    snprintf(path, sizeof(path), "%s/%s", folder, name);
+    pathf(path, sizeof(path), "%s/%s", folder, name);
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return;
@@ -302,7 +315,7 @@ static void remove_replayed(struct nw_lake *lake, const char *folder, const char
     p = strchr(name, '+');
     if (!p)
         return;
-    snprintf(prefix, sizeof(prefix), "+%s+", lake->topic);
+    pathf(prefix, sizeof(prefix), "+%s+", lake->topic);
     if (strncmp(p, prefix, strlen(prefix)))
         return;
     p += strlen(prefix);
@@ -314,7 +327,7 @@ static void remove_replayed(struct nw_lake *lake, const char *folder, const char
     off = strtoll(p, &end, 10);
     if (errno || end == p || *end != '.' || off < t->from)
         return;
-    snprintf(path, sizeof(path), "%s/%s", folder, name);
+    pathf(path, sizeof(path), "%s/%s", folder, name);
     if (unlink(path) == 0) {
         t->removed++;
         fsync_dir(folder);
@@ -383,7 +396,7 @@ static enum nw_status close_file(struct nw_lake *lake, struct lfile *f, char *er
     struct seg *seg = f->seg;
     size_t n;
 
-    snprintf(folder, sizeof(folder), "%s/%s/%s", lake->dir, nw_lake_kind_name(f->kind), f->hive);
+    pathf(folder, sizeof(folder), "%s/%s/%s", lake->dir, nw_lake_kind_name(f->kind), f->hive);
     result = nw_lake_file_finish(f->file, errstr, errstr_size);
     if (result)
         goto out;
@@ -436,12 +449,12 @@ static enum nw_status open_file(struct nw_lake *lake, enum nw_lake_kind kind, co
         if (close_file(lake, lake->files_tail, err2, sizeof(err2)))
             NW_LOG_ERROR("lake", "closing a file: %s", err2);
     }
-    snprintf(folder, sizeof(folder), "%s/%s/%s", lake->dir, nw_lake_kind_name(kind), hive);
+    pathf(folder, sizeof(folder), "%s/%s/%s", lake->dir, nw_lake_kind_name(kind), hive);
     result = make_dirs(folder, errstr, errstr_size);
     if (result)
         return result;
-    snprintf(path, sizeof(path), "%s/" TMP_PREFIX "%ld-%llu" TMP_SUFFIX, folder, (long)getpid(),
-             ++lake->seq);
+    pathf(path, sizeof(path), "%s/" TMP_PREFIX "%ld-%llu" TMP_SUFFIX, folder, (long)getpid(),
+          ++lake->seq);
     f = nw_calloc(1, sizeof(*f));
     if (!f || !(f->tmp_path = nw_strdup(path))) {
         nw_free(f);
@@ -821,11 +834,15 @@ static enum nw_status probe_dir(const char *dir, char *errstr, size_t errstr_siz
     struct stat st;
     int fd;
 
+    /* Room for <kind>/dt=../hour=../<name>: no path built below can be cut short. */
+    if (strlen(dir) > PATH_MAX - 1024)
+        return nw_fail(NW_ECONFIG, errstr, errstr_size,
+                       "output.dir: a path of %zu bytes is too long", strlen(dir));
     if (stat(dir, &st) != 0)
         return nw_fail(NW_ECONFIG, errstr, errstr_size, "output.dir %s: %s", dir, strerror(errno));
     if (!S_ISDIR(st.st_mode))
         return nw_fail(NW_ECONFIG, errstr, errstr_size, "output.dir %s: not a folder", dir);
-    snprintf(path, sizeof(path), "%s/" TMP_PREFIX "probe-%ld" TMP_SUFFIX, dir, (long)getpid());
+    pathf(path, sizeof(path), "%s/" TMP_PREFIX "probe-%ld" TMP_SUFFIX, dir, (long)getpid());
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return nw_fail(NW_ECONFIG, errstr, errstr_size, "output.dir %s is not writable: %s", dir,

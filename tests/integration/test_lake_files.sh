@@ -12,7 +12,7 @@ py=/usr/bin/python3
 export NODE_PATH=/opt/newsworker-npm/node_modules
 duck="node $src/tests/integration/lake_duckdb.js"
 avrock="$py $src/tests/integration/check_avro_lake.py"
-tmp=$(mktemp -d)
+tmp=$(mktemp -d); [ "${KEEP_TMP:-0}" = 1 ] && echo "tmp $tmp"
 holder=
 cleanup() {
     [ -n "$holder" ] && kill "$holder" 2>/dev/null || true
@@ -38,7 +38,7 @@ done
 mkdir "$tmp/z"
 "$nw" extract --text -o output.dir="$tmp/z" -o output.max_records=7 -o log.level=warn \
     "$tmp"/in/s*.txt /nonexistent-input 2>"$tmp/err" && fail "a missing input should exit 1"
-grep -q nonexistent-input "$tmp/err" || fail "the missing input was not reported"
+grep -q nonexistent-input "$tmp/err" || fail "the missing input was not reported: $(head -c 600 "$tmp/err")"
 nfiles=$(find "$tmp/z/articles" -name '*.jsonl.zst' | wc -l)
 [ "$nfiles" -ge 6 ] || fail "40 records at 7 per file should make at least 6 files, got $nfiles"
 find "$tmp/z/articles" -mindepth 2 -maxdepth 2 -type d | grep -Eq '/dt=[0-9]{4}-[0-9]{2}-[0-9]{2}/hour=[0-9]{2}$' ||
