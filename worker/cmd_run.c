@@ -39,6 +39,12 @@
  * so the stored offset stays at or below them and the partition's next owner, or this
  * worker after a restart, consumes them again; jobs done above them are repeated then,
  * and counted as such. Like the backlog's messages, nothing is dropped.
+ *
+ * With output.dir the records go to lake files (sink_lake.h) instead of the output topics
+ * (the producer stays idle): a job is done once its record is written to its partition's
+ * open segment, and a partition's offset is stored only up to the first segment whose
+ * files are not yet closed (store_bounded): exactly once into files. A failed lake write
+ * (a full disk) resets the partition to its durable offset after a pause (lake_reset).
  */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <sched.h>
