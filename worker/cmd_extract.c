@@ -20,6 +20,7 @@
 #include "process.h"
 #include "record.h"
 #include "sink.h"
+#include "sink_lake.h"
 #include "url.h"
 #include "warc.h"
 #include "warc_input.h"
@@ -61,12 +62,40 @@ static json_t *error_record(const char *url, const char *stage, enum nw_status s
     return nw_record_error(&info);
 }
 
+/* Where records go: the JSONL stream (output.file) or the lake (output.dir). */
+struct out {
+    struct nw_sink_file *sink;
+    struct nw_lake *lake;
+};
+
+static enum nw_status out_write(struct out *o, const json_t *rec, int is_error)
+{
+    char errstr[512];
+    enum nw_status result;
+
+    if (!o->lake)
+        return nw_sink_file_write(o->sink, rec);
+    result = nw_lake_write(o->lake, rec, is_error ? NW_LAKE_ERRORS : NW_LAKE_ARTICLES, -1, 0,
+                           errstr, sizeof(errstr));
+    if (result)
+        NW_LOG_ERROR("extract", "output.dir: %s", errstr);
+    return result;
+}
+
+/* nw_extract_write_fn for web archives: the record's schema says its kind. */
+static enum nw_status out_write_record(void *ctx, const json_t *rec)
+{
+    const char *schema = json_string_value(json_object_get(rec, "schema"));
+
+    return out_write(ctx, rec, schema && !strcmp(schema, NW_ERROR_SCHEMA));
+}
+
 /* ---- one input ------------------------------------------------------------------------ */
 
 /* Processes one input into one record (a web archive: one per page); returns 0, or -1 if
  * the input could not be read. */
-static int extract_one(struct nw_processor *proc, struct nw_sink_file *sink, const char *path,
-                       int is_text, size_t max_body)
+static int extract_one(struct nw_processor *proc, struct out *sink, const char *path, int is_text,
+                       size_t max_body)
 {
     enum nw_status result;
     struct nw_article art;
@@ -97,7 +126,8 @@ static int extract_one(struct nw_processor *proc, struct nw_sink_file *sink, con
     }
     head_len = fread(head, 1, sizeof(head), f);
     if (nw_warc_sniff(head, head_len)) {
-        failed_read = nw_extract_warc(proc, sink, path, url, f, head, head_len, max_body);
+        failed_read =
+            nw_extract_warc(proc, out_write_record, sink, path, url, f, head, head_len, max_body);
         goto done;
     }
     result = nw_buf_append(&buf, head, head_len);
@@ -121,7 +151,7 @@ out:
     } else {
         rec = nw_record_article(&art);
     }
-    if (!rec || nw_sink_file_write(sink, rec)) {
+    if (!rec || out_write(sink, rec, result != NW_OK)) {
         NW_LOG_ERROR("extract", "%s: cannot write the record", path);
         failed_read = 1;
     }
@@ -138,7 +168,7 @@ done:
 int nw_cmd_extract(struct nw_config *cfg, int argc, char **argv)
 {
     struct nw_processor *proc = NULL;
-    struct nw_sink_file *sink = NULL;
+    struct out sink = {0};
     int is_text = 0, n_files = 0, failures = 0, code = NW_EXIT_OK;
     size_t max_body = (size_t)nw_config_get_int(cfg, "extract.max_html_bytes");
     char errstr[512];
@@ -161,18 +191,38 @@ int nw_cmd_extract(struct nw_config *cfg, int argc, char **argv)
         fprintf(stderr, "newsworker extract: %s\n", errstr);
         return NW_EXIT_FAILURE;
     }
-    /* Records go where fetch's do without a broker: output.file, stdout by default. */
-    sink = nw_sink_file_create(nw_config_get(cfg, "output.file"), errstr, sizeof(errstr));
-    if (!sink) {
-        fprintf(stderr, "newsworker extract: %s\n", errstr);
-        code = NW_EXIT_FAILURE;
-        goto out;
+    /* Records go where fetch's do without a broker: output.dir if set, else output.file
+     * (stdout by default). */
+    if (nw_lake_configured(cfg)) {
+        enum nw_status status = NW_OK;
+        if (nw_config_is_set(cfg, "output.file")) {
+            fprintf(stderr, "newsworker extract: output.file and output.dir exclude each other\n");
+            code = NW_EXIT_USAGE;
+            goto out;
+        }
+        sink.lake = nw_lake_create(cfg, NULL, &status, errstr, sizeof(errstr));
+        if (!sink.lake) {
+            fprintf(stderr, "newsworker extract: %s\n", errstr);
+            code = status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
+            goto out;
+        }
+    } else {
+        sink.sink = nw_sink_file_create(nw_config_get(cfg, "output.file"), errstr, sizeof(errstr));
+        if (!sink.sink) {
+            fprintf(stderr, "newsworker extract: %s\n", errstr);
+            code = NW_EXIT_FAILURE;
+            goto out;
+        }
     }
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--text"))
             continue;
-        if (extract_one(proc, sink, argv[i], is_text, max_body))
+        if (extract_one(proc, &sink, argv[i], is_text, max_body))
             failures++;
+    }
+    if (sink.lake && nw_lake_close_all(sink.lake, errstr, sizeof(errstr)) != NW_OK) {
+        fprintf(stderr, "newsworker extract: output.dir: %s\n", errstr);
+        code = NW_EXIT_FAILURE;
     }
     if (failures) {
         fprintf(stderr, "newsworker extract: %d of %d inputs could not be read or written\n",
@@ -180,7 +230,8 @@ int nw_cmd_extract(struct nw_config *cfg, int argc, char **argv)
         code = NW_EXIT_FAILURE;
     }
 out:
-    nw_sink_file_destroy(sink);
+    nw_sink_file_destroy(sink.sink);
+    nw_lake_destroy(sink.lake);
     nw_processor_destroy(proc);
     return code;
 }

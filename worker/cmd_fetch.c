@@ -26,6 +26,7 @@
 #include "record.h"
 #include "sink.h"
 #include "sink_kafka.h"
+#include "sink_lake.h"
 
 #define POLL_MS 1000
 #define KAFKA_CHECK_MS 10000  /* a cluster that does not answer by then fails the command */
@@ -163,6 +164,7 @@ struct run {
     struct nw_fetcher *fetcher;
     struct nw_sink_file *sink;   /* without a broker */
     struct nw_sink_kafka *kafka; /* with kafka.bootstrap.servers */
+    struct nw_lake *lake;        /* with output.dir (wins over Kafka) */
     unsigned long delivered;
     unsigned long undelivered;
     size_t max_job_bytes;
@@ -196,6 +198,15 @@ static void emit(struct run *run, json_t *rec, int is_error)
     if (!rec) {
         NW_LOG_ERROR("fetch", "out of memory building a record");
         run->write_failed = 1;
+    } else if (run->lake) {
+        if (nw_lake_write(run->lake, rec, is_error ? NW_LAKE_ERRORS : NW_LAKE_ARTICLES, -1, 0,
+                          errstr, sizeof(errstr)) != NW_OK) {
+            NW_LOG_ERROR("fetch", "cannot write a record to output.dir: %s", errstr);
+            run->write_failed = 1;
+        } else {
+            run->records++;
+            run->errors += is_error ? 1 : 0;
+        }
     } else if (run->kafka) {
         if (nw_sink_kafka_send(run->kafka, rec, is_error, NULL, &accepted, errstr,
                                sizeof(errstr)) != NW_OK) {
@@ -375,11 +386,28 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
         }
         have_reader = 1;
     }
-    code = nw_metrics_start(
-        cfg, nw_config_get(cfg, "kafka.bootstrap.servers") ? NW_METRICS_NEED_BROKER : 0);
+    code = nw_metrics_start(cfg, nw_config_get(cfg, "kafka.bootstrap.servers") &&
+                                         !nw_lake_configured(cfg)
+                                     ? NW_METRICS_NEED_BROKER
+                                     : 0);
     if (code != NW_EXIT_OK)
         goto out;
-    if (nw_config_get(cfg, "kafka.bootstrap.servers")) {
+    if (nw_lake_configured(cfg)) {
+        /* output.dir is the sink when set, with or without a broker: fetch reads its jobs
+         * from arguments and files, so Kafka has nothing to do then. */
+        enum nw_status status = NW_OK;
+        if (nw_config_is_set(cfg, "output.file")) {
+            fprintf(stderr, "newsworker fetch: output.file and output.dir exclude each other\n");
+            code = NW_EXIT_USAGE;
+            goto out;
+        }
+        run.lake = nw_lake_create(cfg, NULL, &status, errstr, sizeof(errstr));
+        if (!run.lake) {
+            fprintf(stderr, "newsworker fetch: %s\n", errstr);
+            code = status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
+            goto out;
+        }
+    } else if (nw_config_get(cfg, "kafka.bootstrap.servers")) {
         enum nw_status status = NW_OK;
         run.kafka = nw_sink_kafka_create(cfg, on_delivery, &run, &status, errstr, sizeof(errstr));
         if (!run.kafka) {
@@ -441,9 +469,18 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
             break;
         if (nw_fetcher_pending(run.fetcher) > 0)
             result = nw_fetcher_poll(run.fetcher, kind == LINE_NONE ? 50 : POLL_MS, on_done, &run);
+        if (run.lake)
+            nw_lake_service(run.lake, 0, NULL, NULL);
     }
-    while (!result && nw_fetcher_pending(run.fetcher) > 0)
+    while (!result && nw_fetcher_pending(run.fetcher) > 0) {
         result = nw_fetcher_poll(run.fetcher, POLL_MS, on_done, &run);
+        if (run.lake)
+            nw_lake_service(run.lake, 0, NULL, NULL);
+    }
+    if (run.lake && nw_lake_close_all(run.lake, errstr, sizeof(errstr)) != NW_OK) {
+        NW_LOG_ERROR("fetch", "output.dir: %s", errstr);
+        run.write_failed = 1;
+    }
 
     if (run.kafka && !flush_kafka(&run, cfg))
         run.write_failed = 1;
@@ -462,6 +499,7 @@ out:
     nw_pipeline_destroy(run.pipeline);
     nw_sink_file_destroy(run.sink);
     nw_sink_kafka_destroy(run.kafka);
+    nw_lake_destroy(run.lake);
     nw_metrics_stop();
     return code;
 }

@@ -39,6 +39,12 @@
  * so the stored offset stays at or below them and the partition's next owner, or this
  * worker after a restart, consumes them again; jobs done above them are repeated then,
  * and counted as such. Like the backlog's messages, nothing is dropped.
+ *
+ * With output.dir the records go to lake files (sink_lake.h) instead of the output topics
+ * (the producer stays idle): a job is done once its record is written to its partition's
+ * open segment, and a partition's offset is stored only up to the first segment whose
+ * files are not yet closed (store_bounded): exactly once into files. A failed lake write
+ * (a full disk) resets the partition to its durable offset after a pause (lake_reset).
  */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <sched.h>
@@ -63,6 +69,7 @@
 #include "publish.h"
 #include "record.h"
 #include "sink_kafka.h"
+#include "sink_lake.h"
 
 #define INTAKE_BATCH 64   /* messages taken per turn before serving the others */
 #define IDLE_WAIT_MS 10   /* longest wait in one turn */
@@ -71,8 +78,10 @@
 #define CLOSE_MIN_MS 1000 /* of the shutdown time, kept for commit and leaving */
 #define TEARDOWN_MS 300   /* ... and of that, for freeing everything */
 #define STATS_INTERVAL_MS 30000
-#define DRAIN_FIRST_MS 2000 /* a drain's first look at whether it can finish in time */
-#define DRAIN_CHECK_MS 1000 /* ... and its next ones */
+#define DRAIN_FIRST_MS 2000     /* a drain's first look at whether it can finish in time */
+#define DRAIN_CHECK_MS 1000     /* ... and its next ones */
+#define LAKE_RETRY_MIN_MS 1000  /* a partition whose lake file failed waits this long ... */
+#define LAKE_RETRY_MAX_MS 30000 /* ... doubling up to this, before it is consumed again */
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t abort_requested;
@@ -105,6 +114,7 @@ struct run_job {
     int failed;  /* some message failed for good */
     char *key;   /* the input message's key (owned), NULL when it had none */
     size_t key_len;
+    int redo; /* failed on a lake write: its partition is consumed again (lake_reset) */
 };
 
 /* What a pool thread owns. */
@@ -119,6 +129,9 @@ struct run {
     struct nw_consumer *consumer;
     struct nw_sink_kafka *sink;     /* routes, producer, embedded cluster */
     struct nw_publisher *publisher; /* the sink's, borrowed */
+    struct nw_lake *lake;           /* with output.dir: records to files, not to topics */
+    long long lake_hold_until;      /* after a failed lake write: no intake until then */
+    long long lake_retry_ms;
     struct nw_fetcher *fetcher;
     struct run_thread *threads; /* one per pool thread */
     size_t nthreads;
@@ -158,14 +171,36 @@ static long long now_ms(void)
 
 /* ---- offsets ----------------------------------------------------------------------- */
 
-static void store_partition(struct run *run, int32_t partition, int force)
+/* With output.dir an offset is stored only once the records below it are in closed
+ * lake files: never past `bound` (the first offset not durable; INT64_MAX for none). */
+static void store_bounded(struct run *run, int32_t partition, int force, int64_t bound)
 {
     int64_t offset;
-    int have = force ? nw_offsets_position(run->offsets, partition, &offset)
-                     : nw_offsets_committable(run->offsets, partition, &offset);
+    int have = force || run->lake ? nw_offsets_position(run->offsets, partition, &offset)
+                                  : nw_offsets_committable(run->offsets, partition, &offset);
 
+    if (have && offset > bound)
+        offset = bound;
     if (have)
         nw_consumer_store(run->consumer, partition, offset);
+}
+
+static void store_partition(struct run *run, int32_t partition, int force)
+{
+    int64_t bound = INT64_MAX;
+
+    if (run->lake)
+        nw_lake_durable(run->lake, partition, &bound);
+    store_bounded(run, partition, force, bound);
+}
+
+/* For the lake: whether every job of the partition below `end` is done. */
+static int lake_done(void *ctx, int32_t partition, int64_t end)
+{
+    struct run *run = ctx;
+    int64_t position;
+
+    return nw_offsets_position(run->offsets, partition, &position) && position >= end;
 }
 
 static void store_offsets(struct run *run)
@@ -262,7 +297,7 @@ static void job_maybe_complete(struct run_job *j)
 
     if (j->hold || j->pending > 0)
         return;
-    if (j->failed) {
+    if (j->failed && !j->redo) {
         run->held++;
         nw_metrics_inc(NW_METRICS_JOBS_UNDELIVERED);
         nw_log_kv(NW_LOG_ERROR, "run", NW_LOG_AT(run->input_topic, j->partition, j->offset),
@@ -316,6 +351,41 @@ static void log_job_error(const struct run_job *j, const json_t *record)
               stage ? stage : "?", message ? message : "");
 }
 
+/* The job's record into the lake file of its partition's segment. A record the Avro
+ * schema refuses becomes an error record (code record_invalid), so the job still ends in
+ * one record; a failed write holds the job (and the partition's offsets). */
+static void lake_write(struct run_job *j, const json_t *record, int is_error)
+{
+    struct run *run = j->run;
+    char errstr[512];
+    enum nw_status r =
+        nw_lake_write(run->lake, record, is_error ? NW_LAKE_ERRORS : NW_LAKE_ARTICLES, j->partition,
+                      j->offset, errstr, sizeof(errstr));
+
+    if (r == NW_EINVAL) {
+        struct nw_error_info info = {
+            .url = json_string_value(json_object_get(record, "url")),
+            .stage = "publish",
+            .code = "record_invalid",
+            .message = errstr,
+            .attempts = 1,
+        };
+        json_t *err = nw_record_error(&info);
+        NW_LOG_ERROR("run", "offset %lld: %s", (long long)j->offset, errstr);
+        r = err ? nw_lake_write(run->lake, err, NW_LAKE_ERRORS, j->partition, j->offset, errstr,
+                                sizeof(errstr))
+                : NW_ENOMEM;
+        json_decref(err);
+    }
+    if (r) {
+        nw_log_kv(NW_LOG_ERROR, "run", NW_LOG_AT(run->input_topic, j->partition, j->offset),
+                  "record for %s [%d] offset %lld not written to output.dir: %s", run->input_topic,
+                  (int)j->partition, (long long)j->offset, errstr);
+        j->failed = 1;
+        j->redo = r == NW_EIO; /* the partition is reset and the job done again */
+    }
+}
+
 /* Produces the job's record (consumed: reference released) to its topics. */
 static void job_publish(struct run_job *j, json_t *record, int is_error)
 {
@@ -344,7 +414,12 @@ static void job_publish(struct run_job *j, json_t *record, int is_error)
             NW_LOG_WARN("run", "out of memory adding the source to the record of offset %lld",
                         (long long)j->offset);
     }
-    if (nw_sink_kafka_send(run->sink, record, is_error, j, &accepted, errstr, sizeof(errstr))) {
+    if (run->lake) {
+        if (j->tracked)
+            lake_write(j, record, is_error);
+        /* else: its offset came twice; the record of its first take goes to the lake. */
+    } else if (nw_sink_kafka_send(run->sink, record, is_error, j, &accepted, errstr,
+                                  sizeof(errstr))) {
         NW_LOG_ERROR("run", "record for offset %lld: %s", (long long)j->offset, errstr);
         j->failed = 1;
     }
@@ -356,7 +431,7 @@ static void job_publish(struct run_job *j, json_t *record, int is_error)
         run->errors++;
     } else {
         run->articles++;
-        if (accepted == 0 && !j->failed)
+        if (accepted == 0 && !j->failed && !run->lake)
             run->suppressed++;
     }
 out:
@@ -473,6 +548,8 @@ static void intake(struct run *run, rd_kafka_message_t *msg)
         return;
     }
     j->tracked = r == NW_OK;
+    if (j->tracked && run->lake)
+        nw_lake_begin(run->lake, msg->partition, msg->offset);
     nw_metrics_add(NW_METRICS_DUPLICATES, !j->tracked);
     if (!j->tracked)
         nw_log_kv(NW_LOG_WARN, "run", NW_LOG_AT(run->input_topic, msg->partition, msg->offset),
@@ -527,6 +604,55 @@ static void intake(struct run *run, rd_kafka_message_t *msg)
     nw_pool_submit(run->pool, &j->task);
 }
 
+/* ---- the lake ----------------------------------------------------------------------- */
+
+static void lake_reset(struct run *run, int32_t partition);
+
+/* Closes the lake segments that are done (their offsets may then be stored) and resets a
+ * partition whose lake write failed. force: cut every open segment (at a stop). */
+static void lake_service(struct run *run, int force)
+{
+    if (nw_lake_service(run->lake, force, lake_done, run) > 0) {
+        run->offsets_dirty = 1;
+        run->lake_retry_ms = 0;
+    }
+    for (size_t i = 0; i < run->nassigned; i++) {
+        int64_t from;
+        if (nw_lake_broken(run->lake, run->assigned[i], &from))
+            lake_reset(run, run->assigned[i]);
+    }
+}
+
+/* A lake file of the partition failed (a full disk...): its records from the first
+ * offset not durable are lost from memory, and that offset is not committed. Forget the
+ * partition's jobs (as at a lost revoke), keep what is durable, and consume it again from
+ * there after a pause that doubles while it keeps failing. */
+static void lake_reset(struct run *run, int32_t partition)
+{
+    int64_t bound = INT64_MAX;
+    uint64_t gen;
+
+    backlog_drop(run, partition);
+    nw_lake_revoke(run->lake, partition, lake_done, run, &bound);
+    store_bounded(run, partition, 1, bound);
+    nw_offsets_revoke(run->offsets, partition); /* its jobs in flight are stale now */
+    if (nw_offsets_assign(run->offsets, partition, &gen))
+        NW_LOG_ERROR("run", "out of memory tracking partition %d", (int)partition);
+    if (bound != INT64_MAX)
+        nw_consumer_rewind(run->consumer, partition, bound);
+    /* One pause for the partitions that fail together; it doubles when a retry fails. */
+    if (run->lake_hold_until <= now_ms()) {
+        run->lake_retry_ms = run->lake_retry_ms ? run->lake_retry_ms * 2 : LAKE_RETRY_MIN_MS;
+        if (run->lake_retry_ms > LAKE_RETRY_MAX_MS)
+            run->lake_retry_ms = LAKE_RETRY_MAX_MS;
+        run->lake_hold_until = now_ms() + run->lake_retry_ms;
+    }
+    NW_LOG_ERROR("run",
+                 "output.dir: a file of partition %d could not be written; its offsets are not "
+                 "committed past %lld, and it is consumed again from there in %lld ms",
+                 (int)partition, (long long)bound, run->lake_retry_ms);
+}
+
 /* ---- the loop's turns -------------------------------------------------------------- */
 
 /* Serves the fetcher, the pool and the producer once; waits up to wait_ms if there is
@@ -556,6 +682,8 @@ static void serve_work(struct run *run, int wait_ms)
         nw_publisher_poll(run->publisher, wait_ms);
     }
     take_results(run);
+    if (run->lake)
+        lake_service(run, 0);
     store_offsets(run);
     nw_metrics_tick(run->njobs);
 }
@@ -567,6 +695,24 @@ static int take_in(struct run *run, int wait_ms)
 {
     int taken = 0;
     rd_kafka_message_t *msg;
+
+    if (run->lake_hold_until > now_ms()) {
+        /* After a failed lake write: nothing new until the pause is over, but the group
+         * membership and rebalances are still served. */
+        if (!nw_consumer_paused(run->consumer))
+            nw_consumer_pause(run->consumer);
+        if (now_ms() - run->last_poll >= KEEPALIVE_MS) {
+            msg = nw_consumer_poll(run->consumer, 0);
+            run->last_poll = now_ms();
+            if (msg && run->backlog_len < run->backlog_cap)
+                backlog_push(run, msg);
+            else if (msg) {
+                nw_consumer_rewind(run->consumer, msg->partition, msg->offset);
+                rd_kafka_message_destroy(msg);
+            }
+        }
+        return 0;
+    }
 
     while (counted_in_flight(run) < run->max_in_flight && run->backlog_len > 0) {
         msg = backlog_pop(run);
@@ -793,8 +939,13 @@ static void on_revoking(const int32_t *parts, size_t n, int lost, int drain, voi
     for (size_t i = 0; i < n; i++) {
         /* At the close the drain stored and committed already; librdkafka has let go of
          * the partitions by the time the close's revoke arrives (storing fails then). */
+        int64_t bound = INT64_MAX;
+        /* The lake closes the partition's segments that are done and drops the rest;
+         * what it dropped is not stored. */
+        if (run->lake)
+            nw_lake_revoke(run->lake, parts[i], lake_done, run, &bound);
         if (!lost && !run->closing)
-            store_partition(run, parts[i], 1);
+            store_bounded(run, parts[i], 1, bound);
         nw_offsets_revoke(run->offsets, parts[i]);
         for (size_t k = 0; k < run->nassigned; k++) {
             if (run->assigned[k] == parts[i]) {
@@ -875,6 +1026,14 @@ static int run_setup(struct run *run, const struct nw_config *cfg)
         }
         run->publisher = nw_sink_kafka_publisher(run->sink);
     }
+    if (nw_lake_configured(cfg)) {
+        enum nw_status status = NW_OK;
+        run->lake = nw_lake_create(cfg, run->input_topic, &status, errstr, sizeof(errstr));
+        if (!run->lake) {
+            fprintf(stderr, "newsworker run: %s\n", errstr);
+            return status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
+        }
+    }
     run->offsets = nw_offsets_create();
     run->backlog_max = BACKLOG_MIN;
     run->backlog_cap = run->backlog_max + 1;
@@ -932,12 +1091,20 @@ static int run_setup(struct run *run, const struct nw_config *cfg)
         return NW_EXIT_USAGE;
     }
     run->last_poll = now_ms();
-    NW_LOG_INFO("run",
-                "consuming %s, articles to %s (+%zu routing rules), errors to %s, "
-                "max_in_flight %zu, %zu pipeline thread(s)",
-                run->input_topic, nw_config_get(cfg, "output.topic"),
-                nw_sink_kafka_route_count(run->sink), nw_config_get(cfg, "errors.topic"),
-                run->max_in_flight, run->nthreads);
+    if (run->lake)
+        NW_LOG_INFO("run",
+                    "consuming %s, records to files in output.dir %s (%s; not to output topics), "
+                    "offsets committed as their files close, max_in_flight %zu, %zu pipeline "
+                    "thread(s)",
+                    run->input_topic, nw_config_get(cfg, "output.dir"),
+                    nw_config_get(cfg, "output.format"), run->max_in_flight, run->nthreads);
+    else
+        NW_LOG_INFO("run",
+                    "consuming %s, articles to %s (+%zu routing rules), errors to %s, "
+                    "max_in_flight %zu, %zu pipeline thread(s)",
+                    run->input_topic, nw_config_get(cfg, "output.topic"),
+                    nw_sink_kafka_route_count(run->sink), nw_config_get(cfg, "errors.topic"),
+                    run->max_in_flight, run->nthreads);
     return NW_EXIT_OK;
 }
 
@@ -964,6 +1131,7 @@ static void run_teardown(struct run *run)
         backlog_drop(run, -1);
     nw_free(run->backlog);
     nw_offsets_destroy(run->offsets);
+    nw_lake_destroy(run->lake); /* what was not closed leaves no visible file */
     nw_free(run->assigned);
 }
 
@@ -1012,6 +1180,8 @@ static int drain_and_close(struct run *run, int fatal)
     take_results(run);
     /* What still waits for a transfer goes back too: it was never begun. */
     back += withdraw_waiting(run, NULL, 0, 0);
+    if (run->lake)
+        lake_service(run, 1); /* the segments that are done close; offsets follow */
     run->offsets_dirty = 1;
     store_offsets(run);
     above = done_above_of(run, run->assigned, run->nassigned); /* counted by the revoke */

@@ -36,6 +36,7 @@
 #include "publish.h"
 #include "record.h"
 #include "sink.h"
+#include "sink_lake.h"
 #include "watch.h"
 #include "watch_kafka.h"
 
@@ -110,6 +111,7 @@ struct run {
     const char *errors_topic;
     struct nw_sink_file *jobs;   /* without a broker */
     struct nw_sink_file *errors; /* without a broker, with watch.errors_file */
+    struct nw_lake *lake;        /* with output.dir: jobs and error records to lake files */
     unsigned long jobs_out, errors_out, undelivered;
     int write_failed;
 };
@@ -133,6 +135,16 @@ static enum nw_status emit_job(const json_t *job, const char *url, void *ctx)
     char errstr[256];
     char *line;
 
+    if (run->lake) {
+        result = nw_lake_write(run->lake, job, NW_LAKE_JOBS, -1, 0, errstr, sizeof(errstr));
+        if (result) {
+            NW_LOG_ERROR("watch", "cannot write a job to output.dir: %s", errstr);
+            run->write_failed = 1;
+        } else {
+            run->jobs_out++;
+        }
+        return result;
+    }
     if (!run->pub) {
         result = nw_sink_file_write(run->jobs, job);
         if (result) {
@@ -170,7 +182,12 @@ static void emit_error(const json_t *rec, void *ctx)
         NW_LOG_ERROR("watch", "out of memory writing an error record");
         return;
     }
-    if (run->pub) {
+    if (run->lake) {
+        if (nw_lake_write(run->lake, rec, NW_LAKE_ERRORS, -1, 0, errstr, sizeof(errstr)) != NW_OK) {
+            NW_LOG_ERROR("watch", "cannot write an error record to output.dir: %s", errstr);
+            run->write_failed = 1;
+        }
+    } else if (run->pub) {
         nw_sha256_hex(url ? url : "", url ? strlen(url) : 0, key);
         if (nw_publisher_send(run->pub, run->errors_topic, key, line, strlen(line), NW_ERROR_SCHEMA,
                               NULL, errstr, sizeof(errstr)) != NW_OK) {
@@ -192,7 +209,13 @@ static void emit_error(const json_t *rec, void *ctx)
 static int flush(struct run *run)
 {
     int timeout_ms = (int)nw_config_get_int(run->cfg, "worker.delivery_timeout_ms");
+    char errstr[512];
 
+    /* Lake files are closed (durable) before the state marks their jobs as emitted. */
+    if (run->lake && nw_lake_close_all(run->lake, errstr, sizeof(errstr)) != NW_OK) {
+        NW_LOG_ERROR("watch", "output.dir: %s", errstr);
+        run->write_failed = 1;
+    }
     if (!run->pub)
         return !run->write_failed;
     /* Up to worker.delivery_timeout_ms, or until the shutdown budget is spent. */
@@ -338,6 +361,22 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
             goto out;
         }
     }
+    if (nw_lake_configured(cfg)) {
+        /* output.dir takes the jobs and error records (a broker, if set, still serves
+         * watch.sources.topic and watch.state.topic). */
+        enum nw_status status = NW_OK;
+        if (nw_config_is_set(cfg, "output.file")) {
+            fprintf(stderr, "newsworker watch: output.file and output.dir exclude each other\n");
+            code = NW_EXIT_USAGE;
+            goto out;
+        }
+        run.lake = nw_lake_create(cfg, NULL, &status, errstr, sizeof(errstr));
+        if (!run.lake) {
+            fprintf(stderr, "newsworker watch: %s\n", errstr);
+            code = status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
+            goto out;
+        }
+    }
     w = nw_watch_create(cfg, &emit, &run, once, errstr, sizeof(errstr));
     if (!w) {
         fprintf(stderr, "newsworker watch: %s\n", errstr);
@@ -389,6 +428,8 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
             publish_stats(w, &last_st);
             last_stats = mono_s();
         }
+        if (run.lake)
+            nw_lake_service(run.lake, 0, NULL, NULL);
         if (run.pub) {
             nw_publisher_poll(run.pub, 0);
             if (run.undelivered || nw_publisher_fatal(run.pub, errstr, sizeof(errstr)))
@@ -449,5 +490,6 @@ out:
     nw_embedded_destroy(run.embedded);
     nw_sink_file_destroy(run.jobs);
     nw_sink_file_destroy(run.errors);
+    nw_lake_destroy(run.lake);
     return code;
 }

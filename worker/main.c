@@ -60,14 +60,17 @@ static const struct command_help command_helps[] = {
      "prints one article record per line (JSONL) to stdout, in input order. '-' is stdin.\n"
      "With --text the files are already extracted plain text. No network, no Kafka.\n"
      "Web archives (.warc, .warc.gz: any file that starts with a WARC record) give one\n"
-     "record per HTML response, with warc {file, offset, record_id}.\n",
+     "record per HTML response, with warc {file, offset, record_id}.\n"
+     "With output.dir, records go to lake files instead (jsonl.zst or avro).\n",
      NW_CMD_EXTRACT},
     {"fetch",
      "usage: newsworker fetch [URL...] [--input FILE|-]\n"
      "\n"
      "Fetches the URLs (or url-job JSON lines from FILE, '-' = stdin; stdin when neither\n"
      "is given) and writes one record per input: to output.file (JSONL, '-' = stdout), or\n"
-     "with kafka.bootstrap.servers to output.topic / errors.topic and routed topics.\n"
+     "with kafka.bootstrap.servers to output.topic / errors.topic and routed topics; with\n"
+     "output.dir to lake files (DIR/articles|errors/dt=/hour=/, jsonl.zst or avro), even\n"
+     "when a broker is set.\n"
      "With metrics.listen set, serves /metrics, /healthz and /readyz while it runs.\n",
      NW_CMD_FETCH},
     {"run",
@@ -79,7 +82,10 @@ static const struct command_help command_helps[] = {
      "delivered. kafka.bootstrap.servers is required ('embedded' starts an in-process mock\n"
      "cluster). SIGTERM/SIGINT drain and exit; a second signal exits at once.\n"
      "With metrics.listen set, serves /metrics (Prometheus), /healthz (the loop turns) and\n"
-     "/readyz (partitions assigned, producer connected to a broker).\n",
+     "/readyz (partitions assigned, producer connected to a broker).\n"
+     "With output.dir, records go to lake files named by source partition and first\n"
+     "offset instead of output topics, and offsets are committed once their files are\n"
+     "closed (exactly once into files).\n",
      NW_CMD_RUN},
     {"watch",
      "usage: newsworker watch [--once] [URL...] [options]\n"

@@ -171,8 +171,9 @@ static json_t *warc_error_record(const char *path, const char *file_url, const c
     return nw_record_error(&info);
 }
 
-int nw_extract_warc(struct nw_processor *proc, struct nw_sink_file *sink, const char *path,
-                    const char *file_url, FILE *f, const char *pre, size_t pre_len, size_t max_body)
+int nw_extract_warc(struct nw_processor *proc, nw_extract_write_fn *write, void *write_ctx,
+                    const char *path, const char *file_url, FILE *f, const char *pre,
+                    size_t pre_len, size_t max_body)
 {
     struct warc_source src = {.f = f, .pre = pre, .pre_len = pre_len};
     struct nw_warc_opts opts = {.max_block = max_body + (256u << 10)};
@@ -235,7 +236,7 @@ int nw_extract_warc(struct nw_processor *proc, struct nw_sink_file *sink, const 
             }
             nw_warc_page_fini(&page);
         }
-        if (!out || nw_sink_file_write(sink, out)) {
+        if (!out || write(write_ctx, out)) {
             NW_LOG_ERROR("extract", "%s: cannot write a record", path);
             failed = 1;
         }

@@ -15,16 +15,22 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "process.h"
-#include "sink.h"
+#include "status.h"
+
+/* Where each record goes (the caller's sink: a JSONL stream or the lake); record is
+ * borrowed. Non-zero status: the record was not written. */
+typedef enum nw_status nw_extract_write_fn(void *ctx, const json_t *record);
 
 /* Reads the web archive f (pre, pre_len: its first bytes, already read from f; path: its
  * name as given, file_url: its file:// URL for records with no target URI), writing every
- * record to sink. Bodies are decoded up to max_body bytes (extract.max_html_bytes).
- * Returns 0, or -1 if the file could not be read to its end or a record not written. The
- * caller closes f. */
-int nw_extract_warc(struct nw_processor *proc, struct nw_sink_file *sink, const char *path,
-                    const char *file_url, FILE *f, const char *pre, size_t pre_len,
-                    size_t max_body);
+ * record through write(write_ctx, record). Bodies are decoded up to max_body bytes
+ * (extract.max_html_bytes). Returns 0, or -1 if the file could not be read to its end or a record
+ * not written. The caller closes f. */
+int nw_extract_warc(struct nw_processor *proc, nw_extract_write_fn *write, void *write_ctx,
+                    const char *path, const char *file_url, FILE *f, const char *pre,
+                    size_t pre_len, size_t max_body);
 
 #endif

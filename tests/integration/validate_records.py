@@ -9,6 +9,9 @@ Each non-empty line of each FILE (stdin when none or "-") must be one JSON objec
 checked against that schema instead (url jobs, examples); a FILE that holds one pretty-printed
 JSON document (not JSONL) is read whole.
 
+Objects are validated strictly (close_objects: no field the schema does not list), though
+the published schemas are open for later minor versions.
+
 Exit 0 and print "N records valid (A article, E error)" when all are valid; exit 1 on the first
 invalid record, naming file, line, JSON path and reason. --expect-invalid inverts the check
 (for negative tests: every document must be rejected).
@@ -59,10 +62,28 @@ def format_checker():
     return checker
 
 
+def close_objects(node):
+    """The strict form of a schema: every object that lists its properties accepts no
+    other. The published schemas are open (schemas/README.md: a 1.x minor version may add
+    optional fields, and consumers of 1.0 must accept them), but newsworker's own output is
+    checked against the exact field list of the version in this tree."""
+    if isinstance(node, dict):
+        if "properties" in node and "additionalProperties" not in node:
+            node["additionalProperties"] = False
+        for v in node.values():
+            close_objects(v)
+    elif isinstance(node, list):
+        for v in node:
+            close_objects(v)
+    return node
+
+
 def load_schema(path):
     with open(path, encoding="utf-8") as f:
         schema = json.load(f)
     Draft202012Validator.check_schema(schema)
+    if os.path.basename(path).startswith(("article.", "error.")):
+        close_objects(schema)  # url jobs pass unknown keys through: they stay open
     return Draft202012Validator(schema, format_checker=format_checker())
 
 
