@@ -104,8 +104,8 @@ static const struct key_def keys[] = {
     {"output.file", KEY_STRING, "-", 0, 0, NULL, "JSONL sink without Kafka ('-' = stdout)",
      NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_WATCH, KEY_NONEMPTY},
     {"output.dir", KEY_STRING, NULL, 0, 0, NULL,
-     "data lake folder: records as files in DIR/<kind>/dt=YYYY-MM-DD/hour=HH/ (instead of "
-     "output.file or output topics)",
+     "data lake folder: records as files in DIR/<kind>/dt=YYYY-MM-DD/hour=HH/ (instead of the "
+     "JSONL stream or the output topics)",
      NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH, KEY_NONEMPTY},
     {"output.format", KEY_ENUM, "jsonl.zst", 0, 0, "jsonl.zst|avro",
      "lake file format: zstd-compressed JSON lines, or Avro (deflate, schemas/*.avsc)",
