@@ -219,19 +219,26 @@ static void test_fetchable(void **state)
     (void)state;
     assert_string_equal(fetchable("http://example.com/a?b=c", 0), "http://example.com/a?b=c");
     /* an internationalised host goes out in its ASCII form; the rest stays as given */
-    assert_string_equal(fetchable("http://b\xc3\xbc" "cher.example/x?q=1", 0),
+    assert_string_equal(fetchable("http://b\xc3\xbc"
+                                  "cher.example/x?q=1",
+                                  0),
                         "http://xn--bcher-kva.example/x?q=1");
-    assert_string_equal(fetchable("https://B\xc3\x9c" "CHER.example:8443/", 0),
+    assert_string_equal(fetchable("https://B\xc3\x9c"
+                                  "CHER.example:8443/",
+                                  0),
                         "https://xn--bcher-kva.example:8443/");
     /* fullwidth letters map to ASCII (UTS 46): the address check still sees what it is */
-    assert_string_equal(fetchable("http://\xef\xbd\x8c\xef\xbd\x8f\xef\xbd\x83\xef\xbd\x81"
-                                  "\xef\xbd\x8c\xef\xbd\x88\xef\xbd\x8f\xef\xbd\x93\xef\xbd\x94:81/",
-                                  0),
-                        "http://localhost:81/");
+    assert_string_equal(
+        fetchable("http://\xef\xbd\x8c\xef\xbd\x8f\xef\xbd\x83\xef\xbd\x81"
+                  "\xef\xbd\x8c\xef\xbd\x88\xef\xbd\x8f\xef\xbd\x93\xef\xbd\x94:81/",
+                  0),
+        "http://localhost:81/");
     assert_string_equal(fetchable("http://xn--bcher-kva.example/", 0),
                         "http://xn--bcher-kva.example/");
     /* a host that is not valid UTF-8 / IDNA is refused, saying so */
-    assert_non_null(strstr(fetchable("http://b\xff" "cher.example/", 0),
+    assert_non_null(strstr(fetchable("http://b\xff"
+                                     "cher.example/",
+                                     0),
                            "!invalid_url: host name of"));
     /* credentials are refused and never repeated */
     assert_string_equal(fetchable("http://user:s3cret@example.com/feed", 0),
