@@ -56,6 +56,7 @@ http://0x7f.0.0.1:$P/page
 http://[2002:7f00:1::]:$P/page
 http://[2001:0:4136:e378:8000:63bf:80ff:fffe]:$P/page
 http://[64:ff9b::7f00:1]:$P/page
+http://[::ffff:0:7f00:1]:$P/page
 http://ｌｏｃａｌｈｏｓｔ:$P/page
 http://$(printf '\xcc\x81')a.example/
 JOBS
@@ -95,7 +96,7 @@ for r in recs.values():
     assert "secret" not in json.dumps(r), "credentials in a record: %s" % r["url"]
 # every spelling of loopback is refused where 127.0.0.1 is
 out2 = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
-assert len(out2) == 9, len(out2)
+assert len(out2) == 10, len(out2)
 for r in out2:
     # an IDN host is sent in its ASCII form (fullwidth "localhost" is localhost, refused
     # by address); one that is no valid IDN is refused as a URL
