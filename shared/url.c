@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -372,6 +373,34 @@ static enum nw_status punycode_url(CURLU *h, char **out)
     return result;
 }
 
+/* The common case, decided without the parser: "http://" or "https://", an ASCII host name
+ * or IPv4 address (letters, digits, '-', '.', '_'), an optional port 1-65535, then the end
+ * or '/', '?', '#'. Every such URL parses (what follows the authority is not judged by
+ * the parser either), and its host needs no IDN conversion. */
+static int plain_http_url(const char *url)
+{
+    const char *p, *start;
+    long port = 0;
+
+    if (!strncasecmp(url, "http://", 7))
+        p = url + 7;
+    else if (!strncasecmp(url, "https://", 8))
+        p = url + 8;
+    else
+        return 0;
+    for (start = p; isalnum((unsigned char)*p) || *p == '-' || *p == '.' || *p == '_'; p++)
+        ;
+    if (p == start)
+        return 0;
+    if (*p == ':') {
+        for (start = ++p; isdigit((unsigned char)*p) && p - start < 6; p++)
+            port = port * 10 + (*p - '0');
+        if (p == start || p - start > 5 || port < 1 || port > 65535)
+            return 0;
+    }
+    return *p == '\0' || *p == '/' || *p == '?' || *p == '#';
+}
+
 enum nw_status nw_url_fetchable(const char *url, int allow_file, char **out, const char **code,
                                 char *errstr, size_t errstr_size)
 {
@@ -401,6 +430,10 @@ enum nw_status nw_url_fetchable(const char *url, int allow_file, char **out, con
                              "URL has a space or control character (byte %zu): %.200s", i, url);
             goto out;
         }
+    }
+    if (plain_http_url(url)) {
+        result = copy_out(url, out);
+        goto out;
     }
     h = curl_url();
     if (!h) {

@@ -172,6 +172,8 @@ struct nw_fetcher {
     struct xfer *failed_head, *failed_tail; /* refused at add, to report */
     struct xfer *in_curl;                   /* transfers inside curl */
     struct xfer *age_head, *age_tail;       /* jobs in add order (= deadline order) */
+    CURL **spare;                           /* finished easy handles kept for reuse */
+    size_t n_spare;                         /* at most fetch.concurrency */
 
     size_t pending; /* added, not yet reported */
     size_t active;  /* in curl */
@@ -506,11 +508,15 @@ static long long wake_hosts(struct nw_fetcher *f, long long now)
 
 /* ---- transfers ------------------------------------------------------------------------ */
 
+/* Frees x. Its easy handle (out of curl by now) is kept for the next transfer while fewer
+ * than fetch.concurrency are kept: a handle costs some 20 KB of allocations to make. */
 static void xfer_free(struct xfer *x)
 {
     if (!x)
         return;
-    if (x->easy)
+    if (x->easy && x->f->spare && x->f->n_spare < (size_t)x->f->concurrency)
+        x->f->spare[x->f->n_spare++] = x->easy;
+    else if (x->easy)
         curl_easy_cleanup(x->easy);
     curl_slist_free_all(x->req_headers);
     nw_buf_fini(&x->body);
@@ -606,8 +612,14 @@ static void xfer_refuse(struct nw_fetcher *f, struct xfer *x, enum nw_status sta
 static enum nw_status xfer_setup(struct nw_fetcher *f, struct xfer *x)
 {
     const char *protocols = f->allow_file ? "http,https,file" : "http,https";
-    CURL *e = curl_easy_init();
+    CURL *e;
 
+    if (f->n_spare > 0) {
+        e = f->spare[--f->n_spare];
+        curl_easy_reset(e);
+    } else {
+        e = curl_easy_init();
+    }
     if (!e)
         return NW_ENOMEM;
     x->easy = e;
@@ -1403,7 +1415,8 @@ struct nw_fetcher *nw_fetcher_create_with(const struct nw_config *cfg,
     f->n_buckets = HOST_BUCKETS_MIN;
     f->buckets = nw_calloc(f->n_buckets, sizeof(*f->buckets));
     f->multi = curl_multi_init();
-    if (!f->user_agent || !f->buckets || !f->multi) {
+    f->spare = nw_calloc((size_t)f->concurrency, sizeof(*f->spare));
+    if (!f->user_agent || !f->buckets || !f->multi || !f->spare) {
         nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory");
         goto fail;
     }
@@ -1449,6 +1462,10 @@ void nw_fetcher_destroy(struct nw_fetcher *f)
         curl_multi_remove_handle(f->multi, x->easy);
         xfer_free(x);
     }
+    while (f->n_spare > 0)
+        curl_easy_cleanup(f->spare[--f->n_spare]);
+    nw_free(f->spare);
+    f->spare = NULL; /* xfer_free from here on cleans up at once */
     if (f->multi)
         curl_multi_cleanup(f->multi);
     nw_free(f->buckets);
@@ -1460,7 +1477,7 @@ void nw_fetcher_destroy(struct nw_fetcher *f)
 
 /* A job with a URL the fetcher may try: onto its host's queue, or failed at once when
  * the host's breaker is open. */
-static void job_admit(struct nw_fetcher *f, struct xfer *x, const char *scheme)
+static void job_admit(struct nw_fetcher *f, struct xfer *x, int is_file)
 {
     struct host *h = x->host;
     long long now = now_ms();
@@ -1475,7 +1492,7 @@ static void job_admit(struct nw_fetcher *f, struct xfer *x, const char *scheme)
         job_fail(f, x, NW_ENETWORK, "host_unavailable", msg);
         return;
     }
-    if (f->robots && !h->robots_url && strcmp(scheme, "file")) {
+    if (f->robots && !h->robots_url && !is_file) {
         h->robots_url = url_robots_url(xfer_target(x));
         if (!h->robots_url) {
             job_fail(f, x, NW_ENOMEM, nw_status_name(NW_ENOMEM),
@@ -1549,8 +1566,9 @@ enum nw_status nw_fetcher_add_request(struct nw_fetcher *f, const struct nw_fetc
 {
     enum nw_status result, refused;
     struct xfer *x;
-    char *send = NULL, *scheme = NULL, *hostname = NULL;
+    char *send = NULL, *hostname = NULL;
     const char *code = NULL;
+    int is_file = 0;
     char msg[sizeof(x->fail_msg)];
 
     x = nw_calloc(1, sizeof(*x));
@@ -1578,20 +1596,19 @@ enum nw_status nw_fetcher_add_request(struct nw_fetcher *f, const struct nw_fetc
             x->send_url = send;
             send = NULL;
         }
-        result = nw_url_scheme(xfer_target(x), &scheme);
-        if (!result && strcmp(scheme, "file")) {
-            result = nw_url_host(xfer_target(x), &hostname);
-            if (!result)
-                result = host_key(xfer_target(x), &hostname);
+        /* Checked by nw_url_fetchable: an absolute URL, so its scheme ends at the ':'. */
+        is_file = !strncasecmp(xfer_target(x), "file:", 5);
+        if (!is_file) {
+            result = host_key(xfer_target(x), &hostname);
+            if (result == NW_ENOMEM)
+                goto out;
+            if (result) {
+                refused = NW_EINVAL;
+                code = "invalid_url";
+                snprintf(msg, sizeof(msg), "'%.200s' is not an absolute URL", x->url);
+            }
+            result = NW_OK;
         }
-        if (result == NW_ENOMEM)
-            goto out;
-        if (result) {
-            refused = NW_EINVAL;
-            code = "invalid_url";
-            snprintf(msg, sizeof(msg), "'%.200s' is not an absolute URL", x->url);
-        }
-        result = NW_OK;
     }
     /* file:// URLs, and refused ones, have no host; they share one queue. */
     x->host = host_get(f, !refused && hostname ? hostname : "");
@@ -1611,10 +1628,9 @@ enum nw_status nw_fetcher_add_request(struct nw_fetcher *f, const struct nw_fetc
     if (refused)
         xfer_refuse(f, x, refused, code, "%s", msg);
     else
-        job_admit(f, x, scheme);
+        job_admit(f, x, is_file);
 out:
     nw_free(send);
-    nw_free(scheme);
     nw_free(hostname);
     if (result)
         xfer_free(x);

@@ -252,6 +252,11 @@ static void test_fetchable(void **state)
     assert_non_null(strstr(fetchable("example.com/a", 0), "!invalid_url: 'example.com/a' is not"));
     assert_non_null(strstr(fetchable("http://exa mple.com/", 0), "!invalid_url: URL has a space"));
     assert_string_equal(fetchable("", 0), "!invalid_url: empty URL");
+    /* the parser's verdict where the quick path does not decide */
+    assert_string_equal(fetchable("HTTPS://Example.COM:443", 0), "HTTPS://Example.COM:443");
+    assert_string_equal(fetchable("http://[::1]:8080/x", 0), "http://[::1]:8080/x");
+    assert_non_null(strstr(fetchable("http://example.com:99999/", 0), "!invalid_url:"));
+    assert_non_null(strstr(fetchable("http://[zz]/", 0), "!invalid_url:"));
     /* the length limit says what is wrong */
     longurl = nw_malloc(9024);
     assert_non_null(longurl);
