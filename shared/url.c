@@ -406,7 +406,7 @@ enum nw_status nw_url_fetchable(const char *url, int allow_file, char **out, con
 {
     enum nw_status result = NW_OK;
     size_t n = url ? strlen(url) : 0;
-    char *scheme = NULL, *host = NULL, *shown = NULL;
+    char *scheme = NULL, *host = NULL, *shown = NULL, *ascii = NULL;
     int idn = 0;
     CURLU *h = NULL;
 
@@ -472,14 +472,23 @@ enum nw_status nw_url_fetchable(const char *url, int allow_file, char **out, con
         result = copy_out(url, out);
         goto out;
     }
-    result = punycode_url(h, out);
+    result = punycode_url(h, &ascii);
     if (result == NW_EINVAL)
         nw_fail(NW_EINVAL, errstr, errstr_size,
                 "host name of '%.200s' is not a valid internationalised domain name (IDNA)", url);
+    if (result == NW_OK && strlen(ascii) > NW_URL_MAX_BYTES)
+        result = nw_fail(NW_EINVAL, errstr, errstr_size,
+                         "URL is %zu bytes in its ASCII form, over the %d-byte limit",
+                         strlen(ascii), NW_URL_MAX_BYTES);
+    if (result == NW_OK) {
+        *out = ascii;
+        ascii = NULL;
+    }
 out:
     curl_free(scheme);
     curl_free(host);
     nw_free(shown);
+    nw_free(ascii);
     curl_url_cleanup(h);
     return result;
 }
