@@ -41,7 +41,7 @@
 #include "status.h"
 
 struct nw_fetch_result {
-    enum nw_status status;  /* NW_OK: a 2xx body is in body/body_len */
+    enum nw_status status;  /* NW_OK: a 2xx body is in body/body_len, or not_modified */
     const char *error_code; /* for failures: "http_404", "timeout", "refused", "too_big",
                                "denied_scheme", "denied_address", "dns", "tls", ... */
     const char *message;    /* human-readable failure message ("" on success) */
