@@ -832,6 +832,8 @@ static int robots_permit(struct nw_fetcher *f, struct xfer *x)
         job_fail(f, x, NW_EDENIED, "robots_unreachable", msg);
         return 0;
     }
+    if (!h->rules)
+        return 1; /* no robots.txt (4xx) or no rules: everything allowed, no path needed */
     path = url_robots_path(xfer_target(x));
     if (path && nw_robots_allowed(h->rules, path)) {
         nw_free(path);
