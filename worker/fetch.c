@@ -33,6 +33,7 @@
 #include "fetch.h"
 
 #include <curl/curl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -396,6 +397,18 @@ static void delayed_remove(struct nw_fetcher *f, struct xfer *x)
     host_account(f, x->host);
 }
 
+/* Puts x last on the age list (its deadline is the latest). */
+static void age_append(struct nw_fetcher *f, struct xfer *x)
+{
+    x->age_next = NULL;
+    x->age_prev = f->age_tail;
+    if (f->age_tail)
+        f->age_tail->age_next = x;
+    else
+        f->age_head = x;
+    f->age_tail = x;
+}
+
 static void age_unlink(struct nw_fetcher *f, struct xfer *x)
 {
     if (!x->age_prev && f->age_head != x)
@@ -666,10 +679,21 @@ static void robots_start_failed(struct nw_fetcher *f, struct xfer *x, enum nw_st
 
 /* Hands x to curl. On failure x is moved to the failed list (a robots.txt transfer ends
  * as an unreachable robots.txt instead). */
+static void age_append(struct nw_fetcher *f, struct xfer *x);
+
 static void xfer_start(struct nw_fetcher *f, struct xfer *x)
 {
     enum nw_status result = NW_OK;
-    long long left = x->deadline_ms - now_ms();
+    long long left;
+
+    if (x->deadline_ms == LLONG_MAX && !x->robots) {
+        /* NW_FETCH_WAIT_FOR_HOST: the job's time starts with its first attempt. Every job
+         * gets the same fetch.job_timeout_ms, so appending keeps the age list in deadline
+         * order. */
+        x->deadline_ms = now_ms() + f->job_timeout_ms;
+        age_append(f, x);
+    }
+    left = x->deadline_ms - now_ms();
 
     x->attempts++;
     x->too_big = x->denied = x->oom = x->headers_too_large = x->in_headers = 0;
@@ -1620,13 +1644,12 @@ enum nw_status nw_fetcher_add_request(struct nw_fetcher *f, const struct nw_fetc
     }
     x->host->refs++;
     f->pending++;
-    x->deadline_ms = now_ms() + f->job_timeout_ms;
-    x->age_prev = f->age_tail;
-    if (f->age_tail)
-        f->age_tail->age_next = x;
-    else
-        f->age_head = x;
-    f->age_tail = x;
+    if ((x->flags & NW_FETCH_WAIT_FOR_HOST) && !refused) {
+        x->deadline_ms = LLONG_MAX; /* set, and listed, by its first xfer_start */
+    } else {
+        x->deadline_ms = now_ms() + f->job_timeout_ms;
+        age_append(f, x);
+    }
     if (refused)
         xfer_refuse(f, x, refused, code, "%s", msg);
     else
@@ -1649,6 +1672,23 @@ enum nw_status nw_fetcher_add(struct nw_fetcher *f, const char *url, void *opaqu
 size_t nw_fetcher_pending(const struct nw_fetcher *f)
 {
     return f->pending;
+}
+
+size_t nw_fetcher_host_load(const struct nw_fetcher *f, const char *url)
+{
+    char *key = NULL;
+    size_t load = 0;
+
+    if (host_key(url, &key) != NW_OK)
+        return 0;
+    for (const struct host *h = f->buckets[hash_str(key) & (f->n_buckets - 1)]; h; h = h->chain) {
+        if (!strcmp(h->name, key)) {
+            load = h->queued + h->delayed + h->active;
+            break;
+        }
+    }
+    nw_free(key);
+    return load;
 }
 
 /* The fetcher's gauges for the metrics: transfers and URLs now, and (at most once a

@@ -89,6 +89,12 @@ struct nw_fetcher *nw_fetcher_create_with(const struct nw_config *cfg,
  * answer's Retry-After in the result, instead of retrying them. */
 #define NW_FETCH_ONE_ATTEMPT 1u
 
+/* The job's fetch.job_timeout_ms starts with its first attempt rather than at the add: it
+ * may wait on its host (politeness, Crawl-delay, robots.txt) as long as that takes. For a
+ * caller that bounds what it hands over per host itself (nw_fetcher_host_load). Such jobs
+ * are not offered to nw_fetcher_withdraw before their first attempt. */
+#define NW_FETCH_WAIT_FOR_HOST 2u
+
 /* One request. Everything is borrowed for the call only (the fetcher copies). */
 struct nw_fetch_request {
     const char *url;
@@ -111,6 +117,12 @@ enum nw_status nw_fetcher_add(struct nw_fetcher *f, const char *url, void *opaqu
  * every finished URL. Returns NW_OK or a fatal error (allocation failure). */
 enum nw_status nw_fetcher_poll(struct nw_fetcher *f, int timeout_ms, nw_fetch_done_fn *done,
                                void *ctx);
+
+/* Jobs of url's host (scheme, host and port) not yet done: queued, waiting for a retry or
+ * in transfer (a robots.txt transfer in curl counts too). 0 for a host the fetcher does
+ * not know.
+ * Costs one small allocation and a hash lookup. */
+size_t nw_fetcher_host_load(const struct nw_fetcher *f, const char *url);
 
 /* URLs added and not yet completed (queued, in transfer or waiting for a retry). */
 size_t nw_fetcher_pending(const struct nw_fetcher *f);

@@ -30,6 +30,7 @@
 #include "url.h"
 
 #define NOT_IN_HEAP ((size_t)-1)
+#define HOST_BUSY_RETRY_MS 250
 
 struct source {
     char *url;
@@ -60,6 +61,7 @@ struct nw_watch {
     int once;
     struct nw_fetcher *fetcher;
     size_t waiting_max; /* sources handed to the fetcher that wait for a slot, at most */
+    size_t host_max;    /* sources of one origin in the fetcher, at most */
 
     long min_s, max_s;
     int emit_existing;
@@ -755,9 +757,14 @@ static size_t waiting(const struct nw_watch *w)
     return pending > parked + active ? pending - parked - active : 0;
 }
 
-/* Hands the due sources to the fetcher, earliest first, while few wait for a slot. */
+/* Hands the due sources to the fetcher, earliest first, while few wait for a slot. A
+ * source whose origin has 2 x fetch.per_host of them in the fetcher already waits here a
+ * little (HOST_BUSY_RETRY_MS): a slow or Crawl-delayed site then holds a few sources
+ * there, not the slots the other sites' sources need, and no source times out waiting for
+ * its turn (NW_FETCH_WAIT_FOR_HOST). */
 static void start_due(struct nw_watch *w, long long now)
 {
+    /* Bounded: every turn hands a source over or moves it later than now. */
     while (w->heap_n > 0 && w->heap[0]->due_ms <= now && waiting(w) < w->waiting_max) {
         struct source *s = w->heap[0];
         struct nw_fetch_request req = {.url = s->url,
@@ -765,8 +772,13 @@ static void start_due(struct nw_watch *w, long long now)
                                        .etag = s->etag,
                                        .last_modified = s->last_modified,
                                        .max_body = w->limits.max_bytes,
-                                       .flags = NW_FETCH_ONE_ATTEMPT};
+                                       .flags = NW_FETCH_ONE_ATTEMPT | NW_FETCH_WAIT_FOR_HOST};
 
+        if (nw_fetcher_host_load(w->fetcher, s->url) >= w->host_max) {
+            s->due_ms = now + HOST_BUSY_RETRY_MS;
+            sheap_down(w, 0);
+            continue;
+        }
         sheap_remove(w, s);
         if (nw_fetcher_add_request(w->fetcher, &req) != NW_OK) {
             NW_LOG_ERROR("watch", "out of memory starting a request for %s", s->url);
@@ -1121,6 +1133,7 @@ struct nw_watch *nw_watch_create(const struct nw_config *cfg, const struct nw_wa
         goto fail;
     }
     w->waiting_max = (size_t)nw_config_get_int(cfg, "fetch.concurrency") * 2;
+    w->host_max = (size_t)nw_config_get_int(cfg, "fetch.per_host") * 2;
     w->emit_existing = nw_config_get_bool(cfg, "watch.emit_existing");
     w->max_depth = (int)nw_config_get_int(cfg, "watch.sitemap_max_depth");
     w->max_children = (size_t)nw_config_get_int(cfg, "watch.sitemap_max_children");

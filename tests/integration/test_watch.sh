@@ -79,6 +79,15 @@ grep -q " /sitemap/index2.xml 200" "$WORK/feedd.log" || fail "sitemap index not 
 awk 'NR > 1 && $1 - prev < 300 { print "gap " $1 - prev " ms before " $3; bad = 1 }
      { prev = $1 } END { exit bad }' "$WORK/feedd.log" || fail "per-host delay not held"
 
+# A Crawl-delayed site's sources wait their turn as long as that takes: some 20 requests
+# 400 ms apart with fetch.job_timeout_ms=1000, and none ends as job_timeout.
+timeout 120 "$BIN" watch --once -o watch.sources="$WORK/sources" \
+    -o watch.state_file="$WORK/state_jt" -o fetch.allow_private=true \
+    -o fetch.job_timeout_ms=1000 -o watch.errors_file="$WORK/jt.errors" \
+    >"$WORK/jt.jsonl" 2>"$WORK/jt.err" || fail "watch (job timeout) exited $?"
+! grep -q job_timeout "$WORK/jt.errors" || fail "a source timed out waiting for its host"
+[ "$(urls "$WORK/jt.jsonl" | sort)" = "$got1" ] || fail "job timeout run: other jobs than run 1"
+
 # ---- second run: 304s, nothing emitted --------------------------------------------------
 : >"$WORK/feedd.log"
 watch run2
