@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* a.b.c.d as a host-order integer, for readable range checks. */
 #define V4(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
@@ -43,12 +44,14 @@ static int v6_denied(const unsigned char *a)
 {
     static const unsigned char zero[16];
     static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    static const unsigned char translated[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0};
 
     if (!memcmp(a, zero, 15) && (a[15] == 0 || a[15] == 1))
         return 1; /* :: and ::1 */
-    /* IPv4-mapped (::ffff:a.b.c.d) and the deprecated IPv4-compatible (::a.b.c.d) forms
-     * reach the IPv4 address: judge that address. NAT64 (64:ff9b::/96) likewise. */
-    if (!memcmp(a, mapped, 12) || !memcmp(a, zero, 12) ||
+    /* IPv4-mapped (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d, RFC 2765 SIIT) and
+     * the deprecated IPv4-compatible (::a.b.c.d) forms reach the IPv4 address: judge that
+     * address. NAT64 (64:ff9b::/96) likewise. */
+    if (!memcmp(a, mapped, 12) || !memcmp(a, translated, 12) || !memcmp(a, zero, 12) ||
         (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b && !memcmp(a + 4, zero, 8)))
         return v4_denied(V4(a[12], a[13], a[14], a[15]));
     /* NAT64 local use (64:ff9b:1::/48, RFC 8215) carries the IPv4 address last too. */
@@ -129,4 +132,74 @@ long nw_fetch_policy_backoff_ms(int retry, long base_ms, long max_ms, long retry
     if (retry_after_ms >= 0 && delay < retry_after_ms)
         delay = retry_after_ms < max_ms ? retry_after_ms : max_ms;
     return delay;
+}
+
+static int is_ows(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+long nw_fetch_policy_max_age_s(const char *value, size_t n)
+{
+    const char *p = value, *end = value + n;
+    long max_age = -1;
+
+    /* Bounded: each turn consumes one comma-separated directive. */
+    while (p < end) {
+        const char *d = p, *name_end, *v = NULL, *v_end;
+        size_t len;
+
+        while (p < end && *p != ',')
+            p++;
+        v_end = p;
+        if (p < end)
+            p++; /* the comma */
+        while (d < v_end && is_ows(*d))
+            d++;
+        while (v_end > d && is_ows(v_end[-1]))
+            v_end--;
+        for (name_end = d; name_end < v_end && *name_end != '='; name_end++)
+            ;
+        if (name_end < v_end)
+            v = name_end + 1;
+        while (name_end > d && is_ows(name_end[-1]))
+            name_end--;
+        len = (size_t)(name_end - d);
+        if ((len == 8 && !strncasecmp(d, "no-cache", 8)) ||
+            (len == 8 && !strncasecmp(d, "no-store", 8)))
+            return 0;
+        if (len != 7 || strncasecmp(d, "max-age", 7) || !v)
+            continue; /* s-maxage, private, public, extensions */
+        while (v < v_end && is_ows(*v))
+            v++;
+        if (v < v_end && *v == '"') {
+            v++;
+            if (v_end > v && v_end[-1] == '"')
+                v_end--;
+        }
+        if (v >= v_end)
+            continue;
+        {
+            long secs = 0;
+            const char *q = v;
+            for (; q < v_end && *q >= '0' && *q <= '9'; q++)
+                if (secs < NW_FETCH_POLICY_MAX_AGE_CAP_S)
+                    secs = secs * 10 + (*q - '0');
+            if (q != v_end)
+                continue; /* not a delta-seconds */
+            if (secs > NW_FETCH_POLICY_MAX_AGE_CAP_S)
+                secs = NW_FETCH_POLICY_MAX_AGE_CAP_S;
+            max_age = nw_fetch_policy_max_age_merge(max_age, secs);
+        }
+    }
+    return max_age;
+}
+
+long nw_fetch_policy_max_age_merge(long a, long b)
+{
+    if (a < 0)
+        return b;
+    if (b < 0)
+        return a;
+    return a < b ? a : b;
 }

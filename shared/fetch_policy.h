@@ -1,6 +1,7 @@
 /*
- * fetch_policy.h — what the fetcher refuses before a byte is sent: non-public addresses
- * and the retry schedule. Pure functions, so they can be tested without a network.
+ * fetch_policy.h — what the fetcher refuses before a byte is sent (non-public addresses),
+ * the retry schedule, and how long a private client may reuse an answer (Cache-Control).
+ * Pure functions, so they can be tested without a network.
  */
 #ifndef NW_FETCH_POLICY_H
 #define NW_FETCH_POLICY_H
@@ -24,5 +25,21 @@ void nw_fetch_policy_address_str(const struct sockaddr *sa, char *out, size_t ou
  * retry_after_ms >= 0 is the server's Retry-After, honoured up to max_ms. */
 long nw_fetch_policy_backoff_ms(int retry, long base_ms, long max_ms, long retry_after_ms,
                                 uint64_t *rng);
+
+/* Longest freshness nw_fetch_policy_max_age_s reports: a year (RFC 9111 5.2.1.1 says
+ * caches need not honour more). */
+#define NW_FETCH_POLICY_MAX_AGE_CAP_S (365L * 86400)
+
+/* The freshness lifetime a private client takes from one Cache-Control field value (n bytes,
+ * not NUL-terminated), RFC 9111 5.2.2: 0 for no-cache or no-store (ask every time), else
+ * max-age=N (quoted or not; capped at NW_FETCH_POLICY_MAX_AGE_CAP_S), else -1 (none given).
+ * s-maxage is for shared caches only (5.2.2.10) and is ignored, as are private, public and
+ * unknown directives. Directive names are case-insensitive; a malformed max-age counts as
+ * none. Combine several fields with nw_fetch_policy_max_age_merge. */
+long nw_fetch_policy_max_age_s(const char *value, size_t n);
+
+/* Combines the results of two Cache-Control fields of one answer: 0 wins (no-cache /
+ * no-store anywhere), then the smaller max-age, then whichever is given. */
+long nw_fetch_policy_max_age_merge(long a, long b);
 
 #endif

@@ -26,6 +26,9 @@ static enum nw_status check_url(const char *url, char *errstr, size_t errstr_siz
     enum nw_status result;
     char *scheme = NULL;
 
+    if (strlen(url) > NW_URL_MAX_BYTES)
+        return nw_fail(NW_EINVAL, errstr, errstr_size, "URL is %zu bytes, over the %d-byte limit",
+                       strlen(url), NW_URL_MAX_BYTES);
     result = nw_url_scheme(url, &scheme);
     nw_free(scheme);
     if (result == NW_EUNSUPPORTED)

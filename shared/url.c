@@ -4,14 +4,17 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <limits.h>
+#include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "mem.h"
 
-#define URL_MAX 8192
+#define URL_MAX NW_URL_MAX_BYTES
 
 /* Query parameters that only track the click, never select content. */
 static int is_tracking_param(const char *name, size_t len)
@@ -345,5 +348,147 @@ enum nw_status nw_url_from_path(const char *path, char **out)
         result = NW_ENOMEM;
 out:
     nw_buf_fini(&buf);
+    return result;
+}
+
+/* url with its host in ASCII (punycode) form, from h (parsed from url). libcurl converts
+ * with libidn2 from the locale's character set, so the conversion runs under a UTF-8
+ * LC_CTYPE for this thread only (uselocale), whatever the process set. */
+static enum nw_status punycode_url(CURLU *h, char **out)
+{
+    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0), old;
+    enum nw_status result = NW_EINVAL;
+    char *s = NULL;
+    CURLUcode uc;
+
+    if (!utf8)
+        return NW_EINVAL;
+    old = uselocale(utf8);
+    uc = curl_url_get(h, CURLUPART_URL, &s, CURLU_PUNYCODE);
+    uselocale(old);
+    freelocale(utf8);
+    if (uc == CURLUE_OK)
+        result = copy_out(s, out);
+    curl_free(s);
+    return result;
+}
+
+/* The common case, decided without the parser: "http://" or "https://", an ASCII host name
+ * or IPv4 address (letters, digits, '-', '.', '_'), an optional port 1-65535, then the end
+ * or '/', '?', '#'. Every such URL parses (what follows the authority is not judged by
+ * the parser either), and its host needs no IDN conversion. */
+static int plain_http_url(const char *url)
+{
+    const char *p, *start;
+    long port = 0;
+
+    if (!strncasecmp(url, "http://", 7))
+        p = url + 7;
+    else if (!strncasecmp(url, "https://", 8))
+        p = url + 8;
+    else
+        return 0;
+    for (start = p; isalnum((unsigned char)*p) || *p == '-' || *p == '.' || *p == '_'; p++)
+        ;
+    if (p == start)
+        return 0;
+    if (*p == ':') {
+        for (start = ++p; isdigit((unsigned char)*p) && p - start < 6; p++)
+            port = port * 10 + (*p - '0');
+        if (p == start || p - start > 5 || port < 1 || port > 65535)
+            return 0;
+    }
+    return *p == '\0' || *p == '/' || *p == '?' || *p == '#';
+}
+
+enum nw_status nw_url_fetchable(const char *url, int allow_file, char **out, const char **code,
+                                char *errstr, size_t errstr_size)
+{
+    enum nw_status result = NW_OK;
+    size_t n = url ? strlen(url) : 0;
+    char *scheme = NULL, *host = NULL, *shown = NULL, *ascii = NULL;
+    int idn = 0;
+    CURLU *h = NULL;
+
+    *code = "invalid_url";
+    if (n == 0)
+        return nw_fail(NW_EINVAL, errstr, errstr_size, "empty URL");
+    if (n > NW_URL_MAX_BYTES)
+        return nw_fail(NW_EINVAL, errstr, errstr_size, "URL is %zu bytes, over the %d-byte limit",
+                       n, NW_URL_MAX_BYTES);
+    if (nw_url_has_userinfo(url)) {
+        if (nw_url_strip_userinfo(url, &shown))
+            return NW_ENOMEM;
+        result = nw_fail(NW_EINVAL, errstr, errstr_size,
+                         "user name or password in the URL (not sent): %.200s", shown);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)url[i];
+        if (c <= 0x20 || c == 0x7f) {
+            result = nw_fail(NW_EINVAL, errstr, errstr_size,
+                             "URL has a space or control character (byte %zu): %.200s", i, url);
+            goto out;
+        }
+    }
+    if (plain_http_url(url)) {
+        result = copy_out(url, out);
+        goto out;
+    }
+    h = curl_url();
+    if (!h) {
+        result = NW_ENOMEM;
+        goto out;
+    }
+    switch (curl_url_set(h, CURLUPART_URL, url, 0)) {
+    case CURLUE_OK:
+        break;
+    case CURLUE_OUT_OF_MEMORY:
+        result = NW_ENOMEM;
+        goto out;
+    default:
+        result = nw_fail(NW_EINVAL, errstr, errstr_size, "'%.200s' is not an absolute URL", url);
+        goto out;
+    }
+    if (curl_url_get(h, CURLUPART_SCHEME, &scheme, 0)) {
+        result = nw_fail(NW_EINVAL, errstr, errstr_size, "'%.200s' is not an absolute URL", url);
+        goto out;
+    }
+    if (!strcmp(scheme, "file") && !allow_file) {
+        *code = "denied_scheme";
+        result = nw_fail(NW_EDENIED, errstr, errstr_size,
+                         "file URLs are not allowed (fetch.allow_file is off): %.180s", url);
+        goto out;
+    }
+    if (strcmp(scheme, "http") && strcmp(scheme, "https") && strcmp(scheme, "file")) {
+        *code = "denied_scheme";
+        result = nw_fail(NW_EDENIED, errstr, errstr_size, "scheme of '%.200s' is not allowed", url);
+        goto out;
+    }
+    if (strcmp(scheme, "file") && curl_url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+        for (const char *p = host; *p && !idn; p++)
+            idn = (unsigned char)*p >= 0x80;
+    if (!idn) {
+        result = copy_out(url, out);
+        goto out;
+    }
+    result = punycode_url(h, &ascii);
+    if (result == NW_EINVAL)
+        nw_fail(NW_EINVAL, errstr, errstr_size,
+                "host name of '%.200s' is not a valid internationalised domain name (IDNA)", url);
+    if (result == NW_OK && strlen(ascii) > NW_URL_MAX_BYTES)
+        result = nw_fail(NW_EINVAL, errstr, errstr_size,
+                         "URL is %zu bytes in its ASCII form, over the %d-byte limit",
+                         strlen(ascii), NW_URL_MAX_BYTES);
+    if (result == NW_OK) {
+        *out = ascii;
+        ascii = NULL;
+    }
+out:
+    curl_free(scheme);
+    curl_free(host);
+    nw_free(shown);
+    nw_free(ascii);
+    curl_url_cleanup(h);
     return result;
 }

@@ -12,6 +12,21 @@
 
 #include "status.h"
 
+/* The longest URL any command fetches, watches or emits as a job, in bytes. */
+#define NW_URL_MAX_BYTES 8192
+
+/* The URL policy of every fetch, one rule for all commands (fetch, run, and watch's
+ * sources, child documents and items): an absolute http or https URL (file too when
+ * allow_file) of at most NW_URL_MAX_BYTES, with no space or control character and no user
+ * name or password (refused, never sent). An internationalised host name is allowed and
+ * *out gets the URL to send, with that host in its ASCII form (IDNA 2008 punycode, by
+ * libcurl's IDN support, whatever the process locale); any other URL is copied as given.
+ * On refusal: NW_EINVAL with *code "invalid_url", or NW_EDENIED with "denied_scheme"; errstr
+ * says what is wrong ("URL is 9023 bytes, over the 8192-byte limit") and never repeats a
+ * password. NW_ENOMEM if memory ran out. *out is the caller's (nw_free). */
+enum nw_status nw_url_fetchable(const char *url, int allow_file, char **out, const char **code,
+                                char *errstr, size_t errstr_size);
+
 /* Normal form: scheme and host lower case, default port dropped, dot segments resolved,
  * percent-encoding of unreserved characters decoded, empty path "/", fragment removed. */
 enum nw_status nw_url_normalize(const char *url, char **out);

@@ -33,6 +33,7 @@
 #include "fetch.h"
 
 #include <curl/curl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -78,8 +79,13 @@ struct xfer {
     long long deadline_ms; /* fetch.job_timeout_ms after the add */
     char last_error[160];  /* the last failed attempt, for a job_timeout message */
     CURL *easy;
-    char *url;
+    char *url;      /* as asked (without credentials): reported back */
+    char *send_url; /* the form sent, when it differs (punycode host); else NULL */
     void *opaque;
+    size_t max_body;                /* decoded body limit of this request */
+    unsigned flags;                 /* NW_FETCH_* */
+    int conditional;                /* If-None-Match / If-Modified-Since sent: 304 is success */
+    struct curl_slist *req_headers; /* the conditional headers */
     int attempts;
     long long due_ms; /* when a delayed retry may start */
     struct nw_buf body;
@@ -170,6 +176,8 @@ struct nw_fetcher {
     struct xfer *failed_head, *failed_tail; /* refused at add, to report */
     struct xfer *in_curl;                   /* transfers inside curl */
     struct xfer *age_head, *age_tail;       /* jobs in add order (= deadline order) */
+    CURL **spare;                           /* finished easy handles kept for reuse */
+    size_t n_spare;                         /* at most fetch.concurrency */
 
     size_t pending; /* added, not yet reported */
     size_t active;  /* in curl */
@@ -393,6 +401,18 @@ static void delayed_remove(struct nw_fetcher *f, struct xfer *x)
     host_account(f, x->host);
 }
 
+/* Puts x last on the age list (its deadline is the latest). */
+static void age_append(struct nw_fetcher *f, struct xfer *x)
+{
+    x->age_next = NULL;
+    x->age_prev = f->age_tail;
+    if (f->age_tail)
+        f->age_tail->age_next = x;
+    else
+        f->age_head = x;
+    f->age_tail = x;
+}
+
 static void age_unlink(struct nw_fetcher *f, struct xfer *x)
 {
     if (!x->age_prev && f->age_head != x)
@@ -505,16 +525,28 @@ static long long wake_hosts(struct nw_fetcher *f, long long now)
 
 /* ---- transfers ------------------------------------------------------------------------ */
 
+/* Frees x. Its easy handle (out of curl by now) is kept for the next transfer while fewer
+ * than fetch.concurrency are kept: a handle costs some 20 KB of allocations to make. */
 static void xfer_free(struct xfer *x)
 {
     if (!x)
         return;
-    if (x->easy)
+    if (x->easy && x->f->spare && x->f->n_spare < (size_t)x->f->concurrency)
+        x->f->spare[x->f->n_spare++] = x->easy;
+    else if (x->easy)
         curl_easy_cleanup(x->easy);
     nw_warc_capture_destroy(x->warc);
+    curl_slist_free_all(x->req_headers);
     nw_buf_fini(&x->body);
     nw_free(x->url);
+    nw_free(x->send_url);
     nw_free(x);
+}
+
+/* The URL curl is given: the ASCII form when the asked one has an IDN host. */
+static const char *xfer_target(const struct xfer *x)
+{
+    return x->send_url ? x->send_url : x->url;
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
@@ -598,12 +630,18 @@ static void xfer_refuse(struct nw_fetcher *f, struct xfer *x, enum nw_status sta
 static enum nw_status xfer_setup(struct nw_fetcher *f, struct xfer *x)
 {
     const char *protocols = f->allow_file ? "http,https,file" : "http,https";
-    CURL *e = curl_easy_init();
+    CURL *e;
 
+    if (f->n_spare > 0) {
+        e = f->spare[--f->n_spare];
+        curl_easy_reset(e);
+    } else {
+        e = curl_easy_init();
+    }
     if (!e)
         return NW_ENOMEM;
     x->easy = e;
-    SETOPT(CURLOPT_URL, x->url);
+    SETOPT(CURLOPT_URL, xfer_target(x));
     SETOPT(CURLOPT_PRIVATE, x);
     SETOPT(CURLOPT_NOSIGNAL, 1L);
     SETOPT(CURLOPT_PROTOCOLS_STR, protocols);
@@ -621,7 +659,9 @@ static enum nw_status xfer_setup(struct nw_fetcher *f, struct xfer *x)
         SETOPT(CURLOPT_LOW_SPEED_TIME, f->low_speed_time_s);
     }
     /* A declared length over the limit fails before the body is read. */
-    SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->max_body);
+    SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max_body);
+    if (x->req_headers)
+        SETOPT(CURLOPT_HTTPHEADER, x->req_headers);
     /* Error statuses end the transfer at the headers: their bodies are not needed. */
     SETOPT(CURLOPT_FAILONERROR, 1L);
     SETOPT(CURLOPT_WRITEFUNCTION, on_body);
@@ -646,10 +686,21 @@ static void robots_start_failed(struct nw_fetcher *f, struct xfer *x, enum nw_st
 
 /* Hands x to curl. On failure x is moved to the failed list (a robots.txt transfer ends
  * as an unreachable robots.txt instead). */
+static void age_append(struct nw_fetcher *f, struct xfer *x);
+
 static void xfer_start(struct nw_fetcher *f, struct xfer *x)
 {
     enum nw_status result = NW_OK;
-    long long left = x->deadline_ms - now_ms();
+    long long left;
+
+    if (x->deadline_ms == LLONG_MAX && !x->robots) {
+        /* NW_FETCH_WAIT_FOR_HOST: the job's time starts with its first attempt. Every job
+         * gets the same fetch.job_timeout_ms, so appending keeps the age list in deadline
+         * order. */
+        x->deadline_ms = now_ms() + f->job_timeout_ms;
+        age_append(f, x);
+    }
+    left = x->deadline_ms - now_ms();
 
     x->attempts++;
     x->too_big = x->denied = x->oom = x->headers_too_large = x->in_headers = 0;
@@ -784,6 +835,7 @@ static void start_robots(struct nw_fetcher *f, struct host *h)
     x->f = f;
     x->host = h;
     x->robots = 1;
+    x->max_body = f->max_body;
     x->deadline_ms = now_ms() + f->job_timeout_ms;
     nw_buf_init(&x->body, NW_ROBOTS_MAX_BYTES);
     h->refs++;
@@ -812,7 +864,9 @@ static int robots_permit(struct nw_fetcher *f, struct xfer *x)
         job_fail(f, x, NW_EDENIED, "robots_unreachable", msg);
         return 0;
     }
-    path = url_robots_path(x->url);
+    if (!h->rules)
+        return 1; /* no robots.txt (4xx) or no rules: everything allowed, no path needed */
+    path = url_robots_path(xfer_target(x));
     if (path && nw_robots_allowed(h->rules, path)) {
         nw_free(path);
         return 1;
@@ -938,7 +992,8 @@ static void classify(struct xfer *x, CURLcode rc, long http_status, struct outco
     o->code = NULL;
     o->transient = 0;
     o->message[0] = '\0';
-    if (rc == CURLE_OK && (http_status == 0 || (http_status >= 200 && http_status < 300)))
+    if (rc == CURLE_OK && (http_status == 0 || (http_status >= 200 && http_status < 300) ||
+                           (http_status == 304 && x->conditional)))
         return;
     if (x->denied) {
         o->status = NW_EDENIED;
@@ -951,8 +1006,12 @@ static void classify(struct xfer *x, CURLcode rc, long http_status, struct outco
     if (x->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
         o->status = NW_ETOOBIG;
         o->code = "too_big";
-        snprintf(o->message, sizeof(o->message), "body larger than fetch.max_body_bytes (%zu)",
-                 x->f->max_body);
+        if (x->max_body == x->f->max_body)
+            snprintf(o->message, sizeof(o->message), "body larger than fetch.max_body_bytes (%zu)",
+                     x->max_body);
+        else
+            snprintf(o->message, sizeof(o->message), "body larger than the %zu-byte limit",
+                     x->max_body);
         return;
     }
     /* curl refuses one header line over 100 KB itself: "out of memory" in the middle of a
@@ -1071,6 +1130,36 @@ static const char *last_header(CURL *e, const char *name)
     return h->value;
 }
 
+/* The freshness a private client may give the last answer (nw_fetch_policy_max_age_s over
+ * every Cache-Control field); -1 if none. */
+static long last_max_age_s(CURL *e)
+{
+    struct curl_header *h = NULL;
+    long max_age = -1;
+    size_t amount = 1;
+
+    /* Bounded by the header count curl kept (at most HEADER_LINES_MAX lines). */
+    for (size_t i = 0; i < amount; i++) {
+        if (curl_easy_header(e, "Cache-Control", i, CURLH_HEADER, -1, &h) != CURLHE_OK || !h)
+            break;
+        amount = h->amount;
+        max_age = nw_fetch_policy_max_age_merge(
+            max_age, nw_fetch_policy_max_age_s(h->value, strlen(h->value)));
+    }
+    return max_age;
+}
+
+/* Retry-After of the last answer in seconds (curl reads both forms), at most a day; -1 if
+ * none (curl reports an absent header and "0" alike: both mean "no wait"). */
+static long last_retry_after_s(CURL *e)
+{
+    curl_off_t s = 0;
+
+    if (curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &s) != CURLE_OK || s <= 0)
+        return -1;
+    return s > 86400 ? 86400 : (long)s;
+}
+
 /* Calls done for a transfer that ended for good, then frees it. */
 static void report(struct nw_fetcher *f, struct xfer *x, const struct outcome *o, long http_status,
                    nw_fetch_done_fn *done, void *ctx)
@@ -1089,8 +1178,11 @@ static void report(struct nw_fetcher *f, struct xfer *x, const struct outcome *o
     res.final_url = x->url;
     res.attempts = x->attempts;
     res.fetched_at = fetched_at;
+    res.max_age_s = res.retry_after_s = -1;
     if (x->easy && !x->fail_code) {
-        if (curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &final_url) == CURLE_OK && final_url)
+        /* Not redirected from the ASCII form of an IDN host: the URL as asked. */
+        if (curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &final_url) == CURLE_OK &&
+            final_url && !(x->send_url && !strcmp(final_url, x->send_url)))
             res.final_url = final_url;
         if (curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &content_type) == CURLE_OK)
             res.content_type = content_type;
@@ -1099,6 +1191,8 @@ static void report(struct nw_fetcher *f, struct xfer *x, const struct outcome *o
         if (http_status > 0) {
             res.etag = last_header(x->easy, "ETag");
             res.last_modified = last_header(x->easy, "Last-Modified");
+            res.max_age_s = last_max_age_s(x->easy);
+            res.retry_after_s = last_retry_after_s(x->easy);
         }
     }
     if (nw_warc_capture_ref(x->warc)) {
@@ -1107,7 +1201,8 @@ static void report(struct nw_fetcher *f, struct xfer *x, const struct outcome *o
         res.warc_offset = ref->offset;
         res.warc_record_id = ref->record_id;
     }
-    if (o->status == NW_OK) {
+    res.not_modified = o->status == NW_OK && http_status == 304;
+    if (o->status == NW_OK && !res.not_modified) {
         res.body = x->body.data ? x->body.data : "";
         res.body_len = x->body.len;
     }
@@ -1242,6 +1337,8 @@ static int finish(struct nw_fetcher *f, struct xfer *x, CURLcode rc, nw_fetch_do
     if (o.status != NW_OK)
         snprintf(x->last_error, sizeof(x->last_error), "%s: %.140s", o.code ? o.code : "?",
                  o.message);
+    if (x->flags & NW_FETCH_ONE_ATTEMPT)
+        o.transient = 0; /* the caller's schedule is the retry */
     if (o.transient && x->attempts <= f->retries && !breaker_open(h, now)) {
         long wait;
         if (curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &retry_after_s) != CURLE_OK ||
@@ -1302,7 +1399,23 @@ static int finish(struct nw_fetcher *f, struct xfer *x, CURLcode rc, nw_fetch_do
 
 /* ---- public API ----------------------------------------------------------------------- */
 
+void nw_fetcher_options_init(struct nw_fetcher_options *opts, const struct nw_config *cfg)
+{
+    opts->robots = nw_config_get_bool(cfg, "fetch.robots");
+    opts->max_body = (size_t)nw_config_get_int(cfg, "fetch.max_body_bytes");
+}
+
 struct nw_fetcher *nw_fetcher_create(const struct nw_config *cfg, char *errstr, size_t errstr_size)
+{
+    struct nw_fetcher_options opts;
+
+    nw_fetcher_options_init(&opts, cfg);
+    return nw_fetcher_create_with(cfg, &opts, errstr, errstr_size);
+}
+
+struct nw_fetcher *nw_fetcher_create_with(const struct nw_config *cfg,
+                                          const struct nw_fetcher_options *opts, char *errstr,
+                                          size_t errstr_size)
 {
     struct nw_fetcher *f = nw_calloc(1, sizeof(*f));
 
@@ -1322,7 +1435,7 @@ struct nw_fetcher *nw_fetcher_create(const struct nw_config *cfg, char *errstr, 
     f->low_speed_bytes = (long)nw_config_get_int(cfg, "fetch.low_speed_bytes");
     f->low_speed_time_s = (long)nw_config_get_int(cfg, "fetch.low_speed_time_s");
     f->max_redirects = (long)nw_config_get_int(cfg, "fetch.max_redirects");
-    f->max_body = (size_t)nw_config_get_int(cfg, "fetch.max_body_bytes");
+    f->max_body = opts->max_body;
     f->allow_file = nw_config_get_bool(cfg, "fetch.allow_file");
     f->allow_private = nw_config_get_bool(cfg, "fetch.allow_private");
     f->retries = (int)nw_config_get_int(cfg, "fetch.retries");
@@ -1336,14 +1449,15 @@ struct nw_fetcher *nw_fetcher_create(const struct nw_config *cfg, char *errstr, 
     f->parked_max = (size_t)nw_config_get_int(cfg, "fetch.parked_max");
     f->breaker_failures = (int)nw_config_get_int(cfg, "fetch.breaker_failures");
     f->breaker_cooldown_ms = (long)nw_config_get_int(cfg, "fetch.breaker_cooldown_ms");
-    f->robots = nw_config_get_bool(cfg, "fetch.robots");
+    f->robots = opts->robots;
     f->robots_ttl_ms = (long)nw_config_get_int(cfg, "fetch.robots_ttl_s") * 1000;
     f->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)f;
     f->user_agent = nw_strdup(nw_config_get(cfg, "fetch.user_agent"));
     f->n_buckets = HOST_BUCKETS_MIN;
     f->buckets = nw_calloc(f->n_buckets, sizeof(*f->buckets));
     f->multi = curl_multi_init();
-    if (!f->user_agent || !f->buckets || !f->multi) {
+    f->spare = nw_calloc((size_t)f->concurrency, sizeof(*f->spare));
+    if (!f->user_agent || !f->buckets || !f->multi || !f->spare) {
         nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory");
         goto fail;
     }
@@ -1394,6 +1508,10 @@ void nw_fetcher_destroy(struct nw_fetcher *f)
         curl_multi_remove_handle(f->multi, x->easy);
         xfer_free(x);
     }
+    while (f->n_spare > 0)
+        curl_easy_cleanup(f->spare[--f->n_spare]);
+    nw_free(f->spare);
+    f->spare = NULL; /* xfer_free from here on cleans up at once */
     if (f->multi)
         curl_multi_cleanup(f->multi);
     nw_warc_writer_destroy(f->warc); /* closes and renames the open WARC file */
@@ -1406,7 +1524,7 @@ void nw_fetcher_destroy(struct nw_fetcher *f)
 
 /* A job with a URL the fetcher may try: onto its host's queue, or failed at once when
  * the host's breaker is open. */
-static void job_admit(struct nw_fetcher *f, struct xfer *x, const char *scheme)
+static void job_admit(struct nw_fetcher *f, struct xfer *x, int is_file)
 {
     struct host *h = x->host;
     long long now = now_ms();
@@ -1421,8 +1539,8 @@ static void job_admit(struct nw_fetcher *f, struct xfer *x, const char *scheme)
         job_fail(f, x, NW_ENETWORK, "host_unavailable", msg);
         return;
     }
-    if (f->robots && !h->robots_url && strcmp(scheme, "file")) {
-        h->robots_url = url_robots_url(x->url);
+    if (f->robots && !h->robots_url && !is_file) {
+        h->robots_url = url_robots_url(xfer_target(x));
         if (!h->robots_url) {
             job_fail(f, x, NW_ENOMEM, nw_status_name(NW_ENOMEM),
                      "out of memory building the robots.txt URL");
@@ -1468,80 +1586,130 @@ static enum nw_status host_key(const char *url, char **key)
     return NW_OK;
 }
 
-enum nw_status nw_fetcher_add(struct nw_fetcher *f, const char *url, void *opaque)
+/* If-None-Match / If-Modified-Since for x. A value with a line break or over 1 KB is not
+ * sent (the request goes unconditional). */
+static enum nw_status xfer_conditional(struct xfer *x, const char *etag, const char *last_modified)
 {
-    enum nw_status result;
+    const char *names[2] = {"If-None-Match", "If-Modified-Since"};
+    const char *values[2] = {etag, last_modified};
+    char line[1100];
+
+    for (int i = 0; i < 2; i++) {
+        struct curl_slist *l;
+        const char *v = values[i];
+        if (!v || !*v || strlen(v) > 1024 || strpbrk(v, "\r\n"))
+            continue;
+        snprintf(line, sizeof(line), "%s: %s", names[i], v);
+        l = curl_slist_append(x->req_headers, line);
+        if (!l)
+            return NW_ENOMEM;
+        x->req_headers = l;
+        x->conditional = 1;
+    }
+    return NW_OK;
+}
+
+enum nw_status nw_fetcher_add_request(struct nw_fetcher *f, const struct nw_fetch_request *req)
+{
+    enum nw_status result, refused;
     struct xfer *x;
-    char *scheme = NULL, *hostname = NULL;
+    char *send = NULL, *hostname = NULL;
+    const char *code = NULL;
+    int is_file = 0;
+    char msg[sizeof(x->fail_msg)];
 
     x = nw_calloc(1, sizeof(*x));
     if (!x)
         return NW_ENOMEM;
     x->f = f;
-    x->opaque = opaque;
-    nw_buf_init(&x->body, f->max_body);
-    x->url = nw_strdup(url);
-    if (!x->url) {
-        xfer_free(x);
-        return NW_ENOMEM;
-    }
-    result = nw_url_scheme(url, &scheme);
-    if (result == NW_ENOMEM)
+    x->opaque = req->opaque;
+    x->flags = req->flags;
+    x->max_body = req->max_body ? req->max_body : f->max_body;
+    nw_buf_init(&x->body, x->max_body);
+    /* Credentials are never sent, nor repeated in the result or its message. */
+    result = nw_url_strip_userinfo(req->url ? req->url : "", &x->url);
+    if (result)
         goto out;
-    if (!result && strcmp(scheme, "file")) {
-        result = nw_url_host(url, &hostname);
-        if (result == NW_ENOMEM)
-            goto out;
-        if (!result && (result = host_key(url, &hostname)) == NW_ENOMEM)
-            goto out;
+    result = xfer_conditional(x, req->etag, req->last_modified);
+    if (result)
+        goto out;
+    refused = nw_url_fetchable(req->url, f->allow_file, &send, &code, msg, sizeof(msg));
+    if (refused == NW_ENOMEM) {
+        result = NW_ENOMEM;
+        goto out;
     }
-    /* file:// URLs have no host; they share one queue. */
-    x->host = host_get(f, hostname ? hostname : "");
+    if (!refused) {
+        if (strcmp(send, x->url)) {
+            x->send_url = send;
+            send = NULL;
+        }
+        /* Checked by nw_url_fetchable: an absolute URL, so its scheme ends at the ':'. */
+        is_file = !strncasecmp(xfer_target(x), "file:", 5);
+        if (!is_file) {
+            result = host_key(xfer_target(x), &hostname);
+            if (result == NW_ENOMEM)
+                goto out;
+            if (result) {
+                refused = NW_EINVAL;
+                code = "invalid_url";
+                snprintf(msg, sizeof(msg), "'%.200s' is not an absolute URL", x->url);
+            }
+            result = NW_OK;
+        }
+    }
+    /* file:// URLs, and refused ones, have no host; they share one queue. */
+    x->host = host_get(f, !refused && hostname ? hostname : "");
     if (!x->host) {
         result = NW_ENOMEM;
         goto out;
     }
     x->host->refs++;
     f->pending++;
-    x->deadline_ms = now_ms() + f->job_timeout_ms;
-    x->age_prev = f->age_tail;
-    if (f->age_tail)
-        f->age_tail->age_next = x;
+    if ((x->flags & NW_FETCH_WAIT_FOR_HOST) && !refused) {
+        x->deadline_ms = LLONG_MAX; /* set, and listed, by its first xfer_start */
+    } else {
+        x->deadline_ms = now_ms() + f->job_timeout_ms;
+        age_append(f, x);
+    }
+    if (refused)
+        xfer_refuse(f, x, refused, code, "%s", msg);
     else
-        f->age_head = x;
-    f->age_tail = x;
-    if (!result && nw_url_has_userinfo(url)) {
-        /* Credentials in a job's URL are never sent (nor repeated in the message). */
-        char *shown = NULL;
-        if (nw_url_strip_userinfo(url, &shown) == NW_OK) {
-            nw_free(x->url);
-            x->url = shown;
-        }
-        xfer_refuse(f, x, NW_EINVAL, "invalid_url",
-                    "user name or password in the URL (not sent): %.200s", x->url);
-    } else if (result == NW_EUNSUPPORTED)
-        xfer_refuse(f, x, NW_EDENIED, "denied_scheme", "scheme of '%.200s' is not allowed", url);
-    else if (result)
-        xfer_refuse(f, x, NW_EINVAL, "invalid_url", "'%.200s' is not an absolute URL", url);
-    else if (!strcmp(scheme, "file") && !f->allow_file)
-        xfer_refuse(f, x, NW_EDENIED, "denied_scheme",
-                    "file URLs are not allowed (fetch.allow_file is off): %.180s", url);
-    else if (strcmp(scheme, "http") && strcmp(scheme, "https") && strcmp(scheme, "file"))
-        xfer_refuse(f, x, NW_EDENIED, "denied_scheme", "scheme of '%.200s' is not allowed", url);
-    else
-        job_admit(f, x, scheme);
-    result = NW_OK;
+        job_admit(f, x, is_file);
 out:
-    nw_free(scheme);
+    nw_free(send);
     nw_free(hostname);
     if (result)
         xfer_free(x);
     return result;
 }
 
+enum nw_status nw_fetcher_add(struct nw_fetcher *f, const char *url, void *opaque)
+{
+    struct nw_fetch_request req = {.url = url, .opaque = opaque};
+
+    return nw_fetcher_add_request(f, &req);
+}
+
 size_t nw_fetcher_pending(const struct nw_fetcher *f)
 {
     return f->pending;
+}
+
+size_t nw_fetcher_host_load(const struct nw_fetcher *f, const char *url)
+{
+    char *key = NULL;
+    size_t load = 0;
+
+    if (host_key(url, &key) != NW_OK)
+        return 0;
+    for (const struct host *h = f->buckets[hash_str(key) & (f->n_buckets - 1)]; h; h = h->chain) {
+        if (!strcmp(h->name, key)) {
+            load = h->queued + h->delayed + h->active;
+            break;
+        }
+    }
+    nw_free(key);
+    return load;
 }
 
 /* The fetcher's gauges for the metrics: transfers and URLs now, and (at most once a

@@ -19,6 +19,17 @@
  * Every job ends within fetch.job_timeout_ms of its add (queueing, attempts and backoffs
  * included); past it, the code is job_timeout.
  *
+ * URL policy (nw_url_fetchable, the same for every command): absolute http(s) only, at most
+ * NW_URL_MAX_BYTES, no user name or password (refused as invalid_url, never sent nor
+ * repeated), internationalised host names sent in their ASCII (punycode) form.
+ *
+ * Conditional GETs (for the feed watcher): a request may carry an ETag and a Last-Modified
+ * date; a 304 then ends as a success with no body (not_modified). Every result carries the
+ * caching headers of the last answer: ETag, Last-Modified, the Cache-Control freshness a
+ * private client may use (max-age; no-cache and no-store as 0; s-maxage ignored) and
+ * Retry-After. NW_FETCH_ONE_ATTEMPT hands transient failures back at once instead of
+ * retrying, for a caller whose own schedule is the retry.
+ *
  * Single-threaded: all calls from the thread that created the fetcher.
  */
 #ifndef NW_FETCH_H
@@ -30,7 +41,7 @@
 #include "status.h"
 
 struct nw_fetch_result {
-    enum nw_status status;  /* NW_OK: a 2xx body is in body/body_len */
+    enum nw_status status;  /* NW_OK: a 2xx body is in body/body_len, or not_modified */
     const char *error_code; /* for failures: "http_404", "timeout", "refused", "too_big",
                                "denied_scheme", "denied_address", "dns", "tls", ... */
     const char *message;    /* human-readable failure message ("" on success) */
@@ -49,6 +60,11 @@ struct nw_fetch_result {
     const char *warc_file;
     unsigned long long warc_offset;
     const char *warc_record_id;
+    int not_modified;   /* 304 to a conditional request: status NW_OK, no body */
+    long max_age_s;     /* Cache-Control max-age of the last answer (0: no-cache or
+                           no-store; s-maxage is for shared caches and ignored); -1 none */
+    long retry_after_s; /* Retry-After of the last answer, seconds (an HTTP date is
+                           converted; capped at a day); -1 none */
 };
 
 /* Called once per added URL, when it is done (after retries). Everything in res is
@@ -60,14 +76,57 @@ struct nw_fetcher;
 struct nw_fetcher *nw_fetcher_create(const struct nw_config *cfg, char *errstr, size_t errstr_size);
 void nw_fetcher_destroy(struct nw_fetcher *f);
 
-/* Queues url. opaque comes back in the done callback. A URL that policy refuses
- * (scheme) is not an error here: it completes with a failure result on the next poll. */
+/* What a command may choose differently from the fetch.* keys (nw_fetcher_options_init
+ * fills it from them). */
+struct nw_fetcher_options {
+    int robots;      /* obey robots.txt: fetch.robots (watch: watch.robots) */
+    size_t max_body; /* default body limit: fetch.max_body_bytes */
+};
+void nw_fetcher_options_init(struct nw_fetcher_options *opts, const struct nw_config *cfg);
+
+/* nw_fetcher_create with opts (copied) instead of the defaults from cfg. */
+struct nw_fetcher *nw_fetcher_create_with(const struct nw_config *cfg,
+                                          const struct nw_fetcher_options *opts, char *errstr,
+                                          size_t errstr_size);
+
+/* Hand transient failures (429, 5xx, timeouts, resets) back after one attempt, with the
+ * answer's Retry-After in the result, instead of retrying them. */
+#define NW_FETCH_ONE_ATTEMPT 1u
+
+/* The job's fetch.job_timeout_ms starts with its first attempt rather than at the add: it
+ * may wait on its host (politeness, Crawl-delay, robots.txt) as long as that takes. For a
+ * caller that bounds what it hands over per host itself (nw_fetcher_host_load). Such jobs
+ * are not offered to nw_fetcher_withdraw before their first attempt. */
+#define NW_FETCH_WAIT_FOR_HOST 2u
+
+/* One request. Everything is borrowed for the call only (the fetcher copies). */
+struct nw_fetch_request {
+    const char *url;
+    void *opaque;              /* comes back in the done callback */
+    const char *etag;          /* If-None-Match; NULL or "" for none */
+    const char *last_modified; /* If-Modified-Since; NULL or "" for none */
+    size_t max_body;           /* decoded body limit; 0: the fetcher's (fetch.max_body_bytes) */
+    unsigned flags;            /* NW_FETCH_* */
+};
+
+/* Queues a request. A URL that policy refuses (nw_url_fetchable: scheme, length,
+ * credentials, a host that is no valid IDN) is not an error here: it completes with a
+ * failure result on the next poll. NW_ENOMEM if it cannot be queued (no callback then). */
+enum nw_status nw_fetcher_add_request(struct nw_fetcher *f, const struct nw_fetch_request *req);
+
+/* nw_fetcher_add_request for a plain GET of url with the defaults. */
 enum nw_status nw_fetcher_add(struct nw_fetcher *f, const char *url, void *opaque);
 
 /* Runs transfers for at most timeout_ms (less if something finishes) and calls done for
  * every finished URL. Returns NW_OK or a fatal error (allocation failure). */
 enum nw_status nw_fetcher_poll(struct nw_fetcher *f, int timeout_ms, nw_fetch_done_fn *done,
                                void *ctx);
+
+/* Jobs of url's host (scheme, host and port) not yet done: queued, waiting for a retry or
+ * in transfer (a robots.txt transfer in curl counts too). 0 for a host the fetcher does
+ * not know.
+ * Costs one small allocation and a hash lookup. */
+size_t nw_fetcher_host_load(const struct nw_fetcher *f, const char *url);
 
 /* URLs added and not yet completed (queued, in transfer or waiting for a retry). */
 size_t nw_fetcher_pending(const struct nw_fetcher *f);

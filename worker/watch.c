@@ -1,12 +1,14 @@
 /*
- * watch.c — the feed watcher: sources, schedule, politeness, seen sets, state.
+ * watch.c — the feed watcher: sources, schedule, seen sets, state.
  *
- *   source heap (by due time) ─due─▶ host queue ─(host ready: robots known, delay over,
- *   slot free)─▶ http_get ─answer─▶ parse ─▶ new items emitted, children added,
- *   next due time ─▶ source heap
+ *   source heap (by due time) ─due─▶ fetcher (fetch.c: URL policy, addresses, robots.txt,
+ *   per-host politeness, conditional GET) ─answer─▶ parse ─▶ new items emitted, children
+ *   added, next due time ─▶ source heap
  *
- * Hosts with queued sources and a free slot sit on a second heap ordered by the time their
- * delay ends, so starting a request costs O(log hosts) however many sources wait.
+ * Requests go through the one fetcher every command uses, one attempt each (the schedule
+ * is the retry). Due sources are handed to it while fewer than twice fetch.concurrency of
+ * them wait for a slot (those parked on their own host do not count), so one slow host
+ * cannot hold the others back and the fetcher's queues stay small however many are due.
  */
 #include "watch.h"
 
@@ -20,30 +22,22 @@
 #include <unistd.h>
 
 #include "feeds.h"
-#include "http_get.h"
+#include "fetch.h"
 #include "log.h"
 #include "mem.h"
 #include "record.h"
-#include "robots.h"
 #include "seen.h"
+#include "url.h"
 
-#define ROBOTS_TTL_MS (24LL * 3600 * 1000)
 #define NOT_IN_HEAP ((size_t)-1)
-#define MAX_SOURCE_URL 8192
-#define KIND_SOURCE 0
-#define KIND_HOST 1
-
-struct host;
+#define HOST_BUSY_RETRY_MS 250
 
 struct source {
-    int kind; /* KIND_SOURCE: first member, tells an http_get opaque apart from a host */
     char *url;
-    struct host *host;
     struct source *root;   /* self for a configured source */
     struct source *parent; /* NULL for a configured source */
     struct source *first_child, *next_sibling;
     struct source *hash_next; /* URL table chain */
-    struct source *q_next;    /* host queue */
     json_t *meta;             /* configured sources only */
     long fixed_interval_s;    /* 0 = adaptive */
     size_t n_desc;            /* configured sources: children created under it */
@@ -55,56 +49,35 @@ struct source {
     size_t heap_idx;
     int failures;
     int tag; /* configured sources: the caller's tag (sources topic partition) */
-    unsigned in_flight : 1, queued : 1, removed : 1, ok_once : 1, polled : 1;
+    unsigned in_flight : 1, removed : 1, ok_once : 1, polled : 1;
     unsigned parked : 1; /* not scheduled until nw_watch_set_hold(w, 0) */
     unsigned dirty : 1;  /* configured sources: polled since the last snapshot */
     struct nw_seen seen;
-};
-
-struct host {
-    int kind; /* KIND_HOST */
-    char *origin;
-    struct host *hash_next;
-    struct nw_robots *robots;
-    long long robots_expires_ms;
-    int robots_busy;
-    int robots_unreachable; /* the robots object is a stand-in disallowing everything */
-    long delay_ms;
-    long long next_ok_ms;
-    int active;
-    struct source *q_head, *q_tail;
-    size_t heap_idx;
-    size_t refs; /* sources pointing here */
 };
 
 struct nw_watch {
     const struct nw_watch_emit *emit;
     void *ctx;
     int once;
-    struct nw_http_get *http;
+    struct nw_fetcher *fetcher;
+    size_t waiting_max; /* sources handed to the fetcher that wait for a slot, at most */
+    size_t host_max;    /* sources of one origin in the fetcher, at most */
 
     long min_s, max_s;
-    long host_delay_ms;
-    int per_host, concurrency;
-    int robots_on, emit_existing;
+    int emit_existing;
     int max_depth;
     size_t max_children;
     size_t seen_max;
     long seen_max_age_s;
     struct nw_feed_limits limits;
-    char *user_agent;
 
     struct source **src_buckets;
     size_t n_src_buckets, n_sources;
-    struct host **host_buckets;
-    size_t n_host_buckets, n_hosts;
 
     struct source **heap; /* due times */
     size_t heap_n, heap_cap;
-    struct host **hheap; /* hosts ready to start, by next_ok_ms */
-    size_t hheap_n, hheap_cap;
 
-    struct source *limbo; /* removed while queued or in flight (linked by hash_next) */
+    struct source *limbo; /* removed while in flight (linked by hash_next) */
     int hold;             /* new configured sources are parked */
     size_t once_pending;  /* once mode: sources not yet polled */
     struct nw_watch_stats stats;
@@ -177,68 +150,6 @@ static void sheap_remove(struct nw_watch *w, struct source *s)
     s->heap_idx = NOT_IN_HEAP;
 }
 
-static void hheap_swap(struct nw_watch *w, size_t a, size_t b)
-{
-    struct host *t = w->hheap[a];
-    w->hheap[a] = w->hheap[b];
-    w->hheap[b] = t;
-    w->hheap[a]->heap_idx = a;
-    w->hheap[b]->heap_idx = b;
-}
-
-static void hheap_up(struct nw_watch *w, size_t i)
-{
-    while (i > 0 && w->hheap[(i - 1) / 2]->next_ok_ms > w->hheap[i]->next_ok_ms) {
-        hheap_swap(w, i, (i - 1) / 2);
-        i = (i - 1) / 2;
-    }
-}
-
-static void hheap_down(struct nw_watch *w, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < w->hheap_n && w->hheap[l]->next_ok_ms < w->hheap[m]->next_ok_ms)
-            m = l;
-        if (r < w->hheap_n && w->hheap[r]->next_ok_ms < w->hheap[m]->next_ok_ms)
-            m = r;
-        if (m == i)
-            return;
-        hheap_swap(w, i, m);
-        i = m;
-    }
-}
-
-static void hheap_pop(struct nw_watch *w)
-{
-    struct host *h = w->hheap[0];
-
-    w->hheap_n--;
-    if (w->hheap_n > 0) {
-        w->hheap[0] = w->hheap[w->hheap_n];
-        w->hheap[0]->heap_idx = 0;
-        hheap_down(w, 0);
-    }
-    h->heap_idx = NOT_IN_HEAP;
-}
-
-static int host_limit(const struct nw_watch *w, const struct host *h)
-{
-    return h->delay_ms > 0 ? 1 : w->per_host;
-}
-
-/* Puts h on the ready heap if it has queued sources (or robots to fetch) and a free slot. */
-static void host_maybe_ready(struct nw_watch *w, struct host *h)
-{
-    if (h->heap_idx != NOT_IN_HEAP || !h->q_head || h->active >= host_limit(w, h) || h->robots_busy)
-        return;
-    if (nw_grow_array((void **)&w->hheap, &w->hheap_cap, w->hheap_n + 1, 64, sizeof(*w->hheap)))
-        return; /* retried when the host's next request ends or a source is queued */
-    h->heap_idx = w->hheap_n;
-    w->hheap[w->hheap_n++] = h;
-    hheap_up(w, h->heap_idx);
-}
-
 /* ---- tables ----------------------------------------------------------------------------- */
 
 static size_t str_hash(const char *s)
@@ -303,112 +214,10 @@ static void source_unlink(struct nw_watch *w, struct source *s)
     }
 }
 
-/* scheme://host:port of url, or NULL. */
-static char *origin_of(const char *url)
-{
-    CURLU *u = curl_url();
-    char *scheme = NULL, *host = NULL, *port = NULL, *out = NULL;
-
-    if (!u)
-        return NULL;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
-        size_t n = strlen(scheme) + strlen(host) + strlen(port) + 5;
-        out = nw_malloc(n);
-        if (out) {
-            for (char *c = host; *c; c++)
-                if (*c >= 'A' && *c <= 'Z')
-                    *c = (char)(*c - 'A' + 'a');
-            snprintf(out, n, "%s://%s:%s", scheme, host, port);
-        }
-    }
-    curl_free(scheme);
-    curl_free(host);
-    curl_free(port);
-    curl_url_cleanup(u);
-    return out;
-}
-
-static struct host *host_get(struct nw_watch *w, const char *url)
-{
-    char *origin = origin_of(url);
-    struct host *h;
-    size_t i;
-
-    if (!origin)
-        return NULL;
-    i = str_hash(origin) & (w->n_host_buckets - 1);
-    for (h = w->host_buckets[i]; h; h = h->hash_next) {
-        if (!strcmp(h->origin, origin)) {
-            nw_free(origin);
-            h->refs++;
-            return h;
-        }
-    }
-    h = nw_calloc(1, sizeof(*h));
-    if (!h) {
-        nw_free(origin);
-        return NULL;
-    }
-    h->kind = KIND_HOST;
-    h->origin = origin;
-    h->delay_ms = w->host_delay_ms;
-    h->heap_idx = NOT_IN_HEAP;
-    h->refs = 1;
-    if (w->n_hosts >= w->n_host_buckets) {
-        table_grow((void ***)&w->host_buckets, &w->n_host_buckets, offsetof(struct host, hash_next),
-                   offsetof(struct host, origin));
-        i = str_hash(origin) & (w->n_host_buckets - 1);
-    }
-    h->hash_next = w->host_buckets[i];
-    w->host_buckets[i] = h;
-    w->n_hosts++;
-    return h;
-}
-
-static void host_free(struct host *h)
-{
-    nw_robots_destroy(h->robots);
-    nw_free(h->origin);
-    nw_free(h);
-}
-
-/* Drops a host nothing refers to any more (no source, nothing in flight or queued). */
-static void host_release(struct nw_watch *w, struct host *h)
-{
-    struct host **pp;
-
-    if (--h->refs > 0 || h->active > 0 || h->q_head)
-        return;
-    if (h->heap_idx != NOT_IN_HEAP) {
-        size_t i = h->heap_idx;
-        w->hheap_n--;
-        if (i != w->hheap_n) {
-            w->hheap[i] = w->hheap[w->hheap_n];
-            w->hheap[i]->heap_idx = i;
-            hheap_down(w, i);
-            hheap_up(w, i);
-        }
-    }
-    for (pp = &w->host_buckets[str_hash(h->origin) & (w->n_host_buckets - 1)]; *pp;
-         pp = &(*pp)->hash_next) {
-        if (*pp == h) {
-            *pp = h->hash_next;
-            break;
-        }
-    }
-    w->n_hosts--;
-    host_free(h);
-}
-
 /* ---- sources ---------------------------------------------------------------------------- */
 
-static void source_free(struct nw_watch *w, struct source *s)
+static void source_free(struct source *s)
 {
-    if (s->host)
-        host_release(w, s->host);
     json_decref(s->meta);
     nw_free(s->url);
     nw_free(s->etag);
@@ -417,16 +226,16 @@ static void source_free(struct nw_watch *w, struct source *s)
     nw_free(s);
 }
 
-static int valid_source_url(const char *url)
+/* NW_OK if the fetcher would take url (nw_url_fetchable: the rule every command follows),
+ * else the reason in errstr, which never repeats a password. */
+static enum nw_status url_policy(const char *url, char *errstr, size_t errstr_size)
 {
-    if (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8))
-        return 0;
-    if (strlen(url) > MAX_SOURCE_URL)
-        return 0;
-    for (const char *c = url; *c; c++)
-        if ((unsigned char)*c <= 0x20 || *c == 0x7f)
-            return 0;
-    return 1;
+    const char *code = NULL;
+    char *send = NULL;
+    enum nw_status result = nw_url_fetchable(url, 0, &send, &code, errstr, errstr_size);
+
+    nw_free(send);
+    return result;
 }
 
 static struct source *source_new(struct nw_watch *w, const char *url, struct source *parent)
@@ -435,12 +244,10 @@ static struct source *source_new(struct nw_watch *w, const char *url, struct sou
 
     if (!s)
         return NULL;
-    s->kind = KIND_SOURCE;
     s->heap_idx = NOT_IN_HEAP;
     s->url = nw_strdup(url);
-    s->host = s->url ? host_get(w, url) : NULL;
-    if (!s->url || !s->host) {
-        source_free(w, s);
+    if (!s->url) {
+        source_free(s);
         return NULL;
     }
     s->interval_s = w->min_s;
@@ -459,8 +266,8 @@ static struct source *source_new(struct nw_watch *w, const char *url, struct sou
     return s;
 }
 
-/* Removes s and its children from every table; frees what is not in flight or queued
- * (those are freed when they come out). */
+/* Removes s and its children from every table; frees what is not in flight (those are
+ * freed when their answer comes). */
 static void source_remove(struct nw_watch *w, struct source *s)
 {
     struct source *c, *next;
@@ -488,15 +295,15 @@ static void source_remove(struct nw_watch *w, struct source *s)
     source_unlink(w, s);
     sheap_remove(w, s);
     s->removed = 1;
-    if (!s->in_flight && !s->queued) {
-        source_free(w, s);
+    if (!s->in_flight) {
+        source_free(s);
     } else {
         s->hash_next = w->limbo;
         w->limbo = s;
     }
 }
 
-/* Frees a removed source that came out of a host queue or back from a request. */
+/* Frees a removed source whose answer came. */
 static void limbo_free(struct nw_watch *w, struct source *s)
 {
     for (struct source **pp = &w->limbo; *pp; pp = &(*pp)->hash_next) {
@@ -505,7 +312,7 @@ static void limbo_free(struct nw_watch *w, struct source *s)
             break;
         }
     }
-    source_free(w, s);
+    source_free(s);
 }
 
 static enum nw_status schedule_at(struct nw_watch *w, struct source *s, long long due_ms)
@@ -529,10 +336,13 @@ enum nw_status nw_watch_add_tagged(struct nw_watch *w, const char *url, long int
                                    const json_t *meta, int tag, char *errstr, size_t errstr_size)
 {
     struct source *s;
+    char why[400];
+    enum nw_status refused = url_policy(url, why, sizeof(why));
 
-    if (!valid_source_url(url))
-        return nw_fail(NW_EINVAL, errstr, errstr_size, "source '%.200s' is not an http(s) URL",
-                       url);
+    if (refused == NW_ENOMEM)
+        return nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory");
+    if (refused)
+        return nw_fail(NW_EINVAL, errstr, errstr_size, "source refused: %s", why);
     s = source_find(w, url);
     if (s && s->parent) {
         /* Watched as a child so far: it becomes a configured source of its own. */
@@ -653,11 +463,6 @@ static void emit_error(struct nw_watch *w, struct source *s, const char *code, l
     json_decref(job);
 }
 
-static int job_url_ok(const char *u)
-{
-    return strlen(u) <= MAX_SOURCE_URL && valid_source_url(u);
-}
-
 static enum nw_status emit_item(struct nw_watch *w, struct source *s, const struct nw_feed *feed,
                                 const struct nw_feed_item *it)
 {
@@ -753,8 +558,18 @@ static void update_children(struct nw_watch *w, struct source *s, const struct n
                         s->root->url, w->max_children, u);
             break;
         }
-        if (!valid_source_url(u))
-            continue;
+        {
+            char why[400];
+            enum nw_status refused = url_policy(u, why, sizeof(why));
+            if (refused == NW_ENOMEM) {
+                NW_LOG_ERROR("watch", "out of memory checking a document named by %s", s->url);
+                break;
+            }
+            if (refused) {
+                NW_LOG_WARN("watch", "%s: a document it names is not watched: %s", s->url, why);
+                continue;
+            }
+        }
         c = source_new(w, u, s);
         if (!c || schedule_at(w, c, now_ms())) {
             if (c)
@@ -780,6 +595,7 @@ static size_t take_items(struct nw_watch *w, struct source *s, const struct nw_f
      * moves from today's sitemap to the archive's, or that two of a site's feeds list, is
      * one item. */
     struct nw_seen *set = &s->root->seen;
+    char why[400];
 
     if (cap)
         add = nw_malloc(cap * sizeof(*add));
@@ -805,7 +621,10 @@ static size_t take_items(struct nw_watch *w, struct source *s, const struct nw_f
             dup = add[k].h == hu || (hg && add[k].h == hg);
         if (dup)
             continue;
-        if (emit && job_url_ok(it->url)) {
+        if (emit && url_policy(it->url, why, sizeof(why)) != NW_OK) {
+            /* A job the fetcher would refuse is no job: said once, remembered as seen. */
+            NW_LOG_WARN("watch", "%s: item not emitted: %s", s->url, why);
+        } else if (emit) {
             if (emit_item(w, s, feed, it) != NW_OK) {
                 emit_failed = 1;
                 continue;
@@ -843,7 +662,7 @@ static void set_str(char **dst, const char *v)
     *dst = copy;
 }
 
-static void source_done(struct nw_watch *w, struct source *s, const struct nw_http_get_result *res)
+static void source_done(struct nw_watch *w, struct source *s, const struct nw_fetch_result *res)
 {
     struct nw_feed *feed = NULL;
     char errstr[512];
@@ -858,10 +677,14 @@ static void source_done(struct nw_watch *w, struct source *s, const struct nw_ht
         w->once_pending--;
     s->polled = 1;
     if (res->status != NW_OK) {
+        const char *code = res->error_code ? res->error_code : nw_status_name(res->status);
         s->failures++;
-        emit_error(w, s, res->error_code ? res->error_code : nw_status_name(res->status),
-                   res->http_status, "source %.2000s: %s", s->url, res->message);
-        schedule_next(w, s, 1, 0, -1, res->retry_after_s);
+        emit_error(w, s, code, res->http_status, "source %.2000s: %s", s->url, res->message);
+        /* Disallowed by robots.txt: no failure, only asked again after the longest interval. */
+        if (!strcmp(code, "robots_disallowed"))
+            schedule_next(w, s, 0, 0, w->max_s, -1);
+        else
+            schedule_next(w, s, 1, 0, -1, res->retry_after_s);
         return;
     }
     if (res->not_modified) {
@@ -923,149 +746,63 @@ static void source_done(struct nw_watch *w, struct source *s, const struct nw_ht
     nw_feed_destroy(feed);
 }
 
-static void robots_done(struct nw_watch *w, struct host *h, const struct nw_http_get_result *res)
-{
-    struct nw_robots *r = NULL;
-    long long now = now_ms(), ttl = ROBOTS_TTL_MS;
-    enum nw_status result;
-
-    w->stats.robots++;
-    h->robots_unreachable = 0;
-    if (res->status == NW_OK && !res->not_modified) {
-        result = nw_robots_parse(res->body, res->body_len, w->user_agent, &r);
-    } else if (res->http_status >= 400 && res->http_status < 500) {
-        result = nw_robots_create_all(1, &r); /* RFC 9309 2.3.1.3: unavailable, allow */
-    } else {
-        /* 2.3.1.4: unreachable (5xx, no answer): assume complete disallow, ask again soon. */
-        NW_LOG_WARN("watch", "%s/robots.txt: %s (%s): its sources wait", h->origin,
-                    res->error_code ? res->error_code : "?", res->message);
-        h->robots_unreachable = 1;
-        result = nw_robots_create_all(0, &r);
-        ttl = (long long)w->min_s * 1000;
-    }
-    if (result) {
-        NW_LOG_ERROR("watch", "out of memory reading %s/robots.txt", h->origin);
-        ttl = 1000;
-    }
-    nw_robots_destroy(h->robots);
-    h->robots = r;
-    h->robots_expires_ms = now + ttl;
-    h->delay_ms = w->host_delay_ms;
-    if (r && nw_robots_crawl_delay_ms(r) > h->delay_ms) {
-        long cd = nw_robots_crawl_delay_ms(r);
-        h->delay_ms = cd < w->max_s * 1000 ? cd : w->max_s * 1000;
-    }
-}
-
-static void on_answer(void *opaque, const struct nw_http_get_result *res, void *ctx)
+static void on_answer(void *opaque, const struct nw_fetch_result *res, void *ctx)
 {
     struct nw_watch *w = ctx;
-    long long now = now_ms();
+    struct source *s = opaque;
 
-    if (*(int *)opaque == KIND_HOST) {
-        struct host *h = opaque;
-        h->robots_busy = 0;
-        h->active--;
-        robots_done(w, h, res);
-        h->next_ok_ms = now + h->delay_ms;
-        host_maybe_ready(w, h);
-    } else {
-        struct source *s = opaque;
-        struct host *h = s->host;
-        h->refs++; /* pinned while s may go */
-        s->in_flight = 0;
-        h->active--;
-        h->next_ok_ms = now + h->delay_ms;
-        if (s->removed)
-            limbo_free(w, s);
-        else
-            source_done(w, s, res);
-        host_maybe_ready(w, h);
-        host_release(w, h);
-    }
+    s->in_flight = 0;
+    if (s->removed)
+        limbo_free(w, s);
+    else
+        source_done(w, s, res);
 }
 
 /* ---- the loop --------------------------------------------------------------------------- */
 
-static void queue_due(struct nw_watch *w, long long now)
+/* Sources handed to the fetcher that wait for a slot of fetch.concurrency (not those
+ * parked on their own host: busy, delayed, robots.txt coming). */
+static size_t waiting(const struct nw_watch *w)
 {
-    while (w->heap_n > 0 && w->heap[0]->due_ms <= now) {
-        struct source *s = w->heap[0];
-        struct host *h = s->host;
-        sheap_remove(w, s);
-        s->queued = 1;
-        s->q_next = NULL;
-        if (h->q_tail)
-            h->q_tail->q_next = s;
-        else
-            h->q_head = s;
-        h->q_tail = s;
-        host_maybe_ready(w, h);
-    }
+    size_t pending = nw_fetcher_pending(w->fetcher), parked = nw_fetcher_parked(w->fetcher);
+    size_t active = nw_fetcher_active(w->fetcher);
+
+    return pending > parked + active ? pending - parked - active : 0;
 }
 
-static void start_ready(struct nw_watch *w, long long now)
+/* Hands the due sources to the fetcher, earliest first, while few wait for a slot. A
+ * source whose origin has 2 x fetch.per_host of them in the fetcher already waits here a
+ * little (HOST_BUSY_RETRY_MS): a slow or Crawl-delayed site then holds a few sources
+ * there, not the slots the other sites' sources need, and no source times out waiting for
+ * its turn (NW_FETCH_WAIT_FOR_HOST). */
+static void start_due(struct nw_watch *w, long long now)
 {
-    while (w->hheap_n > 0 && w->hheap[0]->next_ok_ms <= now &&
-           nw_http_get_active(w->http) < (size_t)w->concurrency) {
-        struct host *h = w->hheap[0];
-        struct source *s;
-        char robots_url[1024];
+    /* Bounded: every turn hands a source over or moves it later than now. */
+    while (w->heap_n > 0 && w->heap[0]->due_ms <= now && waiting(w) < w->waiting_max) {
+        struct source *s = w->heap[0];
+        struct nw_fetch_request req = {.url = s->url,
+                                       .opaque = s,
+                                       .etag = s->etag,
+                                       .last_modified = s->last_modified,
+                                       .max_body = w->limits.max_bytes,
+                                       .flags = NW_FETCH_ONE_ATTEMPT | NW_FETCH_WAIT_FOR_HOST};
 
-        hheap_pop(w);
-        if (w->robots_on && (!h->robots || h->robots_expires_ms <= now)) {
-            snprintf(robots_url, sizeof(robots_url), "%s/robots.txt", h->origin);
-            if (nw_http_get_add(w->http, robots_url, NULL, NULL, h) == NW_OK) {
-                h->robots_busy = 1;
-                h->active++;
-            } else {
-                NW_LOG_ERROR("watch", "cannot start a request for %s", robots_url);
-                h->next_ok_ms = now + 1000;
-                host_maybe_ready(w, h);
-            }
+        if (nw_fetcher_host_load(w->fetcher, s->url) >= w->host_max) {
+            s->due_ms = now + HOST_BUSY_RETRY_MS;
+            sheap_down(w, 0);
             continue;
         }
-        s = h->q_head;
-        h->q_head = s->q_next;
-        if (!h->q_head)
-            h->q_tail = NULL;
-        s->queued = 0;
-        if (s->removed) {
-            h->refs++;
-            limbo_free(w, s);
-            host_maybe_ready(w, h);
-            host_release(w, h);
-            continue;
-        }
-        if (w->robots_on && h->robots && !nw_robots_allowed(h->robots, s->url)) {
+        sheap_remove(w, s);
+        if (nw_fetcher_add_request(w->fetcher, &req) != NW_OK) {
+            NW_LOG_ERROR("watch", "out of memory starting a request for %s", s->url);
+            s->failures++;
             if (w->once && !s->polled && w->once_pending > 0)
                 w->once_pending--;
             s->polled = 1;
-            s->failures++;
-            if (h->robots_unreachable)
-                emit_error(w, s, "robots_unreachable", 0,
-                           "source %.2000s: %s/robots.txt could not be read (RFC 9309: "
-                           "nothing may be fetched until it can)",
-                           s->url, h->origin);
-            else
-                emit_error(w, s, "denied_robots", 0, "source %.2000s: disallowed by %s/robots.txt",
-                           s->url, h->origin);
-            schedule_next(w, s, 0, 0, w->max_s, -1);
-            host_maybe_ready(w, h);
-            continue;
-        }
-        if (nw_http_get_add(w->http, s->url, s->etag, s->last_modified, s) != NW_OK) {
-            NW_LOG_ERROR("watch", "cannot start a request for %s", s->url);
-            s->failures++;
             schedule_next(w, s, 1, 0, -1, -1);
-            if (w->once && !s->polled && w->once_pending > 0)
-                w->once_pending--;
-            s->polled = 1;
-        } else {
-            s->in_flight = 1;
-            h->active++;
+            break;
         }
-        host_maybe_ready(w, h);
+        s->in_flight = 1;
     }
 }
 
@@ -1074,35 +811,37 @@ void nw_watch_step(struct nw_watch *w, int max_wait_ms)
     long long now = now_ms(), next = now + max_wait_ms;
     int wait;
 
-    queue_due(w, now);
-    start_ready(w, now);
-    if (w->heap_n > 0 && w->heap[0]->due_ms < next)
+    start_due(w, now);
+    if (w->heap_n > 0 && w->heap[0]->due_ms < next && waiting(w) < w->waiting_max)
         next = w->heap[0]->due_ms;
-    if (w->hheap_n > 0 && nw_http_get_active(w->http) < (size_t)w->concurrency &&
-        w->hheap[0]->next_ok_ms < next)
-        next = w->hheap[0]->next_ok_ms;
     wait = next > now ? (int)(next - now) : 0;
-    if (nw_http_get_active(w->http) > 0)
-        nw_http_get_poll(w->http, wait, on_answer, w);
-    else if (wait > 0)
+    if (nw_fetcher_pending(w->fetcher) > 0) {
+        if (nw_fetcher_poll(w->fetcher, wait, on_answer, w) != NW_OK)
+            NW_LOG_ERROR("watch", "the fetcher failed (out of memory?); retrying");
+    } else if (wait > 0) {
         usleep((useconds_t)(wait > 1000 ? 1000 : wait) * 1000);
+    }
 }
 
 int nw_watch_done(const struct nw_watch *w)
 {
-    return w->once && !w->hold && w->once_pending == 0 && nw_http_get_active(w->http) == 0;
+    return w->once && !w->hold && w->once_pending == 0 && nw_fetcher_pending(w->fetcher) == 0;
 }
 
 size_t nw_watch_active(const struct nw_watch *w)
 {
-    return nw_http_get_active(w->http);
+    return nw_fetcher_pending(w->fetcher);
 }
 
 void nw_watch_stats(const struct nw_watch *w, struct nw_watch_stats *out)
 {
+    struct nw_fetch_stats fs;
+
+    nw_fetcher_stats(w->fetcher, &fs);
     long long now = now_ms();
 
     *out = w->stats;
+    out->robots = (unsigned long)fs.robots_fetches;
     out->sources = w->n_sources;
     out->seen = 0;
     out->due = out->overdue = 0;
@@ -1161,7 +900,8 @@ static enum nw_status apply_state(struct nw_watch *w, const json_t *o, long long
         const char *parent_url = json_string_value(json_object_get(o, "parent"));
         struct source *r = source_find(w, root), *p = parent_url ? source_find(w, parent_url) : r;
         if (!r || r->parent || !p || p->root != r || p->depth + 1 > w->max_depth ||
-            (only_parked && !r->parked) || r->n_desc >= w->max_children || !valid_source_url(url))
+            (only_parked && !r->parked) || r->n_desc >= w->max_children ||
+            url_policy(url, NULL, 0) != NW_OK)
             return NW_OK;
         s = source_new(w, url, p);
         if (!s)
@@ -1184,14 +924,14 @@ static enum nw_status apply_state(struct nw_watch *w, const json_t *o, long long
     if (nw_seen_decode(&s->seen, seen))
         return NW_ENOMEM;
     next_at = json_integer_value(json_object_get(o, "next_at"));
-    if (!w->once && !s->in_flight && !s->queued) {
+    if (!w->once && !s->in_flight) {
         long long due = now_mono + (next_at > now_wall ? (next_at - now_wall) * 1000 : 0);
         /* Never later than the longest interval from now (a clock jump, a bad file). */
         if (due > now_mono + (long long)w->max_s * 1000)
             due = now_mono + (long long)w->max_s * 1000;
         if (schedule_at(w, s, due))
             return NW_ENOMEM;
-    } else if (w->once && s->heap_idx == NOT_IN_HEAP && !s->in_flight && !s->queued) {
+    } else if (w->once && s->heap_idx == NOT_IN_HEAP && !s->in_flight) {
         if (schedule_at(w, s, now_mono))
             return NW_ENOMEM;
     }
@@ -1310,7 +1050,7 @@ void nw_watch_set_hold(struct nw_watch *w, int hold)
             if (!s->parked)
                 continue;
             s->parked = 0;
-            if (s->heap_idx == NOT_IN_HEAP && !s->queued && !s->in_flight && sheap_push(w, s))
+            if (s->heap_idx == NOT_IN_HEAP && !s->in_flight && sheap_push(w, s))
                 NW_LOG_ERROR("watch", "out of memory scheduling %s: it is not polled", s->url);
         }
     }
@@ -1401,6 +1141,7 @@ struct nw_watch *nw_watch_create(const struct nw_config *cfg, const struct nw_wa
                                  void *ctx, int once, char *errstr, size_t errstr_size)
 {
     struct nw_watch *w = nw_calloc(1, sizeof(*w));
+    struct nw_fetcher_options opts;
 
     if (!w) {
         nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory");
@@ -1417,10 +1158,8 @@ struct nw_watch *nw_watch_create(const struct nw_config *cfg, const struct nw_wa
                 w->min_s);
         goto fail;
     }
-    w->host_delay_ms = (long)nw_config_get_int(cfg, "fetch.host_delay_ms");
-    w->per_host = (int)nw_config_get_int(cfg, "fetch.per_host");
-    w->concurrency = (int)nw_config_get_int(cfg, "fetch.concurrency");
-    w->robots_on = nw_config_get_bool(cfg, "watch.robots");
+    w->waiting_max = (size_t)nw_config_get_int(cfg, "fetch.concurrency") * 2;
+    w->host_max = (size_t)nw_config_get_int(cfg, "fetch.per_host") * 2;
     w->emit_existing = nw_config_get_bool(cfg, "watch.emit_existing");
     w->max_depth = (int)nw_config_get_int(cfg, "watch.sitemap_max_depth");
     w->max_children = (size_t)nw_config_get_int(cfg, "watch.sitemap_max_children");
@@ -1429,17 +1168,17 @@ struct nw_watch *nw_watch_create(const struct nw_config *cfg, const struct nw_wa
     w->limits.max_bytes = (size_t)nw_config_get_int(cfg, "watch.max_feed_bytes");
     w->limits.max_items = (size_t)nw_config_get_int(cfg, "watch.max_items");
     w->limits.max_links = w->max_children > 0 ? w->max_children : 1;
-    w->user_agent = nw_strdup(nw_config_get(cfg, "fetch.user_agent"));
     w->n_src_buckets = 256;
     w->src_buckets = nw_calloc(w->n_src_buckets, sizeof(*w->src_buckets));
-    w->n_host_buckets = 64;
-    w->host_buckets = nw_calloc(w->n_host_buckets, sizeof(*w->host_buckets));
-    if (!w->user_agent || !w->src_buckets || !w->host_buckets) {
+    if (!w->src_buckets) {
         nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory");
         goto fail;
     }
-    w->http = nw_http_get_create(cfg, w->limits.max_bytes, errstr, errstr_size);
-    if (!w->http)
+    nw_fetcher_options_init(&opts, cfg);
+    opts.robots = nw_config_get_bool(cfg, "watch.robots");
+    opts.max_body = w->limits.max_bytes;
+    w->fetcher = nw_fetcher_create_with(cfg, &opts, errstr, errstr_size);
+    if (!w->fetcher)
         goto fail;
     return w;
 fail:
@@ -1451,33 +1190,21 @@ void nw_watch_destroy(struct nw_watch *w)
 {
     if (!w)
         return;
-    /* Requests in flight point at sources and hosts: abandon them first. */
-    nw_http_get_destroy(w->http);
+    /* Requests in flight point at sources: abandon them first (no callbacks). */
+    nw_fetcher_destroy(w->fetcher);
     for (size_t i = 0; w->src_buckets && i < w->n_src_buckets; i++) {
         struct source *s = w->src_buckets[i], *next;
         for (; s; s = next) {
             next = s->hash_next;
-            s->host = NULL;
-            source_free(w, s);
+            source_free(s);
         }
     }
     while (w->limbo) {
         struct source *s = w->limbo;
         w->limbo = s->hash_next;
-        s->host = NULL;
-        source_free(w, s);
-    }
-    for (size_t i = 0; w->host_buckets && i < w->n_host_buckets; i++) {
-        struct host *h = w->host_buckets[i], *next;
-        for (; h; h = next) {
-            next = h->hash_next;
-            host_free(h);
-        }
+        source_free(s);
     }
     nw_free(w->src_buckets);
-    nw_free(w->host_buckets);
     nw_free(w->heap);
-    nw_free(w->hheap);
-    nw_free(w->user_agent);
     nw_free(w);
 }

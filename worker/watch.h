@@ -9,11 +9,16 @@
  * maximum) or a Retry-After. A source line's interval_s fixes its interval. Failures back
  * off exponentially from the minimum and each one is an error record (stage "watch").
  *
- * Politeness per origin (scheme, host, port): robots.txt fetched first and kept for 24 h
- * (watch.robots; 4xx = allow all, 5xx or no answer = allow nothing for now), disallowed
- * sources are never requested; one request at a time and fetch.host_delay_ms (or a longer
- * Crawl-delay) from the end of one request to the start of the next; with no delay, up to
- * fetch.per_host at once. fetch.concurrency requests at most in flight overall.
+ * Requests go through the fetcher every command uses (fetch.h), one attempt each (the
+ * schedule is the retry), so its rules hold here too: the URL policy (no user name or
+ * password, IDN hosts in their ASCII form, the length limit), non-public addresses refused
+ * (denied_address), and politeness per origin (scheme, host, port): with watch.robots its
+ * robots.txt first, kept for fetch.robots_ttl_s (4xx = allow all, 5xx or no answer =
+ * allow nothing for now: robots_unreachable), disallowed sources never requested
+ * (robots_disallowed, asked again after watch.interval_max_s); request starts
+ * fetch.host_delay_ms (or a longer Crawl-delay) apart, at most fetch.per_host at once, and
+ * fetch.concurrency requests in flight overall; the circuit breaker. Sources, child
+ * documents and items the URL policy refuses are not added or emitted (a warning says why).
  *
  * Documents that point to others (sitemap index, robots.txt Sitemap lines, a home page's
  * feed links) add them as child sources, at most watch.sitemap_max_depth levels below a

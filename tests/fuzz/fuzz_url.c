@@ -1,8 +1,10 @@
 /*
  * fuzz_url.c — libFuzzer target for the URL functions (url.c), the userinfo strip, the
- * content sniff (sniff.c) and the address policy (fetch_policy.c), all of which take
- * hostile input from jobs, pages and the network. Invariants: a stripped URL has no
- * userinfo left and is no longer than the input; a normalized URL normalizes to itself.
+ * URL policy (nw_url_fetchable), the content sniff (sniff.c), the address policy and the
+ * Cache-Control reading (fetch_policy.c), all of which take hostile input from jobs, pages
+ * and the network. Invariants: a stripped URL has no userinfo left and is no longer than
+ * the input; a normalized URL normalizes to itself; a fetchable URL has no userinfo, is
+ * fetchable itself and within the length limit; a max-age is -1 or within its cap.
  */
 #include <netinet/in.h>
 #include <stddef.h>
@@ -38,6 +40,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         nw_free(again);
         nw_free(out);
         out = NULL;
+    }
+    {
+        const char *code = NULL;
+        char errstr[300];
+        if (nw_url_fetchable(s, 0, &out, &code, errstr, sizeof(errstr)) == NW_OK) {
+            if (nw_url_has_userinfo(out) ||
+                nw_url_fetchable(out, 0, &again, &code, errstr, sizeof(errstr)) != NW_OK)
+                abort();
+            nw_free(again);
+            nw_free(out);
+            again = NULL;
+        } else if (!code || (strcmp(code, "invalid_url") && strcmp(code, "denied_scheme"))) {
+            abort();
+        }
+        out = NULL;
+    }
+    {
+        long max_age = nw_fetch_policy_max_age_s((const char *)data, size);
+        if (max_age < -1 || max_age > NW_FETCH_POLICY_MAX_AGE_CAP_S)
+            abort();
     }
     if (nw_url_canonicalize(s, &out) == NW_OK)
         nw_free(out);

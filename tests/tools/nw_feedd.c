@@ -21,13 +21,18 @@
  *   /robots.txt         Disallow: /private/, Crawl-delay (--crawl-delay), Sitemap lines
  *   /a/...              a short article page
  *   /cache/N            a JSON Feed with Cache-Control: max-age=N
+ *   /smaxage/N          a JSON Feed with Cache-Control: s-maxage=N (for shared caches only)
+ *   /sitemap/creds.xml  sitemap index: a child with user:password@ and /feed/rss/plain
+ *   /feed/odd           RSS: items on the host, with user:password@, and on the fullwidth
+ *                       spelling of "localhost" (an IDN host) with the request's port
  *   /busy/N             503 with Retry-After: N
  *   /status/NNN         answers NNN
  *   /b/N                benchmark feed: 10 items; with --fresh every answer adds one
  *   /ctl/gen?set=G      sets G (not logged)
  *
- * Every request except /ctl is logged (with --log) as one line:
- *   EPOCH_MS HOST PATH STATUS
+ * Every request except /ctl is logged (with --log) as one line, " AUTH" added when it
+ * carried an Authorization header:
+ *   EPOCH_MS HOST PATH STATUS [AUTH]
  * It stops on SIGTERM or SIGINT, and by itself after --max-seconds (default 300).
  */
 #include <arpa/inet.h>
@@ -308,6 +313,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         ctype = "application/feed+json";
         extra_name = "Cache-Control";
         extra_value = cc;
+    } else if (sscanf(url, "/smaxage/%ld", &n) == 1 && n >= 0 && n < 100000) {
+        static char cc[32];
+        snprintf(cc, sizeof(cc), "s-maxage=%ld", n);
+        feed_doc(&d, "json", "smaxage", host);
+        ctype = "application/feed+json";
+        extra_name = "Cache-Control";
+        extra_value = cc;
+    } else if (!strcmp(url, "/sitemap/creds.xml")) {
+        put(&d,
+            "<?xml version=\"1.0\"?><sitemapindex "
+            "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+            "<sitemap><loc>http://u:s3cret@%s/feed/rss/creds</loc></sitemap>"
+            "<sitemap><loc>http://%s/feed/rss/plain</loc></sitemap></sitemapindex>",
+            host, host);
+    } else if (!strcmp(url, "/feed/odd")) {
+        const char *port = strrchr(host, ':');
+        /* "localhost" in fullwidth letters: IDNA maps it to plain "localhost". */
+        put(&d,
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Odd</title>"
+            "<item><title>plain</title><link>http://%s/a/odd/1</link></item>"
+            "<item><title>creds</title><link>http://u:s3cret@%s/a/odd/2</link></item>"
+            "<item><title>idn</title><link>http://\xef\xbd\x8c\xef\xbd\x8f\xef\xbd\x83"
+            "\xef\xbd\x81\xef\xbd\x8c\xef\xbd\x88\xef\xbd\x8f\xef\xbd\x93\xef\xbd\x94%s/a/odd/3"
+            "</link></item></channel></rss>",
+            host, host, port ? port : "");
     } else if (sscanf(url, "/busy/%ld", &n) == 1 && n >= 0 && n < 100000) {
         static char ra[32];
         snprintf(ra, sizeof(ra), "%ld", n);
@@ -336,7 +366,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                         (use_lm && !inm && ims && !strcmp(ims, use_lm))))
         code = 304;
     if (log_file)
-        fprintf(log_file, "%lld %s %s %u\n", epoch_ms(), host, url, code), fflush(log_file);
+        fprintf(log_file, "%lld %s %s %u%s\n", epoch_ms(), host, url, code,
+                MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization") ? " AUTH" : ""),
+            fflush(log_file);
     body = d.buf;
     len = code == 304 ? 0 : d.len;
     return answer(c, code, body, len, ctype, use_etag, use_lm);

@@ -86,8 +86,49 @@ static void test_ipv6_embedding_ipv4(void **state)
     assert_true(denied6("64:ff9b::a9fe:a9fe"));
     assert_true(denied6("64:ff9b:1::c0a8:1"));
     assert_false(denied6("64:ff9b::808:808"));
+    /* IPv4-translated (::ffff:0:a.b.c.d, RFC 2765) like the mapped form */
+    assert_true(denied6("::ffff:0:127.0.0.1"));
+    assert_true(denied6("::ffff:0:10.0.0.1"));
+    assert_true(denied6("::ffff:0:169.254.169.254"));
+    assert_false(denied6("::ffff:0:8.8.8.8"));
     /* other 2001: addresses are ordinary */
     assert_false(denied6("2001:db9::7f00:1"));
+}
+
+static long max_age(const char *v)
+{
+    return nw_fetch_policy_max_age_s(v, strlen(v));
+}
+
+/* RFC 9111 5.2.2: what a private client takes from Cache-Control. */
+static void test_cache_control_max_age(void **state)
+{
+    (void)state;
+    assert_int_equal(max_age("max-age=300"), 300);
+    assert_int_equal(max_age("public, Max-Age = \"60\""), 60);
+    assert_int_equal(max_age("no-cache"), 0);
+    assert_int_equal(max_age("max-age=300, no-store"), 0);
+    assert_int_equal(max_age("NO-CACHE=\"Set-Cookie\", max-age=5"), 0);
+    /* s-maxage is for shared caches only: ignored by a private client */
+    assert_int_equal(max_age("s-maxage=600"), -1);
+    assert_int_equal(max_age("s-maxage=600, max-age=30"), 30);
+    assert_int_equal(max_age("max-age=30, s-maxage=600"), 30);
+    /* a directive whose name only contains max-age is another directive */
+    assert_int_equal(max_age("x-max-age=99"), -1);
+    assert_int_equal(max_age("private"), -1);
+    assert_int_equal(max_age(""), -1);
+    assert_int_equal(max_age("max-age="), -1);
+    assert_int_equal(max_age("max-age=12abc"), -1);
+    assert_int_equal(max_age("max-age=-5"), -1);
+    assert_int_equal(max_age("max-age=99999999999999999999999"), NW_FETCH_POLICY_MAX_AGE_CAP_S);
+    /* two directives: the smaller; several fields merge the same way */
+    assert_int_equal(max_age("max-age=50, max-age=20"), 20);
+    assert_int_equal(nw_fetch_policy_max_age_merge(-1, 30), 30);
+    assert_int_equal(nw_fetch_policy_max_age_merge(30, -1), 30);
+    assert_int_equal(nw_fetch_policy_max_age_merge(30, 0), 0);
+    assert_int_equal(nw_fetch_policy_max_age_merge(-1, -1), -1);
+    /* not NUL-terminated: only n bytes are read */
+    assert_int_equal(nw_fetch_policy_max_age_s("max-age=123456", 10), 12);
 }
 
 static void test_unknown_family_is_denied(void **state)
@@ -162,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_ipv4_ranges),
         cmocka_unit_test(test_ipv6_ranges),
         cmocka_unit_test(test_ipv6_embedding_ipv4),
+        cmocka_unit_test(test_cache_control_max_age),
         cmocka_unit_test(test_unknown_family_is_denied),
         cmocka_unit_test(test_address_str),
         cmocka_unit_test(test_backoff_grows_is_capped_and_jittered),

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "mem.h"
@@ -192,6 +193,89 @@ static void test_userinfo(void **state)
     nw_free(out);
 }
 
+/* fetchable URL, or "!code: message" */
+static char *fetchable(const char *url, int allow_file)
+{
+    static char got[600];
+    char errstr[512] = "", *out = NULL;
+    const char *code = NULL;
+    enum nw_status result = nw_url_fetchable(url, allow_file, &out, &code, errstr, sizeof(errstr));
+
+    if (result == NW_OK) {
+        assert_non_null(out);
+        snprintf(got, sizeof(got), "%s", out);
+        nw_free(out);
+    } else {
+        assert_null(out);
+        snprintf(got, sizeof(got), "!%s: %s", code, errstr);
+    }
+    return got;
+}
+
+/* One URL policy for every command: length, userinfo, scheme, IDN. */
+static void test_fetchable(void **state)
+{
+    char *longurl;
+    (void)state;
+    assert_string_equal(fetchable("http://example.com/a?b=c", 0), "http://example.com/a?b=c");
+    /* an internationalised host goes out in its ASCII form; the rest stays as given */
+    assert_string_equal(fetchable("http://b\xc3\xbc"
+                                  "cher.example/x?q=1",
+                                  0),
+                        "http://xn--bcher-kva.example/x?q=1");
+    assert_string_equal(fetchable("https://B\xc3\x9c"
+                                  "CHER.example:8443/",
+                                  0),
+                        "https://xn--bcher-kva.example:8443/");
+    /* fullwidth letters map to ASCII (UTS 46): the address check still sees what it is */
+    assert_string_equal(
+        fetchable("http://\xef\xbd\x8c\xef\xbd\x8f\xef\xbd\x83\xef\xbd\x81"
+                  "\xef\xbd\x8c\xef\xbd\x88\xef\xbd\x8f\xef\xbd\x93\xef\xbd\x94:81/",
+                  0),
+        "http://localhost:81/");
+    assert_string_equal(fetchable("http://xn--bcher-kva.example/", 0),
+                        "http://xn--bcher-kva.example/");
+    /* a host that is not valid UTF-8 / IDNA is refused, saying so */
+    assert_non_null(strstr(fetchable("http://b\xff"
+                                     "cher.example/",
+                                     0),
+                           "!invalid_url: host name of"));
+    /* credentials are refused and never repeated */
+    assert_string_equal(fetchable("http://user:s3cret@example.com/feed", 0),
+                        "!invalid_url: user name or password in the URL (not sent): "
+                        "http://example.com/feed");
+    assert_null(strstr(fetchable("https://u:s3cret@[::1]/", 0), "s3cret"));
+    /* schemes */
+    assert_non_null(strstr(fetchable("ftp://example.com/", 0), "!denied_scheme:"));
+    assert_non_null(strstr(fetchable("file:///etc/passwd", 0), "!denied_scheme: file URLs"));
+    assert_string_equal(fetchable("file:///tmp/x.html", 1), "file:///tmp/x.html");
+    assert_non_null(strstr(fetchable("example.com/a", 0), "!invalid_url: 'example.com/a' is not"));
+    assert_non_null(strstr(fetchable("http://exa mple.com/", 0), "!invalid_url: URL has a space"));
+    assert_string_equal(fetchable("", 0), "!invalid_url: empty URL");
+    /* the parser's verdict where the quick path does not decide */
+    assert_string_equal(fetchable("HTTPS://Example.COM:443", 0), "HTTPS://Example.COM:443");
+    assert_string_equal(fetchable("http://[::1]:8080/x", 0), "http://[::1]:8080/x");
+    assert_non_null(strstr(fetchable("http://example.com:99999/", 0), "!invalid_url:"));
+    assert_non_null(strstr(fetchable("http://[zz]/", 0), "!invalid_url:"));
+    /* the length limit says what is wrong */
+    longurl = nw_malloc(9024);
+    assert_non_null(longurl);
+    memcpy(longurl, "http://example.com/", 19);
+    memset(longurl + 19, 'a', 9023 - 19);
+    longurl[9023] = '\0';
+    assert_string_equal(fetchable(longurl, 0),
+                        "!invalid_url: URL is 9023 bytes, over the 8192-byte limit");
+    longurl[NW_URL_MAX_BYTES] = '\0';
+    {
+        char errstr[128], *out = NULL;
+        const char *code = NULL;
+        assert_int_equal(nw_url_fetchable(longurl, 0, &out, &code, errstr, sizeof(errstr)), NW_OK);
+        assert_string_equal(out, longurl);
+        nw_free(out);
+    }
+    nw_free(longurl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_hostile_but_parsable),
         cmocka_unit_test(test_resolve),
         cmocka_unit_test(test_from_path),
+        cmocka_unit_test(test_fetchable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
