@@ -51,7 +51,7 @@ static int teardown(void **state)
 }
 
 /* Extracts html with the rules in off switched off; returns the text ("" when none). */
-static const char *run(struct fx *f, const char *html, unsigned off)
+static const char *run(struct fx *f, const char *html, unsigned long long off)
 {
     char err[256] = "";
     nw_article_fini(&f->art);
@@ -622,6 +622,29 @@ static void test_label_lines(void **state)
     assert_null(strstr(text, "Liken"));
 }
 
+/* Credit and source lines ("Foto: ...", "Quelle : ...", "Źródło: ...") go wherever they sit,
+ * in the middle of the body too; a sentence that only mentions a source or a photo stays. */
+static void test_credit_lines(void **state)
+{
+    struct fx *f = *state;
+    const char *html = "<html><body><div class='article-body'><p>" PARA1 "</p>"
+                       "<p><em>Foto: Anna Beispiel/Agentur</em></p><p>" PARA2 "</p>"
+                       "<p>Source : Regional Transport Office, May 2024</p>"
+                       "<p>The source of the photo was never named.</p><p>" PARA3 "</p>"
+                       "<p>Źródło: rail operator</p></div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+    assert_null(strstr(text, "Anna Beispiel"));
+    assert_null(strstr(text, "Regional Transport Office"));
+    assert_null(strstr(text, "rail operator\n"));
+    assert_null(strstr(text, "Źródło"));
+    assert_non_null(strstr(text, "The source of the photo was never named."));
+    text = run(f, html, NW_EXTRACT_RULE_CREDIT_LINES);
+    assert_non_null(strstr(text, "Foto: Anna Beispiel"));
+    assert_non_null(strstr(text, "Źródło: rail operator"));
+}
+
 /* Rule switches last for the runs that follow, and 0 restores every rule. */
 static void test_rules_off_switch(void **state)
 {
@@ -661,6 +684,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_author_box, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paywall_notice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_label_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_credit_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_off_switch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
