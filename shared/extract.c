@@ -370,6 +370,19 @@ static const char *const negative_words[] = {
     "skyscraper", "sponsor",  "shopping", "tags",    "tool",    "widget", NULL,
 };
 
+/* Boxes inside the article container that are not the story: disclaimers and
+ * disclosures, affiliate and buy boxes, calls to action, info boxes and breakers, author
+ * boxes; with their names in the dev sets' other languages. Medium weight: a content
+ * class of the same element outweighs them. */
+static const char *const box_words[] = {
+    "disclaimer",  "disclosure", "haftungsausschluss",
+    "infobox",     "info-box",   "breaker",
+    "affiliate",   "buybox",     "buy-box",
+    "-cta",        "cta-",       "_cta",
+    "author-box",  "authorbox",  "about-author",
+    "saboxplugin", NULL,
+};
+
 /* Wrappers of embedded posts ("social-embed", "embed-twitter"): named like furniture,
  * but the post they hold is quoted by the article. */
 static const char *const embed_words[] = {"social", "embed",    "tweet",   "twitter",  "instagram",
@@ -555,6 +568,7 @@ static int is_furniture_role(const struct nw_attrs *a)
 #define CW_NEGATIVE 0x20u
 #define CW_BODY 0x40u
 #define CW_EMBED 0x80u
+#define CW_BOX 0x100u
 
 static unsigned needle_bucket(const char *s)
 {
@@ -593,6 +607,7 @@ static void needles_init(struct nw_extractor *ex)
     needles_add(ex, negative_words, CW_NEGATIVE);
     needles_add(ex, body_classes, CW_BODY);
     needles_add(ex, embed_words, CW_EMBED);
+    needles_add(ex, box_words, CW_BOX);
 }
 
 static unsigned class_words(struct nw_extractor *ex, const char *ci, size_t len)
@@ -637,7 +652,7 @@ static int has_content_token(struct nw_extractor *ex, const char *cls, size_t le
         if (i - start < 2)
             continue;
         unsigned m = class_words(ex, cls + start, i - start);
-        if ((m & (CW_MAYBE | CW_BODY)) && !(m & (CW_STRONG | CW_MEDIUM)))
+        if ((m & (CW_MAYBE | CW_BODY)) && !(m & (CW_STRONG | CW_MEDIUM | CW_BOX)))
             return 1;
     }
     return 0;
@@ -757,6 +772,10 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
             }
             if (!maybe && (cw & CW_MEDIUM) && rule_on(ex, NW_EXTRACT_RULE_CLASS_MEDIUM))
                 *flags |= EL_CDROP;
+            /* "affiliate-text": the box, not a text; "entry-content disclaimer" is the entry */
+            if ((cw & CW_BOX) && rule_on(ex, NW_EXTRACT_RULE_FURNITURE_BOXES) &&
+                !has_content_token(ex, ci, cls_len))
+                *flags |= EL_CDROP | EL_KEEPOUT;
             if (ex->strict > 1 && !maybe && (cw & CW_WEAK) &&
                 rule_on(ex, NW_EXTRACT_RULE_CLASS_WEAK))
                 *flags |= EL_CDROP;

@@ -61,6 +61,7 @@ static const struct {
     {"author_boxes", NW_EXTRACT_RULE_AUTHOR_BOXES},
     {"titled_wrappers", NW_EXTRACT_RULE_TITLED_WRAPPERS},
     {"credit_lines", NW_EXTRACT_RULE_CREDIT_LINES},
+    {"furniture_boxes", NW_EXTRACT_RULE_FURNITURE_BOXES},
 };
 
 static int parse_mask(const char *s, unsigned long long *mask)
