@@ -582,6 +582,24 @@ static int read_year(const char *s, size_t len, size_t *i, int *y)
     return 1;
 }
 
+/* A two-digit year closing a dotted day ("30.10.23", when allowed: day and month written
+ * with two digits each, as German and Austrian pages shorten the date): the year must end
+ * the number (no further digit, dot-digit or colon: not a version or a time), and is read
+ * in this century (plausibility later drops one beyond the fetch time). */
+static int short_year(const char *s, size_t len, size_t *i, int allowed, int *y)
+{
+    size_t k = *i;
+    int yy = 0;
+    if (!allowed || read_digits(s, len, &k, 2, 2, &yy) != 2)
+        return 0;
+    if (k < len &&
+        (is_digit(s[k]) || s[k] == ':' || (s[k] == '.' && k + 1 < len && is_digit(s[k + 1]))))
+        return 0;
+    *y = 2000 + yy;
+    *i = k;
+    return 1;
+}
+
 /* Tries the forms that begin with a number at s[i]. Returns the end offset or 0. */
 static size_t match_numeric(const char *s, size_t len, size_t i, int mdy, struct nw_date *d)
 {
@@ -634,13 +652,15 @@ static size_t match_numeric(const char *s, size_t len, size_t i, int mdy, struct
         char sep = s[k];
         int spaced = !is_digit(s[k + 1]);
         k = sp;
-        if (read_digits(s, len, &k, 1, 2, &b) < 0 || k >= len || s[k] != sep)
+        int nb = read_digits(s, len, &k, 1, 2, &b);
+        if (nb < 0 || k >= len || s[k] != sep)
             return 0;
         k++;
         if (spaced)
             skip_spaces(s, len, &k);
         int y = 0;
-        if (!read_year(s, len, &k, &y))
+        if (!read_year(s, len, &k, &y) &&
+            !short_year(s, len, &k, na == 2 && nb == 2 && sep == '.' && !spaced, &y))
             return 0;
         int day = a, mon = b;
         if (a <= 12 && b > 12) {

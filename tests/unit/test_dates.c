@@ -456,6 +456,9 @@ static void test_numeric_forms(void **state)
          "2.\xe2\x80\x89"
          "2022.",
          0, "2022-02-04"},
+        /* the dotted day with a two-digit year, day and month written with two digits */
+        {"Party, 30.10.23", 0, "2023-10-30"},
+        {"02.12.19 12:30", 0, "2019-12-02"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct nw_date d;
@@ -466,8 +469,18 @@ static void test_numeric_forms(void **state)
         if (strncmp(out, cases[i].want, 10) != 0)
             fail_msg("\"%s\" gave %s", cases[i].text, out);
     }
-    static const char *const none[] = {"",         "2019-13-45", "31.02.2019",  "version 1.2.3",
-                                       "May 2019", "1234567",    "32 May 2019", "Mayday 3, 2019"};
+    static const char *const none[] = {"",
+                                       "2019-13-45",
+                                       "31.02.2019",
+                                       "version 1.2.3",
+                                       "May 2019",
+                                       "1234567",
+                                       "32 May 2019",
+                                       "Mayday 3, 2019",
+                                       "version 10.11.12.4",
+                                       "3.5.19",
+                                       "at 12.10.20:15",
+                                       "10.11.123"};
     for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
         struct nw_date d;
         if (nw_dates_scan_text(none[i], strlen(none[i]), 0, &d))
