@@ -29,9 +29,10 @@
  *      text of date-like elements (class/id naming date, time, publish, posted, datum,
  *      fecha first; then byline, meta, info, author, header...): numeric forms
  *      (2019-05-03, 2019/5/3, 03.05.2019, 3/5/2019 and 5/3/2019 decided by plausibility and
- *      the page language; 03.05.19, a two-digit year after a two-digit day and month) and month
- * names in English, German, French, Spanish, Italian, Portuguese, Dutch, Russian, Ukrainian, Polish
- * and Turkish, and the CJK forms 2019年5月3日 and 2019년 5월 3일.
+ *      the page language; 03.05.19, a two-digit year after a two-digit day and month)
+ *      and month names in English, German, French, Spanish, Italian, Portuguese, Dutch,
+ *      Russian, Ukrainian, Polish and Turkish, and the CJK forms 2019年5月3日 and
+ *      2019년 5월 3일.
  *   7. Inline scripts that are not JSON-LD: "datePublished", "publishDate", "pubDate",
  *      "published_at", "publicationDate", "firstPublished"... keys with a date value.
  *
