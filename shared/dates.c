@@ -1209,13 +1209,36 @@ static int ld_date(const struct dctx *c, const char *const *keys, struct nw_date
 
 /* ---- meta tags ---- */
 
-static int meta_date(const struct dctx *c, const char *const *keys, struct nw_date *d)
+/* The first plausible value of the first key of keys that the page has; *key (may be
+ * NULL) gets that key. */
+static int meta_date_key(const struct dctx *c, const char *const *keys, struct nw_date *d,
+                         const char **key)
 {
     for (size_t k = 0; keys[k]; k++)
         for (size_t i = 0; i < c->ntags; i++)
             if (eq_ci(c->tags[i].key, c->tags[i].key_len, keys[k]) &&
-                try_value(c, c->tags[i].value, c->tags[i].value_len, d))
+                try_value(c, c->tags[i].value, c->tags[i].value_len, d)) {
+                if (key)
+                    *key = keys[k];
                 return 1;
+            }
+    return 0;
+}
+
+static int meta_date(const struct dctx *c, const char *const *keys, struct nw_date *d)
+{
+    return meta_date_key(c, keys, d, NULL);
+}
+
+/* Meta keys that name no event of the article: a CMS writes the page's generation or last
+ * change into them as often as its publication. */
+static int generic_meta_key(const char *key)
+{
+    static const char *const generic[] = {"date",    "dc.date",       "dcterms.date",
+                                          "created", "creation_date", NULL};
+    for (size_t i = 0; key && generic[i]; i++)
+        if (strcmp(key, generic[i]) == 0)
+            return 1;
     return 0;
 }
 
@@ -1613,10 +1636,10 @@ void nw_dates_find(const struct nw_dates_input *in, struct nw_dates_found *out)
         has_url = url_date(c, in->urls[k], &u);
 
     /* published: the sources in order */
-    const char *src = "";
+    const char *src = "", *meta_key = NULL;
     if ((has_pub = ld_date(c, ld_pub_keys, &pub) || script_date(c, ld_pub_keys, 1, &pub)))
         src = "jsonld";
-    else if ((has_pub = meta_date(c, meta_pub_keys, &pub)))
+    else if ((has_pub = meta_date_key(c, meta_pub_keys, &pub, &meta_key)))
         src = "meta";
     else if ((has_pub = try_value(c, c->ip_pub, c->ip_pub_len, &pub) ||
                         (c->ip_pub_el && text_date(c, c->ip_pub_el, &pub))))
@@ -1660,6 +1683,17 @@ void nw_dates_find(const struct nw_dates_input *in, struct nw_dates_found *out)
          !strcmp(src, "attribute"))) {
         pub = vis_head;
         src = "headline";
+    }
+    /* A generic meta date (meta name=date, dc.date, dcterms.date) yields to a labelled date
+     * the page shows (a date element, else the date right by the headline) on an earlier
+     * day: the meta value was the page's generation or its last change. */
+    if (has_pub && !strcmp(src, "meta") && generic_meta_key(meta_key)) {
+        const struct nw_date *shown =
+            has_vis_el ? &vis_el : (has_vis_head && !c->head_far ? &vis_head : NULL);
+        if (shown && day_diff(shown, &pub) > 0) {
+            pub = *shown;
+            src = has_vis_el ? "text" : "headline";
+        }
     }
     /* The URL's day is the site's own day: a timestamp one day off (converted to another
      * zone) takes the URL's day. */

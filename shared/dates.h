@@ -36,7 +36,10 @@
  *   7. Inline scripts that are not JSON-LD: "datePublished", "publishDate", "pubDate",
  *      "published_at", "publicationDate", "firstPublished"... keys with a date value.
  *
- * Then three corrections, each needing evidence from a second source:
+ * Then four corrections, each needing evidence from a second source:
+ *   - a generic meta date (meta name=date, dc.date, dcterms.date, created) later than the
+ *     labelled date the page shows (a date-like element, else the date by the headline)
+ *     was the page's generation or last change: the shown day is taken;
  *   - the URL's day is the site's own day: a timestamp one day off it (converted to another
  *     zone) takes the URL's day;
  *   - a timestamp written in UTC (Z, +00:00) early or late in the day (where a zone between

@@ -363,6 +363,35 @@ static void test_utc_timestamp_and_shown_day(void **state)
     assert_string_equal(f->found.published, "2023-11-09T03:30:00+01:00");
 }
 
+/* A generic meta date (meta name=date, dcterms.date) later than the labelled date the page
+ * shows is the page's generation or change: the shown day wins. A specific key
+ * (article:published_time) keeps its day, and so does a generic one that is not later. */
+static void test_generic_meta_date(void **state)
+{
+    struct fx *f = *state;
+    find(f,
+         "<html><head><meta name='date' content='2020-04-30'></head><body><h1>H</h1>"
+         "<ul class='infoline'><li class='date'><time>29.04.2020, 12:01 Uhr</time></li></ul>"
+         "<p>Body</p></body></html>",
+         NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2020-04-29", 10);
+    find(f,
+         "<html><head><meta name='dcterms.date' content='2020-04-29T11:52:23'></head><body>"
+         "<h1>H</h1><p>Stand: 28.04.2020 18:00 Uhr</p><p>Body</p></body></html>",
+         NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2020-04-28", 10);
+    find(f,
+         "<html><head><meta property='article:published_time' content='2020-04-30'></head>"
+         "<body><h1>H</h1><div class='date'>29.04.2020</div><p>Body</p></body></html>",
+         NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2020-04-30", 10);
+    find(f,
+         "<html><head><meta name='date' content='2020-04-28'></head><body><h1>H</h1>"
+         "<p>29.04.2020</p><p>Body</p></body></html>",
+         NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2020-04-28", 10);
+}
+
 static void test_original_versus_updated(void **state)
 {
     struct fx *f = *state;
@@ -539,6 +568,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_order_of_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plausibility, setup, teardown),
         cmocka_unit_test_setup_teardown(test_utc_timestamp_and_shown_day, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_generic_meta_date, setup, teardown),
         cmocka_unit_test_setup_teardown(test_original_versus_updated, setup, teardown),
         cmocka_unit_test(test_month_names),
         cmocka_unit_test(test_numeric_forms),
