@@ -1661,7 +1661,8 @@ void nw_dates_find(const struct nw_dates_input *in, struct nw_dates_found *out)
         has_pub = 1;
         src = "attribute";
     }
-    if (!has_pub && has_vis_head) {
+    /* a date far below the headline is likely another item's: a date element wins then */
+    if (!has_pub && has_vis_head && !(c->head_far && has_vis_el)) {
         pub = vis_head;
         has_pub = 1;
         src = "headline";

@@ -24,7 +24,8 @@
  *   6. Visible text: the text just after the first <h1> that is followed by a date (a page
  *      may open with a logo's h1), or after the first <h2>s on pages with no <h1>; a date
  *      more than 300 bytes below the headline's start yields to a date line in the 160
- *      bytes just above it (kicker, overline); dates that are one end of a range of days
+ *      bytes just above it (kicker, overline), and to the date of a date-like element
+ *      (below) when the page has one; dates that are one end of a range of days
  *      ("23.-26.8.2017", "4. und 5. März 2022") are an event's and passed over; then the
  *      text of date-like elements (class/id naming date, time, publish, posted, datum,
  *      fecha first; then byline, meta, info, author, header...): numeric forms

@@ -392,6 +392,31 @@ static void test_generic_meta_date(void **state)
     assert_memory_equal(f->found.published, "2020-04-28", 10);
 }
 
+/* The first date after the headline sits far below it (another item's, in a list after
+ * the text): a date element of the page's own wins over it; with no date element the far
+ * date is still taken. */
+static void test_far_headline_date_yields_to_date_element(void **state)
+{
+    struct fx *f = *state;
+    char page[2048];
+    const char *para = "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do "
+                       "eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad "
+                       "minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip "
+                       "ex ea commodo consequat. Duis aute irure dolor in reprehenderit in "
+                       "voluptate velit esse cillum dolore eu fugiat nulla pariatur.</p>";
+    snprintf(page, sizeof(page),
+             "<html><body><h1>H</h1>%s<ul><li>Older post, 12.05.2012</li></ul>"
+             "<div class='entry-date'>13. Januar 2014</div></body></html>",
+             para);
+    find(f, page, NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2014-01-13", 10);
+    snprintf(page, sizeof(page),
+             "<html><body><h1>H</h1>%s<ul><li>Older post, 12.05.2012</li></ul></body></html>",
+             para);
+    find(f, page, NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2012-05-12", 10);
+}
+
 static void test_original_versus_updated(void **state)
 {
     struct fx *f = *state;
@@ -569,6 +594,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_plausibility, setup, teardown),
         cmocka_unit_test_setup_teardown(test_utc_timestamp_and_shown_day, setup, teardown),
         cmocka_unit_test_setup_teardown(test_generic_meta_date, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_far_headline_date_yields_to_date_element, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_original_versus_updated, setup, teardown),
         cmocka_unit_test(test_month_names),
         cmocka_unit_test(test_numeric_forms),
