@@ -988,6 +988,24 @@ static void keep_tail(struct dctx *c, myhtml_tree_node_t *node)
     }
 }
 
+/* An unmarked <time> above the page's first <h1> inside the page's chrome (a <header> or
+ * <nav> that no <article> or <main> holds): the site's clock or today's date in the top
+ * bar, written when the page was generated, not the article's date. */
+static int page_clock(const struct dctx *c, myhtml_tree_node_t *node)
+{
+    if (c->nheads > 0)
+        return 0;
+    int chrome = 0;
+    for (myhtml_tree_node_t *a = myhtml_node_parent(node); a; a = myhtml_node_parent(a)) {
+        myhtml_tag_id_t t = nw_html_tag(a);
+        if (t == MyHTML_TAG_ARTICLE || t == MyHTML_TAG_MAIN)
+            return 0;
+        if (t == MyHTML_TAG_HEADER || t == MyHTML_TAG_NAV)
+            chrome = 1;
+    }
+    return chrome;
+}
+
 static void gather(struct dctx *c)
 {
     myhtml_tree_node_t *root = nw_html_root(c->in->html);
@@ -1049,7 +1067,7 @@ static void gather(struct dctx *c)
                 if (!c->time_marked &&
                     (nw_html_attr(node, "pubdate", NULL) || has_ci(cls ? cls : "", cl, "publi")))
                     c->time_marked = node;
-                if (!c->time_first)
+                if (!c->time_first && !page_clock(c, node))
                     c->time_first = node;
                 size_t tl = 0;
                 const char *tv = nw_html_attr(node, "datetime", &tl);

@@ -18,7 +18,8 @@
  *      or the page URL (a month alone is not a day).
  *   5. <time datetime> (one marked pubdate or with a publish-like class first; an unmarked
  *      one is skipped when three or more <time>s each fall on a day of their own, a list of
- *      other articles), then other
+ *      other articles, and when it sits above the first <h1> in a <header> or <nav> outside
+ *      any <article> or <main>, the site's clock or a menu's teasers), then other
  *      attributes on date-like elements: title=, data-date, data-published, data-time,
  *      data-timestamp (epoch seconds), <abbr class=published title=...>.
  *   6. Visible text: the text just after the first <h1> that is followed by a date (a page

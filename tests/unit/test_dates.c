@@ -417,6 +417,26 @@ static void test_far_headline_date_yields_to_date_element(void **state)
     assert_memory_equal(f->found.published, "2012-05-12", 10);
 }
 
+/* A <time> in the page's top bar (today's date, or a menu's teaser dates) above the
+ * headline is the site's, not the article's: the article's date below the headline wins.
+ * The same <time> in the article's own header stays the article's. */
+static void test_page_clock_in_top_bar(void **state)
+{
+    struct fx *f = *state;
+    find(f,
+         "<html><body><header><nav><span class='mod_datetime'><time "
+         "datetime='2023-11-01T13:56:20+01:00'>Mittwoch, 01. November 2023</time></span>"
+         "</nav></header><div class='content'><h1>H</h1><p><span class='text_datum'>31. "
+         "Oktober 2023.</span> Body</p></div></body></html>",
+         NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2023-10-31", 10);
+    find(f,
+         "<html><body><article><header><time datetime='2023-11-01T13:56:20+01:00'>1. November "
+         "2023</time></header><h1>H</h1><p>Body</p></article></body></html>",
+         NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2023-11-01", 10);
+}
+
 static void test_original_versus_updated(void **state)
 {
     struct fx *f = *state;
@@ -596,6 +616,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_generic_meta_date, setup, teardown),
         cmocka_unit_test_setup_teardown(test_far_headline_date_yields_to_date_element, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_page_clock_in_top_bar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_original_versus_updated, setup, teardown),
         cmocka_unit_test(test_month_names),
         cmocka_unit_test(test_numeric_forms),
