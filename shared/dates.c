@@ -582,6 +582,24 @@ static int read_year(const char *s, size_t len, size_t *i, int *y)
     return 1;
 }
 
+/* A two-digit year closing a dotted day ("30.10.23", when allowed: day and month written
+ * with two digits each, as German and Austrian pages shorten the date): the year must end
+ * the number (no further digit, dot-digit or colon: not a version or a time), and is read
+ * in this century (plausibility later drops one beyond the fetch time). */
+static int short_year(const char *s, size_t len, size_t *i, int allowed, int *y)
+{
+    size_t k = *i;
+    int yy = 0;
+    if (!allowed || read_digits(s, len, &k, 2, 2, &yy) != 2)
+        return 0;
+    if (k < len &&
+        (is_digit(s[k]) || s[k] == ':' || (s[k] == '.' && k + 1 < len && is_digit(s[k + 1]))))
+        return 0;
+    *y = 2000 + yy;
+    *i = k;
+    return 1;
+}
+
 /* Tries the forms that begin with a number at s[i]. Returns the end offset or 0. */
 static size_t match_numeric(const char *s, size_t len, size_t i, int mdy, struct nw_date *d)
 {
@@ -634,13 +652,15 @@ static size_t match_numeric(const char *s, size_t len, size_t i, int mdy, struct
         char sep = s[k];
         int spaced = !is_digit(s[k + 1]);
         k = sp;
-        if (read_digits(s, len, &k, 1, 2, &b) < 0 || k >= len || s[k] != sep)
+        int nb = read_digits(s, len, &k, 1, 2, &b);
+        if (nb < 0 || k >= len || s[k] != sep)
             return 0;
         k++;
         if (spaced)
             skip_spaces(s, len, &k);
         int y = 0;
-        if (!read_year(s, len, &k, &y))
+        if (!read_year(s, len, &k, &y) &&
+            !short_year(s, len, &k, na == 2 && nb == 2 && sep == '.' && !spaced, &y))
             return 0;
         int day = a, mon = b;
         if (a <= 12 && b > 12) {
@@ -968,6 +988,24 @@ static void keep_tail(struct dctx *c, myhtml_tree_node_t *node)
     }
 }
 
+/* An unmarked <time> above the page's first <h1> inside the page's chrome (a <header> or
+ * <nav> that no <article> or <main> holds): the site's clock or today's date in the top
+ * bar, written when the page was generated, not the article's date. */
+static int page_clock(const struct dctx *c, myhtml_tree_node_t *node)
+{
+    if (c->nheads > 0)
+        return 0;
+    int chrome = 0;
+    for (myhtml_tree_node_t *a = myhtml_node_parent(node); a; a = myhtml_node_parent(a)) {
+        myhtml_tag_id_t t = nw_html_tag(a);
+        if (t == MyHTML_TAG_ARTICLE || t == MyHTML_TAG_MAIN)
+            return 0;
+        if (t == MyHTML_TAG_HEADER || t == MyHTML_TAG_NAV)
+            chrome = 1;
+    }
+    return chrome;
+}
+
 static void gather(struct dctx *c)
 {
     myhtml_tree_node_t *root = nw_html_root(c->in->html);
@@ -1029,7 +1067,7 @@ static void gather(struct dctx *c)
                 if (!c->time_marked &&
                     (nw_html_attr(node, "pubdate", NULL) || has_ci(cls ? cls : "", cl, "publi")))
                     c->time_marked = node;
-                if (!c->time_first)
+                if (!c->time_first && !page_clock(c, node))
                     c->time_first = node;
                 size_t tl = 0;
                 const char *tv = nw_html_attr(node, "datetime", &tl);
@@ -1189,13 +1227,36 @@ static int ld_date(const struct dctx *c, const char *const *keys, struct nw_date
 
 /* ---- meta tags ---- */
 
-static int meta_date(const struct dctx *c, const char *const *keys, struct nw_date *d)
+/* The first plausible value of the first key of keys that the page has; *key (may be
+ * NULL) gets that key. */
+static int meta_date_key(const struct dctx *c, const char *const *keys, struct nw_date *d,
+                         const char **key)
 {
     for (size_t k = 0; keys[k]; k++)
         for (size_t i = 0; i < c->ntags; i++)
             if (eq_ci(c->tags[i].key, c->tags[i].key_len, keys[k]) &&
-                try_value(c, c->tags[i].value, c->tags[i].value_len, d))
+                try_value(c, c->tags[i].value, c->tags[i].value_len, d)) {
+                if (key)
+                    *key = keys[k];
                 return 1;
+            }
+    return 0;
+}
+
+static int meta_date(const struct dctx *c, const char *const *keys, struct nw_date *d)
+{
+    return meta_date_key(c, keys, d, NULL);
+}
+
+/* Meta keys that name no event of the article: a CMS writes the page's generation or last
+ * change into them as often as its publication. */
+static int generic_meta_key(const char *key)
+{
+    static const char *const generic[] = {"date",    "dc.date",       "dcterms.date",
+                                          "created", "creation_date", NULL};
+    for (size_t i = 0; key && generic[i]; i++)
+        if (strcmp(key, generic[i]) == 0)
+            return 1;
     return 0;
 }
 
@@ -1593,10 +1654,10 @@ void nw_dates_find(const struct nw_dates_input *in, struct nw_dates_found *out)
         has_url = url_date(c, in->urls[k], &u);
 
     /* published: the sources in order */
-    const char *src = "";
+    const char *src = "", *meta_key = NULL;
     if ((has_pub = ld_date(c, ld_pub_keys, &pub) || script_date(c, ld_pub_keys, 1, &pub)))
         src = "jsonld";
-    else if ((has_pub = meta_date(c, meta_pub_keys, &pub)))
+    else if ((has_pub = meta_date_key(c, meta_pub_keys, &pub, &meta_key)))
         src = "meta";
     else if ((has_pub = try_value(c, c->ip_pub, c->ip_pub_len, &pub) ||
                         (c->ip_pub_el && text_date(c, c->ip_pub_el, &pub))))
@@ -1618,7 +1679,8 @@ void nw_dates_find(const struct nw_dates_input *in, struct nw_dates_found *out)
         has_pub = 1;
         src = "attribute";
     }
-    if (!has_pub && has_vis_head) {
+    /* a date far below the headline is likely another item's: a date element wins then */
+    if (!has_pub && has_vis_head && !(c->head_far && has_vis_el)) {
         pub = vis_head;
         has_pub = 1;
         src = "headline";
@@ -1640,6 +1702,17 @@ void nw_dates_find(const struct nw_dates_input *in, struct nw_dates_found *out)
          !strcmp(src, "attribute"))) {
         pub = vis_head;
         src = "headline";
+    }
+    /* A generic meta date (meta name=date, dc.date, dcterms.date) yields to a labelled date
+     * the page shows (a date element, else the date right by the headline) on an earlier
+     * day: the meta value was the page's generation or its last change. */
+    if (has_pub && !strcmp(src, "meta") && generic_meta_key(meta_key)) {
+        const struct nw_date *shown =
+            has_vis_el ? &vis_el : (has_vis_head && !c->head_far ? &vis_head : NULL);
+        if (shown && day_diff(shown, &pub) > 0) {
+            pub = *shown;
+            src = has_vis_el ? "text" : "headline";
+        }
     }
     /* The URL's day is the site's own day: a timestamp one day off (converted to another
      * zone) takes the URL's day. */

@@ -18,24 +18,30 @@
  *      or the page URL (a month alone is not a day).
  *   5. <time datetime> (one marked pubdate or with a publish-like class first; an unmarked
  *      one is skipped when three or more <time>s each fall on a day of their own, a list of
- *      other articles), then other
+ *      other articles, and when it sits above the first <h1> in a <header> or <nav> outside
+ *      any <article> or <main>, the site's clock or a menu's teasers), then other
  *      attributes on date-like elements: title=, data-date, data-published, data-time,
  *      data-timestamp (epoch seconds), <abbr class=published title=...>.
  *   6. Visible text: the text just after the first <h1> that is followed by a date (a page
  *      may open with a logo's h1), or after the first <h2>s on pages with no <h1>; a date
  *      more than 300 bytes below the headline's start yields to a date line in the 160
- *      bytes just above it (kicker, overline); dates that are one end of a range of days
+ *      bytes just above it (kicker, overline), and to the date of a date-like element
+ *      (below) when the page has one; dates that are one end of a range of days
  *      ("23.-26.8.2017", "4. und 5. März 2022") are an event's and passed over; then the
  *      text of date-like elements (class/id naming date, time, publish, posted, datum,
  *      fecha first; then byline, meta, info, author, header...): numeric forms
  *      (2019-05-03, 2019/5/3, 03.05.2019, 3/5/2019 and 5/3/2019 decided by plausibility and
- *      the page language) and month names in English, German, French, Spanish, Italian,
- *      Portuguese, Dutch, Russian, Ukrainian, Polish and Turkish, and the CJK forms
- *      2019年5月3日 and 2019년 5월 3일.
+ *      the page language; 03.05.19, a two-digit year after a two-digit day and month)
+ *      and month names in English, German, French, Spanish, Italian, Portuguese, Dutch,
+ *      Russian, Ukrainian, Polish and Turkish, and the CJK forms 2019年5月3日 and
+ *      2019년 5월 3일.
  *   7. Inline scripts that are not JSON-LD: "datePublished", "publishDate", "pubDate",
  *      "published_at", "publicationDate", "firstPublished"... keys with a date value.
  *
- * Then three corrections, each needing evidence from a second source:
+ * Then four corrections, each needing evidence from a second source:
+ *   - a generic meta date (meta name=date, dc.date, dcterms.date, created) later than the
+ *     labelled date the page shows (a date-like element, else the date by the headline)
+ *     was the page's generation or last change: the shown day is taken;
  *   - the URL's day is the site's own day: a timestamp one day off it (converted to another
  *     zone) takes the URL's day;
  *   - a timestamp written in UTC (Z, +00:00) early or late in the day (where a zone between

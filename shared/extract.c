@@ -125,7 +125,7 @@ struct nw_extractor {
     int in_link;
     int strict;
     int lone_article;              /* the candidate is the titled one of several <article>s */
-    unsigned rules_off;            /* NW_EXTRACT_RULE_* switched off (evaluation only) */
+    unsigned long long rules_off;  /* NW_EXTRACT_RULE_* switched off (evaluation only) */
     int wrappers;                  /* furniture tags and roles are deferred drops (last passes) */
     const char *page_title;        /* the page's title from its metadata, or NULL */
     uint64_t label_lens;           /* byte lengths of label_lines (bit n: n bytes) */
@@ -137,12 +137,12 @@ struct nw_extractor {
 static void needles_init(struct nw_extractor *ex);
 static void label_lens_init(struct nw_extractor *ex);
 
-static int rule_on(const struct nw_extractor *ex, unsigned rule)
+static int rule_on(const struct nw_extractor *ex, unsigned long long rule)
 {
     return (ex->rules_off & rule) == 0;
 }
 
-void nw_extractor_set_rules_off(struct nw_extractor *ex, unsigned rules_off)
+void nw_extractor_set_rules_off(struct nw_extractor *ex, unsigned long long rules_off)
 {
     if (ex)
         ex->rules_off = rules_off;
@@ -370,6 +370,19 @@ static const char *const negative_words[] = {
     "skyscraper", "sponsor",  "shopping", "tags",    "tool",    "widget", NULL,
 };
 
+/* Boxes inside the article container that are not the story: disclaimers and
+ * disclosures, affiliate and buy boxes, calls to action, info boxes and breakers, author
+ * boxes; with their names in the dev sets' other languages. Medium weight: a content
+ * class of the same element outweighs them. */
+static const char *const box_words[] = {
+    "disclaimer",  "disclosure", "haftungsausschluss",
+    "infobox",     "info-box",   "breaker",
+    "affiliate",   "buybox",     "buy-box",
+    "-cta",        "cta-",       "_cta",
+    "author-box",  "authorbox",  "about-author",
+    "saboxplugin", NULL,
+};
+
 /* Wrappers of embedded posts ("social-embed", "embed-twitter"): named like furniture,
  * but the post they hold is quoted by the article. */
 static const char *const embed_words[] = {"social", "embed",    "tweet",   "twitter",  "instagram",
@@ -555,6 +568,7 @@ static int is_furniture_role(const struct nw_attrs *a)
 #define CW_NEGATIVE 0x20u
 #define CW_BODY 0x40u
 #define CW_EMBED 0x80u
+#define CW_BOX 0x100u
 
 static unsigned needle_bucket(const char *s)
 {
@@ -593,6 +607,7 @@ static void needles_init(struct nw_extractor *ex)
     needles_add(ex, negative_words, CW_NEGATIVE);
     needles_add(ex, body_classes, CW_BODY);
     needles_add(ex, embed_words, CW_EMBED);
+    needles_add(ex, box_words, CW_BOX);
 }
 
 static unsigned class_words(struct nw_extractor *ex, const char *ci, size_t len)
@@ -637,7 +652,7 @@ static int has_content_token(struct nw_extractor *ex, const char *cls, size_t le
         if (i - start < 2)
             continue;
         unsigned m = class_words(ex, cls + start, i - start);
-        if ((m & (CW_MAYBE | CW_BODY)) && !(m & (CW_STRONG | CW_MEDIUM)))
+        if ((m & (CW_MAYBE | CW_BODY)) && !(m & (CW_STRONG | CW_MEDIUM | CW_BOX)))
             return 1;
     }
     return 0;
@@ -757,6 +772,10 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
             }
             if (!maybe && (cw & CW_MEDIUM) && rule_on(ex, NW_EXTRACT_RULE_CLASS_MEDIUM))
                 *flags |= EL_CDROP;
+            /* "affiliate-text": the box, not a text; "entry-content disclaimer" is the entry */
+            if ((cw & CW_BOX) && rule_on(ex, NW_EXTRACT_RULE_FURNITURE_BOXES) &&
+                !has_content_token(ex, ci, cls_len))
+                *flags |= EL_CDROP | EL_KEEPOUT;
             if (ex->strict > 1 && !maybe && (cw & CW_WEAK) &&
                 rule_on(ex, NW_EXTRACT_RULE_CLASS_WEAK))
                 *flags |= EL_CDROP;
@@ -1817,6 +1836,62 @@ static void mark_notices(struct nw_extractor *ex)
     }
 }
 
+/* Labels of a credit or source line, compared with the start of a line up to the colon
+ * that ends them (a space before it allowed, as French writes it), in either case of
+ * their first letter. */
+static const char *const credit_labels[] = {
+    "quelle",       "quellen",      "quellenangabe", "quellenangaben", "bildquelle",
+    "bildquellen",  "bildnachweis", "bildrechte",    "titelbild",      "beitragsbild",
+    "titelfoto",    "foto",         "fotos",         "bild",           "bilder",
+    "abbildung",    "grafik",       "source",        "sources",        "photo",
+    "photos",       "photo credit", "image",         "image credit",   "featured image",
+    "header image", "cover image",  "credit",        "credits",        "illustration",
+    "fuente",       "fuentes",      "imagen",        "fonte",          "fonti",
+    "crédit photo", "crédits",      "źródło",        "Źródło",         "zdjęcie",
+    NULL,
+};
+
+/* A credit or source line ("Foto: dpa", "Quelle: Deutscher Jagdverband", "Titelbild:
+ * Flickr, CC BY 2.0", "Abbildung: ..."): a short line that starts with one of the labels
+ * above and its colon (the rest of the label in any ASCII case). Such a line credits a picture or
+ * names where the story came from; it is never the story's own text. */
+static int is_credit_line(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    if (b->chars > 300)
+        return 0;
+    const char *s = ex->text.data + b->off;
+    size_t n = b->len;
+    while (n > 0 && *s == ' ') {
+        s++;
+        n--;
+    }
+    for (size_t i = 0; credit_labels[i]; i++) {
+        const char *l = credit_labels[i];
+        size_t k = strlen(l);
+        if (n <= k || strncasecmp(s + 1, l + 1, k - 1) != 0)
+            continue;
+        /* the first letter in either case (the list spells a non-ASCII capital out) */
+        char c = s[0];
+        if (!(c == l[0] || (c >= 'A' && c <= 'Z' && c - 'A' + 'a' == l[0])))
+            continue;
+        size_t j = k;
+        if (j < n && s[j] == ' ')
+            j++;
+        if (j < n && s[j] == ':')
+            return 1;
+    }
+    return 0;
+}
+
+/* Credit and source lines go wherever they sit (captions left in the text, the source
+ * under a table or a story). */
+static void mark_credit_lines(struct nw_extractor *ex)
+{
+    for (size_t bi = 0; bi < ex->nblocks; bi++)
+        if (visible(&ex->blocks[bi]) && is_credit_line(ex, &ex->blocks[bi]))
+            ex->blocks[bi].teaser = 1;
+}
+
 /* "More stories" lists after the article's last paragraph: every item short and linked.
  * The list goes, and so does the short line that heads it. */
 static void mark_trailing_link_lists(struct nw_extractor *ex)
@@ -2010,6 +2085,8 @@ static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
         mark_trailing_link_lists(ex);
     if (rule_on(ex, NW_EXTRACT_RULE_NOTICES))
         mark_notices(ex);
+    if (rule_on(ex, NW_EXTRACT_RULE_CREDIT_LINES))
+        mark_credit_lines(ex);
     for (size_t bi = 0; bi < ex->nblocks; bi++) {
         const struct nw_block *b = &ex->blocks[bi];
         if (!b->take || b->teaser)

@@ -72,9 +72,11 @@ enum nw_extract_rule {
     NW_EXTRACT_RULE_CONTROL_BOXES = 1u << 30,     /* a small box around a form control goes */
     NW_EXTRACT_RULE_AUTHOR_BOXES = 1u << 11,      /* a box under "About the author" goes */
     NW_EXTRACT_RULE_TITLED_WRAPPERS = 1u << 17,   /* a class drop around the titled story stays */
+    NW_EXTRACT_RULE_FURNITURE_BOXES = 1ull << 32, /* disclaimer, affiliate, cta... boxes go */
+    NW_EXTRACT_RULE_CREDIT_LINES = 1ull << 31,    /* "Foto: ...", "Quelle: ..." lines go */
 };
 
 /* Switches the rules in rules_off off (0 = all on) for the following runs. */
-void nw_extractor_set_rules_off(struct nw_extractor *ex, unsigned rules_off);
+void nw_extractor_set_rules_off(struct nw_extractor *ex, unsigned long long rules_off);
 
 #endif

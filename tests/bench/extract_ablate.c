@@ -27,7 +27,7 @@
 
 static const struct {
     const char *name;
-    unsigned bit;
+    unsigned long long bit;
 } rules[] = {
     {"wrapper_drops", NW_EXTRACT_RULE_WRAPPER_DROPS},
     {"mixed_class", NW_EXTRACT_RULE_MIXED_CLASS},
@@ -60,9 +60,11 @@ static const struct {
     {"control_boxes", NW_EXTRACT_RULE_CONTROL_BOXES},
     {"author_boxes", NW_EXTRACT_RULE_AUTHOR_BOXES},
     {"titled_wrappers", NW_EXTRACT_RULE_TITLED_WRAPPERS},
+    {"credit_lines", NW_EXTRACT_RULE_CREDIT_LINES},
+    {"furniture_boxes", NW_EXTRACT_RULE_FURNITURE_BOXES},
 };
 
-static int parse_mask(const char *s, unsigned *mask)
+static int parse_mask(const char *s, unsigned long long *mask)
 {
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
         if (strcmp(s, rules[i].name) == 0) {
@@ -70,10 +72,10 @@ static int parse_mask(const char *s, unsigned *mask)
             return 0;
         }
     char *end = NULL;
-    unsigned long v = strtoul(s, &end, 0);
+    unsigned long long v = strtoull(s, &end, 0);
     if (!end || *end || end == s)
         return -1;
-    *mask = (unsigned)v;
+    *mask = v;
     return 0;
 }
 
@@ -113,11 +115,11 @@ out:
 
 int main(int argc, char **argv)
 {
-    unsigned off = 0;
+    unsigned long long off = 0;
     int first = 1;
     if (argc > 1 && strcmp(argv[1], "--list") == 0) {
         for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-            printf("%s 0x%x\n", rules[i].name, rules[i].bit);
+            printf("%s 0x%llx\n", rules[i].name, rules[i].bit);
         return 0;
     }
     if (argc > 2 && strcmp(argv[1], "--rules-off") == 0) {

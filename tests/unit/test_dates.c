@@ -363,6 +363,80 @@ static void test_utc_timestamp_and_shown_day(void **state)
     assert_string_equal(f->found.published, "2023-11-09T03:30:00+01:00");
 }
 
+/* A generic meta date (meta name=date, dcterms.date) later than the labelled date the page
+ * shows is the page's generation or change: the shown day wins. A specific key
+ * (article:published_time) keeps its day, and so does a generic one that is not later. */
+static void test_generic_meta_date(void **state)
+{
+    struct fx *f = *state;
+    find(f,
+         "<html><head><meta name='date' content='2020-04-30'></head><body><h1>H</h1>"
+         "<ul class='infoline'><li class='date'><time>29.04.2020, 12:01 Uhr</time></li></ul>"
+         "<p>Body</p></body></html>",
+         NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2020-04-29", 10);
+    find(f,
+         "<html><head><meta name='dcterms.date' content='2020-04-29T11:52:23'></head><body>"
+         "<h1>H</h1><p>Stand: 28.04.2020 18:00 Uhr</p><p>Body</p></body></html>",
+         NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2020-04-28", 10);
+    find(f,
+         "<html><head><meta property='article:published_time' content='2020-04-30'></head>"
+         "<body><h1>H</h1><div class='date'>29.04.2020</div><p>Body</p></body></html>",
+         NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2020-04-30", 10);
+    find(f,
+         "<html><head><meta name='date' content='2020-04-28'></head><body><h1>H</h1>"
+         "<p>29.04.2020</p><p>Body</p></body></html>",
+         NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2020-04-28", 10);
+}
+
+/* The first date after the headline sits far below it (another item's, in a list after
+ * the text): a date element of the page's own wins over it; with no date element the far
+ * date is still taken. */
+static void test_far_headline_date_yields_to_date_element(void **state)
+{
+    struct fx *f = *state;
+    char page[2048];
+    const char *para = "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do "
+                       "eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad "
+                       "minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip "
+                       "ex ea commodo consequat. Duis aute irure dolor in reprehenderit in "
+                       "voluptate velit esse cillum dolore eu fugiat nulla pariatur.</p>";
+    snprintf(page, sizeof(page),
+             "<html><body><h1>H</h1>%s<ul><li>Older post, 12.05.2012</li></ul>"
+             "<div class='entry-date'>13. Januar 2014</div></body></html>",
+             para);
+    find(f, page, NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2014-01-13", 10);
+    snprintf(page, sizeof(page),
+             "<html><body><h1>H</h1>%s<ul><li>Older post, 12.05.2012</li></ul></body></html>",
+             para);
+    find(f, page, NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2012-05-12", 10);
+}
+
+/* A <time> in the page's top bar (today's date, or a menu's teaser dates) above the
+ * headline is the site's, not the article's: the article's date below the headline wins.
+ * The same <time> in the article's own header stays the article's. */
+static void test_page_clock_in_top_bar(void **state)
+{
+    struct fx *f = *state;
+    find(f,
+         "<html><body><header><nav><span class='mod_datetime'><time "
+         "datetime='2023-11-01T13:56:20+01:00'>Mittwoch, 01. November 2023</time></span>"
+         "</nav></header><div class='content'><h1>H</h1><p><span class='text_datum'>31. "
+         "Oktober 2023.</span> Body</p></div></body></html>",
+         NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2023-10-31", 10);
+    find(f,
+         "<html><body><article><header><time datetime='2023-11-01T13:56:20+01:00'>1. November "
+         "2023</time></header><h1>H</h1><p>Body</p></article></body></html>",
+         NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2023-11-01", 10);
+}
+
 static void test_original_versus_updated(void **state)
 {
     struct fx *f = *state;
@@ -456,6 +530,9 @@ static void test_numeric_forms(void **state)
          "2.\xe2\x80\x89"
          "2022.",
          0, "2022-02-04"},
+        /* the dotted day with a two-digit year, day and month written with two digits */
+        {"Party, 30.10.23", 0, "2023-10-30"},
+        {"02.12.19 12:30", 0, "2019-12-02"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct nw_date d;
@@ -466,8 +543,18 @@ static void test_numeric_forms(void **state)
         if (strncmp(out, cases[i].want, 10) != 0)
             fail_msg("\"%s\" gave %s", cases[i].text, out);
     }
-    static const char *const none[] = {"",         "2019-13-45", "31.02.2019",  "version 1.2.3",
-                                       "May 2019", "1234567",    "32 May 2019", "Mayday 3, 2019"};
+    static const char *const none[] = {"",
+                                       "2019-13-45",
+                                       "31.02.2019",
+                                       "version 1.2.3",
+                                       "May 2019",
+                                       "1234567",
+                                       "32 May 2019",
+                                       "Mayday 3, 2019",
+                                       "version 10.11.12.4",
+                                       "3.5.19",
+                                       "at 12.10.20:15",
+                                       "10.11.123"};
     for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
         struct nw_date d;
         if (nw_dates_scan_text(none[i], strlen(none[i]), 0, &d))
@@ -526,6 +613,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_order_of_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plausibility, setup, teardown),
         cmocka_unit_test_setup_teardown(test_utc_timestamp_and_shown_day, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_generic_meta_date, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_far_headline_date_yields_to_date_element, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_page_clock_in_top_bar, setup, teardown),
         cmocka_unit_test_setup_teardown(test_original_versus_updated, setup, teardown),
         cmocka_unit_test(test_month_names),
         cmocka_unit_test(test_numeric_forms),

@@ -51,7 +51,7 @@ static int teardown(void **state)
 }
 
 /* Extracts html with the rules in off switched off; returns the text ("" when none). */
-static const char *run(struct fx *f, const char *html, unsigned off)
+static const char *run(struct fx *f, const char *html, unsigned long long off)
 {
     char err[256] = "";
     nw_article_fini(&f->art);
@@ -622,6 +622,56 @@ static void test_label_lines(void **state)
     assert_null(strstr(text, "Liken"));
 }
 
+/* Credit and source lines ("Foto: ...", "Quelle : ...", "Źródło: ...") go wherever they sit,
+ * in the middle of the body too; a sentence that only mentions a source or a photo stays. */
+static void test_credit_lines(void **state)
+{
+    struct fx *f = *state;
+    const char *html = "<html><body><div class='article-body'><p>" PARA1 "</p>"
+                       "<p><em>Foto: Anna Beispiel/Agentur</em></p><p>" PARA2 "</p>"
+                       "<p>Source : Regional Transport Office, May 2024</p>"
+                       "<p>The source of the photo was never named.</p><p>" PARA3 "</p>"
+                       "<p>Źródło: rail operator</p></div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+    assert_null(strstr(text, "Anna Beispiel"));
+    assert_null(strstr(text, "Regional Transport Office"));
+    assert_null(strstr(text, "rail operator\n"));
+    assert_null(strstr(text, "Źródło"));
+    assert_non_null(strstr(text, "The source of the photo was never named."));
+    text = run(f, html, NW_EXTRACT_RULE_CREDIT_LINES);
+    assert_non_null(strstr(text, "Foto: Anna Beispiel"));
+    assert_non_null(strstr(text, "Źródło: rail operator"));
+}
+
+/* Boxes inside the article container that a class names as furniture: a disclaimer, an
+ * affiliate note, a call to action, an author box; each goes even when it is long, and the
+ * story's paragraphs around them stay. */
+static void test_furniture_boxes(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><div class='article-body'><p>" PARA1 "</p>"
+        "<div class='post-disclaimer'><p>The views expressed here are the author's own and not "
+        "those of the publisher, which accepts no liability for the accuracy of any figure "
+        "quoted above or below in this article.</p></div><p>" PARA2 "</p>"
+        "<div id='affiliateText'><p>We earn a commission when you buy through the links in this "
+        "article, at no extra cost to you.</p></div><p>" PARA3 "</p>"
+        "<section class='letters-cta'><p>We want to hear what you think about this article. "
+        "Submit a letter to the editor.</p></section></div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA2));
+    assert_non_null(strstr(text, PARA3));
+    assert_null(strstr(text, "accepts no liability"));
+    assert_null(strstr(text, "commission"));
+    assert_null(strstr(text, "letter to the editor"));
+    text = run(f, html, NW_EXTRACT_RULE_FURNITURE_BOXES);
+    assert_non_null(strstr(text, "accepts no liability"));
+    assert_non_null(strstr(text, "commission"));
+}
+
 /* Rule switches last for the runs that follow, and 0 restores every rule. */
 static void test_rules_off_switch(void **state)
 {
@@ -661,6 +711,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_author_box, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paywall_notice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_label_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_credit_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_furniture_boxes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_off_switch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
