@@ -60,6 +60,11 @@ static enum nw_status reserve(struct nw_buf *buf, size_t extra)
     return NW_OK;
 }
 
+enum nw_status nw_buf_reserve(struct nw_buf *buf, size_t extra)
+{
+    return reserve(buf, extra);
+}
+
 enum nw_status nw_buf_append(struct nw_buf *buf, const void *data, size_t len)
 {
     enum nw_status result = reserve(buf, len);

@@ -30,6 +30,11 @@ void nw_buf_fini(struct nw_buf *buf);
 /* Empties the buffer, keeping its memory. */
 void nw_buf_reset(struct nw_buf *buf);
 
+/* Makes room for extra more bytes (and the terminator) at once, so that appending that
+ * much later costs no reallocation; NW_ETOOBIG past max, NW_ENOMEM on allocation failure
+ * (the buffer stays as it was either way). */
+enum nw_status nw_buf_reserve(struct nw_buf *buf, size_t extra);
+
 /* Appends; NW_ETOOBIG past max, NW_ENOMEM on allocation failure. */
 enum nw_status nw_buf_append(struct nw_buf *buf, const void *data, size_t len);
 enum nw_status nw_buf_puts(struct nw_buf *buf, const char *s);

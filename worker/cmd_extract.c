@@ -8,9 +8,13 @@
  * naming the file and offset, and reading goes on past them.
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "article.h"
 #include "buf.h"
@@ -34,8 +38,18 @@ static enum nw_status read_all(FILE *f, const char *path, struct nw_buf *buf, ch
 {
     enum nw_status result = NW_OK;
     char chunk[65536];
+    struct stat st;
     size_t n;
 
+    /* A regular file's size is known: the rest of it is read straight into the buffer, one
+     * allocation and one copy (a large fread bypasses stdio's own buffer). A file too large
+     * for the buffer, or one that grew, goes through the chunks below, as any stream does. */
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > buf->len &&
+        nw_buf_reserve(buf, (size_t)st.st_size - buf->len) == NW_OK) {
+        n = fread(buf->data + buf->len, 1, (size_t)st.st_size - buf->len, f);
+        buf->len += n;
+        buf->data[buf->len] = '\0';
+    }
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         result = nw_buf_append(buf, chunk, n);
         if (result) {
@@ -93,13 +107,14 @@ static enum nw_status out_write_record(void *ctx, const json_t *rec)
 /* ---- one input ------------------------------------------------------------------------ */
 
 /* Processes one input into one record (a web archive: one per page); returns 0, or -1 if
- * the input could not be read. */
-static int extract_one(struct nw_processor *proc, struct out *sink, const char *path, int is_text,
-                       size_t max_body)
+ * the input could not be read. buf: the input buffer, emptied here and reused from one input
+ * to the next, so that its memory is allocated (and faulted in) once for the largest input,
+ * not once per input. */
+static int extract_one(struct nw_processor *proc, struct out *sink, struct nw_buf *buf,
+                       const char *path, int is_text, size_t max_body)
 {
     enum nw_status result;
     struct nw_article art;
-    struct nw_buf buf;
     const char *stage = "read";
     char errstr[512] = "", *url = NULL, *resolved;
     char head[65536];
@@ -109,7 +124,7 @@ static int extract_one(struct nw_processor *proc, struct out *sink, const char *
     FILE *f = NULL;
 
     nw_article_init(&art);
-    nw_buf_init(&buf, READ_MAX);
+    nw_buf_reset(buf);
     /* The record names the file by its absolute path, without "." or ".." segments. */
     resolved = strcmp(path, "-") ? realpath(path, NULL) : NULL;
     result = nw_url_from_path(resolved ? resolved : strcmp(path, "-") ? path : "/dev/stdin", &url);
@@ -130,18 +145,18 @@ static int extract_one(struct nw_processor *proc, struct out *sink, const char *
             nw_extract_warc(proc, out_write_record, sink, path, url, f, head, head_len, max_body);
         goto done;
     }
-    result = nw_buf_append(&buf, head, head_len);
+    result = nw_buf_append(buf, head, head_len);
     if (result)
         nw_fail(result, errstr, sizeof(errstr), "%s: %s", path, nw_status_message(result));
     else
-        result = read_all(f, path, &buf, errstr, sizeof(errstr));
+        result = read_all(f, path, buf, errstr, sizeof(errstr));
     if (result) {
         failed_read = 1;
         goto out;
     }
     {
         struct nw_input in = {
-            .data = nw_buf_str(&buf), .len = buf.len, .is_text = is_text, .url = url};
+            .data = nw_buf_str(buf), .len = buf->len, .is_text = is_text, .url = url};
         result = nw_processor_run(proc, &in, &art, &stage, errstr, sizeof(errstr));
     }
 out:
@@ -160,15 +175,34 @@ done:
         fclose(f);
     json_decref(rec);
     nw_article_fini(&art);
-    nw_buf_fini(&buf);
     nw_free(url);
     return failed_read ? -1 : 0;
+}
+
+/* The pages of one run allocate and free the same large blocks (the parse tree, the text,
+ * the record) over and over. With glibc's defaults a block above its mmap threshold is
+ * mapped and unmapped each time, and the heap top is trimmed and grown again, so every
+ * page pays its page faults anew. Blocks up to EXTRACT_MMAP_MAX come from the heap and
+ * up to EXTRACT_TRIM_MAX of freed heap stays with the process for the next page: memory
+ * stays bounded by the largest page (plus that much), and the faults are paid once. */
+#define EXTRACT_MMAP_MAX (32 << 20)
+#define EXTRACT_TRIM_MAX (64 << 20)
+#define EXTRACT_TOP_PAD (16 << 20)
+
+static void tune_allocator(void)
+{
+#ifdef __GLIBC__
+    (void)mallopt(M_MMAP_THRESHOLD, EXTRACT_MMAP_MAX);
+    (void)mallopt(M_TRIM_THRESHOLD, EXTRACT_TRIM_MAX);
+    (void)mallopt(M_TOP_PAD, EXTRACT_TOP_PAD);
+#endif
 }
 
 int nw_cmd_extract(struct nw_config *cfg, int argc, char **argv)
 {
     struct nw_processor *proc = NULL;
     struct out sink = {0};
+    struct nw_buf buf;
     int is_text = 0, n_files = 0, failures = 0, code = NW_EXIT_OK;
     size_t max_body = (size_t)nw_config_get_int(cfg, "extract.max_html_bytes");
     char errstr[512];
@@ -186,6 +220,7 @@ int nw_cmd_extract(struct nw_config *cfg, int argc, char **argv)
         fprintf(stderr, "usage: newsworker extract [--text] FILE... ('-' is stdin)\n");
         return NW_EXIT_USAGE;
     }
+    tune_allocator();
     proc = nw_processor_create(cfg, errstr, sizeof(errstr));
     if (!proc) {
         fprintf(stderr, "newsworker extract: %s\n", errstr);
@@ -214,12 +249,14 @@ int nw_cmd_extract(struct nw_config *cfg, int argc, char **argv)
             goto out;
         }
     }
+    nw_buf_init(&buf, READ_MAX);
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--text"))
             continue;
-        if (extract_one(proc, &sink, argv[i], is_text, max_body))
+        if (extract_one(proc, &sink, &buf, argv[i], is_text, max_body))
             failures++;
     }
+    nw_buf_fini(&buf);
     if (sink.lake && nw_lake_close_all(sink.lake, errstr, sizeof(errstr)) != NW_OK) {
         fprintf(stderr, "newsworker extract: output.dir: %s\n", errstr);
         code = NW_EXIT_FAILURE;

@@ -28,24 +28,29 @@ static const char *const it_pronouns[] = {"it", "they"};
 
 #define WORD_IN(t, i, l) nw_tok_word_in(t, i, l, sizeof(l) / sizeof(l[0]))
 
+/* Does token i begin with the n bytes of lit? Never reads past the token: a one-byte
+ * quote at the very end of the text is followed by its terminator only. */
+static int tok_starts(const struct nw_toks *t, size_t i, const char *lit, size_t n)
+{
+    return t->v[i].len >= n && memcmp(t->text + t->v[i].off, lit, n) == 0;
+}
+
 static int is_open(const struct nw_toks *t, size_t i)
 {
-    const char *s = t->text + t->v[i].off;
     return (t->v[i].flags & NW_TOK_QUOTE) &&
-           (s[0] == '"' || memcmp(s, "\xE2\x80\x9C", 3) == 0 || memcmp(s, "\xC2\xAB", 2) == 0 ||
-            memcmp(s, "\xE2\x80\x9E", 3) == 0);
+           (tok_starts(t, i, "\"", 1) || tok_starts(t, i, "\xE2\x80\x9C", 3) ||
+            tok_starts(t, i, "\xC2\xAB", 2) || tok_starts(t, i, "\xE2\x80\x9E", 3));
 }
 
 static int is_close_for(const struct nw_toks *t, size_t open, size_t i)
 {
-    const char *o = t->text + t->v[open].off, *s = t->text + t->v[i].off;
     if (!(t->v[i].flags & NW_TOK_QUOTE))
         return 0;
-    if (o[0] == '"')
-        return s[0] == '"';
-    if ((unsigned char)o[0] == 0xC2)
-        return memcmp(s, "\xC2\xBB", 2) == 0;
-    return memcmp(s, "\xE2\x80\x9D", 3) == 0 || memcmp(s, "\xE2\x80\x9C", 3) == 0;
+    if (tok_starts(t, open, "\"", 1))
+        return tok_starts(t, i, "\"", 1);
+    if (tok_starts(t, open, "\xC2", 1))
+        return tok_starts(t, i, "\xC2\xBB", 2);
+    return tok_starts(t, i, "\xE2\x80\x9D", 3) || tok_starts(t, i, "\xE2\x80\x9C", 3);
 }
 
 /* The speaker named by tokens [a, b) (the subject next to a speech verb). */

@@ -9,6 +9,7 @@
  * the same pages, so the minimum is the least disturbed measurement of the same work.
  */
 #include <dirent.h>
+#include <libxml/HTMLparser.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@
 #define NW_EVAL_DIR_DEFAULT "/work/shared/eval/extraction-dev/html"
 
 enum {
+    S_LIBXML2, /* the yardstick, not a stage */
     S_EXTRACT,
     S_NORMALIZE,
     S_BOILER,
@@ -56,8 +58,9 @@ enum {
 };
 
 static const char *const stage_names[S_COUNT] = {
-    "parse+extract", "normalize", "boiler",   "stats",  "sha256",  "simhash",  "lang",
-    "tokenize",      "entities",  "dateline", "quotes", "amounts", "keywords", "summary"};
+    "libxml2 parse", "parse+extract", "normalize", "boiler",   "stats",
+    "sha256",        "simhash",       "lang",      "tokenize", "entities",
+    "dateline",      "quotes",        "amounts",   "keywords", "summary"};
 
 static double now(void)
 {
@@ -114,6 +117,14 @@ static int run_round(struct bench *bn, const char *dir, double t[S_COUNT], size_
             html = raw;
             hlen = rlen;
         }
+        t0 = now();
+        {
+            htmlDocPtr doc = htmlReadMemory(html, (int)hlen, NULL, "UTF-8",
+                                            HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                                HTML_PARSE_NONET | HTML_PARSE_RECOVER);
+            xmlFreeDoc(doc);
+        }
+        t[S_LIBXML2] += now() - t0;
         nw_article_init(&art);
         t0 = now();
         nw_extractor_run(ex, html, hlen, "http://example.com/", NULL, &art, errstr, sizeof(errstr));
@@ -193,11 +204,17 @@ static int run_round(struct bench *bn, const char *dir, double t[S_COUNT], size_
     return 0;
 }
 
+static void print_row(const char *name, double seconds, size_t pages, double xml)
+{
+    printf("%-14s %10.1f %12.1f %10.2f\n", name, seconds * 1e3, pages ? seconds * 1e6 / pages : 0,
+           xml > 0 ? seconds / xml : 0);
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : NW_EVAL_DIR_DEFAULT;
     int rounds = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 3;
-    double best[S_COUNT], enrich = 0;
+    double best[S_COUNT], enrich = 0, extract = 0;
     size_t pages = 0, bytes = 0;
     char errstr[256] = "";
     struct nw_extract_opts opts = {MAX_FILE, 256};
@@ -223,6 +240,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_stages: setup failed: %s\n", errstr);
         return 1;
     }
+    xmlInitParser();
     for (int r = 0; r < rounds; r++) {
         double t[S_COUNT] = {0};
         if (run_round(&bn, dir, t, &pages, &bytes) != 0) {
@@ -234,19 +252,23 @@ int main(int argc, char **argv)
     }
     printf("bench_stages: %zu pages, %.1f MB of HTML from %s\n", pages, bytes / 1e6, dir);
     printf("thread CPU time, best of %d rounds per stage\n", rounds);
-    printf("%-14s %10s %12s\n", "stage", "total ms", "us/page");
+    printf("%-14s %10s %12s %10s\n", "stage", "total ms", "us/page", "x libxml2");
     for (int s = 0; s < S_COUNT; s++) {
-        printf("%-14s %10.1f %12.1f\n", stage_names[s], best[s] * 1e3,
-               pages ? best[s] * 1e6 / pages : 0);
+        print_row(stage_names[s], best[s], pages, best[S_LIBXML2]);
         if (s >= S_STATS)
             enrich += best[s];
+        else if (s > S_LIBXML2)
+            extract += best[s];
     }
-    printf("%-14s %10.1f %12.1f\n", "enrich (all)", enrich * 1e3, pages ? enrich * 1e6 / pages : 0);
+    print_row("extract (all)", extract, pages, best[S_LIBXML2]);
+    print_row("enrich (all)", enrich, pages, best[S_LIBXML2]);
+    print_row("all stages", extract + enrich, pages, best[S_LIBXML2]);
     printf("enrich / parse+extract = %.2f\n", best[S_EXTRACT] > 0 ? enrich / best[S_EXTRACT] : 0);
     nw_extractor_destroy(bn.ex);
     nw_gazetteer_destroy(bn.gaz);
     nw_currencies_fini(&bn.cur);
     nw_keywords_destroy(bn.kw);
     nw_tagger_destroy(bn.tagger);
+    xmlCleanupParser();
     return 0;
 }

@@ -130,6 +130,36 @@ static void test_truncate_reset_detach(void **state)
     nw_buf_fini(&b);
 }
 
+static void test_reserve(void **state)
+{
+    struct nw_buf b;
+    char *data;
+
+    (void)state;
+    nw_buf_init(&b, 100);
+    assert_int_equal(nw_buf_puts(&b, "ab"), NW_OK);
+    /* room for 90 more bytes at once: appending them moves nothing */
+    assert_int_equal(nw_buf_reserve(&b, 90), NW_OK);
+    assert_true(b.cap >= 2 + 90 + 1);
+    data = b.data;
+    for (int i = 0; i < 90; i++)
+        assert_int_equal(nw_buf_putc(&b, 'x'), NW_OK);
+    assert_ptr_equal(b.data, data);
+    assert_int_equal(b.len, 92);
+    assert_int_equal(nw_buf_str(&b)[92], '\0');
+    /* past the bound: refused, the buffer as it was */
+    assert_int_equal(nw_buf_reserve(&b, 9), NW_ETOOBIG);
+    assert_int_equal(b.len, 92);
+    assert_int_equal(nw_buf_reserve(&b, 8), NW_OK);
+    assert_int_equal(nw_buf_reserve(&b, (size_t)-1), NW_ETOOBIG);
+    assert_int_equal(b.len, 92);
+    /* reset keeps the memory for the next content */
+    nw_buf_reset(&b);
+    assert_ptr_equal(b.data, data);
+    assert_string_equal(nw_buf_str(&b), "");
+    nw_buf_fini(&b);
+}
+
 static void test_allocation_failure_leaves_buffer_intact(void **state)
 {
     struct nw_buf b;
@@ -156,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_printf),
         cmocka_unit_test(test_binary_and_growth),
         cmocka_unit_test(test_truncate_reset_detach),
+        cmocka_unit_test(test_reserve),
         cmocka_unit_test(test_allocation_failure_leaves_buffer_intact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

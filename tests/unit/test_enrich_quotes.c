@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -98,12 +99,44 @@ static void test_no_speaker(void **state)
                    "strongest ties", NULL);
 }
 
+/* A quote mark at the very end of the text: the closing-mark test reads the token, not
+ * the bytes after it (the text sits in a buffer of its exact size, so a sanitizer build
+ * sees an overread). A curly quote is not closed by a straight one. */
+static void test_quote_mark_at_the_end(void **state)
+{
+    static const char src[] = "\xE2\x80\x9CWe will win the vote today and tomorrow,\" said "
+                              "Jane Smith on Monday. \"";
+    char *text = malloc(sizeof(src));
+    struct nw_toks t;
+    struct nw_entities e;
+    json_t *q = NULL, *item;
+    size_t i;
+
+    (void)state;
+    assert_non_null(text);
+    memcpy(text, src, sizeof(src));
+    assert_int_equal(nw_toks_init(&t, text, sizeof(src) - 1, 10000), NW_OK);
+    assert_int_equal(nw_entities_extract_tagged(gaz, tagger, &t, &e), NW_OK);
+    assert_int_equal(nw_quotes_find(&t, &e, &q), NW_OK);
+    json_array_foreach(q, i, item)
+    {
+        const char *qt = json_string_value(json_object_get(item, "text"));
+        assert_non_null(qt);
+        assert_null(strstr(qt, "We will win"));
+    }
+    json_decref(q);
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_speaker_before),
         cmocka_unit_test(test_speaker_after),
         cmocka_unit_test(test_no_speaker),
+        cmocka_unit_test(test_quote_mark_at_the_end),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
