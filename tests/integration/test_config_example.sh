@@ -5,7 +5,10 @@
 #   - its keys are exactly those the binary's help lists (`--help` and each command's);
 #   - each default it shows is the binary's: loading all of them uncommented changes no
 #     value that the help reports;
-#   - the file as shipped is accepted (the container image runs with it).
+#   - the file as shipped is accepted (the container image runs with it);
+#   - the environment beside it: a misspelled NEWSWORKER_ variable is a warning in the log
+#     naming the closest key (in the log format the configuration chose), Kubernetes'
+#     service-link variables pass silently, and the command still runs (exit 0).
 # Usage: test_config_example.sh BUILD_DIR SOURCE_DIR
 set -u
 BUILD=$(cd "$1" && pwd)
@@ -54,4 +57,19 @@ helps -c "$WORK/changed.conf" | diff -q "$WORK/help.default" - >/dev/null &&
     fail "a changed value went unnoticed by the comparison"
 
 "$BIN" -c "$EX" --help >/dev/null 2>"$WORK/ex.err" || { cat "$WORK/ex.err"; fail "example refused"; }
+page=$(ls "$SRC"/tests/fixtures/pages/*.html | head -1)
+env NEWSWORKER_FETCH_TIMEOT_MS=5 NEWSWORKER_METRICS_SERVICE_HOST=10.0.0.1 \
+    NEWSWORKER_KAFKA_PORT=tcp://10.0.0.2:9092 NEWSWORKER_KAFKA_PORT_9092_TCP_ADDR=10.0.0.2 \
+    NEWSWORKER_LOG_FORMAT=json "$BIN" -c "$EX" extract "$page" >"$WORK/rec" 2>"$WORK/env.err" ||
+    { cat "$WORK/env.err"; fail "extract with platform variables and a typo exited $?"; }
+[ "$(grep -c . "$WORK/rec")" = 1 ] || fail "no record with the variables set"
+/usr/bin/python3 - "$WORK/env.err" <<'PYEOF' || { cat "$WORK/env.err"; fail "environment warnings"; }
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+warn = [l for l in lines if l["level"] == "warn" and l["component"] == "config"]
+assert len(warn) == 1, warn
+m = warn[0]["msg"]
+assert "NEWSWORKER_FETCH_TIMEOT_MS" in m and "closest key: fetch.timeout_ms" in m, m
+assert not any("SERVICE_HOST" in l["msg"] or "_PORT" in l["msg"] for l in lines), lines
+PYEOF
 echo "PASS: $n keys, $nset with a default, in step with the binary"
