@@ -35,7 +35,7 @@ CONTAINERS=()
 HTTPD_PID= FEEDD_PID=
 
 cleanup() {
-    for c in "${CONTAINERS[@]}"; do podman rm -f -t 5 "$c" >/dev/null 2>&1; done
+    for c in "${CONTAINERS[@]}"; do podman rm -f -v -t 5 "$c" >/dev/null 2>&1; done
     stop_listener "$HTTPD_PID"
     stop_listener "$FEEDD_PID"
     if [ "${KEEP_WORK:-0}" = 1 ]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
