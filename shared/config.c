@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -647,13 +648,130 @@ static int env_to_key(const char *suffix, char *out, size_t out_size)
     return -1;
 }
 
-enum nw_status nw_config_load_env(struct nw_config *cfg, char *const *envp, char *errstr,
-                                  size_t errstr_size)
+/* True for the variables Kubernetes injects for every Service in the namespace
+ * (https://kubernetes.io/docs/concepts/services-networking/service/#environment-variables):
+ * a Service "newsworker-metrics" gives NEWSWORKER_METRICS_SERVICE_HOST, _SERVICE_PORT,
+ * _SERVICE_PORT_<NAME>, _PORT and _PORT_<n>_<TCP|UDP|SCTP>[_PROTO|_PORT|_ADDR]. suffix is
+ * the name after NEWSWORKER_; a Service named "newsworker" leaves the tail alone. */
+static int env_is_platform(const char *suffix)
+{
+    const char *t = suffix;
+
+    for (;;) {
+        if (strncasecmp(t, "SERVICE_HOST", 12) == 0 && t[12] == '\0')
+            return 1;
+        if (strncasecmp(t, "SERVICE_PORT", 12) == 0 && (t[12] == '\0' || t[12] == '_'))
+            return 1;
+        if (strncasecmp(t, "PORT", 4) == 0) {
+            const char *p = t + 4, *proto;
+            size_t digits = 0;
+
+            if (*p == '\0')
+                return 1;
+            if (*p == '_') {
+                p++;
+                while (isdigit((unsigned char)p[digits]))
+                    digits++;
+                proto = p + digits;
+                if (digits > 0 && digits <= 5 && *proto == '_') {
+                    proto++;
+                    size_t plen =
+                        strncasecmp(proto, "SCTP", 4) == 0 ? 4
+                        : (strncasecmp(proto, "TCP", 3) == 0 || strncasecmp(proto, "UDP", 3) == 0)
+                            ? 3
+                            : 0;
+                    const char *rest = proto + plen;
+                    if (plen && (*rest == '\0' || strcasecmp(rest, "_PROTO") == 0 ||
+                                 strcasecmp(rest, "_PORT") == 0 || strcasecmp(rest, "_ADDR") == 0))
+                        return 1;
+                }
+            }
+        }
+        t = strchr(t, '_');
+        if (!t)
+            return 0;
+        t++;
+    }
+}
+
+/* Edit distance between the variable's tail and a key's name spelled as a variable tail
+ * (case-insensitive, '.' as '_'); both are short (names under 256 bytes). */
+static size_t env_key_distance(const char *suffix, const char *key)
+{
+    size_t n = strlen(suffix), m = strlen(key), row[257];
+
+    if (n > 256)
+        n = 256;
+    for (size_t j = 0; j <= m && j <= 256; j++)
+        row[j] = j;
+    if (m > 256)
+        m = 256;
+    for (size_t i = 1; i <= n; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            char a = (char)tolower((unsigned char)suffix[i - 1]);
+            char b = key[j - 1] == '.' ? '_' : key[j - 1];
+            size_t best = diag + (a != b);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            diag = row[j];
+            row[j] = best;
+        }
+    }
+    return row[m];
+}
+
+/* The known key closest to the variable's tail (never NULL: the table is not empty). */
+static const char *env_closest_key(const char *suffix)
+{
+    size_t best = (size_t)-1;
+    const char *name = keys[0].name;
+
+    for (size_t i = 0; i < NKEYS; i++) {
+        size_t d = env_key_distance(suffix, keys[i].name);
+        if (d < best) {
+            best = d;
+            name = keys[i].name;
+        }
+    }
+    return name;
+}
+
+/* Appends one line to the warnings buffer; a full buffer keeps the lines it has whole. */
+static void env_warn(char *warnings, size_t warnings_size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void env_warn(char *warnings, size_t warnings_size, const char *fmt, ...)
+{
+    char line[512];
+    size_t used, len;
+    va_list ap;
+
+    if (!warnings || warnings_size == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    used = strlen(warnings);
+    len = strlen(line);
+    if (used + len + 2 > warnings_size)
+        return;
+    memcpy(warnings + used, line, len);
+    warnings[used + len] = '\n';
+    warnings[used + len + 1] = '\0';
+}
+
+enum nw_status nw_config_load_env(struct nw_config *cfg, char *const *envp, char *warnings,
+                                  size_t warnings_size, char *errstr, size_t errstr_size)
 {
     static const char prefix[] = "NEWSWORKER_";
     char name[256], key[256], inner[512];
     enum nw_status result;
 
+    if (warnings && warnings_size)
+        warnings[0] = '\0';
     for (; envp && *envp; envp++) {
         const char *e = *envp, *eq;
         size_t len;
@@ -668,10 +786,26 @@ enum nw_status nw_config_load_env(struct nw_config *cfg, char *const *envp, char
             continue;
         memcpy(name, e + sizeof(prefix) - 1, len);
         name[len] = '\0';
-        if (env_to_key(name, key, sizeof(key)))
-            return nw_fail(NW_ECONFIG, errstr, errstr_size,
-                           "environment variable %.*s names no configuration key", (int)(eq - e),
-                           e);
+        /* a table key first; then what the platform injects (even NEWSWORKER_KAFKA_PORT
+         * from a Service "newsworker-kafka"); then librdkafka's names under KAFKA_ */
+        if (!env_to_key(name, key, sizeof(key)) && strncmp(key, "kafka.", 6) != 0) {
+            /* found in the table */
+        } else if (env_is_platform(name)) {
+            continue;
+        } else if (env_to_key(name, key, sizeof(key))) {
+            const char *closest = env_closest_key(name);
+            char var[256];
+            size_t k;
+
+            for (k = 0; closest[k] && k + 1 < sizeof(var); k++)
+                var[k] = closest[k] == '.' ? '_' : (char)toupper((unsigned char)closest[k]);
+            var[k] = '\0';
+            env_warn(warnings, warnings_size,
+                     "environment variable %.*s names no configuration key and is ignored "
+                     "(closest key: %s, variable NEWSWORKER_%s)",
+                     (int)(eq - e), e, closest, var);
+            continue;
+        }
         result = nw_config_set(cfg, key, eq + 1, inner, sizeof(inner));
         if (result)
             return nw_fail(result, errstr, errstr_size, "environment %.*s: %s", (int)(eq - e), e,

@@ -40,9 +40,15 @@ enum nw_status nw_config_set_pair(struct nw_config *cfg, const char *pair, char 
 enum nw_status nw_config_load_file(struct nw_config *cfg, const char *path, char *errstr,
                                    size_t errstr_size);
 
-/* Applies NEWSWORKER_* variables from envp (NULL-terminated, like environ). */
-enum nw_status nw_config_load_env(struct nw_config *cfg, char *const *envp, char *errstr,
-                                  size_t errstr_size);
+/* Applies NEWSWORKER_* variables from envp (NULL-terminated, like environ).
+ * Variables the platform injects are skipped: Kubernetes' NEWSWORKER_<X>_SERVICE_HOST,
+ * _SERVICE_PORT[_<NAME>], _PORT and _PORT_<n>_<TCP|UDP|SCTP>[_PROTO|_PORT|_ADDR] for a
+ * Service whose name starts with "newsworker". Any other name that is no key is not an
+ * error: a line naming the closest key is appended to warnings (caller's buffer, reset
+ * here, '\n'-terminated lines, lines that do not fit are dropped; NULL = none) for the
+ * caller to log once logging is set up. A bad value for a real key is NW_ECONFIG. */
+enum nw_status nw_config_load_env(struct nw_config *cfg, char *const *envp, char *warnings,
+                                  size_t warnings_size, char *errstr, size_t errstr_size);
 
 /* Value of a known key (its default if unset), or NULL for a key with no value.
  * Borrowed: valid until the key is set again or cfg is destroyed.

@@ -166,7 +166,7 @@ int main(int argc, char **argv)
         {"run", nw_cmd_run},
         {"watch", nw_cmd_watch},
     };
-    char errstr[512], **overrides, **cmd_argv;
+    char errstr[512], env_warnings[2048] = "", **overrides, **cmd_argv;
     const char *config_file = NULL;
     int n_overrides = 0, cmd_argc = 0, want_help = 0, want_version = 0;
     int code = NW_EXIT_USAGE;
@@ -194,7 +194,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "newsworker: config error: %s\n", errstr);
         goto out;
     }
-    if (nw_config_load_env(cfg, environ, errstr, sizeof(errstr))) {
+    if (nw_config_load_env(cfg, environ, env_warnings, sizeof(env_warnings), errstr,
+                           sizeof(errstr))) {
         fprintf(stderr, "newsworker: config error: %s\n", errstr);
         goto out;
     }
@@ -244,6 +245,11 @@ int main(int argc, char **argv)
         nw_log_set_level(level);
     if (nw_log_format_parse(nw_config_get(cfg, "log.format"), &format) == 0)
         nw_log_set_format(format);
+    /* unknown NEWSWORKER_* names (a typo, a platform's variable): logged, never fatal */
+    for (char *line = env_warnings, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+        *nl = '\0';
+        nw_log(NW_LOG_WARN, "config", "%s", line);
+    }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (!strcmp(cmd_argv[0], commands[i].name)) {
             code = commands[i].fn(cfg, cmd_argc - 1, cmd_argv + 1);

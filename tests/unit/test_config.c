@@ -136,21 +136,100 @@ static void test_file(void **state)
 
 static void test_env(void **state)
 {
-    char err[256];
+    char err[256], warn[1024];
     char *env_ok[] = {"PATH=/bin", "NEWSWORKER_FETCH_TIMEOUT_MS=4321",
                       "NEWSWORKER_KAFKA_BOOTSTRAP_SERVERS=broker:9092", "NEWSWORKERX=1", NULL};
-    char *env_bad_key[] = {"NEWSWORKER_FETCH_TIMEOUT=5", NULL};
     char *env_bad_value[] = {"NEWSWORKER_FETCH_CONCURRENCY=-3", NULL};
 
     (void)state;
-    assert_int_equal(nw_config_load_env(cfg, env_ok, err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_load_env(cfg, env_ok, warn, sizeof(warn), err, sizeof(err)), NW_OK);
+    assert_string_equal(warn, "");
     assert_int_equal(nw_config_get_int(cfg, "fetch.timeout_ms"), 4321);
     assert_string_equal(nw_config_get(cfg, "kafka.bootstrap.servers"), "broker:9092");
-    assert_int_equal(nw_config_load_env(cfg, env_bad_key, err, sizeof(err)), NW_ECONFIG);
-    assert_non_null(strstr(err, "NEWSWORKER_FETCH_TIMEOUT"));
-    assert_int_equal(nw_config_load_env(cfg, env_bad_value, err, sizeof(err)), NW_ECONFIG);
+    assert_int_equal(nw_config_load_env(cfg, env_bad_value, warn, sizeof(warn), err, sizeof(err)),
+                     NW_ECONFIG);
     assert_non_null(strstr(err, "fetch.concurrency"));
-    assert_int_equal(nw_config_load_env(cfg, NULL, err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_load_env(cfg, NULL, warn, sizeof(warn), err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_load_env(cfg, env_ok, NULL, 0, err, sizeof(err)), NW_OK);
+}
+
+/* A typo in a real key's variable is a warning naming the closest key, not an exit. */
+static void test_env_unknown_warns(void **state)
+{
+    char err[256], warn[1024];
+    char *env[] = {"NEWSWORKER_FETCH_TIMEOUT=5", "NEWSWORKER_WORKER_STATEDIR=/x",
+                   "NEWSWORKER_FETCH_CONCURRENCY=7", NULL};
+    char *first, *second;
+
+    (void)state;
+    assert_int_equal(nw_config_load_env(cfg, env, warn, sizeof(warn), err, sizeof(err)), NW_OK);
+    /* the good variable beside the typos still applies */
+    assert_int_equal(nw_config_get_int(cfg, "fetch.concurrency"), 7);
+    assert_int_equal(nw_config_is_set(cfg, "fetch.timeout_ms"), 0);
+    first = warn;
+    second = strchr(first, '\n');
+    assert_non_null(second);
+    *second++ = '\0';
+    assert_non_null(strstr(first, "NEWSWORKER_FETCH_TIMEOUT "));
+    assert_non_null(strstr(first, "closest key: fetch.timeout_ms"));
+    assert_non_null(strstr(first, "NEWSWORKER_FETCH_TIMEOUT_MS"));
+    assert_non_null(strstr(second, "NEWSWORKER_WORKER_STATEDIR"));
+    assert_non_null(strstr(second, "closest key: worker.state_dir"));
+    assert_string_equal(strchr(second, '\n'), "\n");
+    /* the value is never echoed (it may be a secret) */
+    assert_null(strstr(second, "/x"));
+}
+
+/* Kubernetes' service-link variables for Services named newsworker*, newsworker-kafka*:
+ * skipped silently, and never handed to librdkafka as kafka.* properties. */
+static void test_env_platform_ignored(void **state)
+{
+    char err[256], warn[1024];
+    char *env[] = {"NEWSWORKER_METRICS_SERVICE_HOST=10.0.0.7",
+                   "NEWSWORKER_METRICS_SERVICE_PORT=9464",
+                   "NEWSWORKER_METRICS_SERVICE_PORT_METRICS=9464",
+                   "NEWSWORKER_METRICS_PORT=tcp://10.0.0.7:9464",
+                   "NEWSWORKER_METRICS_PORT_9464_TCP=tcp://10.0.0.7:9464",
+                   "NEWSWORKER_METRICS_PORT_9464_TCP_PROTO=tcp",
+                   "NEWSWORKER_METRICS_PORT_9464_TCP_PORT=9464",
+                   "NEWSWORKER_METRICS_PORT_9464_TCP_ADDR=10.0.0.7",
+                   "NEWSWORKER_SERVICE_HOST=10.0.0.8",
+                   "NEWSWORKER_PORT=tcp://10.0.0.8:80",
+                   "NEWSWORKER_PORT_80_UDP_ADDR=10.0.0.8",
+                   "NEWSWORKER_KAFKA_SERVICE_HOST=10.0.0.9",
+                   "NEWSWORKER_KAFKA_PORT=tcp://10.0.0.9:9092",
+                   "NEWSWORKER_KAFKA_PORT_9092_SCTP_PORT=9092",
+                   NULL};
+    char *near_misses[] = {"NEWSWORKER_METRICS_PORT_9464_HTTP=1",
+                           "NEWSWORKER_METRICS_SERVICE_HOSTS=1", "NEWSWORKER_PORTAL=1", NULL};
+
+    (void)state;
+    assert_int_equal(nw_config_load_env(cfg, env, warn, sizeof(warn), err, sizeof(err)), NW_OK);
+    assert_string_equal(warn, "");
+    assert_null(nw_config_get(cfg, "kafka.port"));
+    assert_null(nw_config_get(cfg, "kafka.service.host"));
+    /* names that only look like them are reported, one line each */
+    assert_int_equal(nw_config_load_env(cfg, near_misses, warn, sizeof(warn), err, sizeof(err)),
+                     NW_OK);
+    assert_non_null(strstr(warn, "NEWSWORKER_METRICS_PORT_9464_HTTP"));
+    assert_non_null(strstr(warn, "NEWSWORKER_METRICS_SERVICE_HOSTS"));
+    assert_non_null(strstr(warn, "NEWSWORKER_PORTAL"));
+}
+
+/* A small warnings buffer keeps whole lines only. */
+static void test_env_warnings_bounded(void **state)
+{
+    char err[256], warn[300];
+    char *env[] = {"NEWSWORKER_AAAA=1", "NEWSWORKER_BBBB=1", "NEWSWORKER_CCCC=1", NULL};
+    size_t len;
+
+    (void)state;
+    assert_int_equal(nw_config_load_env(cfg, env, warn, sizeof(warn), err, sizeof(err)), NW_OK);
+    len = strlen(warn);
+    assert_true(len > 0 && len < sizeof(warn));
+    assert_int_equal(warn[len - 1], '\n');
+    assert_non_null(strstr(warn, "NEWSWORKER_AAAA"));
+    assert_null(strstr(warn, "NEWSWORKER_CCCC"));
 }
 
 struct kv {
@@ -386,6 +465,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_set_pair, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_env, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_env_unknown_warns, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_env_platform_ignored, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_env_warnings_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kafka_passthrough, setup, teardown),
         cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
         cmocka_unit_test_setup_teardown(test_describe_per_command, setup, teardown),
