@@ -33,7 +33,7 @@ def table():
     body = body[: body.index("\n};")]
     entry = re.compile(
         r'\{\s*"([a-z0-9_.]+)",\s*KEY_(\w+),\s*(NULL|"(?:[^"\\]|\\.)*"),\s*[^,]+,\s*[^,]+,\s*'
-        r'(NULL|"(?:[^"\\]|\\.)*"),\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\}', re.S)
+        r'(NULL|"(?:[^"\\]|\\.)*"),\s*((?:"(?:[^"\\]|\\.)*"\s*)+)(?:,[^{}]*)?\}', re.S)
     for m in entry.finditer(body):
         name, kind, default, choices, helps = m.groups()
         unq = lambda s: bytes(s[1:-1], "utf-8").decode("unicode_escape")

@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 
     if (!cfg)
         return 1;
-    if (nw_config_load_env(cfg, environ, errstr, sizeof(errstr)) != NW_OK) {
+    if (nw_config_load_env(cfg, environ, NULL, 0, errstr, sizeof(errstr)) != NW_OK) {
         fprintf(stderr, "nw_s3_put: %s\n", errstr);
         rc = 2;
         goto out;
