@@ -15,6 +15,9 @@
  * comes) every wait on the broker gives up: nothing more is saved, so the items whose jobs
  * were not delivered stay unseen and the next run emits them; exit 1.
  *
+ * With --once the exit status is 1 when any source failed in the pass (st.errors > 0: one
+ * error record per failed source), once the jobs found were delivered and the state saved.
+ *
  * With metrics.listen: /metrics (the newsworker_watch_* families, kept up to date from
  * nw_watch_stats once a second), /healthz (the loop turns), /readyz (with a broker: the
  * producer is connected).
@@ -235,7 +238,8 @@ static void usage(FILE *f)
                "  links) from watch.sources and the URLs given, and writes every new item as a\n"
                "  url job: to input.topic with kafka.bootstrap.servers, else as JSON lines to\n"
                "  output.file ('-' = stdout). With --once, polls each source once, saves\n"
-               "  watch.state_file and exits. 'newsworker watch --help' lists its keys.\n");
+               "  watch.state_file and exits (1 if any source failed). 'newsworker watch\n"
+               "  --help' lists its keys.\n");
 }
 
 static int load_sources(struct nw_watch *w, const char *path)
@@ -482,6 +486,13 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
                 "%lu polls (%lu not modified, %lu robots.txt), %lu new items, %lu errors, "
                 "%zu sources, %zu seen entries",
                 st.polls, st.not_modified, st.robots, st.items_new, st.errors, st.sources, st.seen);
+    /* --once: a source that failed this pass (each failure is one error record) makes the
+     * exit status 1, after its good jobs were delivered and the state saved. */
+    if (once && code == NW_EXIT_OK && st.errors > 0) {
+        NW_LOG_WARN("watch", "%lu sources failed this pass (see the error records): exit 1",
+                    st.errors);
+        code = NW_EXIT_FAILURE;
+    }
 out:
     nw_metrics_stop();
     nw_watch_kafka_destroy(wk);

@@ -553,8 +553,16 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
 {
     struct xfer *x = userdata;
     size_t n = size * nmemb;
-    enum nw_status result = nw_buf_append(&x->body, data, n);
+    enum nw_status result;
 
+    if (x->robots && n > x->body.max - x->body.len) {
+        /* robots.txt keeps its first NW_ROBOTS_MAX_BYTES whole (RFC 9309 2.5), then stops. */
+        result = nw_buf_append(&x->body, data, x->body.max - x->body.len);
+        if (result == NW_OK)
+            result = NW_ETOOBIG;
+    } else {
+        result = nw_buf_append(&x->body, data, n);
+    }
     if (result == NW_ETOOBIG)
         x->too_big = 1;
     else if (result)
@@ -835,7 +843,9 @@ static void start_robots(struct nw_fetcher *f, struct host *h)
     x->f = f;
     x->host = h;
     x->robots = 1;
-    x->max_body = f->max_body;
+    /* No refusal of a declared length: an over-size robots.txt is read up to its first
+     * NW_ROBOTS_MAX_BYTES (on_body stops there) and those are parsed. */
+    x->max_body = 0;
     x->deadline_ms = now_ms() + f->job_timeout_ms;
     nw_buf_init(&x->body, NW_ROBOTS_MAX_BYTES);
     h->refs++;

@@ -68,8 +68,10 @@ grep -q "^[0-9]* localhost:$FP /a/odd/3 200$" "$WORK/feedd.log" ||
 
 echo "== 3: a non-public source is denied_address, with no request"
 : >"$WORK/feedd.log"
+rc=0
 timeout 120 "$BIN" watch --once -o watch.errors_file="$WORK/private.errors" "$B/feed/rss/a" \
-    >"$WORK/private.jsonl" 2>"$WORK/private.err" || fail "watch (private) exited $?"
+    >"$WORK/private.jsonl" 2>"$WORK/private.err" || rc=$?
+[ "$rc" = 1 ] || fail "watch --once (private, the source failed) exited $rc, want 1"
 "$PY" - "$WORK/private.errors" "$B/feed/rss/a" <<'PYEOF' || fail "private source error record"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]

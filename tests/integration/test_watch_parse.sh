@@ -5,7 +5,8 @@
 # error record `partial_parse` for the source (counted in the run's error total); an item
 # whose URL cannot be kept whole (9,023 bytes, a control byte) is dropped with a warning,
 # never emitted cut; a raw `&` in a link is kept as written; a plain-text sitemap, a UTF-16
-# feed and a gzip-compressed one are read.
+# feed and a gzip-compressed one are read. --once exits 1 when a source failed in the pass
+# (the partial one) and 0 when every source was read.
 # Usage: test_watch_parse.sh BUILD_DIR SOURCE_DIR
 . "$(dirname "${BASH_SOURCE[0]}")/watch_lib.sh"
 
@@ -59,9 +60,12 @@ done
 
 printf '%s\n' "$B/partial.xml" "$B/urls.xml" "$B/sitemap.txt" "$B/utf16.xml" "$B/feed.xml.gz" \
     >"$WORK/sources"
+# A source failed in the pass (the partial one): --once exits 1, after delivering the rest.
+rc=0
 timeout 120 "$BIN" watch --once -o watch.sources="$WORK/sources" -o fetch.allow_private=true \
     -o watch.errors_file="$WORK/errors.jsonl" -o log.level=info \
-    >"$WORK/jobs.jsonl" 2>"$WORK/watch.err" || fail "watch exited $?"
+    >"$WORK/jobs.jsonl" 2>"$WORK/watch.err" || rc=$?
+[ "$rc" = 1 ] || fail "watch --once with a partial source exited $rc, expected 1: $(tail -3 "$WORK/watch.err")"
 
 got=$(urls "$WORK/jobs.jsonl" | sort | tr '\n' ' ')
 want=$(printf '%s\n' "$B/p/1" "$B/p/2" "$B/u/ok?a=1&b=2&c" "$B/t/1" "$B/t/2" "$B/t/3" \
@@ -81,4 +85,16 @@ grep -q "read only in part" "$WORK/watch.err" || fail "no warning for the partia
 grep -q "9[0-9][0-9][0-9] bytes over the 8192-byte limit" "$WORK/watch.err" ||
     fail "no warning for the 9,000-byte URL"
 grep -q "2 entries dropped" "$WORK/watch.err" || fail "the dropped URLs are not counted"
+
+# The same pass without the partial source: every source read, exit 0, the same other jobs.
+grep -v '/partial.xml$' "$WORK/sources" >"$WORK/sources.good"
+timeout 120 "$BIN" watch --once -o watch.sources="$WORK/sources.good" \
+    -o fetch.allow_private=true -o watch.errors_file="$WORK/errors.good.jsonl" \
+    >"$WORK/jobs.good.jsonl" 2>"$WORK/watch.good.err" ||
+    fail "watch --once with only good sources exited $?: $(tail -3 "$WORK/watch.good.err")"
+got=$(urls "$WORK/jobs.good.jsonl" | sort | tr '\n' ' ')
+want=$(printf '%s\n' "$B/u/ok?a=1&b=2&c" "$B/t/1" "$B/t/2" "$B/t/3" "$B/w/1" "$B/g/1" |
+    sort | tr '\n' ' ')
+[ "$got" = "$want" ] || fail "good-only jobs: got [$got] want [$want]"
+[ ! -s "$WORK/errors.good.jsonl" ] || fail "error records from good sources"
 echo "ok"
