@@ -78,6 +78,19 @@ enum nw_status nw_s3_check(struct nw_s3 *s3, char *errstr, size_t errstr_size);
 enum nw_status nw_s3_put_file(struct nw_s3 *s3, const char *local_path, const char *key,
                               char *errstr, size_t errstr_size);
 
+/* Called with each key (after output.s3.prefix) of a listing; non-zero stops it. */
+typedef int nw_s3_key_fn(void *ctx, const char *key);
+
+/* Lists the objects whose key (after output.s3.prefix) starts with key_prefix
+ * (ListObjectsV2, 1000 keys a page, following continuation tokens) and calls fn for each.
+ * Errors as for nw_s3_put_file; NW_EPARSE when an answer is not a listing. */
+enum nw_status nw_s3_list(struct nw_s3 *s3, const char *key_prefix, nw_s3_key_fn *fn, void *ctx,
+                          char *errstr, size_t errstr_size);
+
+/* Deletes the object output.s3.prefix + key (DeleteObject; an object already gone is
+ * NW_OK). Retried like an upload. */
+enum nw_status nw_s3_delete(struct nw_s3 *s3, const char *key, char *errstr, size_t errstr_size);
+
 /* output.s3.keep_local: whether the caller keeps a file after its confirmed upload. */
 int nw_s3_keep_local(const struct nw_s3 *s3);
 
