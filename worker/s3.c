@@ -30,6 +30,7 @@
 #define MAX_KEY 1024             /* S3's limit on a key's UTF-8 bytes */
 #define READ_CHUNK (256 * 1024)  /* hashing buffer */
 #define LOW_SPEED_BYTES 1024L
+#define CHECK_PREFIX "_newsworker_check_"
 #define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 struct nw_s3 {
@@ -788,12 +789,14 @@ enum nw_status nw_s3_check(struct nw_s3 *s3, char *errstr, size_t errstr_size)
 
     nw_buf_init(&query, 4 * MAX_KEY);
     memset(&resp, 0, sizeof(resp));
-    result = nw_buf_puts(&query, "list-type=2&max-keys=1");
-    if (!result && s3->prefix[0]) {
-        result = nw_buf_puts(&query, "&prefix=");
-        if (!result)
-            result = encode(&query, s3->prefix, 0);
-    }
+    /* A prefix that holds no object: the answer is as small as a listing gets and never
+     * truncated (some S3-compatible stores, s3rver among them, fail on a truncated one),
+     * and it still proves the endpoint, bucket, region and credentials. */
+    result = nw_buf_puts(&query, "list-type=2&max-keys=1&prefix=");
+    if (!result)
+        result = encode(&query, s3->prefix, 0);
+    if (!result)
+        result = nw_buf_puts(&query, CHECK_PREFIX);
     if (result) {
         result = nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory");
         goto out;

@@ -57,13 +57,14 @@ struct nw_s3 *nw_s3_create(const struct nw_config *cfg, char *errstr, size_t err
 /* NULL-safe. */
 void nw_s3_destroy(struct nw_s3 *s3);
 
-/* Start-up check of endpoint, bucket, region and credentials: lists at most one key under
- * the prefix (ListObjectsV2; retried like any request). NW_OK when S3 answers, and also
- * when it answers AccessDenied (credentials allowed to write but not to list cannot be
- * checked without writing: a warning is logged and uploads will tell). NW_ECONFIG when
- * the answer shows a configuration error: unknown access key, wrong secret
- * (SignatureDoesNotMatch), no such bucket, wrong region, bad token (exit 2). NW_ENETWORK,
- * NW_ETIMEOUT or NW_EHTTP when S3 could not be reached or kept failing after the retries. */
+/* Start-up check of endpoint, bucket, region and credentials: lists
+ * <prefix>_newsworker_check_ (ListObjectsV2, max-keys=1: a prefix that holds no object, so
+ * the answer is small and never truncated; retried like any request). NW_OK when S3 answers, and
+ * also when it answers AccessDenied (credentials allowed to write but not to list cannot be checked
+ * without writing: a warning is logged and uploads will tell). NW_ECONFIG when the answer shows a
+ * configuration error: unknown access key, wrong secret (SignatureDoesNotMatch), no such bucket,
+ * wrong region, bad token (exit 2). NW_ENETWORK, NW_ETIMEOUT or NW_EHTTP when S3 could not be
+ * reached or kept failing after the retries. */
 enum nw_status nw_s3_check(struct nw_s3 *s3, char *errstr, size_t errstr_size);
 
 /* Uploads the file at local_path as object output.s3.prefix + key (key: the lake-relative
