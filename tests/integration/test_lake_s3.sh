@@ -3,9 +3,10 @@
 # against s3rver behind s3_front.py (which verifies every SigV4 signature with botocore):
 # 1. extract: the bucket's keys are the lake's layout and bytes (keep_local=true), and
 #    with keep_local=false the local copies are gone and the bucket holds the same lake;
-# 2. run over keyed jobs on 4 partitions, killed with kill -9 twice and restarted: every
-#    job is in exactly one object of the bucket (downloaded with botocore, counted with
-#    DuckDB), the objects of uncommitted attempts having been deleted at the restarts;
+# 2. run over keyed jobs on 4 partitions, killed with kill -9 twice and restarted (with
+#    other file sizes each time): every job is in exactly one object of the bucket
+#    (downloaded with botocore, counted with DuckDB), the objects of uncommitted attempts
+#    having been deleted at the restarts;
 # 3. S3 down (every PUT answered 503 SlowDown for a while): no offset is committed and no
 #    object appears; when S3 is back the worker recovers by itself, each job once;
 # 4. bad credentials at start: exit 2; output.s3.bucket without output.dir: exit 2;
@@ -117,13 +118,16 @@ jobs_in_bucket() { # PREFIX — DuckDB per job over the bucket's objects, downlo
 
 LK=$WORK/lake-k9
 mkdir -p "$LK"
-opts=(-o kafka.group.id=lake-s3-k9 -o output.dir="$LK" -o output.max_records=5
-    -o output.max_age_ms=400 -o worker.max_in_flight=48 -o output.s3.prefix=k9 $S3)
+opts=(-o kafka.group.id=lake-s3-k9 -o output.dir="$LK" -o output.max_age_ms=400
+    -o worker.max_in_flight=48 -o output.s3.prefix=k9 $S3)
+# Each start cuts files at another size (5, 3, then 7 records), so a replay's files start
+# at other offsets than the killed attempt's and cannot just overwrite its objects: the
+# objects of the uncommitted attempts must be deleted, or jobs would be counted twice.
 t0=$SECONDS
 n=0
 for target in 6 14; do
     n=$((n + 1))
-    start_worker "k$n" "${opts[@]}"
+    start_worker "k$n" "${opts[@]}" -o output.max_records=$((7 - 2 * n))
     eval "pid=\$WPID_k$n"
     end=$((SECONDS + 90))
     while [ "$(objects main k9/)" -lt "$target" ]; do
@@ -134,7 +138,7 @@ for target in 6 14; do
     wait "$pid" 2>/dev/null
     echo "kill -9 number $n after $(objects main k9/) uploads"
 done
-start_worker k3 "${opts[@]}"
+start_worker k3 "${opts[@]}" -o output.max_records=7
 end=$((SECONDS + 180))
 while :; do
     r=$(jobs_in_bucket k9)
