@@ -14,13 +14,19 @@
 . "$(dirname "$0")/run_lib.sh" "$1" "$2"
 . "$SRC/tests/integration/s3_lib.sh"
 export NODE_PATH=/opt/newsworker-npm/node_modules
-NW="$BUILD/bin/newsworker"
+NW="${NW_BIN:-$BUILD/bin/newsworker}"
 PAGES="$SRC/tests/fixtures/pages"
 
 start_s3rver 550
 start_front main
 S3=$(s3_opts "$FP")
 jfield() { "$PY" -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+jobs_in_bucket() { # PREFIX — DuckDB per job over the bucket's objects, downloaded fresh
+    rm -rf "$WORK/dl-$1"
+    bucket_download "$1/" "$WORK/dl-$1" >/dev/null 2>&1
+    node "$SRC/tests/integration/lake_duckdb.js" "$WORK/dl-$1" --jobs 2>/dev/null ||
+        echo '{"count":0,"distinct_ids":0,"max_per_id":0}'
+}
 # objects FRONT PATHREGEX — uploads S3 confirmed through that front (PUT answered 200)
 objects() { requests "$1" "^PUT /lake/$2" | awk '$3 == 200' | wc -l; }
 
@@ -57,6 +63,22 @@ r2=$(node "$SRC/tests/integration/lake_duckdb.js" "$WORK/ex2.dl" articles url fe
     fail "DuckDB over the downloaded lake: $r2 (local lake: $r1)"
 echo "ok - extract: keep_local=false leaves no local file; the bucket holds the lake ($r2)"
 
+# Avro: the same, read back with python3-avro against the committed schema.
+L3=$WORK/ex-avro
+mkdir -p "$L3"
+# shellcheck disable=SC2086
+"$NW" extract -o output.dir="$L3" -o output.format=avro -o output.max_records=2 $S3 \
+    -o output.s3.prefix=ex3 -o output.s3.keep_local=true "$PAGES"/*.html >"$WORK/ex3.out" \
+    2>"$WORK/ex3.log" || fail "extract avro: exit $?"
+local_listing "$L3" ex3 >"$WORK/ex3.local"
+bucket_download ex3/ "$WORK/ex3.dl" >"$WORK/ex3.bucket" || fail "download"
+[ "$(wc -l <"$WORK/ex3.local")" -ge 2 ] && diff "$WORK/ex3.local" "$WORK/ex3.bucket" >&2 ||
+    fail "the Avro bucket differs from the lake"
+a=$("$PY" "$SRC/tests/integration/check_avro_lake.py" "$WORK/ex3.dl" "$SRC/schemas" | grep by_url) ||
+    fail "python3-avro: the downloaded Avro lake does not validate"
+[ "$(jfield "$a" count)" = 3 ] || fail "python3-avro over the downloaded lake: $a"
+echo "ok - extract avro: bucket = lake ($(wc -l <"$WORK/ex3.bucket") files), python3-avro validates it: $a"
+
 # ---- 4. refusals at start ----
 L4=$WORK/refused
 mkdir -p "$L4"
@@ -87,6 +109,22 @@ start_httpd
 N=$(make_jobs "$WORK/jobs.txt" 120 12 0 0 250)
 produce_jobs_spread "$WORK/jobs.txt" 4
 
+# fetch: the lake's files uploaded, the local copies removed.
+LF=$WORK/fetch
+mkdir -p "$LF"
+head -n 24 "$WORK/jobs.txt" >"$WORK/fetch-jobs.txt"
+# shellcheck disable=SC2086
+"$NW" fetch --input "$WORK/fetch-jobs.txt" -o fetch.allow_private=true -o output.dir="$LF" \
+    -o output.max_records=5 $S3 -o output.s3.prefix=fetch >"$WORK/fetch.out" 2>"$WORK/fetch.log" ||
+    fail "fetch: exit $?"
+[ -z "$(find "$LF" -type f)" ] || fail "fetch left local copies: $(find "$LF" -type f)"
+bucket_download fetch/ "$WORK/fetch.dl" >/dev/null || fail "download"
+r=$(node "$SRC/tests/integration/lake_duckdb.js" "$WORK/fetch.dl" articles url fetched_at)
+[ "$(jfield "$r" count)" = 24 ] && [ "$(jfield "$r" distinct_ids)" = 24 ] &&
+    [ "$(jfield "$r" bad_partition)" = 0 ] ||
+    fail "fetch: the bucket holds $r for 24 jobs"
+echo "ok - fetch: 24 jobs in $(bucket_listing fetch/ | wc -l) objects, no local copy left"
+
 start_worker badcred -o kafka.group.id=lake-bad -o output.dir="$L4" $S3 \
     -o output.s3.access_key_id=AKIDUNKNOWN
 stop_wait() { # the worker's exit code, waiting for it to end by itself
@@ -108,12 +146,6 @@ c = KafkaConsumer(bootstrap_servers=sys.argv[1].split(","), group_id=sys.argv[2]
                   enable_auto_commit=False, api_version=(2, 5, 0))
 print(sum(c.committed(TopicPartition("news.urls", p)) or 0 for p in range(4)))
 PYEOF
-}
-jobs_in_bucket() { # PREFIX — DuckDB per job over the bucket's objects, downloaded fresh
-    rm -rf "$WORK/dl-$1"
-    bucket_download "$1/" "$WORK/dl-$1" >/dev/null 2>&1
-    node "$SRC/tests/integration/lake_duckdb.js" "$WORK/dl-$1" --jobs 2>/dev/null ||
-        echo '{"count":0,"distinct_ids":0,"max_per_id":0}'
 }
 
 LK=$WORK/lake-k9
