@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # s3_lib.sh — the S3 test server for integration tests: s3rver (npm, a third-party S3
 # implementation) on loopback, behind s3_front.py, which verifies every request's SigV4
 # signature and payload hash with botocore and can inject faults; listings and reads with

@@ -19,7 +19,7 @@ PAGES="$SRC/tests/fixtures/pages"
 
 start_s3rver 550
 start_front main
-S3=$(s3_opts "$FP")
+read -ra S3 <<<"$(s3_opts "$FP")"
 jfield() { "$PY" -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 jobs_in_bucket() { # PREFIX — DuckDB per job over the bucket's objects, downloaded fresh
     rm -rf "$WORK/dl-$1"
@@ -34,8 +34,7 @@ objects() { requests "$1" "^PUT /lake/$2" | awk '$3 == 200' | wc -l; }
 L1=$WORK/ex-keep
 L2=$WORK/ex-drop
 mkdir -p "$L1" "$L2"
-# shellcheck disable=SC2086
-"$NW" extract -o output.dir="$L1" -o output.max_records=1 $S3 -o output.s3.prefix=ex1 \
+"$NW" extract -o output.dir="$L1" -o output.max_records=1 "${S3[@]}" -o output.s3.prefix=ex1 \
     -o output.s3.keep_local=true "$PAGES"/*.html >"$WORK/ex1.out" 2>"$WORK/ex1.log" ||
     fail "extract with keep_local=true: exit $?"
 local_listing "$L1" ex1 >"$WORK/ex1.local"
@@ -47,8 +46,7 @@ grep -Eqv '^ex1/(articles|errors)/dt=[0-9]{4}-[0-9]{2}-[0-9]{2}/hour=[0-9]{2}/(a
 diff "$WORK/ex1.local" "$WORK/ex1.bucket" >&2 || fail "the bucket differs from the lake (keys, sizes or sha256)"
 echo "ok - extract: $n1 files, bucket keys and bytes = the lake's (keep_local=true)"
 
-# shellcheck disable=SC2086
-"$NW" extract -o output.dir="$L2" -o output.max_records=1 $S3 -o output.s3.prefix=ex2/ \
+"$NW" extract -o output.dir="$L2" -o output.max_records=1 "${S3[@]}" -o output.s3.prefix=ex2/ \
     "$PAGES"/*.html >"$WORK/ex2.out" 2>"$WORK/ex2.log" || fail "extract with keep_local=false: exit $?"
 [ -z "$(find "$L2" -type f)" ] || fail "local files left with keep_local=false: $(find "$L2" -type f)"
 bucket_download ex2/ "$WORK/ex2.dl" >"$WORK/ex2.bucket" || fail "download"
@@ -66,8 +64,7 @@ echo "ok - extract: keep_local=false leaves no local file; the bucket holds the 
 # Avro: the same, read back with python3-avro against the committed schema.
 L3=$WORK/ex-avro
 mkdir -p "$L3"
-# shellcheck disable=SC2086
-"$NW" extract -o output.dir="$L3" -o output.format=avro -o output.max_records=2 $S3 \
+"$NW" extract -o output.dir="$L3" -o output.format=avro -o output.max_records=2 "${S3[@]}" \
     -o output.s3.prefix=ex3 -o output.s3.keep_local=true "$PAGES"/*.html >"$WORK/ex3.out" \
     2>"$WORK/ex3.log" || fail "extract avro: exit $?"
 local_listing "$L3" ex3 >"$WORK/ex3.local"
@@ -82,8 +79,7 @@ echo "ok - extract avro: bucket = lake ($(wc -l <"$WORK/ex3.bucket") files), pyt
 # ---- 4. refusals at start ----
 L4=$WORK/refused
 mkdir -p "$L4"
-# shellcheck disable=SC2086
-"$NW" extract -o output.dir="$L4" $S3 -o output.s3.secret_access_key=wrong \
+"$NW" extract -o output.dir="$L4" "${S3[@]}" -o output.s3.secret_access_key=wrong \
     "$PAGES"/*.html >/dev/null 2>"$WORK/bad.err"
 rc=$?
 [ $rc = 2 ] || fail "a wrong secret: exit $rc, want 2: $(cat "$WORK/bad.err")"
@@ -93,8 +89,7 @@ grep -q "output.s3" "$WORK/bad.err" && grep -q SignatureDoesNotMatch "$WORK/bad.
 rc=$?
 [ $rc = 2 ] && grep -q "output.s3.bucket: needs output.dir" "$WORK/nodir.err" ||
     fail "output.s3.bucket without output.dir: exit $rc: $(cat "$WORK/nodir.err")"
-# shellcheck disable=SC2086
-"$NW" extract -o output.dir="$L4" $S3 -o output.s3.endpoint=http://127.0.0.1:1 \
+"$NW" extract -o output.dir="$L4" "${S3[@]}" -o output.s3.endpoint=http://127.0.0.1:1 \
     -o output.s3.retries=0 "$PAGES"/*.html >/dev/null 2>"$WORK/down.err"
 rc=$?
 [ $rc = 1 ] && grep -q "s3://lake/" "$WORK/down.err" ||
@@ -113,9 +108,8 @@ produce_jobs_spread "$WORK/jobs.txt" 4
 LF=$WORK/fetch
 mkdir -p "$LF"
 head -n 24 "$WORK/jobs.txt" >"$WORK/fetch-jobs.txt"
-# shellcheck disable=SC2086
 "$NW" fetch --input "$WORK/fetch-jobs.txt" -o fetch.allow_private=true -o output.dir="$LF" \
-    -o output.max_records=5 $S3 -o output.s3.prefix=fetch >"$WORK/fetch.out" 2>"$WORK/fetch.log" ||
+    -o output.max_records=5 "${S3[@]}" -o output.s3.prefix=fetch >"$WORK/fetch.out" 2>"$WORK/fetch.log" ||
     fail "fetch: exit $?"
 [ -z "$(find "$LF" -type f)" ] || fail "fetch left local copies: $(find "$LF" -type f)"
 bucket_download fetch/ "$WORK/fetch.dl" >/dev/null || fail "download"
@@ -125,7 +119,7 @@ r=$(node "$SRC/tests/integration/lake_duckdb.js" "$WORK/fetch.dl" articles url f
     fail "fetch: the bucket holds $r for 24 jobs"
 echo "ok - fetch: 24 jobs in $(bucket_listing fetch/ | wc -l) objects, no local copy left"
 
-start_worker badcred -o kafka.group.id=lake-bad -o output.dir="$L4" $S3 \
+start_worker badcred -o kafka.group.id=lake-bad -o output.dir="$L4" "${S3[@]}" \
     -o output.s3.access_key_id=AKIDUNKNOWN
 stop_wait() { # the worker's exit code, waiting for it to end by itself
     local pid
@@ -151,7 +145,7 @@ PYEOF
 LK=$WORK/lake-k9
 mkdir -p "$LK"
 opts=(-o kafka.group.id=lake-s3-k9 -o output.dir="$LK" -o output.max_age_ms=400
-    -o worker.max_in_flight=48 -o output.s3.prefix=k9 $S3)
+    -o worker.max_in_flight=48 -o output.s3.prefix=k9 "${S3[@]}")
 # Each start cuts files at another size (5, 3, then 7 records), so a replay's files start
 # at other offsets than the killed attempt's and cannot just overwrite its objects: the
 # objects of the uncommitted attempts must be deleted, or jobs would be counted twice.
@@ -194,12 +188,12 @@ echo "ok - run: kill -9 twice, each job in exactly one object of the bucket"
 # ---- 3. S3 down for a while ----
 touch "$WORK/outage"
 start_front down --always 503 --match '^PUT ' --always-while "$WORK/outage"
-DOWN=$(s3_opts "$FP")
+read -ra DOWN <<<"$(s3_opts "$FP")"
 LD=$WORK/lake-down
 mkdir -p "$LD"
 t0=$SECONDS
 start_worker down -o kafka.group.id=lake-s3-down -o output.dir="$LD" -o output.max_records=10 \
-    -o output.max_age_ms=300 $DOWN -o output.s3.prefix=down -o output.s3.retries=1 \
+    -o output.max_age_ms=300 "${DOWN[@]}" -o output.s3.prefix=down -o output.s3.retries=1 \
     -o output.s3.retry_backoff_ms=50
 end=$((SECONDS + 90))
 until [ "$(requests down '^PUT ' | awk '$3 == 503' | wc -l)" -ge 8 ]; do

@@ -13,15 +13,14 @@ B="http://127.0.0.1:$FP"
 start_s3rver 300
 S3_FRONT_SECONDS=300 start_front main
 EXTRA_PIDS="$EXTRA_PIDS $PIDS"
-S3=$(s3_opts "$FP")
+read -ra S3 <<<"$(s3_opts "$FP")"
 printf '%s\n' "$B/feed/rss/a" "$B/feed/atom/b" "$B/status/500" >"$WORK/sources"
 lake=$WORK/lake
 mkdir -p "$lake"
 for run in 1 2; do
-    # shellcheck disable=SC2086
     timeout 120 "$BIN" watch --once -o watch.sources="$WORK/sources" \
         -o watch.state_file="$WORK/state" -o fetch.allow_private=true \
-        -o output.dir="$lake" $S3 -o output.s3.prefix=w >"$WORK/run-$run.out" \
+        -o output.dir="$lake" "${S3[@]}" -o output.s3.prefix=w >"$WORK/run-$run.out" \
         2>"$WORK/run-$run.err" || fail "watch run $run exited $?"
     [ -s "$WORK/run-$run.out" ] && fail "watch wrote to stdout with output.dir"
     [ -z "$(find "$lake" -type f)" ] || fail "run $run left local files: $(find "$lake" -type f)"
