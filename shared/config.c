@@ -871,6 +871,14 @@ enum nw_status nw_config_check(const struct nw_config *cfg, char *errstr, size_t
             return nw_fail(NW_ECONFIG, errstr, errstr_size, "%s: must not be empty",
                            kafka_not_empty[i]);
     }
+    {
+        const char *bucket = nw_config_get(cfg, "output.s3.bucket");
+        const char *dir = nw_config_get(cfg, "output.dir");
+        if (bucket && bucket[0] && !(dir && dir[0]))
+            return nw_fail(NW_ECONFIG, errstr, errstr_size,
+                           "output.s3.bucket: needs output.dir (the lake folder whose closed "
+                           "files are uploaded)");
+    }
     return NW_OK;
 }
 

@@ -1,4 +1,5 @@
-/* s3_xml.c — a root element's name and one child's text from an S3 XML answer (libxml2). */
+/* s3_xml.c — a root element's name, one child's text and a listing's keys from an S3 XML
+ * answer (libxml2). */
 #include "s3_xml.h"
 
 #include <libxml/parser.h>
@@ -73,6 +74,59 @@ enum nw_status nw_s3_xml_text(const char *xml, size_t len, const char *root, con
     text = xmlNodeGetContent(child);
     copy_clean((const char *)text, out, out_size);
     result = NW_OK;
+out:
+    xmlFree(text);
+    xmlFreeDoc(doc);
+    return result;
+}
+
+static int named(xmlNodePtr n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+enum nw_status nw_s3_xml_list(const char *xml, size_t len, nw_s3_xml_key_fn *fn, void *ctx,
+                              int *truncated, char *token, size_t token_size)
+{
+    enum nw_status result = NW_EPARSE;
+    xmlDocPtr doc = parse(xml, len);
+    xmlNodePtr top, child, k;
+    xmlChar *text = NULL;
+    int stop = 0;
+
+    *truncated = 0;
+    if (token_size)
+        token[0] = '\0';
+    if (!doc)
+        goto out;
+    top = xmlDocGetRootElement(doc);
+    if (!top)
+        goto out;
+    result = NW_EINVAL;
+    if (strcmp((const char *)top->name, "ListBucketResult") != 0)
+        goto out;
+    for (child = top->children; child; child = child->next) {
+        if (named(child, "IsTruncated")) {
+            text = xmlNodeGetContent(child);
+            *truncated = text && strcmp((const char *)text, "true") == 0;
+        } else if (named(child, "NextContinuationToken")) {
+            text = xmlNodeGetContent(child);
+            if (!text || strlen((const char *)text) >= token_size)
+                goto out;
+            memcpy(token, text, strlen((const char *)text) + 1);
+        } else if (named(child, "Contents") && !stop) {
+            for (k = child->children; k && !named(k, "Key"); k = k->next)
+                ;
+            if (k) {
+                text = xmlNodeGetContent(k);
+                if (text && text[0])
+                    stop = fn(ctx, (const char *)text);
+            }
+        }
+        xmlFree(text);
+        text = NULL;
+    }
+    result = (*truncated && (!token_size || !token[0])) ? NW_EINVAL : NW_OK;
 out:
     xmlFree(text);
     xmlFreeDoc(doc);

@@ -24,6 +24,7 @@
 #include "process.h"
 #include "record.h"
 #include "sink.h"
+#include "lake_s3.h"
 #include "sink_lake.h"
 #include "url.h"
 #include "warc.h"
@@ -80,6 +81,7 @@ static json_t *error_record(const char *url, const char *stage, enum nw_status s
 struct out {
     struct nw_sink_file *sink;
     struct nw_lake *lake;
+    struct nw_lake_s3 *lake_s3; /* with output.s3.bucket: uploads the closed files */
 };
 
 static enum nw_status out_write(struct out *o, const json_t *rec, int is_error)
@@ -241,6 +243,12 @@ int nw_cmd_extract(struct nw_config *cfg, int argc, char **argv)
             code = status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
             goto out;
         }
+        sink.lake_s3 = nw_lake_s3_attach(sink.lake, cfg, &status, errstr, sizeof(errstr));
+        if (!sink.lake_s3 && status) {
+            fprintf(stderr, "newsworker extract: %s\n", errstr);
+            code = status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
+            goto out;
+        }
     } else {
         sink.sink = nw_sink_file_create(nw_config_get(cfg, "output.file"), errstr, sizeof(errstr));
         if (!sink.sink) {
@@ -269,6 +277,7 @@ int nw_cmd_extract(struct nw_config *cfg, int argc, char **argv)
 out:
     nw_sink_file_destroy(sink.sink);
     nw_lake_destroy(sink.lake);
+    nw_lake_s3_destroy(sink.lake_s3);
     nw_processor_destroy(proc);
     return code;
 }

@@ -26,6 +26,7 @@
 #include "record.h"
 #include "sink.h"
 #include "sink_kafka.h"
+#include "lake_s3.h"
 #include "sink_lake.h"
 
 #define POLL_MS 1000
@@ -165,6 +166,7 @@ struct run {
     struct nw_sink_file *sink;   /* without a broker */
     struct nw_sink_kafka *kafka; /* with kafka.bootstrap.servers */
     struct nw_lake *lake;        /* with output.dir (wins over Kafka) */
+    struct nw_lake_s3 *lake_s3;  /* with output.s3.bucket: uploads the closed files */
     unsigned long delivered;
     unsigned long undelivered;
     size_t max_job_bytes;
@@ -407,6 +409,12 @@ int nw_cmd_fetch(struct nw_config *cfg, int argc, char **argv)
             code = status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
             goto out;
         }
+        run.lake_s3 = nw_lake_s3_attach(run.lake, cfg, &status, errstr, sizeof(errstr));
+        if (!run.lake_s3 && status) {
+            fprintf(stderr, "newsworker fetch: %s\n", errstr);
+            code = status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
+            goto out;
+        }
     } else if (nw_config_get(cfg, "kafka.bootstrap.servers")) {
         enum nw_status status = NW_OK;
         run.kafka = nw_sink_kafka_create(cfg, on_delivery, &run, &status, errstr, sizeof(errstr));
@@ -500,6 +508,7 @@ out:
     nw_sink_file_destroy(run.sink);
     nw_sink_kafka_destroy(run.kafka);
     nw_lake_destroy(run.lake);
+    nw_lake_s3_destroy(run.lake_s3);
     nw_metrics_stop();
     return code;
 }

@@ -69,6 +69,7 @@
 #include "publish.h"
 #include "record.h"
 #include "sink_kafka.h"
+#include "lake_s3.h"
 #include "sink_lake.h"
 
 #define INTAKE_BATCH 64   /* messages taken per turn before serving the others */
@@ -130,6 +131,7 @@ struct run {
     struct nw_sink_kafka *sink;     /* routes, producer, embedded cluster */
     struct nw_publisher *publisher; /* the sink's, borrowed */
     struct nw_lake *lake;           /* with output.dir: records to files, not to topics */
+    struct nw_lake_s3 *lake_s3;     /* with output.s3.bucket: uploads the closed files */
     long long lake_hold_until;      /* after a failed lake write: no intake until then */
     long long lake_retry_ms;
     struct nw_fetcher *fetcher;
@@ -1033,6 +1035,11 @@ static int run_setup(struct run *run, const struct nw_config *cfg)
             fprintf(stderr, "newsworker run: %s\n", errstr);
             return status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
         }
+        run->lake_s3 = nw_lake_s3_attach(run->lake, cfg, &status, errstr, sizeof(errstr));
+        if (!run->lake_s3 && status) {
+            fprintf(stderr, "newsworker run: %s\n", errstr);
+            return status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
+        }
     }
     run->offsets = nw_offsets_create();
     run->backlog_max = BACKLOG_MIN;
@@ -1132,6 +1139,7 @@ static void run_teardown(struct run *run)
     nw_free(run->backlog);
     nw_offsets_destroy(run->offsets);
     nw_lake_destroy(run->lake); /* what was not closed leaves no visible file */
+    nw_lake_s3_destroy(run->lake_s3);
     nw_free(run->assigned);
 }
 

@@ -39,6 +39,7 @@
 #include "publish.h"
 #include "record.h"
 #include "sink.h"
+#include "lake_s3.h"
 #include "sink_lake.h"
 #include "watch.h"
 #include "watch_kafka.h"
@@ -115,6 +116,7 @@ struct run {
     struct nw_sink_file *jobs;   /* without a broker */
     struct nw_sink_file *errors; /* without a broker, with watch.errors_file */
     struct nw_lake *lake;        /* with output.dir: jobs and error records to lake files */
+    struct nw_lake_s3 *lake_s3;  /* with output.s3.bucket: uploads the closed files */
     unsigned long jobs_out, errors_out, undelivered;
     int write_failed;
 };
@@ -380,6 +382,12 @@ int nw_cmd_watch(struct nw_config *cfg, int argc, char **argv)
             code = status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
             goto out;
         }
+        run.lake_s3 = nw_lake_s3_attach(run.lake, cfg, &status, errstr, sizeof(errstr));
+        if (!run.lake_s3 && status) {
+            fprintf(stderr, "newsworker watch: %s\n", errstr);
+            code = status == NW_ECONFIG ? NW_EXIT_USAGE : NW_EXIT_FAILURE;
+            goto out;
+        }
     }
     w = nw_watch_create(cfg, &emit, &run, once, errstr, sizeof(errstr));
     if (!w) {
@@ -502,5 +510,6 @@ out:
     nw_sink_file_destroy(run.jobs);
     nw_sink_file_destroy(run.errors);
     nw_lake_destroy(run.lake);
+    nw_lake_s3_destroy(run.lake_s3);
     return code;
 }

@@ -30,6 +30,7 @@
 #define MAX_KEY 1024             /* S3's limit on a key's UTF-8 bytes */
 #define READ_CHUNK (256 * 1024)  /* hashing buffer */
 #define LOW_SPEED_BYTES 1024L
+#define CHECK_PREFIX "_newsworker_check_"
 #define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 struct nw_s3 {
@@ -57,7 +58,8 @@ struct request {
     off_t offset;
     uint64_t length;
     const char *mem;
-    char sha[65]; /* hex SHA-256 of the body */
+    size_t max_body; /* of the answer kept; 0: MAX_RESPONSE */
+    char sha[65];    /* hex SHA-256 of the body */
     /* read state, reset before every attempt */
     uint64_t sent;
     int short_read;
@@ -618,7 +620,7 @@ static enum nw_status perform(struct nw_s3 *s3, struct request *req, struct resp
     long attempt;
 
     nw_buf_init(&url, 4 * MAX_KEY + 4096);
-    nw_buf_init(&resp->body, MAX_RESPONSE);
+    nw_buf_init(&resp->body, req->max_body ? req->max_body : MAX_RESPONSE);
     snprintf(object, sizeof(object), "s3://%s/%s", s3->bucket, req->key ? req->key : "");
     if (build_url(s3, req, &url)) {
         result =
@@ -787,12 +789,14 @@ enum nw_status nw_s3_check(struct nw_s3 *s3, char *errstr, size_t errstr_size)
 
     nw_buf_init(&query, 4 * MAX_KEY);
     memset(&resp, 0, sizeof(resp));
-    result = nw_buf_puts(&query, "list-type=2&max-keys=1");
-    if (!result && s3->prefix[0]) {
-        result = nw_buf_puts(&query, "&prefix=");
-        if (!result)
-            result = encode(&query, s3->prefix, 0);
-    }
+    /* A prefix that holds no object: the answer is as small as a listing gets and never
+     * truncated (some S3-compatible stores, s3rver among them, fail on a truncated one),
+     * and it still proves the endpoint, bucket, region and credentials. */
+    result = nw_buf_puts(&query, "list-type=2&max-keys=1&prefix=");
+    if (!result)
+        result = encode(&query, s3->prefix, 0);
+    if (!result)
+        result = nw_buf_puts(&query, CHECK_PREFIX);
     if (result) {
         result = nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory");
         goto out;
@@ -825,6 +829,115 @@ enum nw_status nw_s3_check(struct nw_s3 *s3, char *errstr, size_t errstr_size)
 out:
     nw_buf_fini(&resp.body);
     nw_buf_fini(&query);
+    return result;
+}
+
+/* ---- listing and deleting ---- */
+
+#define LIST_MAX_BODY (4 * 1024 * 1024) /* a page of 1000 keys of up to 1 KiB, and more */
+
+struct list_ctx {
+    const struct nw_s3 *s3;
+    nw_s3_key_fn *fn;
+    void *ctx;
+    int stopped;
+};
+
+static int on_listed_key(void *ctx, const char *key)
+{
+    struct list_ctx *l = ctx;
+    size_t n = strlen(l->s3->prefix);
+
+    if (strncmp(key, l->s3->prefix, n) != 0)
+        return 0; /* not under our prefix: S3 would not list it */
+    l->stopped = l->fn(l->ctx, key + n);
+    return l->stopped;
+}
+
+enum nw_status nw_s3_list(struct nw_s3 *s3, const char *key_prefix, nw_s3_key_fn *fn, void *ctx,
+                          char *errstr, size_t errstr_size)
+{
+    enum nw_status result = NW_OK;
+    struct list_ctx l = {s3, fn, ctx, 0};
+    struct nw_buf query, full;
+    char token[2048] = "";
+    int truncated = 1;
+
+    nw_buf_init(&query, 8 * MAX_KEY + 3 * sizeof(token));
+    nw_buf_init(&full, 2 * MAX_KEY);
+    if (nw_buf_printf(&full, "%s%s", s3->prefix, key_prefix ? key_prefix : "")) {
+        result = nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory");
+        goto out;
+    }
+    while (truncated && !l.stopped) {
+        struct request req = {.method = "GET", .max_body = LIST_MAX_BODY};
+        struct response resp;
+
+        nw_buf_reset(&query);
+        result = NW_OK;
+        if (token[0]) {
+            result = nw_buf_puts(&query, "continuation-token=");
+            if (!result)
+                result = encode(&query, token, 0);
+            if (!result)
+                result = nw_buf_putc(&query, '&');
+        }
+        if (!result)
+            result = nw_buf_puts(&query, "list-type=2&max-keys=1000");
+        if (!result && full.len) {
+            result = nw_buf_puts(&query, "&prefix=");
+            if (!result)
+                result = encode(&query, nw_buf_str(&full), 0);
+        }
+        if (result) {
+            result = nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory");
+            goto out;
+        }
+        req.query = nw_buf_str(&query);
+        memcpy(req.sha, EMPTY_SHA256, sizeof(req.sha));
+        memset(&resp, 0, sizeof(resp));
+        result = perform(s3, &req, &resp, errstr, errstr_size);
+        if (!result && nw_s3_xml_list(resp.body.data, resp.body.len, on_listed_key, &l, &truncated,
+                                      token, sizeof(token)) != NW_OK)
+            result = nw_fail(NW_EPARSE, errstr, errstr_size,
+                             "listing s3://%s/%s: the answer is not a ListBucketResult (or over "
+                             "%d bytes)",
+                             s3->bucket, nw_buf_str(&full), LIST_MAX_BODY);
+        nw_buf_fini(&resp.body);
+        if (result)
+            goto out;
+    }
+out:
+    nw_buf_fini(&query);
+    nw_buf_fini(&full);
+    return result;
+}
+
+enum nw_status nw_s3_delete(struct nw_s3 *s3, const char *key, char *errstr, size_t errstr_size)
+{
+    enum nw_status result;
+    struct request req = {.method = "DELETE"};
+    struct response resp;
+    char *full_key = NULL;
+    size_t n;
+
+    while (key && *key == '/')
+        key++;
+    if (!key || !*key || has_control(key) || strlen(s3->prefix) + strlen(key) > MAX_KEY)
+        return nw_fail(NW_EINVAL, errstr, errstr_size, "s3 delete: bad key");
+    n = strlen(s3->prefix) + strlen(key) + 1;
+    full_key = nw_malloc(n);
+    if (!full_key)
+        return nw_fail(NW_ENOMEM, errstr, errstr_size, "out of memory");
+    snprintf(full_key, n, "%s%s", s3->prefix, key);
+    req.key = full_key;
+    memcpy(req.sha, EMPTY_SHA256, sizeof(req.sha));
+    memset(&resp, 0, sizeof(resp));
+    result = perform(s3, &req, &resp, errstr, errstr_size);
+    if (result && resp.http_status == 404)
+        result = NW_OK; /* already gone */
+    nw_buf_fini(&resp.body);
+    nw_free(full_key);
     return result;
 }
 

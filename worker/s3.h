@@ -57,13 +57,14 @@ struct nw_s3 *nw_s3_create(const struct nw_config *cfg, char *errstr, size_t err
 /* NULL-safe. */
 void nw_s3_destroy(struct nw_s3 *s3);
 
-/* Start-up check of endpoint, bucket, region and credentials: lists at most one key under
- * the prefix (ListObjectsV2; retried like any request). NW_OK when S3 answers, and also
- * when it answers AccessDenied (credentials allowed to write but not to list cannot be
- * checked without writing: a warning is logged and uploads will tell). NW_ECONFIG when
- * the answer shows a configuration error: unknown access key, wrong secret
- * (SignatureDoesNotMatch), no such bucket, wrong region, bad token (exit 2). NW_ENETWORK,
- * NW_ETIMEOUT or NW_EHTTP when S3 could not be reached or kept failing after the retries. */
+/* Start-up check of endpoint, bucket, region and credentials: lists
+ * <prefix>_newsworker_check_ (ListObjectsV2, max-keys=1: a prefix that holds no object, so
+ * the answer is small and never truncated; retried like any request). NW_OK when S3 answers, and
+ * also when it answers AccessDenied (credentials allowed to write but not to list cannot be checked
+ * without writing: a warning is logged and uploads will tell). NW_ECONFIG when the answer shows a
+ * configuration error: unknown access key, wrong secret (SignatureDoesNotMatch), no such bucket,
+ * wrong region, bad token (exit 2). NW_ENETWORK, NW_ETIMEOUT or NW_EHTTP when S3 could not be
+ * reached or kept failing after the retries. */
 enum nw_status nw_s3_check(struct nw_s3 *s3, char *errstr, size_t errstr_size);
 
 /* Uploads the file at local_path as object output.s3.prefix + key (key: the lake-relative
@@ -77,6 +78,19 @@ enum nw_status nw_s3_check(struct nw_s3 *s3, char *errstr, size_t errstr_size);
  * after a crash rewrites the same names). */
 enum nw_status nw_s3_put_file(struct nw_s3 *s3, const char *local_path, const char *key,
                               char *errstr, size_t errstr_size);
+
+/* Called with each key (after output.s3.prefix) of a listing; non-zero stops it. */
+typedef int nw_s3_key_fn(void *ctx, const char *key);
+
+/* Lists the objects whose key (after output.s3.prefix) starts with key_prefix
+ * (ListObjectsV2, 1000 keys a page, following continuation tokens) and calls fn for each.
+ * Errors as for nw_s3_put_file; NW_EPARSE when an answer is not a listing. */
+enum nw_status nw_s3_list(struct nw_s3 *s3, const char *key_prefix, nw_s3_key_fn *fn, void *ctx,
+                          char *errstr, size_t errstr_size);
+
+/* Deletes the object output.s3.prefix + key (DeleteObject; an object already gone is
+ * NW_OK). Retried like an upload. */
+enum nw_status nw_s3_delete(struct nw_s3 *s3, const char *key, char *errstr, size_t errstr_size);
 
 /* output.s3.keep_local: whether the caller keeps a file after its confirmed upload. */
 int nw_s3_keep_local(const struct nw_s3 *s3);

@@ -71,6 +71,8 @@ struct nw_lake {
     struct nw_lake_codec *codec;
     nw_lake_publish_fn *publish;
     void *publish_ctx;
+    nw_lake_unpublish_fn *unpublish;
+    void *unpublish_ctx;
 
     struct lfile *files, *files_tail;
     size_t nfiles;
@@ -299,33 +301,46 @@ struct truncate_ctx {
     size_t removed;
 };
 
+int nw_lake_name_source(const char *name, const char *topic, int32_t *partition, int64_t *offset)
+{
+    const char *p;
+    char *end;
+    size_t tlen = strlen(topic);
+    long part;
+    long long off;
+
+    if (name[0] == '.' || !(p = strchr(name, '+')) || strncmp(p + 1, topic, tlen) ||
+        p[1 + tlen] != '+')
+        return 0;
+    p += tlen + 2;
+    if (*p < '0' || *p > '9')
+        return 0;
+    errno = 0;
+    part = strtol(p, &end, 10);
+    if (errno || end == p || *end != '+' || part > INT32_MAX)
+        return 0;
+    p = end + 1;
+    if (*p < '0' || *p > '9')
+        return 0;
+    off = strtoll(p, &end, 10);
+    if (errno || end == p || *end != '.')
+        return 0;
+    *partition = (int32_t)part;
+    *offset = off;
+    return 1;
+}
+
 /* Visible files of the partition from the offset on: written by an attempt whose offsets
  * were not committed; the replay writes them again. */
 static void remove_replayed(struct nw_lake *lake, const char *folder, const char *name, void *ctx)
 {
     struct truncate_ctx *t = ctx;
-    char prefix[300], path[PATH_MAX];
-    const char *p;
-    char *end;
-    long part;
-    long long off;
+    char path[PATH_MAX];
+    int32_t part;
+    int64_t off;
 
-    if (name[0] == '.')
-        return;
-    p = strchr(name, '+');
-    if (!p)
-        return;
-    pathf(prefix, sizeof(prefix), "+%s+", lake->topic);
-    if (strncmp(p, prefix, strlen(prefix)))
-        return;
-    p += strlen(prefix);
-    errno = 0;
-    part = strtol(p, &end, 10);
-    if (errno || end == p || *end != '+' || part != t->partition)
-        return;
-    p = end + 1;
-    off = strtoll(p, &end, 10);
-    if (errno || end == p || *end != '.' || off < t->from)
+    if (!nw_lake_name_source(name, lake->topic, &part, &off) || part != t->partition ||
+        off < t->from)
         return;
     pathf(path, sizeof(path), "%s/%s", folder, name);
     if (unlink(path) == 0) {
@@ -572,11 +587,23 @@ void nw_lake_begin(struct nw_lake *lake, int32_t partition, int64_t offset)
 {
     struct src *s = get_src(lake, partition);
     struct seg *last;
+    int unclean = 0;
 
     if (!s)
         return; /* nw_lake_write fails for it: the job is held */
     if (!s->started) {
         struct truncate_ctx t = {partition, offset, 0};
+        char errstr[512];
+        if (lake->unpublish && lake->unpublish(lake->unpublish_ctx, lake->topic, partition, offset,
+                                               errstr, sizeof(errstr)) != NW_OK) {
+            /* published copies of the uncommitted attempt may remain: write nothing (the
+             * segment is broken, so the partition is reset and begun again later) */
+            NW_LOG_ERROR("lake",
+                         "partition %d: the published files of an uncommitted attempt from "
+                         "offset %lld could not be removed (will retry): %s",
+                         (int)partition, (long long)offset, errstr);
+            unclean = 1;
+        }
         walk_lake(lake, remove_replayed, &t);
         if (t.removed)
             NW_LOG_INFO("lake",
@@ -594,6 +621,7 @@ void nw_lake_begin(struct nw_lake *lake, int32_t partition, int64_t offset)
             return;
         g->start = offset;
         g->end = INT64_MAX;
+        g->broken = unclean;
         g->opened_ms = now_ms();
         if (last)
             last->next = g;
@@ -825,6 +853,12 @@ void nw_lake_set_publish(struct nw_lake *lake, nw_lake_publish_fn *fn, void *ctx
 {
     lake->publish = fn;
     lake->publish_ctx = ctx;
+}
+
+void nw_lake_set_unpublish(struct nw_lake *lake, nw_lake_unpublish_fn *fn, void *ctx)
+{
+    lake->unpublish = fn;
+    lake->unpublish_ctx = ctx;
 }
 
 /* output.dir must be a folder where this process can create, write and remove a file. */

@@ -30,7 +30,8 @@
  * Publishing: an optional hook (nw_lake_set_publish) is called with each closed file's
  * path and its key relative to output.dir (e.g. an upload that removes the local copy).
  * A file counts as durable only once the hook returned NW_OK; failures are retried by
- * nw_lake_service, and hold the segment (and the offsets) back meanwhile.
+ * nw_lake_service, and hold the segment (and the offsets) back meanwhile. A second hook
+ * (nw_lake_set_unpublish) removes the published copies of an uncommitted attempt's files.
  *
  * Single-threaded. Memory: one block (256 KiB) per open file, at most output.max_open_files.
  */
@@ -63,6 +64,19 @@ void nw_lake_destroy(struct nw_lake *lake);
 typedef enum nw_status nw_lake_publish_fn(void *ctx, const char *path, const char *key,
                                           char *errstr, size_t errstr_size);
 void nw_lake_set_publish(struct nw_lake *lake, nw_lake_publish_fn *fn, void *ctx);
+
+/* With a source: called by nw_lake_begin, at a partition's first job, to remove the
+ * published copies (e.g. S3 objects) of the partition's files whose first offset is
+ * `from` or more, written by an attempt whose offsets were not committed (their local
+ * copies may be gone already). On failure the partition's new segment is broken, so the
+ * caller resets it and begins it again later (the hook is called again). */
+typedef enum nw_status nw_lake_unpublish_fn(void *ctx, const char *topic, int32_t partition,
+                                            int64_t from, char *errstr, size_t errstr_size);
+void nw_lake_set_unpublish(struct nw_lake *lake, nw_lake_unpublish_fn *fn, void *ctx);
+
+/* 1 with *partition and *offset when name (a file name, no folder) is a visible file of a
+ * source topic: <kind>+<topic>+<partition>+<first offset>.<ext>. */
+int nw_lake_name_source(const char *name, const char *topic, int32_t *partition, int64_t *offset);
 
 /* Writes record (borrowed) of the kind. partition < 0: no source (offset ignored).
  * NW_EINVAL: the record does not fit the format's schema (nothing written); NW_EIO: a

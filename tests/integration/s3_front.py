@@ -11,7 +11,8 @@ s3rver unchanged. A wrong key, secret or payload hash gets S3's own answer
 It also injects faults: --faults 503,500,stall,reset answers the first matching requests
 (--match REGEX on "METHOD PATH?QUERY") with 503 SlowDown, 500 InternalError, no answer at
 all until the client gives up, or a closed connection; --always KIND does it for every
-matching request. Each request is logged as a JSON line to --log (monotonic time, method,
+matching request (while the file --always-while names exists, if given: an outage the
+test starts and ends). Each request is logged as a JSON line to --log (monotonic time, method,
 path, query, status, fault), so a test can check retries and their backoff.
 
 Prints its port as the first line; stops by itself after --max-seconds.
@@ -21,6 +22,7 @@ import hashlib
 import http.client
 import http.server
 import json
+import os
 import re
 import socketserver
 import sys
@@ -40,6 +42,8 @@ ap.add_argument("--token", action="append", default=[],
 ap.add_argument("--region", default="us-east-1")
 ap.add_argument("--faults", default="", help="503,500,stall,reset for the first requests")
 ap.add_argument("--always", default="", help="fault for every matching request")
+ap.add_argument("--always-while", default="",
+                help="FILE: --always applies only while this file exists (an outage)")
 ap.add_argument("--match", default="", help="regex on 'METHOD PATH?QUERY' for faults")
 ap.add_argument("--stall-seconds", type=float, default=60.0)
 ap.add_argument("--log", required=True)
@@ -144,7 +148,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with LOCK:
                 if FAULTS:
                     fault = FAULTS.pop(0)
-                elif args.always:
+                elif args.always and (not args.always_while or
+                                      os.path.exists(args.always_while)):
                     fault = args.always
         if fault == "503":
             self.record(503, fault)

@@ -36,44 +36,8 @@ ok() {
     echo "ok $PASSED - $*"
 }
 
-# The test owns its environment: no credentials or settings from the caller.
-unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_REGION AWS_DEFAULT_REGION
-for v in $(env | grep -o '^NEWSWORKER_[A-Z0-9_]*'); do unset "$v"; done
-
-# wait_line FILE — the first line of a server's stdout (its port), waiting up to 60 s.
-wait_line() {
-    for _ in $(seq 600); do
-        [ -s "$1" ] && break
-        sleep 0.1
-    done
-    head -n 1 "$1" 2>/dev/null || true
-}
-
-REGION=eu-test-1
-KEY=AKIDNEWSWORKERTEST
-SECRET='wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
-TKEY=ASIATEMPORARYKEY
-TSECRET='temp/secret+value'
-TOKEN='FwoGZXIvYXdzEBYaDHtoken/with+chars=='
-
-mkdir -p "$WORK/store"
-NODE_PATH=/opt/newsworker-npm/node_modules node "$HERE/s3rver_run.js" "$WORK/store" lake 550 \
-    >"$WORK/s3rver.out" 2>"$WORK/s3rver.log" &
-PIDS="$PIDS $!"
-SP=$(wait_line "$WORK/s3rver.out")
-[ -n "$SP" ] || fail "s3rver did not start"
-
-# start_front NAME [s3_front.py options] — sets FP to its port; requests logged in NAME.jsonl.
-start_front() {
-    local name=$1
-    shift
-    $PY "$HERE/s3_front.py" --upstream "127.0.0.1:$SP" --region "$REGION" \
-        --key "$KEY:$SECRET" --key "$TKEY:$TSECRET" --token "$TKEY:$TOKEN" \
-        --log "$WORK/$name.jsonl" --max-seconds 550 "$@" >"$WORK/$name.out" 2>"$WORK/$name.log" &
-    PIDS="$PIDS $!"
-    FP=$(wait_line "$WORK/$name.out")
-    [ -n "$FP" ] || fail "s3_front $name did not start"
-}
+. "$HERE/s3_lib.sh"
+start_s3rver 550
 
 # put PORT [nw_s3_put arguments] — the driver with the test's bucket, region and key;
 # stdout (its counters) in $WORK/put.out, stderr in $WORK/put.err, exit code in RC.
@@ -94,39 +58,6 @@ lake_args() {
     while IFS= read -r -d '' f; do
         LAKE_ARGS+=("$f" "${f#"$1"/}")
     done < <(find "$1" -type f -print0 | sort -z)
-}
-
-# local_listing DIR PREFIX — "PREFIX/KEY SIZE SHA256" lines for DIR, like s3_list.py's.
-local_listing() {
-    $PY - "$1" "$2" <<'PYEOF'
-import hashlib, os, sys
-root, prefix = sys.argv[1], sys.argv[2]
-rows = []
-for d, _, files in os.walk(root):
-    for f in files:
-        p = os.path.join(d, f)
-        data = open(p, "rb").read()
-        rows.append("%s/%s %d %s" % (prefix, os.path.relpath(p, root), len(data),
-                                     hashlib.sha256(data).hexdigest()))
-for r in sorted(rows):
-    print(r)
-PYEOF
-}
-
-bucket_listing() { $PY "$HERE/s3_list.py" "http://127.0.0.1:$SP" lake "$1"; }
-
-# requests FRONT REGEX — the front's log lines whose "METHOD PATH?QUERY" (path decoded) matches, as
-# "METHOD QUERY STATUS BYTES T" lines.
-requests() {
-    $PY - "$WORK/$1.jsonl" "$2" <<'PYEOF'
-import json, re, sys, urllib.parse
-pat = re.compile(sys.argv[2])
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    path = urllib.parse.unquote(r["path"])
-    if pat.search("%s %s?%s" % (r["method"], path, r["query"])):
-        print(r["method"], r["query"] or "-", r["status"], r["bytes"], "%.3f" % r["t"])
-PYEOF
 }
 
 # ---- a lake: small files, one exactly a part long, an empty one, a multipart one ----

@@ -308,6 +308,14 @@ static void test_cross_key_checks(void **state)
     assert_int_equal(nw_config_set(cfg, "input.topic", "", err, sizeof(err)), NW_OK);
     assert_int_equal(nw_config_check(cfg, err, sizeof(err)), NW_ECONFIG);
     assert_non_null(strstr(err, "input.topic"));
+    assert_int_equal(nw_config_set(cfg, "input.topic", "t", err, sizeof(err)), NW_OK);
+    /* uploads need the lake they upload */
+    assert_int_equal(nw_config_set(cfg, "output.s3.bucket", "lake", err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_check(cfg, err, sizeof(err)), NW_ECONFIG);
+    assert_non_null(strstr(err, "output.s3.bucket"));
+    assert_non_null(strstr(err, "output.dir"));
+    assert_int_equal(nw_config_set(cfg, "output.dir", "/tmp", err, sizeof(err)), NW_OK);
+    assert_int_equal(nw_config_check(cfg, err, sizeof(err)), NW_OK);
 }
 
 static void test_control_characters_and_nul(void **state)

@@ -1,5 +1,6 @@
-/* test_s3_xml.c — fields read from S3's XML answers (errors, multipart upload ids). */
+/* test_s3_xml.c — fields read from S3's XML answers (errors, multipart upload ids, listings). */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -80,6 +81,84 @@ static void test_no_external_entities(void **state)
         assert_string_equal(out, "X");
 }
 
+struct keys {
+    char got[8][64];
+    int n, stop_at;
+};
+
+static int on_key(void *ctx, const char *key)
+{
+    struct keys *k = ctx;
+
+    if (k->n < 8)
+        snprintf(k->got[k->n], sizeof(k->got[0]), "%s", key);
+    k->n++;
+    return k->stop_at && k->n >= k->stop_at;
+}
+
+static void test_list_keys_and_token(void **state)
+{
+    static const char xml[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+        "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        "<Name>lake</Name><Prefix>articles/</Prefix><KeyCount>2</KeyCount>"
+        "<IsTruncated>true</IsTruncated>"
+        "<Contents><Key>articles/dt=2026-12-06/hour=14/articles+t+0+0000000005.avro</Key>"
+        "<Size>10</Size></Contents>"
+        "<Contents><ETag>\"x\"</ETag><Key>articles/a&amp;b.jsonl.zst</Key></Contents>"
+        "<Contents><Size>3</Size></Contents>" /* no Key: skipped */
+        "<NextContinuationToken>1/abc+=</NextContinuationToken></ListBucketResult>";
+    struct keys k = {0};
+    char token[64];
+    int truncated = 0;
+
+    (void)state;
+    assert_int_equal(nw_s3_xml_list(xml, strlen(xml), on_key, &k, &truncated, token, sizeof(token)),
+                     NW_OK);
+    assert_int_equal(k.n, 2);
+    assert_string_equal(k.got[0], "articles/dt=2026-12-06/hour=14/articles+t+0+0000000005.avro");
+    assert_string_equal(k.got[1], "articles/a&b.jsonl.zst");
+    assert_int_equal(truncated, 1);
+    assert_string_equal(token, "1/abc+=");
+
+    /* the callback stops the walk */
+    memset(&k, 0, sizeof(k));
+    k.stop_at = 1;
+    assert_int_equal(nw_s3_xml_list(xml, strlen(xml), on_key, &k, &truncated, token, sizeof(token)),
+                     NW_OK);
+    assert_int_equal(k.n, 1);
+
+    /* a token that does not fit cannot be followed */
+    memset(&k, 0, sizeof(k));
+    assert_int_equal(nw_s3_xml_list(xml, strlen(xml), on_key, &k, &truncated, token, 4), NW_EINVAL);
+}
+
+static void test_list_last_page_and_bad(void **state)
+{
+    static const char last[] = "<ListBucketResult><IsTruncated>false</IsTruncated>"
+                               "<Contents><Key>errors/x</Key></Contents></ListBucketResult>";
+    static const char trunc_no_token[] =
+        "<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>";
+    static const char err[] = "<Error><Code>NoSuchBucket</Code></Error>";
+    struct keys k = {0};
+    char token[64];
+    int truncated = 1;
+
+    (void)state;
+    assert_int_equal(
+        nw_s3_xml_list(last, strlen(last), on_key, &k, &truncated, token, sizeof(token)), NW_OK);
+    assert_int_equal(truncated, 0);
+    assert_string_equal(token, "");
+    assert_int_equal(k.n, 1);
+    assert_int_equal(nw_s3_xml_list(trunc_no_token, strlen(trunc_no_token), on_key, &k, &truncated,
+                                    token, sizeof(token)),
+                     NW_EINVAL);
+    assert_int_equal(nw_s3_xml_list(err, strlen(err), on_key, &k, &truncated, token, sizeof(token)),
+                     NW_EINVAL);
+    assert_int_equal(nw_s3_xml_list("<List", 5, on_key, &k, &truncated, token, sizeof(token)),
+                     NW_EPARSE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -88,6 +167,8 @@ int main(void)
         cmocka_unit_test(test_missing_and_truncated),
         cmocka_unit_test(test_not_xml),
         cmocka_unit_test(test_no_external_entities),
+        cmocka_unit_test(test_list_keys_and_token),
+        cmocka_unit_test(test_list_last_page_and_bad),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
