@@ -62,6 +62,7 @@ static const struct {
     {"titled_wrappers", NW_EXTRACT_RULE_TITLED_WRAPPERS},
     {"credit_lines", NW_EXTRACT_RULE_CREDIT_LINES},
     {"furniture_boxes", NW_EXTRACT_RULE_FURNITURE_BOXES},
+    {"header_ledes", NW_EXTRACT_RULE_HEADER_LEDES},
 };
 
 static int parse_mask(const char *s, unsigned long long *mask)

@@ -645,6 +645,26 @@ static void test_credit_lines(void **state)
     assert_non_null(strstr(text, "Źródło: rail operator"));
 }
 
+/* The candidate holds the article's <header> (its blocks stay out, as furniture): the lede
+ * in it before the body is still the article's first paragraph. */
+static void test_header_ledes(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><article class='main'><header><div class='actions'>EN</div>"
+        "<h1>Social energy</h1><p class='lead'>Rising energy prices weigh most on households "
+        "with low incomes, a new study finds.</p></header><p>" PARA1 "</p><p>" PARA2 "</p><p>" PARA3
+        "</p></article></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, "Rising energy prices weigh most"));
+    assert_true(strstr(text, "Rising energy prices") < strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+    assert_null(strstr(text, "EN\n"));
+    text = run(f, html, NW_EXTRACT_RULE_HEADER_LEDES);
+    assert_null(strstr(text, "Rising energy prices weigh most"));
+    assert_non_null(strstr(text, PARA1));
+}
+
 /* Boxes inside the article container that a class names as furniture: a disclaimer, an
  * affiliate note, a call to action, an author box; each goes even when it is long, and the
  * story's paragraphs around them stay. */
@@ -713,6 +733,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_label_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_credit_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_furniture_boxes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_header_ledes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_off_switch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
