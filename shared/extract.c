@@ -2021,6 +2021,17 @@ static void take_lede(struct nw_extractor *ex, int top)
     }
 }
 
+/* 1 when the block is the page's <h1>; with `wrapped_h1`, also a block an <h1> wraps
+ * ("<h1><div>Title</div></h1>": the block belongs to the inner element). */
+static int block_in_h1(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    int hops = rule_on(ex, NW_EXTRACT_RULE_WRAPPED_H1) ? 3 : 1;
+    for (int e = b->elem; e >= 0 && hops > 0; e = ex->elems[e].parent, hops--)
+        if (ex->elems[e].tag == MyHTML_TAG_H1)
+            return 1;
+    return 0;
+}
+
 /* A lede outside the candidate's grandparent: between the page's <h1> and the body, the
  * last block in an element whose class names a lede (take_lede's classes), when the page
  * builds its headline block apart from the body. */
@@ -2028,8 +2039,7 @@ static void take_distant_lede(struct nw_extractor *ex)
 {
     size_t first_taken = first_body_block(ex), h1 = ex->nblocks;
     for (size_t bi = first_taken; bi-- > 0;) {
-        if (ex->blocks[bi].kind == NW_BLOCK_HEADING &&
-            ex->elems[ex->blocks[bi].elem].tag == MyHTML_TAG_H1) {
+        if (ex->blocks[bi].kind == NW_BLOCK_HEADING && block_in_h1(ex, &ex->blocks[bi])) {
             h1 = bi;
             break;
         }

@@ -665,6 +665,27 @@ static void test_header_ledes(void **state)
     assert_non_null(strstr(text, PARA1));
 }
 
+/* A headline block built apart from the body whose <h1> wraps its text in a <div>: the
+ * lede between that headline and the body is still found. */
+static void test_wrapped_h1(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><div class='hero'><div class='inner'><div class='wrap'><h1><div "
+        "style='color:'>The agenda of the interior ministry</div></h1></div>"
+        "<p class='excerpt'>A set of short and long term measures was presented to the "
+        "senate yesterday by the minister.</p></div></div><div class='layout'><div "
+        "class='col'><div class='body'><p>" PARA1 "</p><p>" PARA2 "</p><p>" PARA3
+        "</p></div></div></div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, "A set of short and long term measures"));
+    assert_non_null(strstr(text, PARA1));
+    assert_null(strstr(text, "The agenda of the interior ministry"));
+    text = run(f, html, NW_EXTRACT_RULE_WRAPPED_H1);
+    assert_null(strstr(text, "A set of short and long term measures"));
+    assert_non_null(strstr(text, PARA1));
+}
+
 /* Boxes inside the article container that a class names as furniture: a disclaimer, an
  * affiliate note, a call to action, an author box; each goes even when it is long, and the
  * story's paragraphs around them stay. */
@@ -734,6 +755,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_credit_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_furniture_boxes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_header_ledes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrapped_h1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_off_switch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
