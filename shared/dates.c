@@ -880,6 +880,7 @@ struct dctx {
     unsigned char date_el_strong[DATES_MAX_EL]; /* 1: class/id names a date */
     size_t ndate_els;
     myhtml_tree_node_t *heads[DATES_MAX_HEADS]; /* the first h1s, then h2s if no h1 */
+    unsigned char head_logo[DATES_MAX_HEADS];   /* 1: the h1 holds the site's logo */
     size_t nheads, nh2;
     myhtml_tree_node_t *h2s[2];
     myhtml_tree_node_t *scripts[DATES_MAX_SCRIPTS];
@@ -1006,6 +1007,46 @@ static int page_clock(const struct dctx *c, myhtml_tree_node_t *node)
     return chrome;
 }
 
+/* 1 when a link's href is the site's root: "/" or a scheme and host with no path. */
+static int root_href(const char *v, size_t len)
+{
+    if (len == 1 && v[0] == '/')
+        return 1;
+    for (size_t i = 0; i + 2 < len; i++) {
+        if (v[i] != ':' || v[i + 1] != '/' || v[i + 2] != '/')
+            continue;
+        for (size_t j = i + 3; j < len; j++)
+            if (v[j] == '/' || v[j] == '?' || v[j] == '#')
+                return j + 1 == len && v[j] == '/';
+        return 1;
+    }
+    return 0;
+}
+
+/* A heading that is the site's logo, not the story's title: its class or id, or a class or
+ * image alt text inside it, says "logo", or it links to the site's root. Dates next to it
+ * belong to the page's top bar (today's date) rather than to the story. */
+static int logo_heading(const struct dctx *c, myhtml_tree_node_t *head)
+{
+    int depth = 0;
+    size_t n = 0;
+    for (myhtml_tree_node_t *node = head; node && n < 24; n++) {
+        size_t len = 0;
+        const char *v;
+        myhtml_tag_id_t tag = nw_html_tag(node);
+        if (((v = nw_html_attr(node, "class", &len)) && has_ci(v, len, "logo")) ||
+            ((v = nw_html_attr(node, "id", &len)) && has_ci(v, len, "logo")))
+            return 1;
+        if (tag == MyHTML_TAG_IMG && (v = nw_html_attr(node, "alt", &len)) &&
+            has_ci(v, len, "logo"))
+            return 1;
+        if (tag == MyHTML_TAG_A && (v = nw_html_attr(node, "href", &len)) && root_href(v, len))
+            return 1;
+        node = nw_html_next(head, node, &depth, c->in->max_depth, 0);
+    }
+    return 0;
+}
+
 static void gather(struct dctx *c)
 {
     myhtml_tree_node_t *root = nw_html_root(c->in->html);
@@ -1053,6 +1094,7 @@ static void gather(struct dctx *c)
                 size_t from = c->ntail > DATES_PRE_TEXT ? c->ntail - DATES_PRE_TEXT : 0;
                 memcpy(c->pre[c->nheads], c->tail + from, c->ntail - from);
                 c->pre[c->nheads][c->ntail - from] = '\0';
+                c->head_logo[c->nheads] = (unsigned char)logo_heading(c, node);
                 c->heads[c->nheads++] = node;
             }
             break;
@@ -1445,7 +1487,13 @@ static int before_heading(struct dctx *c, size_t k, struct nw_date *d)
  * else after the first <h2>s when the page has no <h1>. */
 static int after_headline(struct dctx *c, struct nw_date *d)
 {
+    size_t logos = 0;
+    for (size_t k = 0; k < c->nheads; k++)
+        logos += c->head_logo[k];
     for (size_t k = 0; k < c->nheads; k++) {
+        /* a logo's heading is skipped while a story's heading follows */
+        if (c->head_logo[k] && logos < c->nheads)
+            continue;
         if (after_heading(c, c->heads[k], d) && c->first_off <= DATES_NEAR)
             return 1;
         if (before_heading(c, k, d))

@@ -1984,6 +1984,18 @@ static int in_lede(const struct nw_extractor *ex, const struct nw_block *b)
     return 0;
 }
 
+/* The first block of the body: taken, and not inside furniture that stays dropped (the
+ * candidate may hold its <header>, whose blocks are marked taken but stay out). With the
+ * rule `header_ledes` off, the first taken block. */
+static size_t first_body_block(const struct nw_extractor *ex)
+{
+    int header = rule_on(ex, NW_EXTRACT_RULE_HEADER_LEDES);
+    for (size_t bi = 0; bi < ex->nblocks; bi++)
+        if (ex->blocks[bi].take && !(header && ex->blocks[bi].excluded))
+            return bi;
+    return ex->nblocks;
+}
+
 /* The lede that sits before the body, in the article's header beside the body rather
  * than in it: plain text in an element named as a lede, inside the candidate's
  * grandparent (or closer) and before the first block taken. */
@@ -1992,12 +2004,7 @@ static void take_lede(struct nw_extractor *ex, int top)
     int scope = top;
     for (int hops = 0; hops < 2 && ex->elems[scope].parent > 0; hops++)
         scope = ex->elems[scope].parent;
-    size_t first_taken = ex->nblocks;
-    for (size_t bi = 0; bi < ex->nblocks; bi++)
-        if (ex->blocks[bi].take) {
-            first_taken = bi;
-            break;
-        }
+    size_t first_taken = first_body_block(ex);
     /* one lede: the last one before the body (a list of teasers has one per item) */
     const struct nw_elem *s = &ex->elems[scope];
     size_t end = first_taken < s->end_block ? first_taken : s->end_block;
@@ -2014,20 +2021,25 @@ static void take_lede(struct nw_extractor *ex, int top)
     }
 }
 
+/* 1 when the block is the page's <h1>; with `wrapped_h1`, also a block an <h1> wraps
+ * ("<h1><div>Title</div></h1>": the block belongs to the inner element). */
+static int block_in_h1(const struct nw_extractor *ex, const struct nw_block *b)
+{
+    int hops = rule_on(ex, NW_EXTRACT_RULE_WRAPPED_H1) ? 3 : 1;
+    for (int e = b->elem; e >= 0 && hops > 0; e = ex->elems[e].parent, hops--)
+        if (ex->elems[e].tag == MyHTML_TAG_H1)
+            return 1;
+    return 0;
+}
+
 /* A lede outside the candidate's grandparent: between the page's <h1> and the body, the
  * last block in an element whose class names a lede (take_lede's classes), when the page
  * builds its headline block apart from the body. */
 static void take_distant_lede(struct nw_extractor *ex)
 {
-    size_t first_taken = ex->nblocks, h1 = ex->nblocks;
-    for (size_t bi = 0; bi < ex->nblocks; bi++)
-        if (ex->blocks[bi].take) {
-            first_taken = bi;
-            break;
-        }
+    size_t first_taken = first_body_block(ex), h1 = ex->nblocks;
     for (size_t bi = first_taken; bi-- > 0;) {
-        if (ex->blocks[bi].kind == NW_BLOCK_HEADING &&
-            ex->elems[ex->blocks[bi].elem].tag == MyHTML_TAG_H1) {
+        if (ex->blocks[bi].kind == NW_BLOCK_HEADING && block_in_h1(ex, &ex->blocks[bi])) {
             h1 = bi;
             break;
         }

@@ -74,6 +74,8 @@ enum nw_extract_rule {
     NW_EXTRACT_RULE_TITLED_WRAPPERS = 1u << 17,   /* a class drop around the titled story stays */
     NW_EXTRACT_RULE_FURNITURE_BOXES = 1ull << 32, /* disclaimer, affiliate, cta... boxes go */
     NW_EXTRACT_RULE_CREDIT_LINES = 1ull << 31,    /* "Foto: ...", "Quelle: ..." lines go */
+    NW_EXTRACT_RULE_HEADER_LEDES = 1ull << 33,    /* a lede in a <header> the body holds */
+    NW_EXTRACT_RULE_WRAPPED_H1 = 1ull << 34,      /* <h1><div>title</div></h1> is the h1 */
 };
 
 /* Switches the rules in rules_off off (0 = all on) for the following runs. */

@@ -62,6 +62,8 @@ static const struct {
     {"titled_wrappers", NW_EXTRACT_RULE_TITLED_WRAPPERS},
     {"credit_lines", NW_EXTRACT_RULE_CREDIT_LINES},
     {"furniture_boxes", NW_EXTRACT_RULE_FURNITURE_BOXES},
+    {"header_ledes", NW_EXTRACT_RULE_HEADER_LEDES},
+    {"wrapped_h1", NW_EXTRACT_RULE_WRAPPED_H1},
 };
 
 static int parse_mask(const char *s, unsigned long long *mask)

@@ -437,6 +437,31 @@ static void test_page_clock_in_top_bar(void **state)
     assert_memory_equal(f->found.published, "2023-11-01", 10);
 }
 
+static void test_logo_heading_skipped(void **state)
+{
+    struct fx *f = *state;
+    /* the site's clock sits above the logo's h1; the story's h1 has its date below */
+    find(f,
+         "<html><body><ul class='topbar'><li>Tuesday, (08 Dec 2020)</li></ul>"
+         "<h1 class='h1'><a href='https://www.example.az'><img alt='Example Logo' "
+         "src='/l.png'></a></h1><div class='nav'>News Sport Culture</div>"
+         "<div class='post'><h1>Story title</h1><ul class='meta'><li>13 Oct 2020 18:29</li>"
+         "</ul><p>Body</p></div></body></html>",
+         NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2020-10-13", 10);
+    /* a logo linked to "/" with today's date right below it */
+    find(f,
+         "<html><body><h1><a href='/' class='brand'>Radio</a></h1><span>Mittwoch, "
+         "26.02.2020</span><nav>A B C</nav><h1>Story</h1><p><span>01.05.2017</span> Body</p>"
+         "</body></html>",
+         NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2017-05-01", 10);
+    /* a page whose only h1 is the logo still reads the date next to it */
+    find(f, "<html><body><h1><a href='/'>Blog</a></h1><p>3. März 2021</p><p>Body</p></body></html>",
+         NULL, NULL, NULL);
+    assert_memory_equal(f->found.published, "2021-03-03", 10);
+}
+
 static void test_original_versus_updated(void **state)
 {
     struct fx *f = *state;
@@ -617,6 +642,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_far_headline_date_yields_to_date_element, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_page_clock_in_top_bar, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_logo_heading_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_original_versus_updated, setup, teardown),
         cmocka_unit_test(test_month_names),
         cmocka_unit_test(test_numeric_forms),

@@ -645,6 +645,47 @@ static void test_credit_lines(void **state)
     assert_non_null(strstr(text, "Źródło: rail operator"));
 }
 
+/* The candidate holds the article's <header> (its blocks stay out, as furniture): the lede
+ * in it before the body is still the article's first paragraph. */
+static void test_header_ledes(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><article class='main'><header><div class='actions'>EN</div>"
+        "<h1>Social energy</h1><p class='lead'>Rising energy prices weigh most on households "
+        "with low incomes, a new study finds.</p></header><p>" PARA1 "</p><p>" PARA2 "</p><p>" PARA3
+        "</p></article></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, "Rising energy prices weigh most"));
+    assert_true(strstr(text, "Rising energy prices") < strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+    assert_null(strstr(text, "EN\n"));
+    text = run(f, html, NW_EXTRACT_RULE_HEADER_LEDES);
+    assert_null(strstr(text, "Rising energy prices weigh most"));
+    assert_non_null(strstr(text, PARA1));
+}
+
+/* A headline block built apart from the body whose <h1> wraps its text in a <div>: the
+ * lede between that headline and the body is still found. */
+static void test_wrapped_h1(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><div class='hero'><div class='inner'><div class='wrap'><h1><div "
+        "style='color:'>The agenda of the interior ministry</div></h1></div>"
+        "<p class='excerpt'>A set of short and long term measures was presented to the "
+        "senate yesterday by the minister.</p></div></div><div class='layout'><div "
+        "class='col'><div class='body'><p>" PARA1 "</p><p>" PARA2 "</p><p>" PARA3
+        "</p></div></div></div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, "A set of short and long term measures"));
+    assert_non_null(strstr(text, PARA1));
+    assert_null(strstr(text, "The agenda of the interior ministry"));
+    text = run(f, html, NW_EXTRACT_RULE_WRAPPED_H1);
+    assert_null(strstr(text, "A set of short and long term measures"));
+    assert_non_null(strstr(text, PARA1));
+}
+
 /* Boxes inside the article container that a class names as furniture: a disclaimer, an
  * affiliate note, a call to action, an author box; each goes even when it is long, and the
  * story's paragraphs around them stay. */
@@ -713,6 +754,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_label_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_credit_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_furniture_boxes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_header_ledes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrapped_h1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_off_switch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
