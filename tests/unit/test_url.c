@@ -245,6 +245,13 @@ static void test_fetchable(void **state)
                         "!invalid_url: user name or password in the URL (not sent): "
                         "http://example.com/feed");
     assert_null(strstr(fetchable("https://u:s3cret@[::1]/", 0), "s3cret"));
+    /* userinfo the URL parser finds where the string check sees no authority (one slash,
+     * found by fuzz_url): refused all the same, the password not repeated */
+    assert_string_equal(fetchable("https:/user:s3cret@example.com:8080/a", 0),
+                        "!invalid_url: user name or password in the URL (not sent): "
+                        "https://example.com:8080/a");
+    assert_null(
+        strstr(fetchable("https:/*u:s3cret@\xef\xbd\x8c\xef\xbd\x8f.example/", 0), "s3cret"));
     /* schemes */
     assert_non_null(strstr(fetchable("ftp://example.com/", 0), "!denied_scheme:"));
     assert_non_null(strstr(fetchable("file:///etc/passwd", 0), "!denied_scheme: file URLs"));
