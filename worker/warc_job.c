@@ -63,6 +63,7 @@ static char *allowed_path(const char *dir, const struct nw_job *job, struct nw_w
 {
     const char *file = job->warc_file;
     char *joined = NULL, *real = NULL, *copy = NULL;
+    struct stat st;
     size_t dlen;
 
     if (!dir) {
@@ -86,16 +87,31 @@ static char *allowed_path(const char *dir, const struct nw_job *job, struct nw_w
         return NULL;
     }
     real = realpath(joined, NULL);
-    nw_free(joined);
+    dlen = strlen(dir);
     if (!real) {
-        fail(out, "warc", "warc_open", job, "cannot open the WARC file", strerror(errno));
+        int err = errno;
+        /* An absolute path outside: refused whether it exists or not (a job learns
+         * nothing about files outside the directory). */
+        if (file[0] == '/' && strcmp(dir, "/") != 0 &&
+            (strncmp(file, dir, dlen) != 0 || file[dlen] != '/'))
+            fail(out, "job", "warc_not_allowed", job, "the WARC file is outside input.warc_dir",
+                 NULL);
+        else
+            fail(out, "warc", "warc_open", job, "cannot open the WARC file", strerror(err));
+        nw_free(joined);
         return NULL;
     }
-    dlen = strlen(dir);
+    nw_free(joined);
     /* dir is canonical: the file must be below it (symbolic links resolved). */
     if (strncmp(real, dir, dlen) != 0 || (real[dlen] != '/' && strcmp(dir, "/") != 0)) {
         free(real);
         fail(out, "job", "warc_not_allowed", job, "the WARC file is outside input.warc_dir", NULL);
+        return NULL;
+    }
+    /* A FIFO or device would block or never end: only regular files are read. */
+    if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+        free(real);
+        fail(out, "warc", "warc_open", job, "cannot open the WARC file", "not a regular file");
         return NULL;
     }
     copy = nw_strdup(real);

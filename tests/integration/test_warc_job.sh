@@ -6,7 +6,7 @@
 # fetch gave, except fetched_at (the WARC-Date) and http.elapsed_ms (0), and the job echo.
 # A plain (uncompressed) copy of the archive is read at the offsets `extract` reports. Jobs
 # naming a file outside input.warc_dir (absolute path, '..', a symbolic link out), a bad
-# offset, a missing file, a warcinfo record or a 404 response give error records naming
+# offset, a missing file, a FIFO, a warcinfo record or a 404 response give error records naming
 # file and offset; without input.warc_dir every such job is refused.
 . "$(dirname "$0")/run_lib.sh" "$1" "$2"
 BIN=${NW_BIN:-$BUILD/bin/newsworker}
@@ -27,6 +27,7 @@ arch=("$WORK"/arch/*.warc.gz)
 mkdir -p "$WORK/outside"
 cp "${arch[0]}" "$WORK/outside/copy.warc.gz"
 ln -s "$WORK/outside/copy.warc.gz" "$WORK/arch/link.warc.gz"
+mkfifo "$WORK/arch/fifo.warc"
 # A plain copy: its records' offsets are those `extract` reports for it.
 zcat "${arch[0]}" >"$WORK/arch/plain.warc"
 (cd "$WORK/arch" && "$BIN" extract plain.warc >"$WORK/plain.jsonl" 2>"$WORK/plain.log") ||
@@ -69,6 +70,8 @@ bad = [({"file": w["file"], "offset": w["offset"] + 1}, "warc", "warc_bad_offset
        ({"file": "../outside/copy.warc.gz", "offset": w["offset"]}, "job", "warc_not_allowed"),
        ({"file": "link.warc.gz", "offset": w["offset"]}, "job", "warc_not_allowed"),
        ({"file": "/etc/passwd", "offset": 0}, "job", "warc_not_allowed"),
+       ({"file": "/no/such/dir/x.warc.gz", "offset": 0}, "job", "warc_not_allowed"),
+       ({"file": "fifo.warc", "offset": 0}, "warc", "warc_open"),  # never opened: would block
        ({"file": "no-such.warc.gz", "offset": 0}, "warc", "warc_open")]
 for ref, stage, code in bad:
     job({"warc": ref}, {"code": code, "stage": stage})
