@@ -140,16 +140,18 @@ PY
 
 # 3. fetch --input.
 "$BIN" fetch -o input.warc_dir="$WORK/arch" --input "$WORK/jobs.jsonl" >"$WORK/fetch.jsonl" \
-    2>"$WORK/fetch.log"
+    2>"$WORK/fetch.log" || fail "fetch exited $?"
 [ "$(wc -l <"$WORK/fetch.jsonl")" -eq "$N" ] || fail "fetch: expected $N records"
 $VALIDATE "$WORK/fetch.jsonl" || fail "fetch: records not schema-valid"
 check "$WORK/fetch.jsonl" || fail "fetch --input with WARC jobs"
 # Relative input.warc_dir, resolved against the working directory.
-(cd "$WORK" && "$BIN" fetch -o input.warc_dir=arch --input jobs.jsonl >fetch-rel.jsonl 2>fetch-rel.log)
+(cd "$WORK" && "$BIN" fetch -o input.warc_dir=arch --input jobs.jsonl >fetch-rel.jsonl 2>fetch-rel.log) ||
+    fail "fetch (relative input.warc_dir) exited $?"
 check "$WORK/fetch-rel.jsonl" || fail "fetch --input with a relative input.warc_dir"
 
 # 4. Without input.warc_dir: every WARC job refused, nothing read.
-"$BIN" fetch --input "$WORK/jobs.jsonl" >"$WORK/refused.jsonl" 2>"$WORK/refused.log"
+"$BIN" fetch --input "$WORK/jobs.jsonl" >"$WORK/refused.jsonl" 2>"$WORK/refused.log" ||
+    fail "fetch (no input.warc_dir) exited $?"
 "$PY" - "$WORK/refused.jsonl" "$N" <<'PY' || fail "WARC jobs without input.warc_dir"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
