@@ -223,6 +223,7 @@ static json_t *warc_job_record(struct nw_pipeline *p, const struct nw_job *job, 
     struct nw_warc_job_result wr;
     struct nw_job shown = *job;
     json_t *rec, *job_json, *ref;
+    char *stripped = NULL;
 
     *is_error = 1;
     if (nw_warc_job_read(p->warc_dir, job, p->warc_max_body, &wr)) {
@@ -238,9 +239,18 @@ static json_t *warc_job_record(struct nw_pipeline *p, const struct nw_job *job, 
         nw_warc_job_fini(&wr);
         return rec;
     }
+    /* As build_record does: a user name or password in the URL is never repeated. */
+    if (shown.url && nw_url_has_userinfo(shown.url)) {
+        if (nw_url_strip_userinfo(shown.url, &stripped)) {
+            nw_warc_job_fini(&wr);
+            return error_record(&(struct nw_job){0}, NULL, "job", nw_status_name(NW_ENOMEM),
+                                "out of memory", 0, 1);
+        }
+        shown.url = stripped;
+    }
     nw_log_kv(NW_LOG_INFO, "pipeline", NW_LOG_URL(shown.url, wr.res.error_code), "%s",
               wr.res.message);
-    job_json = job_passthrough(&shown, NULL);
+    job_json = job_passthrough(&shown, stripped);
     ref =
         json_pack("{s:s, s:I, s:o}", "file", job->warc_file, "offset", (json_int_t)job->warc_offset,
                   "record_id", wr.record_id ? nw_json_string(wr.record_id) : json_null());
@@ -249,6 +259,7 @@ static json_t *warc_job_record(struct nw_pipeline *p, const struct nw_job *job, 
     json_decref(ref);
     rec = fit_record(p, &shown, rec, is_error, wr.res.http_status, 1);
     json_decref(job_json);
+    nw_free(stripped);
     nw_warc_job_fini(&wr);
     return rec;
 }

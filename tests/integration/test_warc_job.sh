@@ -75,6 +75,9 @@ bad = [({"file": w["file"], "offset": w["offset"] + 1}, "warc", "warc_bad_offset
        ({"file": "no-such.warc.gz", "offset": 0}, "warc", "warc_open")]
 for ref, stage, code in bad:
     job({"warc": ref}, {"code": code, "stage": stage})
+# A password in the job's url is not repeated in its error record.
+job({"url": "https://user:secret@127.0.0.1/a", "warc": {"file": "no-such.warc", "offset": 0}},
+    {"code": "warc_open", "stage": "warc", "url": "https://127.0.0.1/a"})
 if pages < 4 or not plain:
     sys.exit("too few pages: %d live, %d plain" % (pages, len(plain)))
 with open(work + "/jobs.jsonl", "w") as f:
@@ -110,6 +113,7 @@ for n, e in enumerate(expect):
     r = by_n[n]
     job = r["job"]
     if "warc" not in job or job["meta"] != {"n": n}: sys.exit("job %d: echo %s" % (n, job))
+    if "secret" in json.dumps(r): sys.exit("job %d: the password is in the record" % n)
     want = e.get("live") or e.get("plain")
     if want:
         if r["schema"] != "newsworker.article/1":
@@ -126,6 +130,8 @@ for n, e in enumerate(expect):
     else:
         if r["schema"] != "newsworker.error/1" or r["code"] != e["code"] or r["stage"] != e["stage"]:
             sys.exit("job %d: expected %s/%s, got %s" % (n, e["stage"], e["code"], json.dumps(r)[:400]))
+        if "url" in e and r["url"] != e["url"]:
+            sys.exit("job %d: url %s" % (n, r["url"]))
         if e.get("http_status") and r["http_status"] != e["http_status"]:
             sys.exit("job %d: http_status %s" % (n, r["http_status"]))
         w = job["warc"]
