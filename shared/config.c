@@ -178,6 +178,10 @@ static const struct key_def keys[] = {
      NW_CMD_FETCH | NW_CMD_RUN, KEY_NONEMPTY},
     {"errors.topic", KEY_STRING, "news.errors", 0, 0, NULL, "error records topic",
      NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH, KEY_NONEMPTY},
+    {"input.warc_dir", KEY_STRING, "", 0, 0, NULL,
+     "directory whose WARC files url jobs may name (\"warc\": {file, offset}); empty: such jobs "
+     "are refused",
+     NW_CMD_FETCH | NW_CMD_RUN, 0},
     {"input.topic", KEY_STRING, "news.urls", 0, 0, NULL, "url job topic", NW_CMD_RUN | NW_CMD_WATCH,
      KEY_NONEMPTY},
     {"route.rules", KEY_STRING, NULL, 0, 0, NULL, "routing rules file", NW_CMD_FETCH | NW_CMD_RUN,

@@ -15,6 +15,7 @@ void nw_job_fini(struct nw_job *job)
     nw_free(job->url);
     nw_free(job->html);
     nw_free(job->text);
+    nw_free(job->warc_file);
     json_decref(job->meta);
     json_decref(job->raw);
     memset(job, 0, sizeof(*job));
@@ -58,6 +59,29 @@ static enum nw_status copy_string_field(json_t *obj, const char *key, char **out
     return NW_OK;
 }
 
+/* "warc": {"file": "...", "offset": N}. Other keys in it are ignored (passed through). */
+static enum nw_status parse_warc(json_t *v, struct nw_job *job, char *errstr, size_t errstr_size)
+{
+    json_t *file = json_object_get(v, "file"), *offset = json_object_get(v, "offset");
+
+    if (!json_is_object(v))
+        return nw_fail(NW_EINVAL, errstr, errstr_size, "job field 'warc' must be an object");
+    if (!json_is_string(file) || json_string_length(file) == 0)
+        return nw_fail(NW_EINVAL, errstr, errstr_size,
+                       "job field 'warc' has no string field 'file'");
+    if (json_string_length(file) > NW_JOB_WARC_FILE_MAX ||
+        strlen(json_string_value(file)) != json_string_length(file))
+        return nw_fail(NW_EINVAL, errstr, errstr_size,
+                       "job field 'warc.file' is over %d bytes or holds a NUL",
+                       NW_JOB_WARC_FILE_MAX);
+    if (!json_is_integer(offset) || json_integer_value(offset) < 0)
+        return nw_fail(NW_EINVAL, errstr, errstr_size,
+                       "job field 'warc.offset' must be an integer >= 0");
+    job->warc_offset = (unsigned long long)json_integer_value(offset);
+    job->warc_file = nw_strdup(json_string_value(file));
+    return job->warc_file ? NW_OK : NW_ENOMEM;
+}
+
 static enum nw_status parse_object(const char *s, size_t len, struct nw_job *job, char *errstr,
                                    size_t errstr_size)
 {
@@ -73,12 +97,22 @@ static enum nw_status parse_object(const char *s, size_t len, struct nw_job *job
     job->raw = obj;
     if (!json_is_object(obj))
         return nw_fail(NW_EINVAL, errstr, errstr_size, "a JSON job must be an object");
+    v = json_object_get(obj, "warc");
+    if (v && !json_is_null(v)) {
+        result = parse_warc(v, job, errstr, errstr_size);
+        if (result)
+            return result;
+    }
     v = json_object_get(obj, "url");
-    if (!json_is_string(v) || json_string_length(v) == 0)
+    if (job->warc_file && (!v || json_is_null(v))) {
+        /* the archived record's WARC-Target-URI names the page */
+    } else if (!json_is_string(v) || json_string_length(v) == 0) {
         return nw_fail(NW_EINVAL, errstr, errstr_size, "job has no string field 'url'");
-    job->url = nw_strdup(json_string_value(v));
-    if (!job->url)
-        return NW_ENOMEM;
+    } else {
+        job->url = nw_strdup(json_string_value(v));
+        if (!job->url)
+            return NW_ENOMEM;
+    }
     v = json_object_get(obj, "meta");
     if (v && !json_is_null(v)) {
         if (!json_is_object(v))
@@ -96,6 +130,9 @@ static enum nw_status parse_object(const char *s, size_t len, struct nw_job *job
     result = copy_string_field(obj, "html", &job->html, &job->html_len, errstr, errstr_size);
     if (!result)
         result = copy_string_field(obj, "text", &job->text, &job->text_len, errstr, errstr_size);
+    if (!result && job->warc_file && (job->html || job->text))
+        result = nw_fail(NW_EINVAL, errstr, errstr_size,
+                         "a job gives at most one of 'html', 'text' and 'warc'");
     return result;
 }
 
@@ -129,7 +166,7 @@ enum nw_status nw_job_parse(const char *line, size_t len, size_t max_bytes, stru
                 result = nw_fail(NW_EINVAL, errstr, errstr_size, "job is not valid UTF-8");
         }
     }
-    if (!result)
+    if (!result && job->url)
         result = check_url(job->url, errstr, errstr_size);
     if (result)
         nw_job_fini(job);

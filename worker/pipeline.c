@@ -12,6 +12,7 @@
 #include "record.h"
 #include "sink_kafka.h"
 #include "url.h"
+#include "warc_job.h"
 
 /* A malformed job line is kept in its error record up to this size: enough to find it in
  * the producer's logs, not enough to make the dead-letter message huge. */
@@ -19,7 +20,9 @@
 
 struct nw_pipeline {
     struct nw_processor *proc;
-    size_t record_max; /* with a broker: the largest record the producer sends; 0 = none */
+    size_t record_max;    /* with a broker: the largest record the producer sends; 0 = none */
+    char *warc_dir;       /* input.warc_dir, canonical; NULL: jobs naming a WARC file refused */
+    size_t warc_max_body; /* extract.max_html_bytes: body kept from an archived response */
 };
 
 struct nw_pipeline *nw_pipeline_create(const struct nw_config *cfg, char *errstr,
@@ -33,6 +36,11 @@ struct nw_pipeline *nw_pipeline_create(const struct nw_config *cfg, char *errstr
     }
     if (nw_config_get(cfg, "kafka.bootstrap.servers"))
         p->record_max = nw_sink_kafka_record_max(cfg);
+    p->warc_max_body = (size_t)nw_config_get_int(cfg, "extract.max_html_bytes");
+    if (nw_warc_job_dir(nw_config_get(cfg, "input.warc_dir"), &p->warc_dir, errstr, errstr_size)) {
+        nw_pipeline_destroy(p);
+        return NULL;
+    }
     p->proc = nw_processor_create(cfg, errstr, errstr_size);
     if (!p->proc) {
         nw_pipeline_destroy(p);
@@ -46,6 +54,7 @@ void nw_pipeline_destroy(struct nw_pipeline *p)
     if (!p)
         return;
     nw_processor_destroy(p->proc);
+    nw_free(p->warc_dir);
     nw_free(p);
 }
 
@@ -62,7 +71,7 @@ static void observe_stages(const struct nw_processor *proc)
 
 int nw_pipeline_needs_fetch(const struct nw_job *job)
 {
-    return !job->html && !job->text;
+    return !job->html && !job->text && !job->warc_file;
 }
 
 /* The job as it passes through into records: its JSON without the inline page, which
@@ -203,8 +212,69 @@ static json_t *fit_record(struct nw_pipeline *p, const struct nw_job *job, json_
     return err;
 }
 
+static json_t *build_record(struct nw_pipeline *p, const struct nw_job *job,
+                            const struct nw_fetch_result *res, const char *note, int *is_error);
+
+/* A job naming an archived response: the record read (worker/warc_job.c) is processed as
+ * a fetched page; a record that cannot be (not allowed, missing, bad offset, not a page)
+ * gives an error record naming file and offset. */
+static json_t *warc_job_record(struct nw_pipeline *p, const struct nw_job *job, int *is_error)
+{
+    struct nw_warc_job_result wr;
+    struct nw_job shown = *job;
+    json_t *rec, *job_json, *ref;
+    char *stripped = NULL;
+
+    *is_error = 1;
+    if (nw_warc_job_read(p->warc_dir, job, p->warc_max_body, &wr)) {
+        nw_warc_job_fini(&wr);
+        return error_record(job, NULL, "warc", nw_status_name(NW_ENOMEM), "out of memory", 0, 1);
+    }
+    if (!shown.url)
+        shown.url = wr.target_uri;
+    if (wr.res.status == NW_OK) {
+        rec = build_record(p, &shown, &wr.res,
+                           wr.page.truncated ? "the archived response body is truncated" : NULL,
+                           is_error);
+        nw_warc_job_fini(&wr);
+        return rec;
+    }
+    /* As build_record does: a user name or password in the URL is never repeated. */
+    if (shown.url && nw_url_has_userinfo(shown.url)) {
+        if (nw_url_strip_userinfo(shown.url, &stripped)) {
+            nw_warc_job_fini(&wr);
+            return error_record(&(struct nw_job){0}, NULL, "job", nw_status_name(NW_ENOMEM),
+                                "out of memory", 0, 1);
+        }
+        shown.url = stripped;
+    }
+    nw_log_kv(NW_LOG_INFO, "pipeline", NW_LOG_URL(shown.url, wr.res.error_code), "%s",
+              wr.res.message);
+    job_json = job_passthrough(&shown, stripped);
+    ref =
+        json_pack("{s:s, s:I, s:o}", "file", job->warc_file, "offset", (json_int_t)job->warc_offset,
+                  "record_id", wr.record_id ? nw_json_string(wr.record_id) : json_null());
+    rec = error_record_warc(&shown, job_json, wr.stage, wr.res.error_code, wr.res.message,
+                            wr.res.http_status, 1, NULL, ref);
+    json_decref(ref);
+    rec = fit_record(p, &shown, rec, is_error, wr.res.http_status, 1);
+    json_decref(job_json);
+    nw_free(stripped);
+    nw_warc_job_fini(&wr);
+    return rec;
+}
+
 json_t *nw_pipeline_record(struct nw_pipeline *p, const struct nw_job *job,
                            const struct nw_fetch_result *res, int *is_error)
+{
+    if (!res && job->warc_file)
+        return warc_job_record(p, job, is_error);
+    return build_record(p, job, res, NULL, is_error);
+}
+
+/* The record for a job and its content; note (or NULL) becomes an article warning. */
+static json_t *build_record(struct nw_pipeline *p, const struct nw_job *job,
+                            const struct nw_fetch_result *res, const char *note, int *is_error)
 {
     enum nw_status result;
     struct nw_article art;
@@ -254,6 +324,8 @@ json_t *nw_pipeline_record(struct nw_pipeline *p, const struct nw_job *job,
         in.fetched_at = res->fetched_at;
         art.warc = warc_ref(res);
         result = set_http(&art, res);
+        if (!result && note)
+            result = nw_article_warn(&art, note);
         if (result) {
             stage = "fetch";
             nw_fail(result, errstr, sizeof(errstr), "out of memory");

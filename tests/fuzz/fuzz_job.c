@@ -1,7 +1,8 @@
 /*
  * fuzz_job.c — libFuzzer target for url job lines (bare URLs and JSON objects), the
  * first thing a worker reads from Kafka. A parsed job must have a URL that the URL
- * functions accept. See tests/CMakeLists.txt for how it is built.
+ * functions accept, or name an archived response (warc: a non-empty file, no inline page). See
+ * tests/CMakeLists.txt for how it is built.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -20,9 +21,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[256], *canon = NULL, *line, *url;
 
     if (nw_job_parse((const char *)data, size, 1 << 20, &job, err, sizeof(err)) == NW_OK) {
-        if (!job.url || !job.raw)
+        if ((!job.url && !job.warc_file) || !job.raw)
             abort();
-        if (nw_url_canonicalize(job.url, &canon) == NW_OK)
+        if (job.warc_file && (!*job.warc_file || job.html || job.text))
+            abort();
+        if (job.url && nw_url_canonicalize(job.url, &canon) == NW_OK)
             nw_free(canon);
         nw_job_fini(&job);
         return 0;

@@ -88,6 +88,23 @@ broken job-ftp "$job" "$schemas/url-job.v1.json" 'd["url"] = "ftp://example.com/
 broken job-space "$job" "$schemas/url-job.v1.json" 'd["url"] = "https://example.com/a b"'
 broken job-meta "$job" "$schemas/url-job.v1.json" 'd["meta"] = "rss"'
 broken job-priority "$job" "$schemas/url-job.v1.json" 'd["priority"] = 1.5'
+jobw=$examples/url-job.v1.example-warc.json
+broken job-warc-no-file "$jobw" "$schemas/url-job.v1.json" 'del d["warc"]["file"]'
+broken job-warc-empty-file "$jobw" "$schemas/url-job.v1.json" 'd["warc"]["file"] = ""'
+broken job-warc-offset "$jobw" "$schemas/url-job.v1.json" 'd["warc"]["offset"] = -1'
+broken job-warc-offset-type "$jobw" "$schemas/url-job.v1.json" 'd["warc"]["offset"] = "12"'
+broken job-warc-html "$jobw" "$schemas/url-job.v1.json" 'd["html"] = "<p>x</p>"'
+broken job-warc-text "$jobw" "$schemas/url-job.v1.json" 'd["text"] = "x"'
+broken job-warc-null-no-url "$jobw" "$schemas/url-job.v1.json" 'del d["url"]; d["warc"] = None'
+# A warc job without url is valid (the record's WARC-Target-URI names the page).
+$py - "$jobw" "$tmp/job-warc-no-url.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+del d["url"]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+$validate --schema "$schemas/url-job.v1.json" "$tmp/job-warc-no-url.json" ||
+    fail "a warc job without url was rejected"
 
 # 3. Real output: `newsworker extract` on the real news pages the repository holds
 # (tests/fixtures/pages), every record validated.

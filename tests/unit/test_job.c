@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "job.h"
@@ -29,11 +30,14 @@ static void parse_bad(const char *line, size_t len, enum nw_status want, const c
     char err[256] = "";
 
     assert_int_equal(nw_job_parse(line, len, MAXB, &job, err, sizeof(err)), want);
+    if (!strstr(err, want_msg))
+        print_error("message: %s\n", err);
     assert_non_null(strstr(err, want_msg));
     assert_null(job.url);
     assert_null(job.raw);
     assert_null(job.meta);
     assert_null(job.html);
+    assert_null(job.warc_file);
     nw_job_fini(&job);
 }
 
@@ -173,6 +177,84 @@ static void test_deeply_nested_meta(void **state)
     nw_free(line);
 }
 
+/* "warc": {file, offset}: an archived response instead of a fetch; url optional then. */
+static void test_warc_job(void **state)
+{
+    struct nw_job job;
+    char err[256] = "";
+    const char *line;
+
+    (void)state;
+    parse_ok("{\"url\": \"https://example.com/a\", \"warc\": {\"file\": \"cc/x.warc.gz\", "
+             "\"offset\": 1834211, \"length\": 7}}",
+             &job);
+    assert_string_equal(job.url, "https://example.com/a");
+    assert_string_equal(job.warc_file, "cc/x.warc.gz");
+    assert_true(job.warc_offset == 1834211ULL);
+    /* passed through whole into the record's job echo, unknown keys too */
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(job.raw, "warc"), "length")), 7);
+    nw_job_fini(&job);
+
+    /* without url (null or absent): the record's WARC-Target-URI names the page later */
+    line = "{\"warc\": {\"file\": \"/data/warc/a.warc\", \"offset\": 0}}";
+    assert_int_equal(nw_job_parse(line, strlen(line), MAXB, &job, err, sizeof(err)), NW_OK);
+    assert_null(job.url);
+    assert_string_equal(job.warc_file, "/data/warc/a.warc");
+    assert_true(job.warc_offset == 0);
+    nw_job_fini(&job);
+    line = "{\"url\": null, \"warc\": {\"file\": \"a.warc\", \"offset\": 9007199254740993}}";
+    assert_int_equal(nw_job_parse(line, strlen(line), MAXB, &job, err, sizeof(err)), NW_OK);
+    assert_null(job.url);
+    assert_true(job.warc_offset == 9007199254740993ULL);
+    nw_job_fini(&job);
+    /* a warc null is no warc: url is needed again */
+    parse_bad(S("{\"warc\": null}"), NW_EINVAL, "no string field 'url'");
+    /* the url, when given, is checked as ever */
+    parse_bad(S("{\"url\": \"ftp://x/y\", \"warc\": {\"file\": \"a\", \"offset\": 0}}"), NW_EINVAL,
+              "scheme");
+    parse_bad(S("{\"url\": 5, \"warc\": {\"file\": \"a\", \"offset\": 0}}"), NW_EINVAL,
+              "no string field 'url'");
+    /* shapes */
+    parse_bad(S("{\"warc\": \"a.warc\"}"), NW_EINVAL, "'warc' must be an object");
+    parse_bad(S("{\"warc\": {\"offset\": 0}}"), NW_EINVAL, "no string field 'file'");
+    parse_bad(S("{\"warc\": {\"file\": \"\", \"offset\": 0}}"), NW_EINVAL,
+              "no string field 'file'");
+    parse_bad(S("{\"warc\": {\"file\": 3, \"offset\": 0}}"), NW_EINVAL, "no string field 'file'");
+    parse_bad(S("{\"warc\": {\"file\": \"a\"}}"), NW_EINVAL, "'warc.offset' must be");
+    parse_bad(S("{\"warc\": {\"file\": \"a\", \"offset\": -1}}"), NW_EINVAL,
+              "'warc.offset' must be");
+    parse_bad(S("{\"warc\": {\"file\": \"a\", \"offset\": 1.5}}"), NW_EINVAL,
+              "'warc.offset' must be");
+    parse_bad(S("{\"warc\": {\"file\": \"a\", \"offset\": \"12\"}}"), NW_EINVAL,
+              "'warc.offset' must be");
+    parse_bad(S("{\"warc\": {\"file\": \"a\\u0000b\", \"offset\": 0}}"), NW_EINVAL,
+              "invalid JSON" /* NUL refused by the decoder */);
+    /* not with an inline page */
+    parse_bad(S("{\"url\": \"https://e.com/\", \"html\": \"<p>x</p>\", "
+                "\"warc\": {\"file\": \"a\", \"offset\": 0}}"),
+              NW_EINVAL, "at most one of");
+    parse_bad(S("{\"text\": \"x\", \"warc\": {\"file\": \"a\", \"offset\": 0}}"), NW_EINVAL,
+              "at most one of");
+}
+
+/* A warc.file over NW_JOB_WARC_FILE_MAX bytes is refused. */
+static void test_warc_file_too_long(void **state)
+{
+    size_t n = NW_JOB_WARC_FILE_MAX + 1;
+    char *line = nw_malloc(n + 64);
+    int len;
+
+    (void)state;
+    assert_non_null(line);
+    len = sprintf(line, "{\"warc\": {\"offset\": 0, \"file\": \"");
+    memset(line + len, 'a', n);
+    len += (int)n;
+    len += sprintf(line + len, "\"}}");
+    parse_bad(line, (size_t)len, NW_EINVAL, "over 4096 bytes");
+    nw_free(line);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +266,8 @@ int main(void)
         cmocka_unit_test(test_nul_bytes),
         cmocka_unit_test(test_over_long_line),
         cmocka_unit_test(test_deeply_nested_meta),
+        cmocka_unit_test(test_warc_job),
+        cmocka_unit_test(test_warc_file_too_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
