@@ -27,6 +27,11 @@ static void copy_clean(const char *s, char *out, size_t out_size)
     out[n] = '\0';
 }
 
+static int named(xmlNodePtr n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
 enum nw_status nw_s3_xml_root(const char *xml, size_t len, char *out, size_t out_size)
 {
     enum nw_status result = NW_EPARSE;
@@ -66,7 +71,7 @@ enum nw_status nw_s3_xml_text(const char *xml, size_t len, const char *root, con
     if (strcmp((const char *)top->name, root) != 0)
         goto out;
     for (child = top->children; child; child = child->next) {
-        if (child->type == XML_ELEMENT_NODE && strcmp((const char *)child->name, element) == 0)
+        if (named(child, element))
             break;
     }
     if (!child)
@@ -78,11 +83,6 @@ out:
     xmlFree(text);
     xmlFreeDoc(doc);
     return result;
-}
-
-static int named(xmlNodePtr n, const char *name)
-{
-    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
 }
 
 enum nw_status nw_s3_xml_list(const char *xml, size_t len, nw_s3_xml_key_fn *fn, void *ctx,
