@@ -601,7 +601,7 @@ static enum nw_warc_event skipped_warning(struct nw_warc_reader *r, struct nw_wa
 enum nw_warc_event nw_warc_next(struct nw_warc_reader *r, const struct nw_warc_record **rec,
                                 struct nw_warc_problem *problem)
 {
-    uint64_t offset;
+    uint64_t offset, start;
     int member_record, m;
     long long got;
     size_t line_at = 0;
@@ -632,6 +632,7 @@ enum nw_warc_event nw_warc_next(struct nw_warc_reader *r, const struct nw_warc_r
         return NW_WARC_END;
     }
     offset = pos_here(r);
+    start = r->out0 + r->out_pos; /* decoded position, to see that a bad record moved on */
     member_record = at_member_start(r);
     nw_buf_reset(&r->header);
     nw_buf_reset(&r->block);
@@ -761,6 +762,9 @@ bad:
     /* The record cannot be framed: go on at the next member (gzip) or "WARC/" line. */
     if (r->gz == 1 && member_record)
         member_abandon(r);
+    else if (r->out0 + r->out_pos == start && r->out_pos < r->out_len)
+        r->out_pos++; /* nothing was consumed (a first line over the header limit): step
+                       * past this "WARC/" so the search for the next record moves on */
     r->quiet_skip = 1;
     return NW_WARC_ERROR;
 bad_fault:

@@ -472,6 +472,16 @@ static void test_bounds(void **state)
     assert_has(got, "larger than 512 bytes");
     assert_has(got, "<urn:uuid:3>");
     nw_free(got);
+    /* A first line over max_header (nothing of it can be kept): one error, and the
+     * reader moves on to the next record instead of finding the same "WARC/" again. */
+    nw_buf_reset(&b);
+    nw_buf_printf(&b, "WARC/1.1 %s\r\n\r\n", big);
+    record(&b, "response", "4", "http://example.com/b", "HTTP/1.1 200 OK\r\n\r\n");
+    got = read_all(b.data, b.len, 0, &opts);
+    assert_int_equal(count_lines(got, 'E'), 1);
+    assert_has(got, "E 0 the WARC header block is larger than 512 bytes\n");
+    assert_has(got, "<urn:uuid:4>");
+    nw_free(got);
     nw_buf_fini(&b);
 }
 
