@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mem.h"
 #include "warc_build.h"
+#include "warc_recover.h"
 
 #ifndef NW_VERSION
 #define NW_VERSION "0"
@@ -146,6 +147,9 @@ struct nw_warc_writer *nw_warc_writer_create(const struct nw_config *cfg, char *
                 w->lake ? "output.dir" : "fetch.warc_dir", w->base_dir, strerror(errno));
         goto fail;
     }
+    /* Files an earlier run of this worker left open (killed) get their final names, so
+     * the records that name them resolve. */
+    nw_warc_recover(w->base_dir, w->lake, w->host);
     /* One exchange: a body of fetch.max_body_bytes, its headers and the request, gzipped
      * (deflate output of incompressible data is barely larger than its input). */
     w->max_record = max_body + max_body / 8 + (4u << 20);

@@ -19,6 +19,7 @@
  * configuration has an output.dir (the data-lake sink), OUTPUT_DIR/warc/dt=YYYY-MM-DD/
  * hour=HH/ of the file's opening hour (a new file is begun when the hour changes).
  * A file may pass fetch.warc_max_bytes by the one exchange that crossed it.
+ * A file a killed run left open is finished when the next writer starts (warc_recover.h).
  *
  * Single-threaded: all calls from the thread that created it (the fetcher's).
  */
