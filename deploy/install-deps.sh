@@ -18,7 +18,7 @@ PACKAGES=(
     # containers: build and run deploy/Dockerfile without a Docker engine (test_image)
     podman buildah runc mmdebstrap uidmap
     # data lake and web archives: zstd and Avro writers, Apache Avro's reader, wget's WARC
-    libzstd-dev zstd libavro-dev python3-avro wget
+    libzstd-dev zstd libavro-dev python3-avro python3-snappy wget
     # S3 uploads: botocore (AWS's own SigV4 signer and client) verifies the signatures that
     # s3rver does not, and lists and reads back the uploaded objects (test_s3)
     python3-botocore

@@ -111,7 +111,12 @@ static const struct key_def keys[] = {
      "JSONL stream or the output topics)",
      NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH, KEY_NONEMPTY},
     {"output.format", KEY_ENUM, "jsonl.zst", 0, 0, "jsonl.zst|avro",
-     "lake file format: zstd-compressed JSON lines, or Avro (deflate, schemas/*.avsc)",
+     "lake file format: zstd-compressed JSON lines, or Avro object container files "
+     "(schemas/*.avsc)",
+     NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH, 0},
+    {"output.avro_codec", KEY_ENUM, "snappy", 0, 0, "snappy|deflate|null",
+     "block codec of Avro lake files (snappy, as Spark writes by default; deflate is smaller "
+     "and slower)",
      NW_CMD_EXTRACT | NW_CMD_FETCH | NW_CMD_RUN | NW_CMD_WATCH, 0},
     {"output.partition_by", KEY_ENUM, "fetched_at", 0, 0, "fetched_at|published_at",
      "record time (UTC) naming a lake file's dt=/hour= folder",

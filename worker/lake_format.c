@@ -27,6 +27,7 @@ struct avro_kind {
 struct nw_lake_codec {
     enum nw_lake_format format;
     int zstd_level;
+    char avro_codec[16]; /* avro-c's codec name */
     ZSTD_CCtx *cctx;
     void *zbuf; /* compressed output of one block */
     size_t zbuf_size;
@@ -114,8 +115,8 @@ static enum nw_status load_avro(struct avro_kind *k, const unsigned char *text, 
     return NW_OK;
 }
 
-struct nw_lake_codec *nw_lake_codec_create(enum nw_lake_format format, int zstd_level, char *errstr,
-                                           size_t errstr_size)
+struct nw_lake_codec *nw_lake_codec_create(enum nw_lake_format format, int zstd_level,
+                                           const char *avro_codec, char *errstr, size_t errstr_size)
 {
     struct nw_lake_codec *c = nw_calloc(1, sizeof(*c));
     static const struct {
@@ -134,6 +135,7 @@ struct nw_lake_codec *nw_lake_codec_create(enum nw_lake_format format, int zstd_
     }
     c->format = format;
     c->zstd_level = zstd_level;
+    snprintf(c->avro_codec, sizeof(c->avro_codec), "%s", avro_codec ? avro_codec : "snappy");
     if (format == NW_LAKE_JSONL_ZST) {
         c->cctx = ZSTD_createCCtx();
         c->zbuf_size = ZSTD_compressBound(NW_LAKE_ZSTD_BLOCK);
@@ -376,7 +378,7 @@ struct nw_lake_file *nw_lake_file_open(struct nw_lake_codec *codec, enum nw_lake
     }
     f->block_size = avro_block > NW_LAKE_AVRO_BLOCK ? avro_block : NW_LAKE_AVRO_BLOCK;
     if (avro_file_writer_create_with_codec_fp(f->fp, path, 0, codec->avro[kind].schema, &f->writer,
-                                              "deflate", f->block_size)) {
+                                              codec->avro_codec, f->block_size)) {
         nw_fail(NW_EIO, errstr, errstr_size, "%s: avro: %s", path, avro_strerror());
         f->writer = NULL;
         goto fail;

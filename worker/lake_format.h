@@ -34,9 +34,11 @@ const char *nw_lake_kind_name(enum nw_lake_kind kind);
 /* "jsonl.zst" or "avro": the file name extension. */
 const char *nw_lake_format_ext(enum nw_lake_format format);
 
-/* A codec for the format (zstd_level for jsonl.zst). NULL on failure, reason in errstr.
+/* A codec for the format: zstd_level for jsonl.zst; avro_codec for Avro (the block codec
+ * avro-c writes: "snappy", "deflate" or "null"). NULL on failure, reason in errstr.
  * Free with nw_lake_codec_destroy (after its files). */
-struct nw_lake_codec *nw_lake_codec_create(enum nw_lake_format format, int zstd_level, char *errstr,
+struct nw_lake_codec *nw_lake_codec_create(enum nw_lake_format format, int zstd_level,
+                                           const char *avro_codec, char *errstr,
                                            size_t errstr_size);
 void nw_lake_codec_destroy(struct nw_lake_codec *codec);
 

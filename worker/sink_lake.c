@@ -917,8 +917,9 @@ struct nw_lake *nw_lake_create(const struct nw_config *cfg, const char *topic,
     lake->max_records = (uint64_t)nw_config_get_int(cfg, "output.max_records");
     lake->max_age_ms = nw_config_get_int(cfg, "output.max_age_ms");
     lake->max_open = (size_t)nw_config_get_int(cfg, "output.max_open_files");
-    lake->codec = nw_lake_codec_create(
-        lake->format, (int)nw_config_get_int(cfg, "output.zstd_level"), errstr, errstr_size);
+    lake->codec =
+        nw_lake_codec_create(lake->format, (int)nw_config_get_int(cfg, "output.zstd_level"),
+                             nw_config_get(cfg, "output.avro_codec"), errstr, errstr_size);
     if (!lake->codec) {
         result = NW_EINTERNAL;
         goto fail;

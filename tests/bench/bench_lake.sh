@@ -4,7 +4,8 @@
 # 1. `newsworker extract` on one core (taskset -c 0) over the pages of PAGES_DIR (.html or
 #    .html.gz, e.g. ../shared/eval/extraction-dev/html) repeated to about PAGES (default
 #    1500) inputs, in three configurations taken in turn, ROUNDS (default 5) times each:
-#    JSONL to /dev/null, output.dir with jsonl.zst, output.dir with avro. Prints the median
+#    JSONL to /dev/null, output.dir with jsonl.zst, with avro (snappy, the default codec) and
+#    with avro and output.avro_codec=deflate. Prints the median
 #    wall time and CPU time of each and the ratio to /dev/null (the sink's share of the
 #    pipeline time), and the lake's size.
 # 2. `newsworker run` on the mock cluster over PAGES url jobs (8 partitions, pages served by
@@ -53,17 +54,22 @@ ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 print("%.3f %.3f" % (time.time() - t0, ru.ru_utime + ru.ru_stime))
 PYEOF
 }
+CONFIGS="devnull jsonl.zst avro avro-deflate"
+# sink_args CFG DIR — the extract options of one configuration (none for /dev/null).
+sink_args() {
+    case "$1" in
+    devnull) ;;
+    avro-deflate) echo "-o output.dir=$2 -o output.format=avro -o output.avro_codec=deflate" ;;
+    *) echo "-o output.dir=$2 -o output.format=$1" ;;
+    esac
+}
 : >"$WORK/extract.txt"
 for r in $(seq "$ROUNDS"); do
-    for cfg in devnull jsonl.zst avro; do
+    for cfg in $CONFIGS; do
         rm -rf "$WORK/lake-$cfg"
         mkdir -p "$WORK/lake-$cfg"
-        if [ "$cfg" = devnull ]; then
-            res=$(one "$NW" extract -o log.level=error "${files[@]}")
-        else
-            res=$(one "$NW" extract -o log.level=error -o output.dir="$WORK/lake-$cfg" \
-                -o output.format="$cfg" "${files[@]}")
-        fi
+        # shellcheck disable=SC2046 # the options split into words
+        res=$(one "$NW" extract -o log.level=error $(sink_args "$cfg" "$WORK/lake-$cfg") "${files[@]}")
         echo "$cfg $res" >>"$WORK/extract.txt"
     done
 done
@@ -72,15 +78,15 @@ import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 n = int(sys.argv[2])
 med = {}
-for cfg in ("devnull", "jsonl.zst", "avro"):
+for cfg in ("devnull", "jsonl.zst", "avro", "avro-deflate"):
     w = [float(r[1]) for r in rows if r[0] == cfg]
     c = [float(r[2]) for r in rows if r[0] == cfg]
     med[cfg] = (statistics.median(w), statistics.median(c))
 for cfg, (w, c) in med.items():
-    print("extract -> %-9s median %.2f s wall (%.0f pages/s), %.2f s CPU; %.3fx /dev/null wall, %.3fx CPU"
+    print("extract -> %-12s median %.2f s wall (%.0f pages/s), %.2f s CPU; %.3fx /dev/null wall, %.3fx CPU"
           % (cfg, w, n / w, c, w / med["devnull"][0], c / med["devnull"][1]))
 PYEOF
-for cfg in jsonl.zst avro; do
+for cfg in jsonl.zst avro avro-deflate; do
     echo "lake $cfg: $(find "$WORK/lake-$cfg" -type f | wc -l) files, $(du -sh "$WORK/lake-$cfg" | cut -f1)"
 done
 
@@ -166,13 +172,12 @@ done
 if [ "${BENCH_LAKE_CALLGRIND:-0}" = 1 ]; then
     distinct=()
     while read -r b; do distinct+=("$WORK/pages/$b"); done <"$WORK/names.txt"
-    for cfg in devnull jsonl.zst avro; do
+    for cfg in $CONFIGS; do
         rm -rf "$WORK/cg-$cfg"
         mkdir -p "$WORK/cg-$cfg"
-        a=()
-        [ "$cfg" = devnull ] || a=(-o output.dir="$WORK/cg-$cfg" -o output.format="$cfg")
+        # shellcheck disable=SC2046
         valgrind --tool=callgrind --callgrind-out-file=/dev/null "$NW" extract -o log.level=error \
-            "${a[@]}" "${distinct[@]}" >/dev/null 2>"$WORK/cg-$cfg.err"
+            $(sink_args "$cfg" "$WORK/cg-$cfg") "${distinct[@]}" >/dev/null 2>"$WORK/cg-$cfg.err"
         sed -n "s/.*Collected : \([0-9]*\).*/$cfg \1/p" "$WORK/cg-$cfg.err"
-    done | awk '{ ir[$1] = $2; order[NR] = $1 } END { for (i = 1; i <= NR; i++) printf "extract -> %-9s %d instructions (%.3fx /dev/null)\n", order[i], ir[order[i]], ir[order[i]] / ir["devnull"] }'
+    done | awk '{ ir[$1] = $2; order[NR] = $1 } END { for (i = 1; i <= NR; i++) printf "extract -> %-12s %d instructions (%.3fx /dev/null)\n", order[i], ir[order[i]], ir[order[i]] / ir["devnull"] }'
 fi

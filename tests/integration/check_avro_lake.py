@@ -3,8 +3,8 @@
 (Debian python3-avro) and validates every record against the committed schema.
 
 Checks: each file's writer schema is the committed one (schemas/<kind>.v1.avsc, in
-Parsing Canonical Form), its codec
-is deflate, each record validates, each file lies in the dt=/hour= folder of its records'
+Parsing Canonical Form), its codec is
+the one NW_AVRO_CODEC names (default snappy, the worker's default), each record validates, each file lies in the dt=/hour= folder of its records'
 time (fetched_at, or at for errors; UTC) unless PARTITION_BY says published_at. Prints one
 JSON line per kind: {"kind", "files", "count", "distinct_ids", "max_per_id"} where the id is
 the article id, or the error's url; then {"kind": "by_url", ...} over the articles' and
@@ -36,6 +36,7 @@ def folder_of(t):
 def main():
     lake, schema_dir = sys.argv[1], sys.argv[2]
     by_published = len(sys.argv) > 3 and sys.argv[3] == "published_at"
+    want_codec = os.environ.get("NW_AVRO_CODEC", "snappy").encode()
     failures = 0
     by_url = collections.Counter()
     for kind, name in KINDS.items():
@@ -51,7 +52,7 @@ def main():
                 if writer.canonical_form != committed.canonical_form:
                     print("%s: writer schema differs from %s.v1.avsc" % (path, name))
                     failures += 1
-                if reader.meta.get("avro.codec") != b"deflate":
+                if reader.meta.get("avro.codec") != want_codec:
                     print("%s: codec %r" % (path, reader.meta.get("avro.codec")))
                     failures += 1
                 folder = os.path.relpath(os.path.dirname(path), os.path.join(lake, kind))
