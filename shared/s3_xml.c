@@ -27,6 +27,15 @@ static void copy_clean(const char *s, char *out, size_t out_size)
     out[n] = '\0';
 }
 
+/* 1 if s holds a control character (C0 or DEL). */
+static int has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 1;
+    return 0;
+}
+
 static int named(xmlNodePtr n, const char *name)
 {
     return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
@@ -111,8 +120,9 @@ enum nw_status nw_s3_xml_list(const char *xml, size_t len, nw_s3_xml_key_fn *fn,
             *truncated = text && strcmp((const char *)text, "true") == 0;
         } else if (named(child, "NextContinuationToken")) {
             text = xmlNodeGetContent(child);
-            if (!text || strlen((const char *)text) >= token_size)
-                goto out;
+            if (!text || strlen((const char *)text) >= token_size ||
+                has_control((const char *)text))
+                goto out; /* an opaque token cannot be cleaned: the listing is refused */
             memcpy(token, text, strlen((const char *)text) + 1);
         } else if (named(child, "Contents") && !stop) {
             for (k = child->children; k && !named(k, "Key"); k = k->next)

@@ -131,6 +131,19 @@ static void test_list_keys_and_token(void **state)
     /* a token that does not fit cannot be followed */
     memset(&k, 0, sizeof(k));
     assert_int_equal(nw_s3_xml_list(xml, strlen(xml), on_key, &k, &truncated, token, 4), NW_EINVAL);
+
+    /* nor one holding a control character (found by fuzz_s3_xml: a newline from mixed
+     * content): an opaque token cannot be cleaned, so the listing is refused */
+    {
+        static const char nl[] = "<ListBucketResult><IsTruncated>true</IsTruncated>"
+                                 "<NextContinuationToken>1<x/>\n2</NextContinuationToken>"
+                                 "</ListBucketResult>";
+        token[0] = 'x';
+        assert_int_equal(
+            nw_s3_xml_list(nl, strlen(nl), on_key, &k, &truncated, token, sizeof(token)),
+            NW_EINVAL);
+        assert_null(memchr(token, '\n', strnlen(token, sizeof(token))));
+    }
 }
 
 static void test_list_last_page_and_bad(void **state)
