@@ -171,8 +171,11 @@ static int recover_file(const char *dir, const char *name)
     return 1;
 }
 
-static int recover_dir(const char *dir, const char *host)
+/* Recovers the leftovers in dir (levels 0), or in its dt=DATE (levels 2) then hour=HH
+ * (levels 1) subfolders. Returns the number of files renamed. */
+static int recover_in(const char *dir, int levels, const char *host)
 {
+    static const char *const prefix[] = {"", "hour=", "dt="};
     DIR *d = opendir(dir);
     struct dirent *e;
     int renamed = 0;
@@ -180,8 +183,17 @@ static int recover_dir(const char *dir, const char *host)
     if (!d)
         return 0;
     while ((e = readdir(d)) != NULL) {
-        char owner[256];
+        char path[4096], owner[256];
         long pid;
+        int n;
+        if (levels > 0) {
+            if (strncmp(e->d_name, prefix[levels], strlen(prefix[levels])) != 0)
+                continue;
+            n = snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+            if (n > 0 && (size_t)n < sizeof(path))
+                renamed += recover_in(path, levels - 1, host);
+            continue;
+        }
         if (parse_name(e->d_name, owner, sizeof(owner), &pid) != 0 || strcmp(owner, host) != 0)
             continue;
         if (writer_alive(pid)) {
@@ -194,30 +206,7 @@ static int recover_dir(const char *dir, const char *host)
     return renamed;
 }
 
-/* Recovers in each subfolder of dir whose name starts with prefix (dt=, then hour=). */
-static int each_subdir(const char *dir, const char *prefix, int lake_level, const char *host)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int renamed = 0;
-
-    if (!d)
-        return 0;
-    while ((e = readdir(d)) != NULL) {
-        char sub[4096];
-        int n;
-        if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
-            continue;
-        n = snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
-        if (n < 0 || (size_t)n >= sizeof(sub))
-            continue;
-        renamed += lake_level ? each_subdir(sub, "hour=", 0, host) : recover_dir(sub, host);
-    }
-    closedir(d);
-    return renamed;
-}
-
 int nw_warc_recover(const char *dir, int lake, const char *host)
 {
-    return lake ? each_subdir(dir, "dt=", 1, host) : recover_dir(dir, host);
+    return recover_in(dir, lake ? 2 : 0, host);
 }
