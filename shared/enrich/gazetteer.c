@@ -51,9 +51,19 @@ static const char *const generic_names[] = {
 static int is_generic(const char *key)
 {
     for (size_t i = 0; i < sizeof(generic_names) / sizeof(generic_names[0]); i++)
-        if (strcmp(key, generic_names[i]) == 0)
+        if (key[0] == generic_names[i][0] && strcmp(key, generic_names[i]) == 0)
             return 1;
     return 0;
+}
+
+/* snprintf(out, size, "%.*s", (int)len, s) without the formatting machinery (thousands
+ * of names at every start): at most size - 1 bytes of s, NUL-terminated. */
+static void copy_name(char *out, size_t size, const char *s, size_t len)
+{
+    if (len > size - 1)
+        len = size - 1;
+    memcpy(out, s, len);
+    out[len] = '\0';
 }
 
 size_t nw_gazetteer_key(const char *s, size_t len, char *out, size_t out_size)
@@ -138,8 +148,10 @@ static int add_entry(struct nw_gazetteer *g, const char *name, const char *code,
     e->name = nw_strdup(name);
     if (!e->name)
         return -1;
-    snprintf(e->code, sizeof(e->code), "%s", code ? code : "");
-    snprintf(e->cc, sizeof(e->cc), "%s", cc ? cc : "");
+    if (code)
+        copy_name(e->code, sizeof(e->code), code, strlen(code));
+    if (cc)
+        copy_name(e->cc, sizeof(e->cc), cc, strlen(cc));
     e->kind = kind;
     return (int)g->n++;
 }
@@ -401,7 +413,7 @@ static enum nw_status add_subdivision(struct nw_gazetteer *g, const char *code, 
     }
     {
         char display[128];
-        snprintf(display, sizeof(display), "%.*s", (int)nlen, name);
+        copy_name(display, sizeof(display), name, nlen);
         idx = add_entry(g, display, code, cc, NW_GAZ_SUBDIV);
     }
     if (idx < 0)
