@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "hash.h"
+#include "json_dump.h"
 #include "mem.h"
 #include "utf8.h"
 
@@ -524,7 +525,7 @@ long nw_record_source_key(const json_t *record, char *buf, size_t buf_size)
 
 char *nw_record_dump(const json_t *record)
 {
-    return json_dumps(record, JSON_COMPACT);
+    return nw_json_dump(record);
 }
 
 const char *nw_record_id(const json_t *record)
