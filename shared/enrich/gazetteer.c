@@ -167,12 +167,10 @@ static int add_node(struct nw_gazetteer *g, int entry, int next)
     return (int)g->nnodes++;
 }
 
-/* Maps the key of name to entry idx, appending to the list of an existing key (an entry
- * already listed under the key is not added twice). */
-static enum nw_status map_name(struct nw_gazetteer *g, const char *name, size_t len, int idx)
+/* Maps key (klen bytes; 0: nothing) to entry idx, appending to the list of an existing key
+ * (an entry already listed under the key is not added twice). */
+static enum nw_status map_key(struct nw_gazetteer *g, const char *key, size_t klen, int idx)
 {
-    char key[NW_GAZ_KEY_MAX];
-    size_t klen = nw_gazetteer_key(name, len, key, sizeof(key));
     int *slot, cur, node;
     enum nw_status result;
 
@@ -197,6 +195,13 @@ static enum nw_status map_name(struct nw_gazetteer *g, const char *name, size_t 
         return NW_ENOMEM;
     g->nodes[cur].next = node;
     return NW_OK;
+}
+
+/* map_key for the key of name (len bytes). */
+static enum nw_status map_name(struct nw_gazetteer *g, const char *name, size_t len, int idx)
+{
+    char key[NW_GAZ_KEY_MAX];
+    return map_key(g, key, nw_gazetteer_key(name, len, key, sizeof(key)), idx);
 }
 
 int nw_gazetteer_country(const struct nw_gazetteer *g, const char *cc)
@@ -419,7 +424,7 @@ static enum nw_status add_subdivision(struct nw_gazetteer *g, const char *code, 
     if (idx < 0)
         return NW_ENOMEM;
     g->v[idx].major = is_major_type(type);
-    return map_name(g, name, nlen, idx);
+    return map_key(g, key, klen, idx); /* the key of name[0, nlen), as map_name would fold it */
 }
 
 /* The first-level subdivisions of iso_3166-2.json in dir, or of the built-in table when
