@@ -938,6 +938,25 @@ static int lower_name(const char *v, size_t len, char *out)
     return 1;
 }
 
+/* The set of letters a-z in s, one bit each. */
+static uint32_t letter_set(const char *s)
+{
+    uint32_t m = 0;
+    for (; *s; s++)
+        if (*s >= 'a' && *s <= 'z')
+            m |= 1u << (*s - 'a');
+    return m;
+}
+
+/* strstr(lower, word) != NULL, where letters is letter_set(lower) and word starts with
+ * three letters a-z: a word whose first three letters are not all in lower is not searched
+ * for (most class names lack one of them for every word). */
+static int has_word(const char *lower, uint32_t letters, const char *word)
+{
+    uint32_t first3 = 1u << (word[0] - 'a') | 1u << (word[1] - 'a') | 1u << (word[2] - 'a');
+    return (first3 & ~letters) == 0 && strstr(lower, word);
+}
+
 /* A class or id that names a date, a byline or an article's meta line. */
 /* lower: a lower-case class or id (lower_name). */
 static int date_like_name(const char *lower)
@@ -945,8 +964,9 @@ static int date_like_name(const char *lower)
     static const char *const words[] = {
         "byline", "dateline", "meta",     "author", "info",   "update", "zeit",   "stand", "header",
         "entry-", "post-",    "article-", "story-", "credit", "source", "kicker", "data",  NULL};
+    uint32_t letters = letter_set(lower);
     for (size_t k = 0; words[k]; k++)
-        if (strstr(lower, words[k]))
+        if (has_word(lower, letters, words[k]))
             return 1;
     return 0;
 }
@@ -955,8 +975,9 @@ static int strongly_date_like(const char *lower)
 {
     static const char *const words[] = {"date",  "time",   "publish", "posted", "datum",
                                         "fecha", "pubdat", "created", NULL};
+    uint32_t letters = letter_set(lower);
     for (size_t k = 0; words[k]; k++)
-        if (strstr(lower, words[k]))
+        if (has_word(lower, letters, words[k]))
             return 1;
     return 0;
 }

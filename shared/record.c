@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "hash.h"
+#include "json_dump.h"
 #include "mem.h"
 #include "utf8.h"
 
@@ -79,6 +80,31 @@ static int clean_strings(json_t *v, int depth)
         json_object_foreach(v, key, x) if (clean_strings(x, depth + 1)) return -1;
     } else if (json_is_array(v)) {
         json_array_foreach(v, i, x) if (clean_strings(x, depth + 1)) return -1;
+    }
+    return 0;
+}
+
+/* Does any string below v (as clean_strings walks it) hold one of those characters? */
+static int has_controls(const json_t *v, int depth)
+{
+    const char *key;
+    json_t *x;
+    size_t i;
+
+    if (depth > 16)
+        return 0;
+    if (json_is_string(v)) {
+        const unsigned char *s = (const unsigned char *)json_string_value(v);
+        size_t len = json_string_length(v);
+        for (i = 0; i < len; i++)
+            if (control_at(s + i, len - i))
+                return 1;
+        return 0;
+    }
+    if (json_is_object(v)) {
+        json_object_foreach((json_t *)v, key, x) if (has_controls(x, depth + 1)) return 1;
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, x) if (has_controls(x, depth + 1)) return 1;
     }
     return 0;
 }
@@ -316,12 +342,16 @@ json_t *nw_record_article(const struct nw_article *art)
     if (art->warc)
         bad |= put(rec, "warc", json_incref(art->warc));
     /* enrichment's own JSON (entities, quotes, keywords...) is cleaned like the strings;
-     * these are the record's own copies only where they are not shared, so copy first */
+     * these are shared with the article, so a tree that needs cleaning is copied first (the
+     * others, nearly all, are shared as they are: the record never changes them) */
     if (!bad) {
         static const char *const keys[] = {"entities", "dateline", "quotes", "amounts",
                                            "keywords", "authors",  "tags",   NULL};
         for (size_t k = 0; keys[k] && !bad; k++) {
-            json_t *copy = json_deep_copy(json_object_get(rec, keys[k]));
+            json_t *cur = json_object_get(rec, keys[k]), *copy;
+            if (cur && !has_controls(cur, 0))
+                continue;
+            copy = json_deep_copy(cur);
             bad |= !copy || clean_strings(copy, 0) || put(rec, keys[k], copy);
         }
     }
@@ -495,7 +525,7 @@ long nw_record_source_key(const json_t *record, char *buf, size_t buf_size)
 
 char *nw_record_dump(const json_t *record)
 {
-    return json_dumps(record, JSON_COMPACT);
+    return nw_json_dump(record);
 }
 
 const char *nw_record_id(const json_t *record)

@@ -9,6 +9,7 @@
 #include <utf8proc.h>
 
 #include "gazetteer_data.h"
+#include "iso_table.h"
 #include "mem.h"
 #include "strmap.h"
 
@@ -50,9 +51,19 @@ static const char *const generic_names[] = {
 static int is_generic(const char *key)
 {
     for (size_t i = 0; i < sizeof(generic_names) / sizeof(generic_names[0]); i++)
-        if (strcmp(key, generic_names[i]) == 0)
+        if (key[0] == generic_names[i][0] && strcmp(key, generic_names[i]) == 0)
             return 1;
     return 0;
+}
+
+/* snprintf(out, size, "%.*s", (int)len, s) without the formatting machinery (thousands
+ * of names at every start): at most size - 1 bytes of s, NUL-terminated. */
+static void copy_name(char *out, size_t size, const char *s, size_t len)
+{
+    if (len > size - 1)
+        len = size - 1;
+    memcpy(out, s, len);
+    out[len] = '\0';
 }
 
 size_t nw_gazetteer_key(const char *s, size_t len, char *out, size_t out_size)
@@ -137,8 +148,10 @@ static int add_entry(struct nw_gazetteer *g, const char *name, const char *code,
     e->name = nw_strdup(name);
     if (!e->name)
         return -1;
-    snprintf(e->code, sizeof(e->code), "%s", code ? code : "");
-    snprintf(e->cc, sizeof(e->cc), "%s", cc ? cc : "");
+    if (code)
+        copy_name(e->code, sizeof(e->code), code, strlen(code));
+    if (cc)
+        copy_name(e->cc, sizeof(e->cc), cc, strlen(cc));
     e->kind = kind;
     return (int)g->n++;
 }
@@ -154,12 +167,10 @@ static int add_node(struct nw_gazetteer *g, int entry, int next)
     return (int)g->nnodes++;
 }
 
-/* Maps the key of name to entry idx, appending to the list of an existing key (an entry
- * already listed under the key is not added twice). */
-static enum nw_status map_name(struct nw_gazetteer *g, const char *name, size_t len, int idx)
+/* Maps key (klen bytes; 0: nothing) to entry idx, appending to the list of an existing key
+ * (an entry already listed under the key is not added twice). */
+static enum nw_status map_key(struct nw_gazetteer *g, const char *key, size_t klen, int idx)
 {
-    char key[NW_GAZ_KEY_MAX];
-    size_t klen = nw_gazetteer_key(name, len, key, sizeof(key));
     int *slot, cur, node;
     enum nw_status result;
 
@@ -184,6 +195,13 @@ static enum nw_status map_name(struct nw_gazetteer *g, const char *name, size_t 
         return NW_ENOMEM;
     g->nodes[cur].next = node;
     return NW_OK;
+}
+
+/* map_key for the key of name (len bytes). */
+static enum nw_status map_name(struct nw_gazetteer *g, const char *name, size_t len, int idx)
+{
+    char key[NW_GAZ_KEY_MAX];
+    return map_key(g, key, nw_gazetteer_key(name, len, key, sizeof(key)), idx);
 }
 
 int nw_gazetteer_country(const struct nw_gazetteer *g, const char *cc)
@@ -223,8 +241,8 @@ static char *read_file(const char *path, size_t *len)
 
 /* Loads iso-codes' iso_<standard>.json from dir; *arr is its "<standard>" array, owned by
  * *root (the caller json_decref's *root, also on failure, where it may be NULL). The file
- * is read whole and parsed from memory, which spares Jansson's one-fgetc-a-byte reader;
- * the parse itself (iso_3166-2.json is 500 KB) remains most of the start-up. */
+ * is read whole and parsed from memory, which spares Jansson's one-fgetc-a-byte reader.
+ * Only for an explicit directory: the default lists are built in (iso_table.h). */
 static enum nw_status load_iso_list(const char *dir, const char *standard, json_t **root,
                                     json_t **arr, char *errstr, size_t errstr_size)
 {
@@ -251,54 +269,70 @@ static enum nw_status load_iso_list(const char *dir, const char *standard, json_
     return nw_fail(NW_EIO, errstr, errstr_size, "gazetteer: cannot read %s: %s", path, jerr.text);
 }
 
+/* Adds the country of one iso_3166-1 row (any field may be NULL: the row is skipped
+ * without code or name). */
+static enum nw_status add_country(struct nw_gazetteer *g, const char *code, const char *name,
+                                  const char *common, const char *official)
+{
+    enum nw_status result;
+    const char *display = common ? common : name;
+    char shortname[128];
+    int idx;
+
+    if (!code || !name || strlen(code) != 2)
+        return NW_OK;
+    /* "Palestine, State of" reads better as "Palestine" */
+    if (!common && strchr(name, ',')) {
+        snprintf(shortname, sizeof(shortname), "%.*s", (int)(strchr(name, ',') - name), name);
+        display = shortname;
+    }
+    /* an alias marked '*' names the country better than ISO does */
+    for (size_t k = 0; k < sizeof(nw_gaz_aliases) / sizeof(nw_gaz_aliases[0]); k++) {
+        const char *a = nw_gaz_aliases[k], *bar = strchr(a, '|');
+        if (bar && strcmp(bar + 1, code) == 0 && bar > a && bar[-1] == '*') {
+            snprintf(shortname, sizeof(shortname), "%.*s", (int)(bar - a - 1), a);
+            display = shortname;
+        }
+    }
+    idx = add_entry(g, display, code, code, NW_GAZ_COUNTRY);
+    if (idx < 0)
+        return NW_ENOMEM;
+    if ((result = map_name(g, name, strlen(name), idx)) != NW_OK ||
+        (result = map_name(g, display, strlen(display), idx)) != NW_OK ||
+        (common && (result = map_name(g, common, strlen(common), idx)) != NW_OK) ||
+        (official && (result = map_name(g, official, strlen(official), idx)) != NW_OK))
+        return result;
+    if (strchr(name, ','))
+        return map_name(g, name, (size_t)(strchr(name, ',') - name), idx);
+    return NW_OK;
+}
+
+/* The countries of iso_3166-1.json in dir, or of the built-in table when dir is NULL. */
 static enum nw_status load_countries(struct nw_gazetteer *g, const char *dir, char *errstr,
                                      size_t errstr_size)
 {
-    enum nw_status result;
+    enum nw_status result = NW_OK;
     json_t *root = NULL, *arr;
     size_t i;
     json_t *item;
 
+    if (!dir) {
+        for (i = 0; i < nw_iso_ncountries && result == NW_OK; i++) {
+            const struct nw_iso_country *c = &nw_iso_countries[i];
+            result = add_country(g, c->alpha_2, c->name, c->common_name, c->official_name);
+        }
+        goto out;
+    }
     result = load_iso_list(dir, "3166-1", &root, &arr, errstr, errstr_size);
     if (result != NW_OK)
         goto out;
     json_array_foreach(arr, i, item)
     {
-        const char *code = json_string_value(json_object_get(item, "alpha_2"));
-        const char *name = json_string_value(json_object_get(item, "name"));
-        const char *common = json_string_value(json_object_get(item, "common_name"));
-        const char *official = json_string_value(json_object_get(item, "official_name"));
-        const char *display = common ? common : name;
-        char shortname[128];
-        int idx;
-
-        if (!code || !name || strlen(code) != 2)
-            continue;
-        /* "Palestine, State of" reads better as "Palestine" */
-        if (!common && strchr(name, ',')) {
-            snprintf(shortname, sizeof(shortname), "%.*s", (int)(strchr(name, ',') - name), name);
-            display = shortname;
-        }
-        /* an alias marked '*' names the country better than ISO does */
-        for (size_t k = 0; k < sizeof(nw_gaz_aliases) / sizeof(nw_gaz_aliases[0]); k++) {
-            const char *a = nw_gaz_aliases[k], *bar = strchr(a, '|');
-            if (bar && strcmp(bar + 1, code) == 0 && bar > a && bar[-1] == '*') {
-                snprintf(shortname, sizeof(shortname), "%.*s", (int)(bar - a - 1), a);
-                display = shortname;
-            }
-        }
-        idx = add_entry(g, display, code, code, NW_GAZ_COUNTRY);
-        if (idx < 0) {
-            result = NW_ENOMEM;
-            goto out;
-        }
-        if ((result = map_name(g, name, strlen(name), idx)) != NW_OK ||
-            (result = map_name(g, display, strlen(display), idx)) != NW_OK ||
-            (common && (result = map_name(g, common, strlen(common), idx)) != NW_OK) ||
-            (official && (result = map_name(g, official, strlen(official), idx)) != NW_OK))
-            goto out;
-        if (strchr(name, ',') &&
-            (result = map_name(g, name, (size_t)(strchr(name, ',') - name), idx)) != NW_OK)
+        result = add_country(g, json_string_value(json_object_get(item, "alpha_2")),
+                             json_string_value(json_object_get(item, "name")),
+                             json_string_value(json_object_get(item, "common_name")),
+                             json_string_value(json_object_get(item, "official_name")));
+        if (result != NW_OK)
             goto out;
     }
 out:
@@ -352,64 +386,79 @@ static int is_major_type(const char *type)
     return 0;
 }
 
+/* Adds the subdivision of one first-level iso_3166-2 row (code or name NULL: skipped). */
+static enum nw_status add_subdivision(struct nw_gazetteer *g, const char *code, const char *name,
+                                      const char *type)
+{
+    char key[NW_GAZ_KEY_MAX], cc[3];
+    size_t nlen, klen;
+    int idx, *first;
+
+    if (!code || !name || strlen(code) < 4 || strlen(code) >= 8)
+        return NW_OK;
+    nlen = strcspn(name, "([,");
+    while (nlen > 0 && name[nlen - 1] == ' ')
+        nlen--;
+    klen = nw_gazetteer_key(name, nlen, key, sizeof(key));
+    if (klen < NW_GAZ_MIN_SUBDIV_NAME || is_generic(key) || strpbrk(key, "0123456789"))
+        return NW_OK;
+    cc[0] = code[0];
+    cc[1] = code[1];
+    cc[2] = '\0';
+    first = nw_strmap_get(&g->map, key, klen);
+    if (first) {
+        /* a city of the same name that is itself this subdivision (capital territory,
+         * city municipality) carries its code: Islamabad -> PK-IS */
+        for (int node = *first; node >= 0; node = g->nodes[node].next) {
+            struct nw_gaz_entry *c = &g->v[g->nodes[node].entry];
+            if (c->kind == NW_GAZ_CITY && strcmp(c->cc, cc) == 0 && type &&
+                (strstr(type, "apital") || strstr(type, "ity") || strstr(type, "unicipality")))
+                snprintf(c->code, sizeof(c->code), "%s", code);
+        }
+    }
+    {
+        char display[128];
+        copy_name(display, sizeof(display), name, nlen);
+        idx = add_entry(g, display, code, cc, NW_GAZ_SUBDIV);
+    }
+    if (idx < 0)
+        return NW_ENOMEM;
+    g->v[idx].major = is_major_type(type);
+    return map_key(g, key, klen, idx); /* the key of name[0, nlen), as map_name would fold it */
+}
+
+/* The first-level subdivisions of iso_3166-2.json in dir, or of the built-in table when
+ * dir is NULL (second-level ones, with a "parent", are too fine for news text). */
 static enum nw_status load_subdivisions(struct nw_gazetteer *g, const char *dir, char *errstr,
                                         size_t errstr_size)
 {
-    enum nw_status result;
+    enum nw_status result = NW_OK;
     json_t *root = NULL, *arr, *item;
     size_t i;
 
-    result = load_iso_list(dir, "3166-2", &root, &arr, errstr, errstr_size);
-    if (result != NW_OK)
-        goto out;
-    json_array_foreach(arr, i, item)
-    {
-        const char *code = json_string_value(json_object_get(item, "code"));
-        const char *name = json_string_value(json_object_get(item, "name"));
-        const char *type = json_string_value(json_object_get(item, "type"));
-        char key[NW_GAZ_KEY_MAX], cc[3];
-        size_t nlen, klen;
-        int idx, *first;
-
-        if (!code || !name || strlen(code) < 4 || strlen(code) >= 8 ||
-            json_object_get(item, "parent"))
-            continue; /* second-level subdivisions are too fine for news text */
-        nlen = strcspn(name, "([,");
-        while (nlen > 0 && name[nlen - 1] == ' ')
-            nlen--;
-        klen = nw_gazetteer_key(name, nlen, key, sizeof(key));
-        if (klen < NW_GAZ_MIN_SUBDIV_NAME || is_generic(key) || strpbrk(key, "0123456789"))
-            continue;
-        cc[0] = code[0];
-        cc[1] = code[1];
-        cc[2] = '\0';
-        first = nw_strmap_get(&g->map, key, klen);
-        if (first) {
-            /* a city of the same name that is itself this subdivision (capital territory,
-             * city municipality) carries its code: Islamabad -> PK-IS */
-            for (int node = *first; node >= 0; node = g->nodes[node].next) {
-                struct nw_gaz_entry *c = &g->v[g->nodes[node].entry];
-                if (c->kind == NW_GAZ_CITY && strcmp(c->cc, cc) == 0 && type &&
-                    (strstr(type, "apital") || strstr(type, "ity") || strstr(type, "unicipality")))
-                    snprintf(c->code, sizeof(c->code), "%s", code);
-            }
-        }
+    if (!dir) {
+        for (i = 0; i < nw_iso_nsubdivs && result == NW_OK; i++)
+            result = add_subdivision(g, nw_iso_subdivs[i].code, nw_iso_subdivs[i].name,
+                                     nw_iso_subdivs[i].type);
+    } else {
+        result = load_iso_list(dir, "3166-2", &root, &arr, errstr, errstr_size);
+        if (result != NW_OK)
+            goto out;
+        json_array_foreach(arr, i, item)
         {
-            char display[128];
-            snprintf(display, sizeof(display), "%.*s", (int)nlen, name);
-            idx = add_entry(g, display, code, cc, NW_GAZ_SUBDIV);
-        }
-        if (idx < 0) {
-            result = nw_fail(NW_ENOMEM, errstr, errstr_size, "gazetteer: out of memory");
-            goto out;
-        }
-        g->v[idx].major = is_major_type(type);
-        result = map_name(g, name, nlen, idx);
-        if (result != NW_OK) {
-            nw_fail(result, errstr, errstr_size, "gazetteer: too many names");
-            goto out;
+            if (json_object_get(item, "parent"))
+                continue;
+            result = add_subdivision(g, json_string_value(json_object_get(item, "code")),
+                                     json_string_value(json_object_get(item, "name")),
+                                     json_string_value(json_object_get(item, "type")));
+            if (result != NW_OK)
+                break;
         }
     }
+    if (result == NW_ENOMEM)
+        nw_fail(result, errstr, errstr_size, "gazetteer: out of memory");
+    else if (result != NW_OK)
+        nw_fail(result, errstr, errstr_size, "gazetteer: too many names");
 out:
     json_decref(root);
     return result;
@@ -420,7 +469,7 @@ struct nw_gazetteer *nw_gazetteer_create(const char *iso_codes_dir, char *errstr
 {
     enum nw_status result;
     struct nw_gazetteer *g = nw_calloc(1, sizeof(*g));
-    const char *dir = iso_codes_dir ? iso_codes_dir : NW_ISO_CODES_DIR;
+    const char *dir = iso_codes_dir; /* NULL: the tables built in from NW_ISO_CODES_DIR */
 
     if (!g) {
         nw_fail(NW_ENOMEM, errstr, errstr_size, "gazetteer: out of memory");

@@ -224,7 +224,12 @@ int main(int argc, char **argv)
         rounds = 3;
     memset(&bn, 0, sizeof(bn));
     bn.ex = nw_extractor_create(&opts);
-    bn.gaz = nw_gazetteer_create(NULL, errstr, sizeof(errstr));
+    {
+        double t0 = now();
+        bn.gaz = nw_gazetteer_create(NULL, errstr, sizeof(errstr));
+        if (bn.gaz)
+            printf("start-up: gazetteer built in %.1f ms\n", (now() - t0) * 1e3);
+    }
     bn.kw = nw_keywords_create();
     {
         double t0 = now();

@@ -350,6 +350,33 @@ static void test_controls_removed(void **state)
     nw_article_fini(&art);
 }
 
+/* A tree with nothing to clean is shared with the article, not copied; one that needs
+ * cleaning is copied and the article's own stays as it was. */
+static void test_clean_trees_shared(void **state)
+{
+    struct nw_article art;
+    json_t *rec;
+
+    (void)state;
+    nw_article_init(&art);
+    nw_article_set(&art.url, "https://a.com/x");
+    nw_article_set(&art.text, "text");
+    art.entities = json_pack("{s:[{s:s,s:i}],s:[],s:[]}", "persons", "name", "Ann Lee", "count", 1,
+                             "organizations", "locations");
+    art.quotes = json_pack("[{s:s}]", "text", "said\x0Bthis");
+    rec = nw_record_article(&art);
+    assert_non_null(rec);
+    assert_ptr_equal(json_object_get(rec, "entities"), art.entities);
+    assert_ptr_not_equal(json_object_get(rec, "quotes"), art.quotes);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(rec, "quotes"), 0), "text")),
+                        "said this");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(art.quotes, 0), "text")),
+                        "said\x0Bthis");
+    json_decref(rec);
+    nw_article_fini(&art);
+}
+
 static void test_error_record_meta(void **state)
 {
     struct nw_article art;
@@ -456,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_rfc3339),
         cmocka_unit_test(test_json_string),
         cmocka_unit_test(test_controls_removed),
+        cmocka_unit_test(test_clean_trees_shared),
         cmocka_unit_test(test_error_record_meta),
         cmocka_unit_test(test_source),
     };

@@ -78,6 +78,22 @@ static void test_builtin_model_tags(void **state)
     nw_tagger_destroy(tg);
 }
 
+/* The committed model, the one built in (whose checksum a start does not check), passes
+ * the checks a model file gets, and has as many features as the built-in one. */
+static void test_committed_model_checksum(void **state)
+{
+    char err[256] = "";
+    struct nw_tagger *file =
+        nw_tagger_load_file(NW_FIXTURES_DIR "/../../shared/enrich/ner-en.model", err, sizeof(err));
+    struct nw_tagger *builtin = nw_tagger_load_default(err, sizeof(err));
+    (void)state;
+    assert_non_null(file);
+    assert_non_null(builtin);
+    assert_int_equal(nw_tagger_features_count(file), nw_tagger_features_count(builtin));
+    nw_tagger_destroy(file);
+    nw_tagger_destroy(builtin);
+}
+
 /* A model written by nw_tagger_write is read back, and its weights decide the tags. */
 static void test_write_and_load_round_trip(void **state)
 {
@@ -187,6 +203,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_builtin_model_tags),
+        cmocka_unit_test(test_committed_model_checksum),
         cmocka_unit_test(test_write_and_load_round_trip),
         cmocka_unit_test(test_bad_files_refused),
         cmocka_unit_test(test_config_key_refuses_bad_file),
