@@ -1387,8 +1387,9 @@ static int has_heading(const struct nw_extractor *ex, int elem)
 }
 
 #define DEEP_SHARE 0.3
-#define NW_WRAPPER_HOPS 4   /* wrappers climbed to find the parts beside the candidate */
-#define NW_WRAPPER_SLACK 20 /* characters a wrapper may hold beside the candidate */
+#define NW_WRAPPER_HOPS 4      /* wrappers climbed to find the parts beside the candidate */
+#define NW_DEEP_WRAPPER_HOPS 6 /* the same with `deep_wrappers` (section > wrapper > row > col) */
+#define NW_WRAPPER_SLACK 20    /* characters a wrapper may hold beside the candidate */
 #define DEEP_MIN 3.0
 static void mark_included(struct nw_extractor *ex, int top)
 {
@@ -1399,7 +1400,9 @@ static void mark_included(struct nw_extractor *ex, int top)
     /* siblings are looked for beside the candidate's outermost wrapper that holds no other
      * text ("container > section" repeated per part of the article) */
     int level = top;
-    for (int hops = 0; hops < NW_WRAPPER_HOPS && rule_on(ex, NW_EXTRACT_RULE_WRAPPED_PARTS) &&
+    int max_hops =
+        rule_on(ex, NW_EXTRACT_RULE_DEEP_WRAPPERS) ? NW_DEEP_WRAPPER_HOPS : NW_WRAPPER_HOPS;
+    for (int hops = 0; hops < max_hops && rule_on(ex, NW_EXTRACT_RULE_WRAPPED_PARTS) &&
                        ex->elems[level].parent > 0;
          hops++) {
         int p = ex->elems[level].parent;

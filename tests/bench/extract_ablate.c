@@ -64,6 +64,7 @@ static const struct {
     {"furniture_boxes", NW_EXTRACT_RULE_FURNITURE_BOXES},
     {"header_ledes", NW_EXTRACT_RULE_HEADER_LEDES},
     {"wrapped_h1", NW_EXTRACT_RULE_WRAPPED_H1},
+    {"deep_wrappers", NW_EXTRACT_RULE_DEEP_WRAPPERS},
 };
 
 static int parse_mask(const char *s, unsigned long long *mask)

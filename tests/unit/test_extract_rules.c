@@ -713,6 +713,37 @@ static void test_furniture_boxes(void **state)
     assert_non_null(strstr(text, "commission"));
 }
 
+/* An article cut into parts, each wrapped deep (block > section > wrapper > grid > inner >
+ * row > column, a photo column beside the text) with an ad row between them: the first
+ * part, which scores lower than the second, is found beside the second's outermost
+ * wrapper, six levels above the candidate column. */
+#define DEEP_PART                                                                                  \
+    "<section class='content-section'><div class='section-wrapper'>%s<div class='grid'><div "      \
+    "class='inner'><div class='row'><div class='col'><div class='content-text'>%s</div></div>"     \
+    "<div class='col side'><span>Photo</span></div></div></div></div></div></section>"
+static void test_deep_wrappers(void **state)
+{
+    struct fx *f = *state;
+    char first[2048], second[2048], html[8192];
+    snprintf(first, sizeof(first), DEEP_PART, "",
+             "<p>The first part of the story: aviation suppliers report the largest order "
+             "books they have ever had, and plan to hire.</p><p>" PARA1 "</p>");
+    snprintf(second, sizeof(second), DEEP_PART, "<h3>Exports</h3>",
+             "<p>" PARA2 "</p><p>" PARA3 "</p><p>The company ships nearly all of its parts "
+             "abroad, most of them to the two largest aircraft makers.</p>");
+    snprintf(html, sizeof(html),
+             "<html><body><main><div class='article'><div id='block-1'>%s</div><div "
+             "class='ad-slot'></div><div id='block-2'>%s</div></div></main></body></html>",
+             first, second);
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, "The first part of the story"));
+    assert_non_null(strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+    text = run(f, html, NW_EXTRACT_RULE_DEEP_WRAPPERS);
+    assert_null(strstr(text, "The first part of the story"));
+    assert_non_null(strstr(text, PARA3));
+}
+
 /* Rule switches last for the runs that follow, and 0 restores every rule. */
 static void test_rules_off_switch(void **state)
 {
@@ -756,6 +787,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_furniture_boxes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_header_ledes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrapped_h1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deep_wrappers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_off_switch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
