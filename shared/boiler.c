@@ -14,7 +14,8 @@
  *   - bylines ("by Desk Name"), date-only lines, bare counters;
  *   - single-token lines ("--AGENCY", "ed/xy") unless they are a capitalized subhead
  *     followed by article text;
- *   - short non-sentence lines after the last article paragraph (sign-offs, widgets).
+ *   - short non-sentence lines after the last article paragraph (sign-offs, widgets),
+ *     except an author's closing greeting ("x Franzi", "Euer Hans", "Liebe Grüße").
  * Short lines followed by article paragraphs (subheads) and decks stay.
  */
 #include "boiler.h"
@@ -24,6 +25,7 @@
 #include <utf8proc.h>
 
 #include "buf.h"
+#include "extract.h"
 #include "lines.h"
 #include "mem.h"
 
@@ -493,6 +495,33 @@ static int is_signoff(const char *s, size_t n, size_t words)
             ((unsigned char)s[2] == 0x94 || (unsigned char)s[2] == 0x93));
 }
 
+/* Words that open an author's closing greeting ("x Franzi", "XX, Die Redaktion", "Euer
+ * Hans", "Deine Mady", "Cheers, Anna"), and words that make one wherever they sit ("Liebe
+ * Grüße", "Kind regards"). */
+static const char *const greeting_openers[] = {
+    "x",     "xx",     "xxx",   "xo",      "xoxo",    "euer", "eure",   "dein",
+    "deine", "gruß",   "gruss", "grüße",   "grüsse",  "lg",   "cheers", "love",
+    "yours", "bisous", "besos", "saludos", "abrazos", "ciao", "baci",   "bises",
+};
+static const char *const greeting_words[] = {
+    "gruß", "gruss", "grüße", "grüsse", "regards", "greetings", "wishes", "saludos", "abrazos",
+};
+
+/* A closing greeting of at most NW_BOILER_SIGNOFF_WORDS words: kept after the last
+ * paragraph, where other short lines go. */
+static int is_greeting(const char *s, size_t n)
+{
+    size_t pos = 0, k = 0;
+    char w[NW_BOILER_WORD_MAX];
+    int cap, digit;
+    while (next_word(s, n, &pos, w, sizeof(w), &cap, &digit)) {
+        if ((k == 0 && IN_LIST(w, greeting_openers)) || IN_LIST(w, greeting_words))
+            return 1;
+        k++;
+    }
+    return 0;
+}
+
 static int is_bracketed(const char *s, size_t n)
 {
     while (n > 0 && s[n - 1] == ' ')
@@ -518,6 +547,13 @@ enum nw_line_kind nw_boiler_line_kind(const char *s, size_t n)
 enum nw_status nw_boiler_strip(const char *text, size_t len, const char *title, char **out,
                                size_t *out_len)
 {
+    return nw_boiler_strip_rules(text, len, title, 0, out, out_len);
+}
+
+enum nw_status nw_boiler_strip_rules(const char *text, size_t len, const char *title,
+                                     unsigned long long rules_off, char **out, size_t *out_len)
+{
+    int greetings = !(rules_off & NW_EXTRACT_RULE_CLOSING_GREETINGS);
     enum nw_status result = NW_OK;
     struct line *lines = NULL;
     size_t nlines = 0, cap = 0, i = 0, last_long = (size_t)-1;
@@ -591,7 +627,8 @@ enum nw_status nw_boiler_strip(const char *text, size_t len, const char *title, 
         for (i = last_long + 1; i < nlines; i++)
             if (!lines[i].sentence && lines[i].words <= NW_BOILER_SIGNOFF_WORDS &&
                 !has_figure(text + lines[i].off, lines[i].len) &&
-                text[lines[i].off + lines[i].len - 1] != ':')
+                text[lines[i].off + lines[i].len - 1] != ':' &&
+                !(greetings && is_greeting(text + lines[i].off, lines[i].len)))
                 lines[i].drop = 1;
 
     {

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "boiler.h"
+#include "extract.h"
 #include "mem.h"
 
 static const char *para =
@@ -174,6 +175,32 @@ static void test_cjk_paragraph_stays_short_cjk_furniture_goes(void **state)
     nw_free(out);
 }
 
+/* An author's closing greeting after the last paragraph stays, other short lines there go;
+ * with the rule off the greetings go too. */
+static void test_closing_greetings_stay(void **state)
+{
+    const char *greetings[] = {"x Franzi", "XX, Die Redaktion", "Euer HansEhrlich", "Liebe Grüße",
+                               "Cheers, Anna"};
+    char text[2048];
+    (void)state;
+    for (size_t i = 0; i < sizeof(greetings) / sizeof(greetings[0]); i++) {
+        char *out = NULL;
+        size_t len = 0;
+        snprintf(text, sizeof(text), "%s\n\nHave a lovely Sunday!\n\n%s\n\nAlle Beiträge", para,
+                 greetings[i]);
+        out = strip(text, NULL);
+        assert_non_null(strstr(out, greetings[i]));
+        assert_non_null(strstr(out, "lovely Sunday"));
+        assert_null(strstr(out, "Alle Beiträge"));
+        nw_free(out);
+        assert_int_equal(nw_boiler_strip_rules(text, strlen(text), NULL,
+                                               NW_EXTRACT_RULE_CLOSING_GREETINGS, &out, &len),
+                         NW_OK);
+        assert_null(strstr(out, greetings[i]));
+        nw_free(out);
+    }
+}
+
 static void test_empty_and_null(void **state)
 {
     char *out = NULL;
@@ -196,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_credits_and_related_headlines_go),
         cmocka_unit_test(test_tables_and_data_lines_stay),
         cmocka_unit_test(test_cjk_paragraph_stays_short_cjk_furniture_goes),
+        cmocka_unit_test(test_closing_greetings_stay),
         cmocka_unit_test(test_empty_and_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
