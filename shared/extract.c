@@ -50,6 +50,7 @@ enum nw_block_kind {
 #define EL_LEDE 0x80u     /* class names the article's lede ("lead", "standfirst") */
 #define EL_TDROP 0x40u    /* the drop is by tag or role (an unclosed <header> may wrap all) */
 #define EL_KEEPOUT 0x100u /* a drop that no share of the page's text takes back (a bio) */
+#define EL_TEASER 0x200u  /* class names a teaser ("artikel-teaser"): a lede before the body */
 
 struct nw_elem {
     myhtml_tree_node_t *node;
@@ -685,8 +686,8 @@ static const char *const lede_words[] = {
     "lead",  "lede",     "abstract", "excerpt",    "deck",        "intro",       "standfirst",
     "perex", "vorspann", "sapo",     "entradilla", "subheadline", "kicker-text", NULL};
 
-/* 1 if a class token, or a part of one between '-' or '_', is a lede word. */
-static int is_lede_class(const char *cls, size_t len)
+/* 1 if a class token, or a part of one between '-' or '_', is one of words. */
+static int class_part_is(const char *cls, size_t len, const char *const *words)
 {
     size_t i = 0;
     while (i < len) {
@@ -695,13 +696,23 @@ static int is_lede_class(const char *cls, size_t len)
         size_t start = i;
         while (i < len && !is_space_char(cls[i]) && cls[i] != '-' && cls[i] != '_')
             i++;
-        for (size_t w = 0; lede_words[w] && i > start; w++)
-            if (strlen(lede_words[w]) == i - start &&
-                strncasecmp(cls + start, lede_words[w], i - start) == 0)
+        for (size_t w = 0; words[w] && i > start; w++)
+            if (strlen(words[w]) == i - start && strncasecmp(cls + start, words[w], i - start) == 0)
                 return 1;
     }
     return 0;
 }
+
+static int is_lede_class(const char *cls, size_t len)
+{
+    return class_part_is(cls, len, lede_words);
+}
+
+/* "teaser" names the standfirst of the story in the headline block ("mosi-artikel-teaser",
+ * "ArticleHeroBlack__teaser--light", "figure.teaser > p") as often as a box of other
+ * stories: taken as the lede only where take_lede and take_distant_lede look (the last
+ * lede before the body), never kept from a class drop elsewhere. */
+static const char *const teaser_words[] = {"teaser", NULL};
 
 /* Decides whether an element's subtree is skipped; sets flags and class weight otherwise. */
 static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_tag_id_t tag,
@@ -759,6 +770,9 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
             *flags |= EL_LEDE;
             maybe = 1; /* "article-teaser text-intro": the lede, not a teaser */
         }
+        if (a.cls && rule_on(ex, NW_EXTRACT_RULE_TEASER_LEDES) &&
+            class_part_is(a.cls, a.cls_len, teaser_words))
+            *flags |= EL_TEASER;
         int embed = (cw & CW_EMBED) && (cw & (CW_STRONG | CW_MEDIUM)) &&
                     rule_on(ex, NW_EXTRACT_RULE_EMBEDS) && holds_quoted_post(node);
         if (ex->strict && !(*flags & EL_SEMANTIC) && tag != MyHTML_TAG_ARTICLE &&
@@ -1982,7 +1996,7 @@ static int keep_block_kind_ok(const struct nw_extractor *ex, const struct nw_blo
 static int in_lede(const struct nw_extractor *ex, const struct nw_block *b)
 {
     for (int e = b->elem, hops = 0; e >= 0 && hops < 4; e = ex->elems[e].parent, hops++)
-        if (ex->elems[e].flags & EL_LEDE)
+        if (ex->elems[e].flags & (EL_LEDE | EL_TEASER))
             return 1;
     return 0;
 }
@@ -2035,6 +2049,39 @@ static int block_in_h1(const struct nw_extractor *ex, const struct nw_block *b)
     return 0;
 }
 
+#define NW_HEADLINE_BLOCKS 24 /* blocks after the first taken one where the <h1> is looked for */
+
+/* The candidate's siblings brought the headline block in with the body (the <h1>, byline
+ * and date lines are taken, so no <h1> lies before the first taken block): the body
+ * starts at the first paragraph taken after the <h1>, and the lede is the last
+ * lede-named block between them. */
+static void take_lede_after_h1(struct nw_extractor *ex, size_t first_taken)
+{
+    size_t h1 = ex->nblocks, body;
+    for (size_t bi = first_taken; bi < ex->nblocks && bi < first_taken + NW_HEADLINE_BLOCKS; bi++)
+        if (ex->blocks[bi].kind == NW_BLOCK_HEADING && block_in_h1(ex, &ex->blocks[bi])) {
+            h1 = bi;
+            break;
+        }
+    if (h1 >= ex->nblocks)
+        return;
+    for (body = h1 + 1; body < ex->nblocks; body++) {
+        const struct nw_block *b = &ex->blocks[body];
+        if (b->take && !b->excluded && (b->kind == NW_BLOCK_PARA || b->chars >= 150))
+            break;
+    }
+    for (size_t bi = body; bi-- > h1 + 1;) {
+        struct nw_block *b = &ex->blocks[bi];
+        if (!in_lede(ex, b))
+            continue;
+        if (b->chars >= 30 && b->chars <= 800 && b->link * 4 < b->len) {
+            b->take = 1;
+            b->excluded = 0;
+        }
+        return;
+    }
+}
+
 /* A lede outside the candidate's grandparent: between the page's <h1> and the body, the
  * last block in an element whose class names a lede (take_lede's classes), when the page
  * builds its headline block apart from the body. */
@@ -2046,6 +2093,10 @@ static void take_distant_lede(struct nw_extractor *ex)
             h1 = bi;
             break;
         }
+    }
+    if (h1 >= ex->nblocks && rule_on(ex, NW_EXTRACT_RULE_TAKEN_HEADLINE)) {
+        take_lede_after_h1(ex, first_taken);
+        return;
     }
     if (h1 >= ex->nblocks)
         return;

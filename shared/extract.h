@@ -78,6 +78,8 @@ enum nw_extract_rule {
     NW_EXTRACT_RULE_WRAPPED_H1 = 1ull << 34,      /* <h1><div>title</div></h1> is the h1 */
     NW_EXTRACT_RULE_DEEP_WRAPPERS = 1ull << 35,   /* wrapped_parts climbs 6 wrappers, not 4 */
     NW_EXTRACT_RULE_CLOSING_GREETINGS = 1ull << 36, /* boiler.c keeps "x Franzi" at the end */
+    NW_EXTRACT_RULE_TEASER_LEDES = 1ull << 37,      /* a "teaser" before the body is the lede */
+    NW_EXTRACT_RULE_TAKEN_HEADLINE = 1ull << 38,    /* lede looked for after a taken <h1> */
 };
 
 /* Switches the rules in rules_off off (0 = all on) for the following runs. */

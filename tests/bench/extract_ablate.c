@@ -66,6 +66,8 @@ static const struct {
     {"wrapped_h1", NW_EXTRACT_RULE_WRAPPED_H1},
     {"deep_wrappers", NW_EXTRACT_RULE_DEEP_WRAPPERS},
     {"closing_greetings", NW_EXTRACT_RULE_CLOSING_GREETINGS},
+    {"teaser_ledes", NW_EXTRACT_RULE_TEASER_LEDES},
+    {"taken_headline", NW_EXTRACT_RULE_TAKEN_HEADLINE},
 };
 
 static int parse_mask(const char *s, unsigned long long *mask)

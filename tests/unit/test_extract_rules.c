@@ -660,7 +660,8 @@ static void test_header_ledes(void **state)
     assert_true(strstr(text, "Rising energy prices") < strstr(text, PARA1));
     assert_non_null(strstr(text, PARA3));
     assert_null(strstr(text, "EN\n"));
-    text = run(f, html, NW_EXTRACT_RULE_HEADER_LEDES);
+    /* taken_headline finds this lede too (the <h1> is taken with the candidate) */
+    text = run(f, html, NW_EXTRACT_RULE_HEADER_LEDES | NW_EXTRACT_RULE_TAKEN_HEADLINE);
     assert_null(strstr(text, "Rising energy prices weigh most"));
     assert_non_null(strstr(text, PARA1));
 }
@@ -744,6 +745,55 @@ static void test_deep_wrappers(void **state)
     assert_non_null(strstr(text, PARA3));
 }
 
+/* A standfirst whose class says "teaser" in the post's header, the page's <h1> being the
+ * site's logo: taken as the lede; a teaser box of another story after the body stays out. */
+static void test_teaser_ledes(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><main><header class='site-header'><a class='logo' href='/'><h1>The "
+        "portal for safe phones</h1></a></header><header class='post-header'><div "
+        "class='post-meta'>News, 11.02.2020</div><div class='artikel-teaser'><p>According to "
+        "press reports, the company has dropped its plans to encrypt the backups of its users "
+        "end to end.</p></div></header><article class='post'><div class='post-text'><p>" PARA1
+        "</p><p>" PARA2 "</p><p>" PARA3 "</p></div><div class='teaser'><p>Another story: the "
+        "city council votes on the new cycling lanes next week, after a long debate.</p></div>"
+        "</article></main></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, "According to press reports"));
+    assert_true(strstr(text, "According to press reports") < strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+    assert_null(strstr(text, "Another story"));
+    text = run(f, html, NW_EXTRACT_RULE_TEASER_LEDES);
+    assert_null(strstr(text, "According to press reports"));
+    assert_non_null(strstr(text, PARA1));
+}
+
+/* The candidate's siblings bring the headline block in with the body (the <h1> and the
+ * byline lines are taken): the deck between the <h1> and the first paragraph is still
+ * found as the lede. */
+static void test_taken_headline(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><main><article class='story'><div class='article-header'><h1>Farmer "
+        "sprayed a field next to a rural school</h1><div class='article-date-author'>Published on "
+        "<time datetime='2022-05-11'>11 May</time></div><div class='article-date-author'>Written "
+        "by "
+        "<a href='/a/'>Camila Mendez</a> in <a href='/s/'>Land</a></div></div><h2 "
+        "class='article-deck'>The protected area joined the national system in 2019, but its "
+        "management plan is still being discussed by the authorities.</h2><div "
+        "class='audio-box'><div>Listen to this article</div></div><div "
+        "class='article-body'><p>" PARA1 "</p><p>" PARA2 "</p><p>" PARA3
+        "</p></div></article></main></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, "The protected area joined"));
+    assert_true(strstr(text, "The protected area joined") < strstr(text, PARA1));
+    text = run(f, html, NW_EXTRACT_RULE_TAKEN_HEADLINE);
+    assert_null(strstr(text, "The protected area joined"));
+    assert_non_null(strstr(text, PARA1));
+}
+
 /* Rule switches last for the runs that follow, and 0 restores every rule. */
 static void test_rules_off_switch(void **state)
 {
@@ -788,6 +838,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_header_ledes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrapped_h1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deep_wrappers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_teaser_ledes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_taken_headline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_off_switch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
