@@ -1644,9 +1644,29 @@ static const char *const notice_stems[] = {
     "komentarze", "posted in",  "filed under", NULL,
 };
 
+/* Appeals for the reader's support, membership or follow, with the rule `support_appeals`:
+ * notices like the prompts above ("Únete a nuestro canal", "Hilf mit und unterstütze
+ * unser Magazin", "Membership perks"). The line is lower-cased in ASCII only: a stem
+ * that starts with a capital outside it is listed in both cases. */
+static const char *const appeal_stems[] = {
+    "únete",          "Únete",      "unete",     "síguenos",        "follow us",
+    "folgen sie uns", "folge uns",  "apóyanos",  "unterstütze",     "unterstützen sie",
+    "support us",     "membership", "membresía", "mitglied werden", NULL,
+};
+
 static int is_word_byte(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* 1 if one of stems starts a word of low (a NUL-terminated lower-cased line). */
+static int has_stem(const char *low, const char *const *stems)
+{
+    for (size_t i = 0; stems[i]; i++)
+        for (const char *hit = strstr(low, stems[i]); hit; hit = strstr(hit + 1, stems[i]))
+            if (hit == low || !is_word_byte((unsigned char)hit[-1]))
+                return 1; /* at a word's start: "suspended" holds no "spende" */
+    return 0;
 }
 
 static int is_notice(const struct nw_extractor *ex, const struct nw_block *b)
@@ -1657,12 +1677,8 @@ static int is_notice(const struct nw_extractor *ex, const struct nw_block *b)
     for (size_t i = 0; i < n; i++)
         low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
     low[n] = '\0';
-    for (size_t i = 0; notice_stems[i]; i++)
-        for (const char *hit = strstr(low, notice_stems[i]); hit;
-             hit = strstr(hit + 1, notice_stems[i]))
-            if (hit == low || !is_word_byte((unsigned char)hit[-1]))
-                return 1; /* at a word's start: "suspended" holds no "spende" */
-    return 0;
+    return has_stem(low, notice_stems) ||
+           (rule_on(ex, NW_EXTRACT_RULE_SUPPORT_APPEALS) && has_stem(low, appeal_stems));
 }
 
 /* The byte length of the block's text without leading spaces and a closing colon: the

@@ -80,6 +80,7 @@ enum nw_extract_rule {
     NW_EXTRACT_RULE_CLOSING_GREETINGS = 1ull << 36, /* boiler.c keeps "x Franzi" at the end */
     NW_EXTRACT_RULE_TEASER_LEDES = 1ull << 37,      /* a "teaser" before the body is the lede */
     NW_EXTRACT_RULE_TAKEN_HEADLINE = 1ull << 38,    /* lede looked for after a taken <h1> */
+    NW_EXTRACT_RULE_SUPPORT_APPEALS = 1ull << 39,   /* "Únete", "support us" lines are notices */
 };
 
 /* Switches the rules in rules_off off (0 = all on) for the following runs. */

@@ -68,6 +68,7 @@ static const struct {
     {"closing_greetings", NW_EXTRACT_RULE_CLOSING_GREETINGS},
     {"teaser_ledes", NW_EXTRACT_RULE_TEASER_LEDES},
     {"taken_headline", NW_EXTRACT_RULE_TAKEN_HEADLINE},
+    {"support_appeals", NW_EXTRACT_RULE_SUPPORT_APPEALS},
 };
 
 static int parse_mask(const char *s, unsigned long long *mask)

@@ -794,6 +794,29 @@ static void test_taken_headline(void **state)
     assert_non_null(strstr(text, PARA1));
 }
 
+/* Appeals for the reader's support or membership after the story ("Únete ...", "Hilf mit
+ * und unterstütze unser Magazin ...", "Support us ..."), short lines like the notices:
+ * they go; a paragraph of the story that mentions support stays. */
+static void test_support_appeals(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><div class='article-body'><p>" PARA1 "</p><p>" PARA2
+        "</p><p>The mayor said the city would support the operator with a grant if ticket "
+        "sales fall short, and asked the state to support us in the talks as well.</p><p>" PARA3
+        "</p><p>¿Ya sabías que tenemos canal de noticias? Únete desde tu celular.</p>"
+        "<p>Darum: Hilf mit und unterstütze unser Magazin mit einem kleinen Beitrag.</p>"
+        "</div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA3));
+    assert_non_null(strstr(text, "asked the state to support us"));
+    assert_null(strstr(text, "Únete"));
+    assert_null(strstr(text, "unterstütze unser Magazin"));
+    text = run(f, html, NW_EXTRACT_RULE_SUPPORT_APPEALS);
+    assert_non_null(strstr(text, "Únete"));
+    assert_non_null(strstr(text, "unterstütze unser Magazin"));
+}
+
 /* Rule switches last for the runs that follow, and 0 restores every rule. */
 static void test_rules_off_switch(void **state)
 {
@@ -840,6 +863,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deep_wrappers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_teaser_ledes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_taken_headline, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_support_appeals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_off_switch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
