@@ -13,7 +13,7 @@
  *     list: the short teaser lines after them go too, until article text resumes;
  *   - bylines ("by Desk Name"), date-only lines, bare counters;
  *   - single-token lines ("--AGENCY", "ed/xy") unless they are a capitalized subhead
- *     followed by article text;
+ *     followed by article text or a written-out address ("www.example.org");
  *   - short non-sentence lines after the last article paragraph (sign-offs, widgets),
  *     except an author's closing greeting ("x Franzi", "Euer Hans", "Liebe Grüße").
  * Short lines followed by article paragraphs (subheads) and decks stay.
@@ -454,6 +454,14 @@ static int is_single_chunk(const char *s, size_t n)
     return 1;
 }
 
+/* A written-out address ("http://www.openpetition.de/...", "www.example.at"): the
+ * article's own reference, which both dev truths keep, not a lone token of furniture. */
+static int is_written_url(const char *s, size_t n)
+{
+    return (starts_ci(s, n, "http://") && n > 7) || (starts_ci(s, n, "https://") && n > 8) ||
+           (starts_ci(s, n, "www.") && n > 6 && memchr(s + 4, '.', n - 4));
+}
+
 /* "LONDON 1996-08-30", "AL-AIN, United Arab Emirates 1996-12-06", "WASHINGTON, Oct 3":
  * a capitalized place and a date, nothing else, no sentence end. */
 static int is_dateline(const char *s, size_t n, size_t words)
@@ -554,6 +562,7 @@ enum nw_status nw_boiler_strip_rules(const char *text, size_t len, const char *t
                                      unsigned long long rules_off, char **out, size_t *out_len)
 {
     int greetings = !(rules_off & NW_EXTRACT_RULE_CLOSING_GREETINGS);
+    int urls = !(rules_off & NW_EXTRACT_RULE_WRITTEN_URLS);
     enum nw_status result = NW_OK;
     struct line *lines = NULL;
     size_t nlines = 0, cap = 0, i = 0, last_long = (size_t)-1;
@@ -607,7 +616,8 @@ enum nw_status nw_boiler_strip_rules(const char *text, size_t len, const char *t
             l->drop = 1; /* a teaser title under a list header */
         } else if (l->words == 0) {
             l->drop = 1; /* punctuation only */
-        } else if (is_single_chunk(s, l->len) && !l->sentence && s[l->len - 1] != ':') {
+        } else if (is_single_chunk(s, l->len) && !l->sentence && s[l->len - 1] != ':' &&
+                   !(urls && is_written_url(s, l->len))) {
             /* keep a one-word subhead only if it is capitalized and article text follows */
             int subhead = s[0] >= 'A' && s[0] <= 'Z' && i + 1 < nlines &&
                           lines[i + 1].words >= NW_BOILER_LONG_WORDS;

@@ -81,6 +81,7 @@ enum nw_extract_rule {
     NW_EXTRACT_RULE_TEASER_LEDES = 1ull << 37,      /* a "teaser" before the body is the lede */
     NW_EXTRACT_RULE_TAKEN_HEADLINE = 1ull << 38,    /* lede looked for after a taken <h1> */
     NW_EXTRACT_RULE_SUPPORT_APPEALS = 1ull << 39,   /* "Únete", "support us" lines are notices */
+    NW_EXTRACT_RULE_WRITTEN_URLS = 1ull << 40,      /* boiler.c keeps a line that is a URL */
 };
 
 /* Switches the rules in rules_off off (0 = all on) for the following runs. */

@@ -69,6 +69,7 @@ static const struct {
     {"teaser_ledes", NW_EXTRACT_RULE_TEASER_LEDES},
     {"taken_headline", NW_EXTRACT_RULE_TAKEN_HEADLINE},
     {"support_appeals", NW_EXTRACT_RULE_SUPPORT_APPEALS},
+    {"written_urls", NW_EXTRACT_RULE_WRITTEN_URLS},
 };
 
 static int parse_mask(const char *s, unsigned long long *mask)

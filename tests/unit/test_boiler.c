@@ -201,6 +201,30 @@ static void test_closing_greetings_stay(void **state)
     }
 }
 
+/* A line that is a written-out address (the article's reference, a petition, a shop link)
+ * stays; other one-token lines go; with the rule off the addresses go too. */
+static void test_written_urls_stay(void **state)
+{
+    const char *urls[] = {"http://www.openpetition.de/petition/online/gegen-die-reform",
+                          "https://doi.org/10.1002/ange.202312147", "www.jugend-forscht.de"};
+    char text[2048];
+    (void)state;
+    for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+        char *out = NULL;
+        size_t len = 0;
+        snprintf(text, sizeof(text), "%s\n\n%s\n\nab/cd\n\n%s", para, urls[i], para);
+        out = strip(text, NULL);
+        assert_non_null(strstr(out, urls[i]));
+        assert_null(strstr(out, "ab/cd"));
+        nw_free(out);
+        assert_int_equal(nw_boiler_strip_rules(text, strlen(text), NULL,
+                                               NW_EXTRACT_RULE_WRITTEN_URLS, &out, &len),
+                         NW_OK);
+        assert_null(strstr(out, urls[i]));
+        nw_free(out);
+    }
+}
+
 static void test_empty_and_null(void **state)
 {
     char *out = NULL;
@@ -224,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_tables_and_data_lines_stay),
         cmocka_unit_test(test_cjk_paragraph_stays_short_cjk_furniture_goes),
         cmocka_unit_test(test_closing_greetings_stay),
+        cmocka_unit_test(test_written_urls_stay),
         cmocka_unit_test(test_empty_and_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
