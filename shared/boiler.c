@@ -9,6 +9,7 @@
  *   - prompts: short lines without a sentence end whose content words are all
  *     interface vocabulary (share, download, app, comment, next, story, related, ...),
  *     allowing one capitalized brand name ("Loving Brand? Download the app now");
+ *   - rows of German interface buttons ("Bild anzeigen Bild schließen", "Drucken Pinnen");
  *   - list headers among those prompts ("More stories", "You may also like") start a
  *     list: the short teaser lines after them go too, until article text resumes;
  *   - bylines ("by Desk Name"), date-only lines, bare counters;
@@ -462,6 +463,36 @@ static int is_written_url(const char *s, size_t n)
            (starts_ci(s, n, "www.") && n > 6 && memchr(s + 4, '.', n - 4));
 }
 
+/* German interface commands: a row of buttons whose labels are verbs in the infinitive,
+ * each after at most one noun or name ("Bild anzeigen Bild schließen", "Drucken Pinnen",
+ * "Rezept drucken Bei Pinterest speichern"; German capitalizes every noun). */
+static const char *const command_verbs[] = {
+    "anzeigen",    "drucken",    "ausdrucken",   "pinnen",        "teilen",     "merken",
+    "speichern",   "bewerten",   "kommentieren", "herunterladen", "ausblenden", "einblenden",
+    "weiterlesen", "abonnieren", "vergrößern",   "schließen",     "öffnen",     "laden",
+};
+static const char *const command_fillers[] = {"bei", "auf", "in", "per", "als", "zu"};
+
+static int is_command(const char *s, size_t n, size_t words)
+{
+    size_t pos = 0, verbs = 0, others = 0, since_verb = 0;
+    char w[NW_BOILER_WORD_MAX];
+    int cap, digit;
+    if (words == 0 || words > 8 || ends_sentence(s, n))
+        return 0;
+    while (next_word(s, n, &pos, w, sizeof(w), &cap, &digit)) {
+        if (IN_LIST(w, command_verbs)) {
+            verbs++;
+            since_verb = 0;
+        } else if (!IN_LIST(w, command_fillers)) {
+            if (digit || ++since_verb > 1)
+                return 0; /* two words before a verb: a phrase, not a button */
+            others++;
+        }
+    }
+    return verbs > 0 && since_verb == 0 && others <= verbs;
+}
+
 /* "LONDON 1996-08-30", "AL-AIN, United Arab Emirates 1996-12-06", "WASHINGTON, Oct 3":
  * a capitalized place and a date, nothing else, no sentence end. */
 static int is_dateline(const char *s, size_t n, size_t words)
@@ -563,6 +594,7 @@ enum nw_status nw_boiler_strip_rules(const char *text, size_t len, const char *t
 {
     int greetings = !(rules_off & NW_EXTRACT_RULE_CLOSING_GREETINGS);
     int urls = !(rules_off & NW_EXTRACT_RULE_WRITTEN_URLS);
+    int commands = !(rules_off & NW_EXTRACT_RULE_COMMAND_LINES);
     enum nw_status result = NW_OK;
     struct line *lines = NULL;
     size_t nlines = 0, cap = 0, i = 0, last_long = (size_t)-1;
@@ -608,7 +640,8 @@ enum nw_status nw_boiler_strip_rules(const char *text, size_t len, const char *t
             is_credit(s, l->len, l->words) || is_byline(s, l->len, l->words) ||
             is_date_only(s, l->len, l->words)) {
             l->drop = 1;
-        } else if (is_prompt(s, l->len, l->words, &list)) {
+        } else if (is_prompt(s, l->len, l->words, &list) ||
+                   (commands && is_command(s, l->len, l->words))) {
             l->drop = 1;
             if (list)
                 in_list = 1;

@@ -70,6 +70,7 @@ static const struct {
     {"taken_headline", NW_EXTRACT_RULE_TAKEN_HEADLINE},
     {"support_appeals", NW_EXTRACT_RULE_SUPPORT_APPEALS},
     {"written_urls", NW_EXTRACT_RULE_WRITTEN_URLS},
+    {"command_lines", NW_EXTRACT_RULE_COMMAND_LINES},
 };
 
 static int parse_mask(const char *s, unsigned long long *mask)

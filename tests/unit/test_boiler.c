@@ -225,6 +225,35 @@ static void test_written_urls_stay(void **state)
     }
 }
 
+/* A row of German interface buttons ("Bild anzeigen Bild schließen", "Drucken Pinnen")
+ * goes; a subhead and a step that use such a verb in a phrase stay; with the rule off the
+ * buttons stay. */
+static void test_command_lines_go(void **state)
+{
+    char text[2048];
+    char *out = NULL;
+    size_t len = 0;
+    (void)state;
+    snprintf(text, sizeof(text),
+             "%s\n\nBild anzeigen Bild schließen\n\nDen Teig dünn ausrollen und Plätzchen "
+             "ausstechen\n\nDrucken Pinnen\n\nRezept drucken Bei Pinterest speichern\n\n"
+             "Wie wir die Daten teilen\n\n%s",
+             para, para);
+    out = strip(text, NULL);
+    assert_null(strstr(out, "Bild anzeigen"));
+    assert_null(strstr(out, "Drucken Pinnen"));
+    assert_null(strstr(out, "Rezept drucken"));
+    assert_non_null(strstr(out, "Plätzchen ausstechen"));
+    assert_non_null(strstr(out, "Wie wir die Daten teilen"));
+    nw_free(out);
+    assert_int_equal(
+        nw_boiler_strip_rules(text, strlen(text), NULL, NW_EXTRACT_RULE_COMMAND_LINES, &out, &len),
+        NW_OK);
+    assert_non_null(strstr(out, "Bild anzeigen Bild schließen"));
+    assert_non_null(strstr(out, "Drucken Pinnen"));
+    nw_free(out);
+}
+
 static void test_empty_and_null(void **state)
 {
     char *out = NULL;
@@ -249,6 +278,7 @@ int main(void)
         cmocka_unit_test(test_cjk_paragraph_stays_short_cjk_furniture_goes),
         cmocka_unit_test(test_closing_greetings_stay),
         cmocka_unit_test(test_written_urls_stay),
+        cmocka_unit_test(test_command_lines_go),
         cmocka_unit_test(test_empty_and_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
