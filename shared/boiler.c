@@ -5,7 +5,8 @@
  * may hold several short lines). Each line is judged by its shape, never by a list of
  * one site's strings:
  *   - a repeat of the title (or a breadcrumb ending in it);
- *   - copyright lines (©, "all rights reserved") and image credits ("Photo: ...");
+ *   - copyright lines (©, "all rights reserved"), licence and disclaimer notes ("unter
+ *     der Lizenz CC-BY", "Alle Angaben ohne Gewähr") and image credits ("Photo: ...");
  *   - prompts: short lines without a sentence end whose content words are all
  *     interface vocabulary (share, download, app, comment, next, story, related, ...),
  *     allowing one capitalized brand name ("Loving Brand? Download the app now");
@@ -41,6 +42,7 @@
 #define NW_BOILER_SIGNOFF_WORDS 3
 #define NW_BOILER_CREDIT_WORDS 15
 #define NW_BOILER_COPYRIGHT_WORDS 30
+#define NW_BOILER_LICENCE_WORDS 40
 #define NW_BOILER_WORD_MAX 32
 
 struct line {
@@ -307,6 +309,24 @@ static int is_title_repeat(const char *s, size_t n, const char *title)
     if (n > tl && (contains_bytes(s, n, "\xC2\xBB", 2) || contains_bytes(s, n, " > ", 3) ||
                    contains_bytes(s, n, "\xE2\x80\xBA", 3)))
         return same_letters(s + n - tl, tl, title, tl);
+    return 0;
+}
+
+/* Licence and disclaimer notes: "Dieser Text wurde veröffentlicht unter der Lizenz
+ * CC-BY-NC-ND", "Leena Simon, CC-BY-SA 4.0", "(Alle Angaben ohne Gewähr)". A line about
+ * Creative Commons itself names no licence code and stays. */
+static const char *const licence_phrases[] = {
+    "cc-by", "cc by-",           "cc by 2",        "cc by 3",     "cc by 4",
+    "cc0 ",  "unter der lizenz", "licensed under", "ohne gewähr", "ohne gewaehr",
+};
+
+static int is_licence(const char *s, size_t n, size_t words)
+{
+    if (words > NW_BOILER_LICENCE_WORDS)
+        return 0;
+    for (size_t i = 0; i < sizeof(licence_phrases) / sizeof(licence_phrases[0]); i++)
+        if (contains_ci(s, n, licence_phrases[i]))
+            return 1;
     return 0;
 }
 
@@ -595,6 +615,7 @@ enum nw_status nw_boiler_strip_rules(const char *text, size_t len, const char *t
     int greetings = !(rules_off & NW_EXTRACT_RULE_CLOSING_GREETINGS);
     int urls = !(rules_off & NW_EXTRACT_RULE_WRITTEN_URLS);
     int commands = !(rules_off & NW_EXTRACT_RULE_COMMAND_LINES);
+    int licences = !(rules_off & NW_EXTRACT_RULE_LICENCE_LINES);
     enum nw_status result = NW_OK;
     struct line *lines = NULL;
     size_t nlines = 0, cap = 0, i = 0, last_long = (size_t)-1;
@@ -638,7 +659,7 @@ enum nw_status nw_boiler_strip_rules(const char *text, size_t len, const char *t
             in_list = 0;
         if (is_title_repeat(s, l->len, title) || is_copyright(s, l->len, l->words) ||
             is_credit(s, l->len, l->words) || is_byline(s, l->len, l->words) ||
-            is_date_only(s, l->len, l->words)) {
+            is_date_only(s, l->len, l->words) || (licences && is_licence(s, l->len, l->words))) {
             l->drop = 1;
         } else if (is_prompt(s, l->len, l->words, &list) ||
                    (commands && is_command(s, l->len, l->words))) {

@@ -83,6 +83,7 @@ enum nw_extract_rule {
     NW_EXTRACT_RULE_SUPPORT_APPEALS = 1ull << 39,   /* "Únete", "support us" lines are notices */
     NW_EXTRACT_RULE_WRITTEN_URLS = 1ull << 40,      /* boiler.c keeps a line that is a URL */
     NW_EXTRACT_RULE_COMMAND_LINES = 1ull << 41,     /* boiler.c drops "Bild anzeigen", "Pinnen" */
+    NW_EXTRACT_RULE_LICENCE_LINES = 1ull << 42,     /* boiler.c drops "... Lizenz CC-BY ..." */
 };
 
 /* Switches the rules in rules_off off (0 = all on) for the following runs. */

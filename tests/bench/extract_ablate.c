@@ -71,6 +71,7 @@ static const struct {
     {"support_appeals", NW_EXTRACT_RULE_SUPPORT_APPEALS},
     {"written_urls", NW_EXTRACT_RULE_WRITTEN_URLS},
     {"command_lines", NW_EXTRACT_RULE_COMMAND_LINES},
+    {"licence_lines", NW_EXTRACT_RULE_LICENCE_LINES},
 };
 
 static int parse_mask(const char *s, unsigned long long *mask)

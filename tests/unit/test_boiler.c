@@ -254,6 +254,32 @@ static void test_command_lines_go(void **state)
     nw_free(out);
 }
 
+/* Licence and disclaimer notes go wherever they sit; a sentence about Creative Commons (no
+ * licence code) stays; with the rule off the notes stay. */
+static void test_licence_lines_go(void **state)
+{
+    char text[2048];
+    char *out = NULL;
+    size_t len = 0;
+    (void)state;
+    snprintf(text, sizeof(text),
+             "%s\n\n(Alle Angaben ohne Gewähr)\n\nCreative Commons helps you share your work "
+             "with others.\n\n%s\n\nDieser Text wurde veröffentlicht unter der Lizenz "
+             "CC-BY-NC-ND-4.0-DE. Die Fotos dürfen nicht verwendet werden.",
+             para, para);
+    out = strip(text, NULL);
+    assert_null(strstr(out, "ohne Gewähr"));
+    assert_null(strstr(out, "Lizenz"));
+    assert_non_null(strstr(out, "Creative Commons helps you"));
+    nw_free(out);
+    assert_int_equal(
+        nw_boiler_strip_rules(text, strlen(text), NULL, NW_EXTRACT_RULE_LICENCE_LINES, &out, &len),
+        NW_OK);
+    assert_non_null(strstr(out, "ohne Gewähr"));
+    assert_non_null(strstr(out, "Lizenz"));
+    nw_free(out);
+}
+
 static void test_empty_and_null(void **state)
 {
     char *out = NULL;
@@ -279,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_closing_greetings_stay),
         cmocka_unit_test(test_written_urls_stay),
         cmocka_unit_test(test_command_lines_go),
+        cmocka_unit_test(test_licence_lines_go),
         cmocka_unit_test(test_empty_and_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
