@@ -714,6 +714,45 @@ static int is_lede_class(const char *cls, size_t len)
  * lede before the body), never kept from a class drop elsewhere. */
 static const char *const teaser_words[] = {"teaser", NULL};
 
+/* The text a picture carries beside its <img> (a credit, a caption) that no <figcaption>
+ * holds: "figure > span.description", "div.visual > div.description > strong.title". */
+static const char *const description_words[] = {"description", NULL};
+static const char *const picture_words[] = {"visual",  "image", "img",    "photo",
+                                            "picture", "media", "figure", NULL};
+
+/* 1 when node holds a paragraph or a heading among its children or theirs: running text
+ * (a page builder's "image-text-description" module), not a picture's line. */
+static int node_holds_prose(myhtml_tree_node_t *node)
+{
+    for (myhtml_tree_node_t *c = myhtml_node_child(node); c; c = myhtml_node_next(c)) {
+        myhtml_tag_id_t t = nw_html_tag(c);
+        if (t == MyHTML_TAG_P || is_heading_tag(t))
+            return 1;
+        for (myhtml_tree_node_t *g = myhtml_node_child(c); g; g = myhtml_node_next(g)) {
+            myhtml_tag_id_t u = nw_html_tag(g);
+            if (u == MyHTML_TAG_P || is_heading_tag(u))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static int in_picture(myhtml_tree_node_t *node)
+{
+    if (node_holds_prose(node))
+        return 0;
+    myhtml_tree_node_t *p = myhtml_node_parent(node);
+    for (int hops = 0; p && hops < 2; hops++, p = myhtml_node_parent(p)) {
+        if (nw_html_tag(p) == MyHTML_TAG_FIGURE)
+            return 1;
+        struct nw_attrs a;
+        gather_attrs(p, &a);
+        if (a.cls && class_part_is(a.cls, a.cls_len, picture_words))
+            return 1;
+    }
+    return 0;
+}
+
 /* Decides whether an element's subtree is skipped; sets flags and class weight otherwise. */
 static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_tag_id_t tag,
                     unsigned *flags, int *weight)
@@ -770,6 +809,9 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
             *flags |= EL_LEDE;
             maybe = 1; /* "article-teaser text-intro": the lede, not a teaser */
         }
+        if (a.cls && rule_on(ex, NW_EXTRACT_RULE_PICTURE_TEXT) &&
+            class_part_is(a.cls, a.cls_len, description_words) && in_picture(node))
+            return 1;
         if (a.cls && rule_on(ex, NW_EXTRACT_RULE_TEASER_LEDES) &&
             class_part_is(a.cls, a.cls_len, teaser_words))
             *flags |= EL_TEASER;

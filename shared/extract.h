@@ -84,6 +84,7 @@ enum nw_extract_rule {
     NW_EXTRACT_RULE_WRITTEN_URLS = 1ull << 40,      /* boiler.c keeps a line that is a URL */
     NW_EXTRACT_RULE_COMMAND_LINES = 1ull << 41,     /* boiler.c drops "Bild anzeigen", "Pinnen" */
     NW_EXTRACT_RULE_LICENCE_LINES = 1ull << 42,     /* boiler.c drops "... Lizenz CC-BY ..." */
+    NW_EXTRACT_RULE_PICTURE_TEXT = 1ull << 43,      /* "figure > .description" is skipped */
 };
 
 /* Switches the rules in rules_off off (0 = all on) for the following runs. */

@@ -72,6 +72,7 @@ static const struct {
     {"written_urls", NW_EXTRACT_RULE_WRITTEN_URLS},
     {"command_lines", NW_EXTRACT_RULE_COMMAND_LINES},
     {"licence_lines", NW_EXTRACT_RULE_LICENCE_LINES},
+    {"picture_text", NW_EXTRACT_RULE_PICTURE_TEXT},
 };
 
 static int parse_mask(const char *s, unsigned long long *mask)

@@ -817,6 +817,30 @@ static void test_support_appeals(void **state)
     assert_non_null(strstr(text, "unterstütze unser Magazin"));
 }
 
+/* The text a picture carries without a <figcaption> (a credit in "figure >
+ * span.description", a caption in "div.visual > div.description") goes; a product's
+ * description outside any picture stays. */
+static void test_picture_text(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><div class='article-body'><p>" PARA1 "</p><figure class='element'><img "
+        "src='a.jpg'><span class='description'>Judy Eddy/Agency</span></figure><p>" PARA2
+        "</p><div class='visual inline'><img src='b.jpg'><div class='description'><strong "
+        "class='title'>A small round notch for the camera in the "
+        "display</strong></div></div><p>" PARA3
+        "</p><div class='product-description'><p>The trains run on the new timetable from the "
+        "first of June, with two more services each hour.</p></div></div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+    assert_null(strstr(text, "Judy Eddy"));
+    assert_null(strstr(text, "small round notch"));
+    assert_non_null(strstr(text, "The trains run on the new timetable"));
+    text = run(f, html, NW_EXTRACT_RULE_PICTURE_TEXT);
+    assert_non_null(strstr(text, "small round notch"));
+}
+
 /* Rule switches last for the runs that follow, and 0 restores every rule. */
 static void test_rules_off_switch(void **state)
 {
@@ -864,6 +888,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_teaser_ledes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_taken_headline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_support_appeals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_picture_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_off_switch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
