@@ -778,6 +778,12 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
             return 1;
         *flags |= EL_CDROP | EL_TDROP;
     }
+    /* a heading's id is the anchor a table of contents made of its text
+     * ("schwerpunkt-...-partner-ist-..."), not a class of furniture */
+    if (is_heading_tag(tag) && rule_on(ex, NW_EXTRACT_RULE_HEADING_ANCHORS)) {
+        a.id = NULL;
+        a.id_len = 0;
+    }
     if (contains_ci(a.itemprop, a.itemprop_len, "articlebody"))
         *flags |= EL_SEMANTIC;
     /* schema.org's summary of the page, set on the deck: a lede by markup */

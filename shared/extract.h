@@ -85,6 +85,7 @@ enum nw_extract_rule {
     NW_EXTRACT_RULE_COMMAND_LINES = 1ull << 41,     /* boiler.c drops "Bild anzeigen", "Pinnen" */
     NW_EXTRACT_RULE_LICENCE_LINES = 1ull << 42,     /* boiler.c drops "... Lizenz CC-BY ..." */
     NW_EXTRACT_RULE_PICTURE_TEXT = 1ull << 43,      /* "figure > .description" is skipped */
+    NW_EXTRACT_RULE_HEADING_ANCHORS = 1ull << 44,   /* a heading's id is no class word */
 };
 
 /* Switches the rules in rules_off off (0 = all on) for the following runs. */

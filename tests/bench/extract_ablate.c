@@ -73,6 +73,7 @@ static const struct {
     {"command_lines", NW_EXTRACT_RULE_COMMAND_LINES},
     {"licence_lines", NW_EXTRACT_RULE_LICENCE_LINES},
     {"picture_text", NW_EXTRACT_RULE_PICTURE_TEXT},
+    {"heading_anchors", NW_EXTRACT_RULE_HEADING_ANCHORS},
 };
 
 static int parse_mask(const char *s, unsigned long long *mask)

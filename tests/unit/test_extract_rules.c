@@ -841,6 +841,26 @@ static void test_picture_text(void **state)
     assert_non_null(strstr(text, "small round notch"));
 }
 
+/* Headings whose id is an anchor made of their own text (a table-of-contents plugin)
+ * that happens to hold a furniture word ("...-partner-...", "...-related-...") stay. */
+static void test_heading_anchors(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><div class='entry-content'><p>" PARA1 "</p><h3 "
+        "id='new-seminars-our-partner-is-the-journalism-centre'>New seminars: our partner is "
+        "the journalism centre</h3><p>" PARA2 "</p><h2 id='mistake-5-related-lists'>Mistake "
+        "5: related lists</h2><p>" PARA3 "</p></div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, "New seminars: our partner is the journalism centre"));
+    assert_non_null(strstr(text, "Mistake 5: related lists"));
+    assert_non_null(strstr(text, PARA3));
+    text = run(f, html, NW_EXTRACT_RULE_HEADING_ANCHORS);
+    assert_null(strstr(text, "New seminars: our partner"));
+    assert_null(strstr(text, "Mistake 5: related lists"));
+    assert_non_null(strstr(text, PARA3));
+}
+
 /* Rule switches last for the runs that follow, and 0 restores every rule. */
 static void test_rules_off_switch(void **state)
 {
@@ -889,6 +909,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_taken_headline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_support_appeals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_picture_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_heading_anchors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_off_switch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
