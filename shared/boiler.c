@@ -5,16 +5,19 @@
  * may hold several short lines). Each line is judged by its shape, never by a list of
  * one site's strings:
  *   - a repeat of the title (or a breadcrumb ending in it);
- *   - copyright lines (©, "all rights reserved") and image credits ("Photo: ...");
+ *   - copyright lines (©, "all rights reserved"), licence and disclaimer notes ("unter
+ *     der Lizenz CC-BY", "Alle Angaben ohne Gewähr") and image credits ("Photo: ...");
  *   - prompts: short lines without a sentence end whose content words are all
  *     interface vocabulary (share, download, app, comment, next, story, related, ...),
  *     allowing one capitalized brand name ("Loving Brand? Download the app now");
+ *   - rows of German interface buttons ("Bild anzeigen Bild schließen", "Drucken Pinnen");
  *   - list headers among those prompts ("More stories", "You may also like") start a
  *     list: the short teaser lines after them go too, until article text resumes;
  *   - bylines ("by Desk Name"), date-only lines, bare counters;
  *   - single-token lines ("--AGENCY", "ed/xy") unless they are a capitalized subhead
- *     followed by article text;
- *   - short non-sentence lines after the last article paragraph (sign-offs, widgets).
+ *     followed by article text or a written-out address ("www.example.org");
+ *   - short non-sentence lines after the last article paragraph (sign-offs, widgets),
+ *     except an author's closing greeting ("x Franzi", "Euer Hans", "Liebe Grüße").
  * Short lines followed by article paragraphs (subheads) and decks stay.
  */
 #include "boiler.h"
@@ -24,6 +27,7 @@
 #include <utf8proc.h>
 
 #include "buf.h"
+#include "extract.h"
 #include "lines.h"
 #include "mem.h"
 
@@ -38,6 +42,7 @@
 #define NW_BOILER_SIGNOFF_WORDS 3
 #define NW_BOILER_CREDIT_WORDS 15
 #define NW_BOILER_COPYRIGHT_WORDS 30
+#define NW_BOILER_LICENCE_WORDS 40
 #define NW_BOILER_WORD_MAX 32
 
 struct line {
@@ -307,6 +312,24 @@ static int is_title_repeat(const char *s, size_t n, const char *title)
     return 0;
 }
 
+/* Licence and disclaimer notes: "Dieser Text wurde veröffentlicht unter der Lizenz
+ * CC-BY-NC-ND", "Leena Simon, CC-BY-SA 4.0", "(Alle Angaben ohne Gewähr)". A line about
+ * Creative Commons itself names no licence code and stays. */
+static const char *const licence_phrases[] = {
+    "cc-by", "cc by-",           "cc by 2",        "cc by 3",     "cc by 4",
+    "cc0 ",  "unter der lizenz", "licensed under", "ohne gewähr", "ohne gewaehr",
+};
+
+static int is_licence(const char *s, size_t n, size_t words)
+{
+    if (words > NW_BOILER_LICENCE_WORDS)
+        return 0;
+    for (size_t i = 0; i < sizeof(licence_phrases) / sizeof(licence_phrases[0]); i++)
+        if (contains_ci(s, n, licence_phrases[i]))
+            return 1;
+    return 0;
+}
+
 static int is_copyright(const char *s, size_t n, size_t words)
 {
     if (words > NW_BOILER_COPYRIGHT_WORDS)
@@ -452,6 +475,44 @@ static int is_single_chunk(const char *s, size_t n)
     return 1;
 }
 
+/* A written-out address ("http://www.openpetition.de/...", "www.example.at"): the
+ * article's own reference, which both dev truths keep, not a lone token of furniture. */
+static int is_written_url(const char *s, size_t n)
+{
+    return (starts_ci(s, n, "http://") && n > 7) || (starts_ci(s, n, "https://") && n > 8) ||
+           (starts_ci(s, n, "www.") && n > 6 && memchr(s + 4, '.', n - 4));
+}
+
+/* German interface commands: a row of buttons whose labels are verbs in the infinitive,
+ * each after at most one noun or name ("Bild anzeigen Bild schließen", "Drucken Pinnen",
+ * "Rezept drucken Bei Pinterest speichern"; German capitalizes every noun). */
+static const char *const command_verbs[] = {
+    "anzeigen",    "drucken",    "ausdrucken",   "pinnen",        "teilen",     "merken",
+    "speichern",   "bewerten",   "kommentieren", "herunterladen", "ausblenden", "einblenden",
+    "weiterlesen", "abonnieren", "vergrößern",   "schließen",     "öffnen",     "laden",
+};
+static const char *const command_fillers[] = {"bei", "auf", "in", "per", "als", "zu"};
+
+static int is_command(const char *s, size_t n, size_t words)
+{
+    size_t pos = 0, verbs = 0, others = 0, since_verb = 0;
+    char w[NW_BOILER_WORD_MAX];
+    int cap, digit;
+    if (words == 0 || words > 8 || ends_sentence(s, n))
+        return 0;
+    while (next_word(s, n, &pos, w, sizeof(w), &cap, &digit)) {
+        if (IN_LIST(w, command_verbs)) {
+            verbs++;
+            since_verb = 0;
+        } else if (!IN_LIST(w, command_fillers)) {
+            if (digit || ++since_verb > 1)
+                return 0; /* two words before a verb: a phrase, not a button */
+            others++;
+        }
+    }
+    return verbs > 0 && since_verb == 0 && others <= verbs;
+}
+
 /* "LONDON 1996-08-30", "AL-AIN, United Arab Emirates 1996-12-06", "WASHINGTON, Oct 3":
  * a capitalized place and a date, nothing else, no sentence end. */
 static int is_dateline(const char *s, size_t n, size_t words)
@@ -493,6 +554,33 @@ static int is_signoff(const char *s, size_t n, size_t words)
             ((unsigned char)s[2] == 0x94 || (unsigned char)s[2] == 0x93));
 }
 
+/* Words that open an author's closing greeting ("x Franzi", "XX, Die Redaktion", "Euer
+ * Hans", "Deine Mady", "Cheers, Anna"), and words that make one wherever they sit ("Liebe
+ * Grüße", "Kind regards"). */
+static const char *const greeting_openers[] = {
+    "x",     "xx",     "xxx",   "xo",      "xoxo",    "euer", "eure",   "dein",
+    "deine", "gruß",   "gruss", "grüße",   "grüsse",  "lg",   "cheers", "love",
+    "yours", "bisous", "besos", "saludos", "abrazos", "ciao", "baci",   "bises",
+};
+static const char *const greeting_words[] = {
+    "gruß", "gruss", "grüße", "grüsse", "regards", "greetings", "wishes", "saludos", "abrazos",
+};
+
+/* A closing greeting of at most NW_BOILER_SIGNOFF_WORDS words: kept after the last
+ * paragraph, where other short lines go. */
+static int is_greeting(const char *s, size_t n)
+{
+    size_t pos = 0, k = 0;
+    char w[NW_BOILER_WORD_MAX];
+    int cap, digit;
+    while (next_word(s, n, &pos, w, sizeof(w), &cap, &digit)) {
+        if ((k == 0 && IN_LIST(w, greeting_openers)) || IN_LIST(w, greeting_words))
+            return 1;
+        k++;
+    }
+    return 0;
+}
+
 static int is_bracketed(const char *s, size_t n)
 {
     while (n > 0 && s[n - 1] == ' ')
@@ -518,6 +606,16 @@ enum nw_line_kind nw_boiler_line_kind(const char *s, size_t n)
 enum nw_status nw_boiler_strip(const char *text, size_t len, const char *title, char **out,
                                size_t *out_len)
 {
+    return nw_boiler_strip_rules(text, len, title, 0, out, out_len);
+}
+
+enum nw_status nw_boiler_strip_rules(const char *text, size_t len, const char *title,
+                                     unsigned long long rules_off, char **out, size_t *out_len)
+{
+    int greetings = !(rules_off & NW_EXTRACT_RULE_CLOSING_GREETINGS);
+    int urls = !(rules_off & NW_EXTRACT_RULE_WRITTEN_URLS);
+    int commands = !(rules_off & NW_EXTRACT_RULE_COMMAND_LINES);
+    int licences = !(rules_off & NW_EXTRACT_RULE_LICENCE_LINES);
     enum nw_status result = NW_OK;
     struct line *lines = NULL;
     size_t nlines = 0, cap = 0, i = 0, last_long = (size_t)-1;
@@ -561,9 +659,10 @@ enum nw_status nw_boiler_strip(const char *text, size_t len, const char *title, 
             in_list = 0;
         if (is_title_repeat(s, l->len, title) || is_copyright(s, l->len, l->words) ||
             is_credit(s, l->len, l->words) || is_byline(s, l->len, l->words) ||
-            is_date_only(s, l->len, l->words)) {
+            is_date_only(s, l->len, l->words) || (licences && is_licence(s, l->len, l->words))) {
             l->drop = 1;
-        } else if (is_prompt(s, l->len, l->words, &list)) {
+        } else if (is_prompt(s, l->len, l->words, &list) ||
+                   (commands && is_command(s, l->len, l->words))) {
             l->drop = 1;
             if (list)
                 in_list = 1;
@@ -571,7 +670,8 @@ enum nw_status nw_boiler_strip(const char *text, size_t len, const char *title, 
             l->drop = 1; /* a teaser title under a list header */
         } else if (l->words == 0) {
             l->drop = 1; /* punctuation only */
-        } else if (is_single_chunk(s, l->len) && !l->sentence && s[l->len - 1] != ':') {
+        } else if (is_single_chunk(s, l->len) && !l->sentence && s[l->len - 1] != ':' &&
+                   !(urls && is_written_url(s, l->len))) {
             /* keep a one-word subhead only if it is capitalized and article text follows */
             int subhead = s[0] >= 'A' && s[0] <= 'Z' && i + 1 < nlines &&
                           lines[i + 1].words >= NW_BOILER_LONG_WORDS;
@@ -591,7 +691,8 @@ enum nw_status nw_boiler_strip(const char *text, size_t len, const char *title, 
         for (i = last_long + 1; i < nlines; i++)
             if (!lines[i].sentence && lines[i].words <= NW_BOILER_SIGNOFF_WORDS &&
                 !has_figure(text + lines[i].off, lines[i].len) &&
-                text[lines[i].off + lines[i].len - 1] != ':')
+                text[lines[i].off + lines[i].len - 1] != ':' &&
+                !(greetings && is_greeting(text + lines[i].off, lines[i].len)))
                 lines[i].drop = 1;
 
     {

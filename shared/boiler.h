@@ -29,4 +29,10 @@ enum nw_line_kind nw_boiler_line_kind(const char *s, size_t n);
 enum nw_status nw_boiler_strip(const char *text, size_t len, const char *title, char **out,
                                size_t *out_len);
 
+/* nw_boiler_strip with the line rules in rules_off (NW_EXTRACT_RULE_* bits of extract.h
+ * that belong to this file: NW_EXTRACT_RULE_CLOSING_GREETINGS) switched off, for the
+ * evaluation of shared/extract.md; products call nw_boiler_strip. */
+enum nw_status nw_boiler_strip_rules(const char *text, size_t len, const char *title,
+                                     unsigned long long rules_off, char **out, size_t *out_len);
+
 #endif

@@ -50,6 +50,7 @@ enum nw_block_kind {
 #define EL_LEDE 0x80u     /* class names the article's lede ("lead", "standfirst") */
 #define EL_TDROP 0x40u    /* the drop is by tag or role (an unclosed <header> may wrap all) */
 #define EL_KEEPOUT 0x100u /* a drop that no share of the page's text takes back (a bio) */
+#define EL_TEASER 0x200u  /* class names a teaser ("artikel-teaser"): a lede before the body */
 
 struct nw_elem {
     myhtml_tree_node_t *node;
@@ -685,8 +686,8 @@ static const char *const lede_words[] = {
     "lead",  "lede",     "abstract", "excerpt",    "deck",        "intro",       "standfirst",
     "perex", "vorspann", "sapo",     "entradilla", "subheadline", "kicker-text", NULL};
 
-/* 1 if a class token, or a part of one between '-' or '_', is a lede word. */
-static int is_lede_class(const char *cls, size_t len)
+/* 1 if a class token, or a part of one between '-' or '_', is one of words. */
+static int class_part_is(const char *cls, size_t len, const char *const *words)
 {
     size_t i = 0;
     while (i < len) {
@@ -695,10 +696,59 @@ static int is_lede_class(const char *cls, size_t len)
         size_t start = i;
         while (i < len && !is_space_char(cls[i]) && cls[i] != '-' && cls[i] != '_')
             i++;
-        for (size_t w = 0; lede_words[w] && i > start; w++)
-            if (strlen(lede_words[w]) == i - start &&
-                strncasecmp(cls + start, lede_words[w], i - start) == 0)
+        for (size_t w = 0; words[w] && i > start; w++)
+            if (strlen(words[w]) == i - start && strncasecmp(cls + start, words[w], i - start) == 0)
                 return 1;
+    }
+    return 0;
+}
+
+static int is_lede_class(const char *cls, size_t len)
+{
+    return class_part_is(cls, len, lede_words);
+}
+
+/* "teaser" names the standfirst of the story in the headline block ("mosi-artikel-teaser",
+ * "ArticleHeroBlack__teaser--light", "figure.teaser > p") as often as a box of other
+ * stories: taken as the lede only where take_lede and take_distant_lede look (the last
+ * lede before the body), never kept from a class drop elsewhere. */
+static const char *const teaser_words[] = {"teaser", NULL};
+
+/* The text a picture carries beside its <img> (a credit, a caption) that no <figcaption>
+ * holds: "figure > span.description", "div.visual > div.description > strong.title". */
+static const char *const description_words[] = {"description", NULL};
+static const char *const picture_words[] = {"visual",  "image", "img",    "photo",
+                                            "picture", "media", "figure", NULL};
+
+/* 1 when node holds a paragraph or a heading among its children or theirs: running text
+ * (a page builder's "image-text-description" module), not a picture's line. */
+static int node_holds_prose(myhtml_tree_node_t *node)
+{
+    for (myhtml_tree_node_t *c = myhtml_node_child(node); c; c = myhtml_node_next(c)) {
+        myhtml_tag_id_t t = nw_html_tag(c);
+        if (t == MyHTML_TAG_P || is_heading_tag(t))
+            return 1;
+        for (myhtml_tree_node_t *g = myhtml_node_child(c); g; g = myhtml_node_next(g)) {
+            myhtml_tag_id_t u = nw_html_tag(g);
+            if (u == MyHTML_TAG_P || is_heading_tag(u))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static int in_picture(myhtml_tree_node_t *node)
+{
+    if (node_holds_prose(node))
+        return 0;
+    myhtml_tree_node_t *p = myhtml_node_parent(node);
+    for (int hops = 0; p && hops < 2; hops++, p = myhtml_node_parent(p)) {
+        if (nw_html_tag(p) == MyHTML_TAG_FIGURE)
+            return 1;
+        struct nw_attrs a;
+        gather_attrs(p, &a);
+        if (a.cls && class_part_is(a.cls, a.cls_len, picture_words))
+            return 1;
     }
     return 0;
 }
@@ -727,6 +777,12 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
         if (!wrappers)
             return 1;
         *flags |= EL_CDROP | EL_TDROP;
+    }
+    /* a heading's id is the anchor a table of contents made of its text
+     * ("schwerpunkt-...-partner-ist-..."), not a class of furniture */
+    if (is_heading_tag(tag) && rule_on(ex, NW_EXTRACT_RULE_HEADING_ANCHORS)) {
+        a.id = NULL;
+        a.id_len = 0;
     }
     if (contains_ci(a.itemprop, a.itemprop_len, "articlebody"))
         *flags |= EL_SEMANTIC;
@@ -759,6 +815,12 @@ static int classify(struct nw_extractor *ex, myhtml_tree_node_t *node, myhtml_ta
             *flags |= EL_LEDE;
             maybe = 1; /* "article-teaser text-intro": the lede, not a teaser */
         }
+        if (a.cls && rule_on(ex, NW_EXTRACT_RULE_PICTURE_TEXT) &&
+            class_part_is(a.cls, a.cls_len, description_words) && in_picture(node))
+            return 1;
+        if (a.cls && rule_on(ex, NW_EXTRACT_RULE_TEASER_LEDES) &&
+            class_part_is(a.cls, a.cls_len, teaser_words))
+            *flags |= EL_TEASER;
         int embed = (cw & CW_EMBED) && (cw & (CW_STRONG | CW_MEDIUM)) &&
                     rule_on(ex, NW_EXTRACT_RULE_EMBEDS) && holds_quoted_post(node);
         if (ex->strict && !(*flags & EL_SEMANTIC) && tag != MyHTML_TAG_ARTICLE &&
@@ -1387,8 +1449,9 @@ static int has_heading(const struct nw_extractor *ex, int elem)
 }
 
 #define DEEP_SHARE 0.3
-#define NW_WRAPPER_HOPS 4   /* wrappers climbed to find the parts beside the candidate */
-#define NW_WRAPPER_SLACK 20 /* characters a wrapper may hold beside the candidate */
+#define NW_WRAPPER_HOPS 4      /* wrappers climbed to find the parts beside the candidate */
+#define NW_DEEP_WRAPPER_HOPS 6 /* the same with `deep_wrappers` (section > wrapper > row > col) */
+#define NW_WRAPPER_SLACK 20    /* characters a wrapper may hold beside the candidate */
 #define DEEP_MIN 3.0
 static void mark_included(struct nw_extractor *ex, int top)
 {
@@ -1399,7 +1462,9 @@ static void mark_included(struct nw_extractor *ex, int top)
     /* siblings are looked for beside the candidate's outermost wrapper that holds no other
      * text ("container > section" repeated per part of the article) */
     int level = top;
-    for (int hops = 0; hops < NW_WRAPPER_HOPS && rule_on(ex, NW_EXTRACT_RULE_WRAPPED_PARTS) &&
+    int max_hops =
+        rule_on(ex, NW_EXTRACT_RULE_DEEP_WRAPPERS) ? NW_DEEP_WRAPPER_HOPS : NW_WRAPPER_HOPS;
+    for (int hops = 0; hops < max_hops && rule_on(ex, NW_EXTRACT_RULE_WRAPPED_PARTS) &&
                        ex->elems[level].parent > 0;
          hops++) {
         int p = ex->elems[level].parent;
@@ -1627,9 +1692,29 @@ static const char *const notice_stems[] = {
     "komentarze", "posted in",  "filed under", NULL,
 };
 
+/* Appeals for the reader's support, membership or follow, with the rule `support_appeals`:
+ * notices like the prompts above ("Únete a nuestro canal", "Hilf mit und unterstütze
+ * unser Magazin", "Membership perks"). The line is lower-cased in ASCII only: a stem
+ * that starts with a capital outside it is listed in both cases. */
+static const char *const appeal_stems[] = {
+    "únete",          "Únete",      "unete",     "síguenos",        "follow us",
+    "folgen sie uns", "folge uns",  "apóyanos",  "unterstütze",     "unterstützen sie",
+    "support us",     "membership", "membresía", "mitglied werden", NULL,
+};
+
 static int is_word_byte(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* 1 if one of stems starts a word of low (a NUL-terminated lower-cased line). */
+static int has_stem(const char *low, const char *const *stems)
+{
+    for (size_t i = 0; stems[i]; i++)
+        for (const char *hit = strstr(low, stems[i]); hit; hit = strstr(hit + 1, stems[i]))
+            if (hit == low || !is_word_byte((unsigned char)hit[-1]))
+                return 1; /* at a word's start: "suspended" holds no "spende" */
+    return 0;
 }
 
 static int is_notice(const struct nw_extractor *ex, const struct nw_block *b)
@@ -1640,12 +1725,8 @@ static int is_notice(const struct nw_extractor *ex, const struct nw_block *b)
     for (size_t i = 0; i < n; i++)
         low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
     low[n] = '\0';
-    for (size_t i = 0; notice_stems[i]; i++)
-        for (const char *hit = strstr(low, notice_stems[i]); hit;
-             hit = strstr(hit + 1, notice_stems[i]))
-            if (hit == low || !is_word_byte((unsigned char)hit[-1]))
-                return 1; /* at a word's start: "suspended" holds no "spende" */
-    return 0;
+    return has_stem(low, notice_stems) ||
+           (rule_on(ex, NW_EXTRACT_RULE_SUPPORT_APPEALS) && has_stem(low, appeal_stems));
 }
 
 /* The byte length of the block's text without leading spaces and a closing colon: the
@@ -1979,7 +2060,7 @@ static int keep_block_kind_ok(const struct nw_extractor *ex, const struct nw_blo
 static int in_lede(const struct nw_extractor *ex, const struct nw_block *b)
 {
     for (int e = b->elem, hops = 0; e >= 0 && hops < 4; e = ex->elems[e].parent, hops++)
-        if (ex->elems[e].flags & EL_LEDE)
+        if (ex->elems[e].flags & (EL_LEDE | EL_TEASER))
             return 1;
     return 0;
 }
@@ -2032,6 +2113,39 @@ static int block_in_h1(const struct nw_extractor *ex, const struct nw_block *b)
     return 0;
 }
 
+#define NW_HEADLINE_BLOCKS 24 /* blocks after the first taken one where the <h1> is looked for */
+
+/* The candidate's siblings brought the headline block in with the body (the <h1>, byline
+ * and date lines are taken, so no <h1> lies before the first taken block): the body
+ * starts at the first paragraph taken after the <h1>, and the lede is the last
+ * lede-named block between them. */
+static void take_lede_after_h1(struct nw_extractor *ex, size_t first_taken)
+{
+    size_t h1 = ex->nblocks, body;
+    for (size_t bi = first_taken; bi < ex->nblocks && bi < first_taken + NW_HEADLINE_BLOCKS; bi++)
+        if (ex->blocks[bi].kind == NW_BLOCK_HEADING && block_in_h1(ex, &ex->blocks[bi])) {
+            h1 = bi;
+            break;
+        }
+    if (h1 >= ex->nblocks)
+        return;
+    for (body = h1 + 1; body < ex->nblocks; body++) {
+        const struct nw_block *b = &ex->blocks[body];
+        if (b->take && !b->excluded && (b->kind == NW_BLOCK_PARA || b->chars >= 150))
+            break;
+    }
+    for (size_t bi = body; bi-- > h1 + 1;) {
+        struct nw_block *b = &ex->blocks[bi];
+        if (!in_lede(ex, b))
+            continue;
+        if (b->chars >= 30 && b->chars <= 800 && b->link * 4 < b->len) {
+            b->take = 1;
+            b->excluded = 0;
+        }
+        return;
+    }
+}
+
 /* A lede outside the candidate's grandparent: between the page's <h1> and the body, the
  * last block in an element whose class names a lede (take_lede's classes), when the page
  * builds its headline block apart from the body. */
@@ -2043,6 +2157,10 @@ static void take_distant_lede(struct nw_extractor *ex)
             h1 = bi;
             break;
         }
+    }
+    if (h1 >= ex->nblocks && rule_on(ex, NW_EXTRACT_RULE_TAKEN_HEADLINE)) {
+        take_lede_after_h1(ex, first_taken);
+        return;
     }
     if (h1 >= ex->nblocks)
         return;

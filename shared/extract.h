@@ -76,6 +76,16 @@ enum nw_extract_rule {
     NW_EXTRACT_RULE_CREDIT_LINES = 1ull << 31,    /* "Foto: ...", "Quelle: ..." lines go */
     NW_EXTRACT_RULE_HEADER_LEDES = 1ull << 33,    /* a lede in a <header> the body holds */
     NW_EXTRACT_RULE_WRAPPED_H1 = 1ull << 34,      /* <h1><div>title</div></h1> is the h1 */
+    NW_EXTRACT_RULE_DEEP_WRAPPERS = 1ull << 35,   /* wrapped_parts climbs 6 wrappers, not 4 */
+    NW_EXTRACT_RULE_CLOSING_GREETINGS = 1ull << 36, /* boiler.c keeps "x Franzi" at the end */
+    NW_EXTRACT_RULE_TEASER_LEDES = 1ull << 37,      /* a "teaser" before the body is the lede */
+    NW_EXTRACT_RULE_TAKEN_HEADLINE = 1ull << 38,    /* lede looked for after a taken <h1> */
+    NW_EXTRACT_RULE_SUPPORT_APPEALS = 1ull << 39,   /* "Únete", "support us" lines are notices */
+    NW_EXTRACT_RULE_WRITTEN_URLS = 1ull << 40,      /* boiler.c keeps a line that is a URL */
+    NW_EXTRACT_RULE_COMMAND_LINES = 1ull << 41,     /* boiler.c drops "Bild anzeigen", "Pinnen" */
+    NW_EXTRACT_RULE_LICENCE_LINES = 1ull << 42,     /* boiler.c drops "... Lizenz CC-BY ..." */
+    NW_EXTRACT_RULE_PICTURE_TEXT = 1ull << 43,      /* "figure > .description" is skipped */
+    NW_EXTRACT_RULE_HEADING_ANCHORS = 1ull << 44,   /* a heading's id is no class word */
 };
 
 /* Switches the rules in rules_off off (0 = all on) for the following runs. */

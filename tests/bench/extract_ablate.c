@@ -64,6 +64,16 @@ static const struct {
     {"furniture_boxes", NW_EXTRACT_RULE_FURNITURE_BOXES},
     {"header_ledes", NW_EXTRACT_RULE_HEADER_LEDES},
     {"wrapped_h1", NW_EXTRACT_RULE_WRAPPED_H1},
+    {"deep_wrappers", NW_EXTRACT_RULE_DEEP_WRAPPERS},
+    {"closing_greetings", NW_EXTRACT_RULE_CLOSING_GREETINGS},
+    {"teaser_ledes", NW_EXTRACT_RULE_TEASER_LEDES},
+    {"taken_headline", NW_EXTRACT_RULE_TAKEN_HEADLINE},
+    {"support_appeals", NW_EXTRACT_RULE_SUPPORT_APPEALS},
+    {"written_urls", NW_EXTRACT_RULE_WRITTEN_URLS},
+    {"command_lines", NW_EXTRACT_RULE_COMMAND_LINES},
+    {"licence_lines", NW_EXTRACT_RULE_LICENCE_LINES},
+    {"picture_text", NW_EXTRACT_RULE_PICTURE_TEXT},
+    {"heading_anchors", NW_EXTRACT_RULE_HEADING_ANCHORS},
 };
 
 static int parse_mask(const char *s, unsigned long long *mask)
@@ -82,7 +92,8 @@ static int parse_mask(const char *s, unsigned long long *mask)
 }
 
 /* The page's text as newsworker prints it, or NULL when none is found. Caller frees. */
-static char *page_text(struct nw_extractor *ex, const char *path, const char *url)
+static char *page_text(struct nw_extractor *ex, unsigned long long rules_off, const char *path,
+                       const char *url)
 {
     size_t len = 0;
     char *raw = bench_gunzip_file(path, MAX_PAGE, &len), *text = NULL;
@@ -105,7 +116,7 @@ static char *page_text(struct nw_extractor *ex, const char *path, const char *ur
     size_t norm_len = 0, clean_len = 0;
     if (nw_normalize_text(art.text, strlen(art.text), MAX_PAGE, &norm, &norm_len) != NW_OK)
         goto out;
-    if (nw_boiler_strip(norm, norm_len, art.title, &clean, &clean_len) == NW_OK)
+    if (nw_boiler_strip_rules(norm, norm_len, art.title, rules_off, &clean, &clean_len) == NW_OK)
         text = clean;
     nw_free(norm);
 out:
@@ -144,7 +155,7 @@ int main(int argc, char **argv)
     for (int i = first; i < argc; i++) {
         char url[4200];
         snprintf(url, sizeof(url), "file://%s", argv[i]);
-        char *text = page_text(ex, argv[i], url);
+        char *text = page_text(ex, off, argv[i], url);
         json_t *rec = json_pack("{s:s, s:s?}", "url", url, "text", text);
         nw_free(text);
         char *line = rec ? json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "boiler.h"
+#include "extract.h"
 #include "mem.h"
 
 static const char *para =
@@ -174,6 +175,111 @@ static void test_cjk_paragraph_stays_short_cjk_furniture_goes(void **state)
     nw_free(out);
 }
 
+/* An author's closing greeting after the last paragraph stays, other short lines there go;
+ * with the rule off the greetings go too. */
+static void test_closing_greetings_stay(void **state)
+{
+    const char *greetings[] = {"x Franzi", "XX, Die Redaktion", "Euer HansEhrlich", "Liebe Grüße",
+                               "Cheers, Anna"};
+    char text[2048];
+    (void)state;
+    for (size_t i = 0; i < sizeof(greetings) / sizeof(greetings[0]); i++) {
+        char *out = NULL;
+        size_t len = 0;
+        snprintf(text, sizeof(text), "%s\n\nHave a lovely Sunday!\n\n%s\n\nAlle Beiträge", para,
+                 greetings[i]);
+        out = strip(text, NULL);
+        assert_non_null(strstr(out, greetings[i]));
+        assert_non_null(strstr(out, "lovely Sunday"));
+        assert_null(strstr(out, "Alle Beiträge"));
+        nw_free(out);
+        assert_int_equal(nw_boiler_strip_rules(text, strlen(text), NULL,
+                                               NW_EXTRACT_RULE_CLOSING_GREETINGS, &out, &len),
+                         NW_OK);
+        assert_null(strstr(out, greetings[i]));
+        nw_free(out);
+    }
+}
+
+/* A line that is a written-out address (the article's reference, a petition, a shop link)
+ * stays; other one-token lines go; with the rule off the addresses go too. */
+static void test_written_urls_stay(void **state)
+{
+    const char *urls[] = {"http://www.openpetition.de/petition/online/gegen-die-reform",
+                          "https://doi.org/10.1002/ange.202312147", "www.jugend-forscht.de"};
+    char text[2048];
+    (void)state;
+    for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+        char *out = NULL;
+        size_t len = 0;
+        snprintf(text, sizeof(text), "%s\n\n%s\n\nab/cd\n\n%s", para, urls[i], para);
+        out = strip(text, NULL);
+        assert_non_null(strstr(out, urls[i]));
+        assert_null(strstr(out, "ab/cd"));
+        nw_free(out);
+        assert_int_equal(nw_boiler_strip_rules(text, strlen(text), NULL,
+                                               NW_EXTRACT_RULE_WRITTEN_URLS, &out, &len),
+                         NW_OK);
+        assert_null(strstr(out, urls[i]));
+        nw_free(out);
+    }
+}
+
+/* A row of German interface buttons ("Bild anzeigen Bild schließen", "Drucken Pinnen")
+ * goes; a subhead and a step that use such a verb in a phrase stay; with the rule off the
+ * buttons stay. */
+static void test_command_lines_go(void **state)
+{
+    char text[2048];
+    char *out = NULL;
+    size_t len = 0;
+    (void)state;
+    snprintf(text, sizeof(text),
+             "%s\n\nBild anzeigen Bild schließen\n\nDen Teig dünn ausrollen und Plätzchen "
+             "ausstechen\n\nDrucken Pinnen\n\nRezept drucken Bei Pinterest speichern\n\n"
+             "Wie wir die Daten teilen\n\n%s",
+             para, para);
+    out = strip(text, NULL);
+    assert_null(strstr(out, "Bild anzeigen"));
+    assert_null(strstr(out, "Drucken Pinnen"));
+    assert_null(strstr(out, "Rezept drucken"));
+    assert_non_null(strstr(out, "Plätzchen ausstechen"));
+    assert_non_null(strstr(out, "Wie wir die Daten teilen"));
+    nw_free(out);
+    assert_int_equal(
+        nw_boiler_strip_rules(text, strlen(text), NULL, NW_EXTRACT_RULE_COMMAND_LINES, &out, &len),
+        NW_OK);
+    assert_non_null(strstr(out, "Bild anzeigen Bild schließen"));
+    assert_non_null(strstr(out, "Drucken Pinnen"));
+    nw_free(out);
+}
+
+/* Licence and disclaimer notes go wherever they sit; a sentence about Creative Commons (no
+ * licence code) stays; with the rule off the notes stay. */
+static void test_licence_lines_go(void **state)
+{
+    char text[2048];
+    char *out = NULL;
+    size_t len = 0;
+    (void)state;
+    snprintf(text, sizeof(text),
+             "%s\n\n(Alle Angaben ohne Gewähr)\n\nCreative Commons helps you share your work "
+             "with others.\n\n%s\n\nDieser Text wurde veröffentlicht unter der Lizenz "
+             "CC-BY-NC-ND-4.0-DE. Die Fotos dürfen nicht verwendet werden.",
+             para, para);
+    out = strip(text, NULL);
+    assert_null(strstr(out, "ohne Gewähr"));
+    assert_null(strstr(out, "Lizenz"));
+    assert_non_null(strstr(out, "Creative Commons helps you"));
+    nw_free(out);
+    assert_int_equal(
+        nw_boiler_strip_rules(text, strlen(text), NULL, NW_EXTRACT_RULE_LICENCE_LINES, &out, &len),
+        NW_OK);
+    assert_non_null(strstr(out, "ohne Gewähr"));
+    assert_non_null(strstr(out, "Lizenz"));
+    nw_free(out);
+}
+
 static void test_empty_and_null(void **state)
 {
     char *out = NULL;
@@ -196,6 +302,10 @@ int main(void)
         cmocka_unit_test(test_credits_and_related_headlines_go),
         cmocka_unit_test(test_tables_and_data_lines_stay),
         cmocka_unit_test(test_cjk_paragraph_stays_short_cjk_furniture_goes),
+        cmocka_unit_test(test_closing_greetings_stay),
+        cmocka_unit_test(test_written_urls_stay),
+        cmocka_unit_test(test_command_lines_go),
+        cmocka_unit_test(test_licence_lines_go),
         cmocka_unit_test(test_empty_and_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

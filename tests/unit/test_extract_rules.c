@@ -660,7 +660,8 @@ static void test_header_ledes(void **state)
     assert_true(strstr(text, "Rising energy prices") < strstr(text, PARA1));
     assert_non_null(strstr(text, PARA3));
     assert_null(strstr(text, "EN\n"));
-    text = run(f, html, NW_EXTRACT_RULE_HEADER_LEDES);
+    /* taken_headline finds this lede too (the <h1> is taken with the candidate) */
+    text = run(f, html, NW_EXTRACT_RULE_HEADER_LEDES | NW_EXTRACT_RULE_TAKEN_HEADLINE);
     assert_null(strstr(text, "Rising energy prices weigh most"));
     assert_non_null(strstr(text, PARA1));
 }
@@ -713,6 +714,153 @@ static void test_furniture_boxes(void **state)
     assert_non_null(strstr(text, "commission"));
 }
 
+/* An article cut into parts, each wrapped deep (block > section > wrapper > grid > inner >
+ * row > column, a photo column beside the text) with an ad row between them: the first
+ * part, which scores lower than the second, is found beside the second's outermost
+ * wrapper, six levels above the candidate column. */
+#define DEEP_PART                                                                                  \
+    "<section class='content-section'><div class='section-wrapper'>%s<div class='grid'><div "      \
+    "class='inner'><div class='row'><div class='col'><div class='content-text'>%s</div></div>"     \
+    "<div class='col side'><span>Photo</span></div></div></div></div></div></section>"
+static void test_deep_wrappers(void **state)
+{
+    struct fx *f = *state;
+    char first[2048], second[2048], html[8192];
+    snprintf(first, sizeof(first), DEEP_PART, "",
+             "<p>The first part of the story: aviation suppliers report the largest order "
+             "books they have ever had, and plan to hire.</p><p>" PARA1 "</p>");
+    snprintf(second, sizeof(second), DEEP_PART, "<h3>Exports</h3>",
+             "<p>" PARA2 "</p><p>" PARA3 "</p><p>The company ships nearly all of its parts "
+             "abroad, most of them to the two largest aircraft makers.</p>");
+    snprintf(html, sizeof(html),
+             "<html><body><main><div class='article'><div id='block-1'>%s</div><div "
+             "class='ad-slot'></div><div id='block-2'>%s</div></div></main></body></html>",
+             first, second);
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, "The first part of the story"));
+    assert_non_null(strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+    text = run(f, html, NW_EXTRACT_RULE_DEEP_WRAPPERS);
+    assert_null(strstr(text, "The first part of the story"));
+    assert_non_null(strstr(text, PARA3));
+}
+
+/* A standfirst whose class says "teaser" in the post's header, the page's <h1> being the
+ * site's logo: taken as the lede; a teaser box of another story after the body stays out. */
+static void test_teaser_ledes(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><main><header class='site-header'><a class='logo' href='/'><h1>The "
+        "portal for safe phones</h1></a></header><header class='post-header'><div "
+        "class='post-meta'>News, 11.02.2020</div><div class='artikel-teaser'><p>According to "
+        "press reports, the company has dropped its plans to encrypt the backups of its users "
+        "end to end.</p></div></header><article class='post'><div class='post-text'><p>" PARA1
+        "</p><p>" PARA2 "</p><p>" PARA3 "</p></div><div class='teaser'><p>Another story: the "
+        "city council votes on the new cycling lanes next week, after a long debate.</p></div>"
+        "</article></main></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, "According to press reports"));
+    assert_true(strstr(text, "According to press reports") < strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+    assert_null(strstr(text, "Another story"));
+    text = run(f, html, NW_EXTRACT_RULE_TEASER_LEDES);
+    assert_null(strstr(text, "According to press reports"));
+    assert_non_null(strstr(text, PARA1));
+}
+
+/* The candidate's siblings bring the headline block in with the body (the <h1> and the
+ * byline lines are taken): the deck between the <h1> and the first paragraph is still
+ * found as the lede. */
+static void test_taken_headline(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><main><article class='story'><div class='article-header'><h1>Farmer "
+        "sprayed a field next to a rural school</h1><div class='article-date-author'>Published on "
+        "<time datetime='2022-05-11'>11 May</time></div><div class='article-date-author'>Written "
+        "by "
+        "<a href='/a/'>Camila Mendez</a> in <a href='/s/'>Land</a></div></div><h2 "
+        "class='article-deck'>The protected area joined the national system in 2019, but its "
+        "management plan is still being discussed by the authorities.</h2><div "
+        "class='audio-box'><div>Listen to this article</div></div><div "
+        "class='article-body'><p>" PARA1 "</p><p>" PARA2 "</p><p>" PARA3
+        "</p></div></article></main></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, "The protected area joined"));
+    assert_true(strstr(text, "The protected area joined") < strstr(text, PARA1));
+    text = run(f, html, NW_EXTRACT_RULE_TAKEN_HEADLINE);
+    assert_null(strstr(text, "The protected area joined"));
+    assert_non_null(strstr(text, PARA1));
+}
+
+/* Appeals for the reader's support or membership after the story ("Únete ...", "Hilf mit
+ * und unterstütze unser Magazin ...", "Support us ..."), short lines like the notices:
+ * they go; a paragraph of the story that mentions support stays. */
+static void test_support_appeals(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><div class='article-body'><p>" PARA1 "</p><p>" PARA2
+        "</p><p>The mayor said the city would support the operator with a grant if ticket "
+        "sales fall short, and asked the state to support us in the talks as well.</p><p>" PARA3
+        "</p><p>¿Ya sabías que tenemos canal de noticias? Únete desde tu celular.</p>"
+        "<p>Darum: Hilf mit und unterstütze unser Magazin mit einem kleinen Beitrag.</p>"
+        "</div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA3));
+    assert_non_null(strstr(text, "asked the state to support us"));
+    assert_null(strstr(text, "Únete"));
+    assert_null(strstr(text, "unterstütze unser Magazin"));
+    text = run(f, html, NW_EXTRACT_RULE_SUPPORT_APPEALS);
+    assert_non_null(strstr(text, "Únete"));
+    assert_non_null(strstr(text, "unterstütze unser Magazin"));
+}
+
+/* The text a picture carries without a <figcaption> (a credit in "figure >
+ * span.description", a caption in "div.visual > div.description") goes; a product's
+ * description outside any picture stays. */
+static void test_picture_text(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><div class='article-body'><p>" PARA1 "</p><figure class='element'><img "
+        "src='a.jpg'><span class='description'>Judy Eddy/Agency</span></figure><p>" PARA2
+        "</p><div class='visual inline'><img src='b.jpg'><div class='description'><strong "
+        "class='title'>A small round notch for the camera in the "
+        "display</strong></div></div><p>" PARA3
+        "</p><div class='product-description'><p>The trains run on the new timetable from the "
+        "first of June, with two more services each hour.</p></div></div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, PARA1));
+    assert_non_null(strstr(text, PARA3));
+    assert_null(strstr(text, "Judy Eddy"));
+    assert_null(strstr(text, "small round notch"));
+    assert_non_null(strstr(text, "The trains run on the new timetable"));
+    text = run(f, html, NW_EXTRACT_RULE_PICTURE_TEXT);
+    assert_non_null(strstr(text, "small round notch"));
+}
+
+/* Headings whose id is an anchor made of their own text (a table-of-contents plugin)
+ * that happens to hold a furniture word ("...-partner-...", "...-related-...") stay. */
+static void test_heading_anchors(void **state)
+{
+    struct fx *f = *state;
+    const char *html =
+        "<html><body><div class='entry-content'><p>" PARA1 "</p><h3 "
+        "id='new-seminars-our-partner-is-the-journalism-centre'>New seminars: our partner is "
+        "the journalism centre</h3><p>" PARA2 "</p><h2 id='mistake-5-related-lists'>Mistake "
+        "5: related lists</h2><p>" PARA3 "</p></div></body></html>";
+    const char *text = run(f, html, 0);
+    assert_non_null(strstr(text, "New seminars: our partner is the journalism centre"));
+    assert_non_null(strstr(text, "Mistake 5: related lists"));
+    assert_non_null(strstr(text, PARA3));
+    text = run(f, html, NW_EXTRACT_RULE_HEADING_ANCHORS);
+    assert_null(strstr(text, "New seminars: our partner"));
+    assert_null(strstr(text, "Mistake 5: related lists"));
+    assert_non_null(strstr(text, PARA3));
+}
+
 /* Rule switches last for the runs that follow, and 0 restores every rule. */
 static void test_rules_off_switch(void **state)
 {
@@ -756,6 +904,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_furniture_boxes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_header_ledes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrapped_h1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deep_wrappers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_teaser_ledes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_taken_headline, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_support_appeals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_picture_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_heading_anchors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rules_off_switch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
