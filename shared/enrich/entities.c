@@ -1404,6 +1404,15 @@ int nw_entities_person_in(const struct nw_entities *ents, size_t from, size_t to
     return found;
 }
 
+int nw_entities_first_person(const struct nw_entities *ents, size_t from, size_t to)
+{
+    /* the mentions are in text order (sort_mentions) */
+    for (size_t i = 0; i < ents->nm && ents->m[i].tok < to; i++)
+        if (ents->m[i].tok >= from && ents->v[ents->m[i].entity].type == NW_ENT_PERSON)
+            return ents->m[i].entity;
+    return -1;
+}
+
 int nw_entities_last_person(const struct nw_entities *ents, size_t before)
 {
     int found = -1;
