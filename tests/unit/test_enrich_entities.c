@@ -126,6 +126,33 @@ static void test_place_with_org_head_is_org(void **state)
     nw_toks_fini(&t);
 }
 
+/* A title in headline case: the organizations inside it by their head words, not one
+ * span running from the first capital to the last; the text's own lower-case words and
+ * verbs ("warned") end a name. */
+static void test_orgs_in_headline_case_title(void **state)
+{
+    struct nw_entities e;
+    struct nw_toks t;
+    (void)state;
+    run_tagged("Harbour Board Says Talks With International Monetary Fund And Nordic Investment "
+               "Bank Went Well\n\n"
+               "Port Council Warns Ministry Of Foreign Affairs Of Norway About Fees\n\n"
+               "The board said the talks went well and the council warned that fees would "
+               "rise, officials said in Oslo on Monday.",
+               &e, &t);
+    assert_non_null(find(&e, NW_ENT_ORG, "International Monetary Fund"));
+    assert_non_null(find(&e, NW_ENT_ORG, "Nordic Investment Bank"));
+    assert_non_null(find(&e, NW_ENT_ORG, "Ministry Of Foreign Affairs Of Norway"));
+    assert_non_null(find(&e, NW_ENT_ORG, "Harbour Board"));
+    assert_non_null(find(&e, NW_ENT_ORG, "Port Council"));
+    for (size_t i = 0; i < e.n; i++)
+        if (e.v[i].count > 0 && (strstr(e.v[i].name, "Says") || strstr(e.v[i].name, "Warns") ||
+                                 strstr(e.v[i].name, "Went")))
+            fail_msg("entity '%s' runs over the headline's words", e.v[i].name);
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+}
+
 static void test_titles_and_short_forms(void **state)
 {
     struct nw_entities e;
@@ -280,6 +307,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_places),
         cmocka_unit_test(test_tagged_names_as_written),
+        cmocka_unit_test(test_orgs_in_headline_case_title),
         cmocka_unit_test(test_place_with_org_head_is_org),
         cmocka_unit_test(test_titles_and_short_forms),
         cmocka_unit_test(test_acronyms_merge),
