@@ -490,6 +490,7 @@ struct ctx {
     uint16_t *facts; /* per token, see token_facts */
     size_t ment_cap, ent_cap;
     size_t skip_until; /* tokens already consumed (an acronym definition) */
+    size_t tail_end;   /* tokens an organization's "of ..." tail took (org_tail) */
 };
 
 static int cmp_listed(const void *key, const void *elem)
@@ -1729,6 +1730,70 @@ static void consolidate(struct ctx *c)
     }
 }
 
+/* ------------------------------------------------------- names with "and", "of", "on" */
+
+/* A company's legal form ends its name. */
+static const char *const company_heads[] = {"co",    "company",  "corp", "corporation",
+                                            "group", "holdings", "inc",  "industries",
+                                            "llc",   "ltd",      "plc"};
+
+/* Head words that take "on" in a name: "Council on Foreign Relations". */
+static const char *const on_heads[] = {"commission", "committee", "conference", "council", "forum"};
+
+/* Tagger span [k, e) (tagger tokens; toks through map/map_end) is a short name without a
+ * head word, "and" or "&" follows, and then a span of a person or an organization ending
+ * in a head word ("Food and Agriculture Organization", "Bill and Melinda Gates
+ * Foundation"): the whole is one organization. Returns the new end, and sets *tag. */
+static size_t joined_org(const struct ctx *c, const uint8_t *tags, const size_t *map,
+                         const size_t *map_end, size_t n, size_t k, size_t e, int *tag)
+{
+    size_t a = map[k], b = map_end[e - 1] + 1, e2, last;
+    int t2;
+    if ((*tag != NW_TAG_B_ORG && *tag != NW_TAG_B_PER) || b - a > 2 || e + 1 >= n || map[e] != b ||
+        !(nw_tok_eq(c->t, b, "and") || nw_tok_is(c->t, b, '&')) ||
+        (c->t->v[b].flags & NW_TOK_CAP) || c->t->v[b - 1].base_len != c->t->v[b - 1].len ||
+        has_org_head(c, a, b))
+        return e;
+    t2 = tags[e + 1];
+    if (t2 != NW_TAG_B_ORG && t2 != NW_TAG_B_PER)
+        return e;
+    e2 = e + 2;
+    while (e2 < n && tags[e2] == t2 + 1)
+        e2++;
+    last = map_end[e2 - 1];
+    if (!is_cap(c, last) || (c->t->v[last].flags & NW_TOK_UPPER) || !has_fact(c, last, WF_ORG_HEAD))
+        return e;
+    *tag = NW_TAG_B_ORG;
+    return e2;
+}
+
+/* An organization [a, b) with a head word, followed by lower-case "of"/"for" (or "on"
+ * after a council or committee), maybe "the", and up to four capitalized words: the name
+ * goes on over them ("Ministry of Foreign Affairs of Pakistan", "Council on Foreign
+ * Relations"). Returns the new end and records it in c->tail_end. */
+static size_t org_tail(struct ctx *c, int tag, size_t a, size_t b)
+{
+    size_t f = b + 1, g;
+    if (tag != NW_TAG_B_ORG || f >= c->t->n || c->t->v[b - 1].base_len != c->t->v[b - 1].len ||
+        (c->t->v[b].flags & NW_TOK_CAP) || !has_org_head(c, a, b) ||
+        nw_tok_word_in(c->t, b - 1, company_heads, sizeof(company_heads) / sizeof(*company_heads)))
+        return b; /* "Acme Inc of Springfield": where the company is, not its name */
+    if (!nw_tok_eq(c->t, b, "of") && !nw_tok_eq(c->t, b, "for") &&
+        !(nw_tok_eq(c->t, b, "on") &&
+          nw_tok_word_in(c->t, b - 1, on_heads, sizeof(on_heads) / sizeof(*on_heads))))
+        return b;
+    if (nw_tok_eq(c->t, f, "the") && !(c->t->v[f].flags & NW_TOK_CAP))
+        f++;
+    g = f;
+    while (g < c->t->n && g - f < 4 && is_cap(c, g) && !has_fact(c, g, WF_STOP_CAP) &&
+           (g == f || c->t->v[g - 1].base_len == c->t->v[g - 1].len))
+        g++;
+    if (g == f || (g < c->t->n && nw_tok_is(c->t, g, '.') && c->t->v[g - 1].len <= 3))
+        return b; /* nothing, or a cut abbreviation ("of St. Petersburg") */
+    c->tail_end = g;
+    return g;
+}
+
 /* ------------------------------------------------------------ headline lines (tagged) */
 
 /* In a line written in headline case ("Finance Ministry Says Talks With International
@@ -2034,10 +2099,14 @@ enum nw_status nw_entities_extract_tagged(const struct nw_gazetteer *gaz,
             tag = NW_TAG_B_ORG;
             e++;
         }
+        e = joined_org(&c, tags, map, map_end, n, k, e, &tag);
         if (map[k] >= c.skip_until &&
-            (result = tagged_span(&c, tag, map[k], map_end[e - 1] + 1)) != NW_OK)
+            (result = tagged_span(&c, tag, map[k],
+                                  org_tail(&c, tag, map[k], map_end[e - 1] + 1))) != NW_OK)
             goto out;
         k = e;
+        while (k < n && map[k] < c.tail_end)
+            k++; /* the tokens an organization's "of ..." took */
     }
     if ((result = resolve_tagged_locations(&c)) != NW_OK)
         goto out;

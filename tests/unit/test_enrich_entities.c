@@ -153,6 +153,29 @@ static void test_orgs_in_headline_case_title(void **state)
     nw_toks_fini(&t);
 }
 
+/* Names with "and", "of", "for" and "on" inside are one organization; a company's "of"
+ * is where it is, not its name. */
+static void test_org_names_with_joiners(void **state)
+{
+    struct nw_entities e;
+    struct nw_toks t;
+    (void)state;
+    run_tagged("The Food and Agriculture Organization of the United Nations met the Ministry "
+               "of Foreign Affairs of Norway in Oslo on Monday.\n\n"
+               "The Council on Foreign Relations and the Bill and Melinda Gates Foundation sent "
+               "observers, as did Nordic Boats Inc of Bergen.",
+               &e, &t);
+    assert_non_null(
+        find(&e, NW_ENT_ORG, "Food and Agriculture Organization of the United Nations"));
+    assert_non_null(find(&e, NW_ENT_ORG, "Ministry of Foreign Affairs of Norway"));
+    assert_non_null(find(&e, NW_ENT_ORG, "Council on Foreign Relations"));
+    assert_non_null(find(&e, NW_ENT_ORG, "Bill and Melinda Gates Foundation"));
+    assert_null(find(&e, NW_ENT_ORG, "Nordic Boats Inc of Bergen"));
+    assert_null(find(&e, NW_ENT_ORG, "Food"));
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+}
+
 static void test_titles_and_short_forms(void **state)
 {
     struct nw_entities e;
@@ -308,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_new_places),
         cmocka_unit_test(test_tagged_names_as_written),
         cmocka_unit_test(test_orgs_in_headline_case_title),
+        cmocka_unit_test(test_org_names_with_joiners),
         cmocka_unit_test(test_place_with_org_head_is_org),
         cmocka_unit_test(test_titles_and_short_forms),
         cmocka_unit_test(test_acronyms_merge),
