@@ -1,5 +1,5 @@
 /*
- * chrome.c — is a line site chrome? Five shapes, each a general one:
+ * chrome.c — is a line site chrome? Six shapes, each a general one:
  *   - consent: a line about cookies;
  *   - a teaser label: "Related:", "Read more:", "Also read", "See also", "Tags:" and
  *     what follows (a colon after the label, or a short line with no sentence end);
@@ -9,7 +9,10 @@
  *   - a menu or breadcrumb: three or more short items between separators ("World / Asia /
  *     Pakistan", "Privacy Policy | Terms of Use | Contact Us"), or two when the first is
  *     "Home";
- *   - a byline with a date: "By Jane Roe | March 3, 2024", "Posted by X on 3 March 2024".
+ *   - a byline or time stamp with a date: "By Jane Roe | March 3, 2024", "Posted by X on 3
+ *     March 2024", "Jane Roe | Updated: March 3, 2024";
+ *   - a syndication line: "The post ... appeared first on Site.", "This article was
+ *     originally published on Site."
  */
 #include "chrome.h"
 
@@ -23,34 +26,151 @@
 #define NW_CHROME_MENU_WORDS 24
 #define NW_CHROME_ITEM_WORDS 4 /* words of one menu or breadcrumb item */
 #define NW_CHROME_BYLINE_WORDS 15
+#define NW_CHROME_STAMP_WORDS 8 /* a name or site and a date between separators */
 
-/* Interface vocabulary of article pages (English), sorted for bsearch. */
+/* Interface vocabulary of article pages (English). */
 static const char *const ui_words[] = {
-    "about",       "accept",        "account",     "ad",         "ads",
-    "advertise",   "advertisement", "advertising", "all",        "allow",
-    "app",         "apps",          "article",     "audio",      "back",
-    "below",       "bookmark",      "channel",     "click",      "close",
-    "comment",     "comments",      "conditions",  "consent",    "contact",
-    "content",     "continue",      "continues",   "cookie",     "cookies",
-    "copy",        "dark",          "download",    "e-paper",    "edition",
-    "email",       "epaper",        "facebook",    "feedback",   "follow",
-    "font",        "free",          "full",        "get",        "google",
-    "here",        "home",          "instagram",   "join",       "jump",
-    "link",        "linkedin",      "listen",      "live",       "loading",
-    "log",         "login",         "logout",      "main",       "manage",
-    "menu",        "mode",          "more",        "navigation", "network",
-    "news",        "newsletter",    "newsletters", "next",       "notifications",
-    "now",         "open",          "options",     "pinterest",  "podcast",
-    "podcasts",    "policy",        "popular",     "powered",    "preferences",
-    "previous",    "print",         "privacy",     "profile",    "read",
-    "reddit",      "register",      "reject",      "related",    "reply",
-    "rss",         "save",          "scroll",      "search",     "section",
-    "settings",    "share",         "sign",        "sitemap",    "size",
-    "skip",        "sponsored",     "stories",     "story",      "subscribe",
-    "subscribers", "subscription",  "telegram",    "terms",      "text",
-    "threads",     "tiktok",        "toggle",      "top",        "trending",
-    "tv",          "twitter",       "up",          "use",        "video",
-    "videos",      "view",          "watch",       "whatsapp",   "x",
+    "about",
+    "accept",
+    "account",
+    "ad",
+    "ads",
+    "advertise",
+    "advertisement",
+    "advertising",
+    "alerts",
+    "all",
+    "allow",
+    "app",
+    "apps",
+    "article",
+    "audio",
+    "back",
+    "below",
+    "bookmark",
+    "breaking",
+    "browser",
+    "channel",
+    "click",
+    "close",
+    "comment",
+    "comments",
+    "conditions",
+    "consent",
+    "contact",
+    "content",
+    "continue",
+    "continues",
+    "conversation",
+    "cookie",
+    "cookies",
+    "copy",
+    "daily",
+    "dark",
+    "download",
+    "e-paper",
+    "edition",
+    "email",
+    "enable",
+    "epaper",
+    "facebook",
+    "feedback",
+    "follow",
+    "font",
+    "free",
+    "full",
+    "get",
+    "google",
+    "got",
+    "here",
+    "home",
+    "inbox",
+    "instagram",
+    "javascript",
+    "join",
+    "jump",
+    "latest",
+    "like",
+    "link",
+    "linkedin",
+    "listen",
+    "live",
+    "loading",
+    "log",
+    "login",
+    "logout",
+    "main",
+    "manage",
+    "menu",
+    "mode",
+    "more",
+    "navigation",
+    "network",
+    "news",
+    "newsletter",
+    "newsletters",
+    "next",
+    "notifications",
+    "now",
+    "ok",
+    "open",
+    "options",
+    "pinterest",
+    "please",
+    "podcast",
+    "podcasts",
+    "policy",
+    "popular",
+    "powered",
+    "preferences",
+    "previous",
+    "print",
+    "privacy",
+    "profile",
+    "read",
+    "reddit",
+    "register",
+    "reject",
+    "related",
+    "reply",
+    "rss",
+    "save",
+    "scroll",
+    "search",
+    "section",
+    "settings",
+    "share",
+    "sign",
+    "sitemap",
+    "size",
+    "skip",
+    "sponsored",
+    "stories",
+    "story",
+    "subscribe",
+    "subscribers",
+    "subscription",
+    "telegram",
+    "terms",
+    "text",
+    "threads",
+    "tiktok",
+    "today",
+    "toggle",
+    "top",
+    "trending",
+    "tv",
+    "twitter",
+    "up",
+    "updates",
+    "use",
+    "video",
+    "videos",
+    "view",
+    "watch",
+    "weekly",
+    "whatsapp",
+    "x",
     "youtube",
 };
 
@@ -84,6 +204,13 @@ static const char *const labels[] = {
     "listen:",
     "categories:",
     "category:",
+    "disclaimer:",
+    "editor's note:",
+    "published by",
+    "edited by",
+    "written by",
+    "reported by",
+    "posted by",
 };
 
 /* Month and weekday names, for the byline's date. */
@@ -197,7 +324,8 @@ static int is_label(const char *s, size_t n, size_t words)
         if (!at_ci(s, n, 0, labels[k]))
             continue;
         if (labels[k][m - 1] == ':' || (m < n && s[m] == ':'))
-            return words <= NW_CHROME_LABEL_WORDS;
+            return words <= (labels[k][0] == 'd' || labels[k][0] == 'e' ? NW_CHROME_CONSENT_WORDS
+                                                                        : NW_CHROME_LABEL_WORDS);
         if (m < n && is_alnum_byte((unsigned char)s[m]))
             continue; /* "Relatedly", "Morello" */
         return words <= NW_CHROME_SHORT_WORDS && !ends_sentence(s, n);
@@ -205,19 +333,22 @@ static int is_label(const char *s, size_t n, size_t words)
     return 0;
 }
 
-/* Every content word is interface vocabulary; one capitalized brand allowed beside two. */
+/* Every content word is interface vocabulary ("Sign up for our daily newsletter."); one
+ * capitalized brand allowed beside two, or up to three after an interface word that opens
+ * the line ("Follow the Harbour Times on X"). */
 static int is_interface(const char *s, size_t n, size_t words)
 {
     char w[NW_CHROME_WORD_MAX];
-    size_t pos = 0, ui = 0, brands = 0, numbers = 0;
-    int cap, digit;
-    if (words == 0 || words > NW_CHROME_UI_WORDS || ends_sentence(s, n))
+    size_t pos = 0, ui = 0, brands = 0, numbers = 0, k = 0;
+    int cap, digit, opens = 0;
+    if (words == 0 || words > NW_CHROME_UI_WORDS)
         return 0;
     while (next_word(s, n, &pos, w, &cap, &digit)) {
+        k++;
         if (digit)
             numbers++;
         else if (IN_LIST(w, ui_words))
-            ui++;
+            opens |= ++ui == 1 && k == 1;
         else if (IN_LIST(w, function_words))
             continue;
         else if (cap)
@@ -225,7 +356,10 @@ static int is_interface(const char *s, size_t n, size_t words)
         else
             return 0;
     }
-    return ui > 0 && numbers <= 1 && (brands == 0 || (brands == 1 && ui >= 2));
+    if (brands > 0 && ends_sentence(s, n))
+        return 0; /* "Body text here.": a sentence with a name in it is the story's */
+    return ui > 0 && numbers <= 1 &&
+           (brands == 0 || (ui >= 2 && (brands == 1 || (opens && brands <= 3))));
 }
 
 /* The separator at s[i] (" | ", " / ", " » ", " › ", " > ", " · ", " • "): its length, or
@@ -276,29 +410,54 @@ static int is_menu(const char *s, size_t n, size_t words)
         }
         i++;
     }
-    return items >= 3 || (items == 2 && home);
+    /* two items: after "Home", or two short ones alone ("News / Pakistan") */
+    return items >= 3 || (items == 2 && (home || words <= 4));
 }
 
-/* "By Jane Roe | March 3, 2024", "Posted by Jane Roe on 03/03/2024": a byline start and a
- * date (a month name or a number of four digits or with slashes). */
-static int is_dated_byline(const char *s, size_t n, size_t words)
+/* A date in the line: a month or weekday name, a number of four digits (a year) or one
+ * with slashes (03/03/2024). */
+static int has_date(const char *s, size_t n)
 {
     char w[NW_CHROME_WORD_MAX];
     size_t pos = 0;
-    int cap, digit, date = 0;
+    int cap, digit;
+    while (next_word(s, n, &pos, w, &cap, &digit)) {
+        size_t wl = strlen(w);
+        if (digit ? wl == 4 || (pos < n && s[pos] == '/') : IN_LIST(w, months) && wl >= 3)
+            return 1;
+    }
+    return 0;
+}
+
+/* A byline or a time stamp with a date: "By Jane Roe | March 3, 2024", "Posted by Jane Roe
+ * on 03/03/2024", "Jane Roe | Updated: March 3, 2024 10:30 am", "Harbour Times · 3 March
+ * 2024": a byline start, a separator or a stamp word, and a date. */
+static int is_dated_byline(const char *s, size_t n, size_t words)
+{
+    int sep = 0;
     if (words < 3 || words > NW_CHROME_BYLINE_WORDS || ends_sentence(s, n))
         return 0;
+    for (size_t i = 0; i + 1 < n && !sep; i++)
+        sep = separator_at(s, n, i) > 0 && s[i + 1] != '/';
     if (!at_ci(s, n, 0, "by ") && !at_ci(s, n, 0, "posted by ") && !at_ci(s, n, 0, "written by ") &&
-        !at_ci(s, n, 0, "published by "))
+        !at_ci(s, n, 0, "published by ") && !contains_ci(s, n, "published") &&
+        !contains_ci(s, n, "updated") && !contains_ci(s, n, "posted on") &&
+        (!sep || words > NW_CHROME_STAMP_WORDS))
+        return 0; /* a separator alone: only a short line ("Jane Roe | March 3, 2024") */
+    return has_date(s, n);
+}
+
+/* A feed's or a syndicator's closing line: "The post <title> appeared first on <site>.",
+ * "This article was originally published on <site>." */
+static int is_syndication(const char *s, size_t n, size_t words)
+{
+    if (words > NW_CHROME_LABEL_WORDS + NW_CHROME_SHORT_WORDS)
         return 0;
-    while (next_word(s, n, &pos, w, &cap, &digit) && !date) {
-        size_t wl = strlen(w);
-        if (digit)
-            date = wl == 4 || strchr(w, '/') != NULL || (pos < n && s[pos] == '/');
-        else
-            date = IN_LIST(w, months) && wl >= 3;
-    }
-    return date;
+    if (at_ci(s, n, 0, "the post ") && contains_ci(s, n, " appeared first on "))
+        return 1;
+    return (at_ci(s, n, 0, "this article") || at_ci(s, n, 0, "this story")) &&
+           (contains_ci(s, n, "originally") || contains_ci(s, n, "first published") ||
+            contains_ci(s, n, "first appeared") || contains_ci(s, n, "republished"));
 }
 
 int nw_chrome_line(const char *s, size_t n)
@@ -308,5 +467,5 @@ int nw_chrome_line(const char *s, size_t n)
         return 0;
     words = count_words(s, n);
     return is_consent(s, n, words) || is_label(s, n, words) || is_interface(s, n, words) ||
-           is_menu(s, n, words) || is_dated_byline(s, n, words);
+           is_menu(s, n, words) || is_dated_byline(s, n, words) || is_syndication(s, n, words);
 }

@@ -63,6 +63,39 @@ static void test_edge_chrome_dropped(void **state)
     nw_article_fini(&art);
 }
 
+/* More chrome shapes, each at an edge: feed footers, stamps, promotions, labels. */
+static void test_edge_chrome_shapes(void **state)
+{
+    static const char *const top[] = {
+        "Listen to this article",
+        "Follow the Harbour Times on X",
+        "News / Europe",
+        "Harbour Times \xC2\xB7 3 March 2024",
+        "Jane Roe | Updated: March 3, 2024 10:30 am",
+        "Published By: Jane Roe",
+    };
+    static const char *const bottom[] = {
+        "Tags: Harbour, Budget, Council",
+        "The post Council approves the harbour budget appeared first on Harbour Times.",
+        "This article was originally published on Harbour Times.",
+        "Sign up for our daily newsletter to get the latest news.",
+        "Story continues below advertisement",
+        "About Us Contact Us Privacy Policy",
+    };
+    char text[2048];
+    struct nw_article art;
+    (void)state;
+    for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++) {
+        snprintf(text, sizeof(text), "%s\n\nCouncil approves the harbour budget\n\n%s\n\n%s",
+                 top[i], body_para, bottom[i]);
+        load(text, &art);
+        assert_string_equal(art.title, "Council approves the harbour budget");
+        if (strstr(art.text, top[i]) || strstr(art.text, bottom[i]))
+            fail_msg("chrome kept: '%s' / '%s' in '%s'", top[i], bottom[i], art.text);
+        nw_article_fini(&art);
+    }
+}
+
 /* Lines shaped like chrome inside the story, and a table row with slashes at its end, stay:
  * only the edges are cut. */
 static void test_chrome_inside_story_kept(void **state)
@@ -189,6 +222,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_title_after_chrome_lines_kept),
         cmocka_unit_test(test_edge_chrome_dropped),
+        cmocka_unit_test(test_edge_chrome_shapes),
         cmocka_unit_test(test_chrome_inside_story_kept),
         cmocka_unit_test(test_breadcrumb_title),
         cmocka_unit_test(test_headline_with_full_stop_and_dateline),
