@@ -5,9 +5,10 @@
  * in the sentence that leads into it ("Kakar said: “...”", "Dar told reporters that “...”",
  * "according to the ministry, “...”", a lead-in paragraph ending with a colon), within a
  * few tokens. A quote that ends its sentence with no attribution around it is given the
- * person who speaks in the sentence after it, in the same paragraph ("“...” The minister,
- * John Smith, said so on Monday."); "he said" with no person named before the quote is the
- * first person named in the sentence that follows ("“...,” he said. Smith also ...").
+ * person who speaks in the sentence after it ("“...” The minister, John Smith, said so on
+ * Monday."), in the same paragraph or, pointing back at it, in the next; "he said" with no person
+ * named before the quote is the first person named in the sentence that follows ("“...,” he said.
+ * Smith also ...").
  */
 #include "quotes.h"
 
@@ -29,6 +30,10 @@ static const char *const speech_verbs[] = {
 
 static const char *const pronouns[] = {"he", "she"};
 static const char *const inversions[] = {"so", "thus", "as"};
+/* Words of a sentence that point back at the quote before it. */
+static const char *const pointers[] = {"so", "this", "these", "remarks", "comments", "words"};
+/* Nouns for what a speaker said ("the remarks were made by ..."). */
+static const char *const words_nouns[] = {"remarks", "comments", "statement", "words"};
 static const char *const it_pronouns[] = {"it", "they"};
 
 #define WORD_IN(t, i, l) nw_tok_word_in(t, i, l, sizeof(l) / sizeof(l[0]))
@@ -110,31 +115,53 @@ static json_t *speaker_of(const struct nw_toks *t, const struct nw_entities *ent
     return NULL;
 }
 
-/* A quote that ends its sentence ("...loan.”" or "...loan”.") and the sentence after it,
- * in the same paragraph, has a speech verb with a person before it ("The minister, John
- * Smith, said so") or right after it ("said Smith"): that person. */
+/* A quote that ends its sentence ("...loan.”" or "...loan”.") and the sentence after it
+ * has a speech verb with a person before it ("The minister, John Smith, said so") or right
+ * after it ("said Smith", "was stated by Smith"), or names the words' maker ("The remarks
+ * were made by Smith"): that person. The sentence after may open the next paragraph when
+ * it points back at the quote ("so", "this", "these", "remarks"). */
 static json_t *speaker_after(const struct nw_toks *t, const struct nw_entities *ents, size_t open,
                              size_t close)
 {
     size_t a = close + 1, end;
-    int p;
+    int p, crossed = 0, back = 0;
     if (close < open + 2 ||
         !(ends_sentence_tok(t, close - 1) || (a < t->n && ends_sentence_tok(t, a))))
         return NULL;
     if (a < t->n && ends_sentence_tok(t, a))
         a++;
-    if (a >= t->n || (t->v[a].flags & NW_TOK_PARA) || !(t->v[a].flags & NW_TOK_CAP))
+    if (a < t->n && (t->v[a].flags & NW_TOK_PARA)) {
+        a++;
+        crossed = 1;
+    }
+    if (a >= t->n || !(t->v[a].flags & NW_TOK_CAP))
         return NULL;
     end = a;
     while (end < t->n && end - a < NW_QUOTES_NEXT_TOKENS && !(t->v[end].flags & NW_TOK_PARA) &&
-           !ends_sentence_tok(t, end) && !(t->v[end].flags & NW_TOK_QUOTE))
+           !ends_sentence_tok(t, end) && !(t->v[end].flags & NW_TOK_QUOTE)) {
+        back |= WORD_IN(t, end, pointers);
         end++;
+    }
+    if (crossed && !back)
+        return NULL;
     for (size_t v = a; v < end; v++) {
+        int maker = WORD_IN(t, v, words_nouns) && v + 4 < end;
+        if (maker) { /* "the remarks were made by Smith" */
+            size_t b = v + 1;
+            while (b < v + 4 && !nw_tok_eq(t, b, "by"))
+                b++;
+            p = nw_tok_eq(t, b, "by")
+                    ? nw_entities_first_person(ents, b + 1, b + 4 < end ? b + 4 : end)
+                    : -1;
+            if (p >= 0)
+                return json_string(ents->v[p].name);
+        }
         if (!WORD_IN(t, v, speech_verbs) || nw_tok_eq(t, v, "according"))
             continue;
         p = nw_entities_person_in(ents, a, v);
-        if (p < 0)
-            p = nw_entities_first_person(ents, v + 1, v + 4 < end ? v + 4 : end);
+        if (p < 0) /* "said Smith"; "stated by the mayor, Anna Berg," */
+            p = nw_entities_first_person(ents, v + 1,
+                                         v + 5 < end && !nw_tok_eq(t, v + 1, "by") ? v + 5 : end);
         return p >= 0 ? json_string(ents->v[p].name) : NULL;
     }
     return NULL;

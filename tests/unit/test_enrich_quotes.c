@@ -105,6 +105,13 @@ static void test_speaker_in_next_sentence(void **state)
     expect_speaker("\"We will open the new terminal in the spring and the ferries will follow,\" "
                    "he said. Peter Lindqvist, the harbour chief, spoke after the vote.",
                    "We will open", "Peter Lindqvist");
+    /* the next paragraph, when its sentence points back at the quote; the words' maker */
+    expect_speaker("\"Nothing has been decided about the fees for the smaller boats yet.\"\n\n"
+                   "This was stated by the deputy mayor, Anna Berg, after the meeting.",
+                   "Nothing has been", "Anna Berg");
+    expect_speaker("\"Nothing has been decided about the fees for the smaller boats yet.\" The "
+                   "remarks were made by Anna Berg after the meeting.",
+                   "Nothing has been", "Anna Berg");
     /* no speech verb in the next sentence, or the next sentence is another paragraph */
     expect_speaker("\"Nothing in this plan is new to anyone in the town.\" Critics were not "
                    "convinced, and Olaf Hansen, a fisherman, left early.",
