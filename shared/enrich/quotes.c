@@ -233,9 +233,28 @@ static json_t *attribution(const struct nw_toks *t, const struct nw_entities *en
     return speaker_after(t, ents, open, close);
 }
 
+/* A quote that goes on after its attribution, in the same paragraph: "“...,” the minister
+ * said. “...”" The tokens between the last quote (closed at prev_close) and this one are
+ * one short sentence end or attribution. */
+static json_t *continued(const struct nw_toks *t, size_t prev_close, size_t open, json_t *prev)
+{
+    int ended = 0;
+    if (!prev || !json_is_string(prev) || prev_close >= open ||
+        open - prev_close > NW_QUOTES_ATTR_TOKENS + 2 || open + 1 >= t->n ||
+        (t->v[open + 1].flags & NW_TOK_PARA))
+        return NULL; /* a mark that opens at a paragraph's end pairs badly */
+    for (size_t k = prev_close + 1; k < open; k++) {
+        if (t->v[k].flags & NW_TOK_PARA)
+            return NULL;
+        ended |= ends_sentence_tok(t, k);
+    }
+    return ended ? json_incref(prev) : NULL;
+}
+
 enum nw_status nw_quotes_find(const struct nw_toks *t, const struct nw_entities *ents, json_t **out)
 {
     json_t *arr = json_array(), *prev = NULL;
+    size_t prev_close = (size_t)-1;
     size_t i = 0;
 
     *out = NULL;
@@ -266,6 +285,9 @@ enum nw_status nw_quotes_find(const struct nw_toks *t, const struct nw_entities 
                 last--; /* the comma before the attribution is not quoted text */
             end = t->v[last].off + t->v[last].len;
             speaker = attribution(t, ents, i, close, prev);
+            if (!speaker)
+                speaker = continued(t, prev_close, i, prev);
+            prev_close = close;
             item = json_pack("{s:s%, s:o}", "text", t->text + start, end - start, "speaker",
                              speaker ? speaker : json_null());
             if (!item || json_array_append_new(arr, item)) {

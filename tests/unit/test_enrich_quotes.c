@@ -121,6 +121,18 @@ static void test_speaker_in_next_sentence(void **state)
                    "Nothing in this", NULL);
 }
 
+/* A quote that goes on after its attribution keeps its speaker; not across a paragraph. */
+static void test_continued_quote(void **state)
+{
+    (void)state;
+    expect_speaker("\"We have met every condition the board set for the loan,\" the harbour chief "
+                   "told reporters. \"There is nothing left to negotiate with them.\"",
+                   "There is nothing", "the harbour chief");
+    expect_speaker("\"We have met every condition the board set for the loan,\" the harbour chief "
+                   "told reporters.\n\n\"There is nothing left to negotiate with them.\"",
+                   "There is nothing", NULL);
+}
+
 static void test_no_speaker(void **state)
 {
     (void)state;
@@ -164,8 +176,11 @@ static void test_quote_mark_at_the_end(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_speaker_before),           cmocka_unit_test(test_speaker_after),
-        cmocka_unit_test(test_speaker_in_next_sentence), cmocka_unit_test(test_no_speaker),
+        cmocka_unit_test(test_speaker_before),
+        cmocka_unit_test(test_speaker_after),
+        cmocka_unit_test(test_speaker_in_next_sentence),
+        cmocka_unit_test(test_continued_quote),
+        cmocka_unit_test(test_no_speaker),
         cmocka_unit_test(test_quote_mark_at_the_end),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
