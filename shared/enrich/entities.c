@@ -1749,6 +1749,11 @@ static size_t joined_org(const struct ctx *c, const uint8_t *tags, const size_t 
 {
     size_t a = map[k], b = map_end[e - 1] + 1, e2, last;
     int t2;
+    /* a person's span ending in a head word is an organization: "Road Initiative" */
+    last = b - 1;
+    if (*tag == NW_TAG_B_PER && b - a >= 2 && is_cap(c, last) &&
+        !(c->t->v[last].flags & NW_TOK_UPPER) && has_fact(c, last, WF_ORG_HEAD))
+        *tag = NW_TAG_B_ORG;
     if ((*tag != NW_TAG_B_ORG && *tag != NW_TAG_B_PER) || b - a > 2 || e + 1 >= n || map[e] != b ||
         !(nw_tok_eq(c->t, b, "and") || nw_tok_is(c->t, b, '&')) ||
         (c->t->v[b].flags & NW_TOK_CAP) || c->t->v[b - 1].base_len != c->t->v[b - 1].len ||
@@ -1765,6 +1770,30 @@ static size_t joined_org(const struct ctx *c, const uint8_t *tags, const size_t 
         return e;
     *tag = NW_TAG_B_ORG;
     return e2;
+}
+
+/* An organization, tagger span [k, e), ending in a head word, after "and" and one or two
+ * capitalized words the tagger left out or took for a name of no kind kept here ("the Belt
+ * and Road Initiative"): the token where the whole name starts. */
+static size_t joined_before(const struct ctx *c, const struct nw_tagger_tok *v, const uint8_t *tags,
+                            const size_t *map, const size_t *map_end, size_t k, size_t e, int tag)
+{
+    size_t last = map_end[e - 1], j;
+    if (tag != NW_TAG_B_ORG || k < 2 || tags[k - 1] != NW_TAG_O || map[k - 1] != map_end[k - 1] ||
+        !(nw_tok_eq(c->t, map[k - 1], "and") || nw_tok_is(c->t, map[k - 1], '&')) ||
+        (c->t->v[map[k - 1]].flags & NW_TOK_CAP) || !is_cap(c, last) ||
+        !has_fact(c, last, WF_ORG_HEAD))
+        return map[k];
+    j = k - 1;
+    while (
+        j > 0 && k - 1 - j < 2 &&
+        (tags[j - 1] == NW_TAG_O || tags[j - 1] == NW_TAG_B_MISC || tags[j - 1] == NW_TAG_I_MISC) &&
+        map[j - 1] == map_end[j - 1] && is_cap(c, map[j - 1]) &&
+        !(v[j - 1].flags & NW_TAGGER_SENT_START) &&
+        !has_fact(c, map[j - 1], WF_STOP_CAP | WF_ORG_HEAD) &&
+        c->t->v[map[j - 1]].base_len == c->t->v[map[j - 1]].len)
+        j--;
+    return j < k - 1 ? map[j] : map[k];
 }
 
 /* An organization [a, b) with a head word, followed by lower-case "of"/"for" (or "on"
@@ -2101,7 +2130,7 @@ enum nw_status nw_entities_extract_tagged(const struct nw_gazetteer *gaz,
         }
         e = joined_org(&c, tags, map, map_end, n, k, e, &tag);
         if (map[k] >= c.skip_until &&
-            (result = tagged_span(&c, tag, map[k],
+            (result = tagged_span(&c, tag, joined_before(&c, v, tags, map, map_end, k, e, tag),
                                   org_tail(&c, tag, map[k], map_end[e - 1] + 1))) != NW_OK)
             goto out;
         k = e;

@@ -174,6 +174,14 @@ static void test_org_names_with_joiners(void **state)
     assert_null(find(&e, NW_ENT_ORG, "Food"));
     nw_entities_fini(&e);
     nw_toks_fini(&t);
+    /* the words before "and" that the tagger left out, and a "person" ending in a head word */
+    run_tagged("Officials praised the Harbour and Road Initiative, the country's flagship plan, "
+               "on Monday.",
+               &e, &t);
+    assert_non_null(find(&e, NW_ENT_ORG, "Harbour and Road Initiative"));
+    assert_null(find(&e, NW_ENT_PERSON, "Road Initiative"));
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
 }
 
 static void test_titles_and_short_forms(void **state)
