@@ -1840,6 +1840,19 @@ static size_t org_tail(struct ctx *c, int tag, size_t a, size_t b)
 #define NW_ENT_ORG_TOKENS 12      /* tokens of one organization found by rule */
 #define NW_ENT_HEADLINE_ORGS 64   /* organizations found by rule in one text */
 
+/* Verbs of headlines, which a name never runs over ("Pakistan Thanks International Monetary
+ * Fund"): the common ones; others are known by their stem in the text (headline_verb). */
+static const char *const headline_verbs[] = {
+    "accuses",  "adopts", "announces", "appoints", "approves", "asks",    "backs",   "bans",
+    "blames",   "calls",  "claims",    "closes",   "condemns", "cuts",    "denies",  "discusses",
+    "elects",   "ends",   "expects",   "extends",  "eyes",     "faces",   "gets",    "gives",
+    "hails",    "halts",  "hikes",     "holds",    "hosts",    "joins",   "keeps",   "lauds",
+    "launches", "lifts",  "makes",     "meets",    "names",    "opens",   "orders",  "plans",
+    "praises",  "raises", "receives",  "rejects",  "releases", "resumes", "reviews", "says",
+    "seeks",    "sees",   "sends",     "sets",     "signs",    "slams",   "starts",  "sues",
+    "summons",  "takes",  "thanks",    "urges",    "visits",   "vows",    "warns",   "welcomes",
+    "wins"};
+
 /* Words that end a name in a headline and are no stop word of the chunker. */
 static const char *const headline_breaks[] = {
     "across", "ahead", "amid",   "amidst",  "around", "beyond", "following", "near", "off",
@@ -1919,6 +1932,16 @@ static int headline_verb(const struct ctx *c, const struct nw_strmap *lower, con
     return 0;
 }
 
+/* Token i is a stop word, a break word or a common verb of a headline. */
+static int headline_break(const struct ctx *c, size_t i)
+{
+    return has_fact(c, i, WF_STOP_CAP) ||
+           nw_tok_word_in(c->t, i, headline_breaks,
+                          sizeof(headline_breaks) / sizeof(*headline_breaks)) ||
+           nw_tok_word_in(c->t, i, headline_verbs,
+                          sizeof(headline_verbs) / sizeof(*headline_verbs));
+}
+
 /* Token i can be part of an organization's name in a headline line. loose: it follows
  * "of"/"for" after the head ("Of Foreign Affairs"), where a word the text also writes in
  * lower case ("foreign") is still a name word. */
@@ -1931,8 +1954,7 @@ static int headline_name_word(const struct ctx *c, const struct nw_strmap *lower
         return 0;
     if (c->t->v[i].flags & NW_TOK_UPPER)
         return 1; /* an acronym */
-    if (nw_tok_word_in(c->t, i, headline_breaks,
-                       sizeof(headline_breaks) / sizeof(*headline_breaks)))
+    if (headline_break(c, i))
         return 0;
     n = nw_tok_lower(c->t, i, w, sizeof(w));
     if (headline_verb(c, lower, w, n))
@@ -1977,7 +1999,8 @@ static enum nw_status headline_orgs(struct ctx *c, struct nw_strmap *lower, int 
         }
         e = i + 1;
         for (;;) {
-            /* more head words ("Bank Group"), then "of"/"for" and up to three name words */
+            /* more head words ("Bank Group"), then "of" and one to three name words, or
+             * "for" and two or three */
             while (e < b && e - s < NW_ENT_ORG_TOKENS &&
                    c->t->v[e - 1].base_len == c->t->v[e - 1].len && is_cap(c, e) &&
                    !(c->t->v[e].flags & NW_TOK_UPPER) && has_fact(c, e, WF_ORG_HEAD))
@@ -1992,7 +2015,8 @@ static enum nw_status headline_orgs(struct ctx *c, struct nw_strmap *lower, int 
                        (g == f || c->t->v[g - 1].base_len == c->t->v[g - 1].len) &&
                        headline_name_word(c, lower, g, 1))
                     g++;
-                if (g > f && g - s <= NW_ENT_ORG_TOKENS) {
+                /* "For Strategic Studies", not "For Support" */
+                if (g > f + (nw_tok_eq(c->t, e, "for") ? 1 : 0) && g - s <= NW_ENT_ORG_TOKENS) {
                     e = g;
                     continue;
                 }
@@ -2011,6 +2035,47 @@ static enum nw_status headline_orgs(struct ctx *c, struct nw_strmap *lower, int 
     return NW_OK;
 }
 
+/* Words at which a tagger span in a headline line is cut: prepositions and conjunctions a
+ * headline capitalizes, besides its verbs and break words (not "New", "A." or "Jan", which
+ * stand inside names). */
+static const char *const headline_cuts[] = {"after", "against", "as",     "at",    "before", "but",
+                                            "by",    "despite", "during", "from",  "in",     "into",
+                                            "on",    "over",    "to",     "under", "with"};
+
+static int headline_cut(const struct ctx *c, size_t i)
+{
+    return nw_tok_word_in(c->t, i, headline_cuts, sizeof(headline_cuts) / sizeof(*headline_cuts)) ||
+           nw_tok_word_in(c->t, i, headline_breaks,
+                          sizeof(headline_breaks) / sizeof(*headline_breaks)) ||
+           nw_tok_word_in(c->t, i, headline_verbs,
+                          sizeof(headline_verbs) / sizeof(*headline_verbs));
+}
+
+/* A tagger span [a, b) in a headline line, outside its organizations: cut at the
+ * headline's own words ("Ajay Banga In Washington"); the first part keeps the tagger's
+ * label, a later part counts only as a place the gazetteer knows. */
+static enum nw_status headline_span(struct ctx *c, int tag, size_t a, size_t b)
+{
+    enum nw_status r = NW_OK;
+    size_t p = a;
+    int first = 1;
+    while (p < b && r == NW_OK) {
+        size_t q = p;
+        int hits[NW_ENT_GAZ_HITS];
+        while (q < b && !(is_cap(c, q) && headline_cut(c, q)))
+            q++;
+        if (q > p) {
+            if (first)
+                r = tagged_span(c, tag, p, q);
+            else if (gaz_lookup(c, p, q, hits) > 0)
+                r = tagged_span(c, NW_TAG_B_LOC, p, q);
+        }
+        first = 0;
+        p = q + 1;
+    }
+    return r;
+}
+
 /* The organizations of every headline line of the text, by rule; *nspans of them. */
 static enum nw_status find_headline_orgs(struct ctx *c, uint8_t *cover, size_t *spans,
                                          size_t *nspans, size_t max_spans)
@@ -2026,8 +2091,12 @@ static enum nw_status find_headline_orgs(struct ctx *c, uint8_t *cover, size_t *
         size_t b = a;
         while (b < c->t->n && !(c->t->v[b].flags & NW_TOK_PARA))
             b++;
-        if (b > a && is_headline_line(c, a, b))
+        if (b > a && is_headline_line(c, a, b)) {
             r = headline_orgs(c, &lower, &built, a, b, cover, spans, nspans, max_spans);
+            for (size_t k = a; k < b; k++)
+                if (!cover[k])
+                    cover[k] = 2; /* in a headline line, in no organization */
+        }
         a = b + 1;
     }
     nw_strmap_fini(&lower);
@@ -2115,7 +2184,7 @@ enum nw_status nw_entities_extract_tagged(const struct nw_gazetteer *gaz,
         while (e < n && tags[e] == tag + 1)
             e++;
         for (size_t q = map[k]; n_hl && q <= map_end[e - 1] && !covered; q++)
-            covered = cover[q];
+            covered = cover[q] == 1;
         if (covered) { /* a headline's organization found by rule */
             k = e;
             continue;
@@ -2127,6 +2196,12 @@ enum nw_status nw_entities_extract_tagged(const struct nw_gazetteer *gaz,
             !(toks->v[map[e]].flags & NW_TOK_UPPER) && has_fact(&c, map[e], WF_ORG_HEAD)) {
             tag = NW_TAG_B_ORG;
             e++;
+        }
+        if (cover[map[k]] == 2) { /* a name the tagger ran over a headline's words */
+            if ((result = headline_span(&c, tag, map[k], map_end[e - 1] + 1)) != NW_OK)
+                goto out;
+            k = e;
+            continue;
         }
         e = joined_org(&c, tags, map, map_end, n, k, e, &tag);
         if (map[k] >= c.skip_until &&

@@ -151,6 +151,19 @@ static void test_orgs_in_headline_case_title(void **state)
             fail_msg("entity '%s' runs over the headline's words", e.v[i].name);
     nw_entities_fini(&e);
     nw_toks_fini(&t);
+    /* a common headline verb before the name, "For" with one word after the head, and a
+     * name the tagger runs over "In" */
+    run_tagged("Norway Thanks Nordic Investment Bank For Support\n\n"
+               "Harbour Chief Meets Bank President Ola Berg In Oslo\n\n"
+               "The government said on Monday that the plan was welcome.",
+               &e, &t);
+    assert_non_null(find(&e, NW_ENT_ORG, "Nordic Investment Bank"));
+    for (size_t i = 0; i < e.n; i++)
+        if (e.v[i].count > 0 && (strstr(e.v[i].name, "Thanks") || strstr(e.v[i].name, "Support") ||
+                                 strstr(e.v[i].name, " In ")))
+            fail_msg("entity '%s' runs over the headline's words", e.v[i].name);
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
 }
 
 /* Names with "and", "of", "for" and "on" inside are one organization; a company's "of"
