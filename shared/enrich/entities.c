@@ -1766,8 +1766,13 @@ static size_t joined_org(const struct ctx *c, const uint8_t *tags, const size_t 
     while (e2 < n && tags[e2] == t2 + 1)
         e2++;
     last = map_end[e2 - 1];
-    if (!is_cap(c, last) || (c->t->v[last].flags & NW_TOK_UPPER) || !has_fact(c, last, WF_ORG_HEAD))
-        return e;
+    if (!is_cap(c, last) || (c->t->v[last].flags & NW_TOK_UPPER) ||
+        !has_fact(c, last, WF_ORG_HEAD) ||
+        nw_tok_word_in(c->t, last, company_heads, sizeof(company_heads) / sizeof(*company_heads)))
+        return e; /* "Ceres Robotics and Tyvak Systems Inc": two companies */
+    for (size_t q = a; q < b; q++)
+        if (c->t->v[q].flags & NW_TOK_UPPER)
+            return e; /* "SBI and ICICI Bank": an acronym is a whole name */
     *tag = NW_TAG_B_ORG;
     return e2;
 }

@@ -195,6 +195,14 @@ static void test_org_names_with_joiners(void **state)
     assert_null(find(&e, NW_ENT_PERSON, "Road Initiative"));
     nw_entities_fini(&e);
     nw_toks_fini(&t);
+    /* an acronym, or a company with its legal form, joins nothing */
+    run_tagged("Loans came from the NHB and Nordic Investment Bank, and boats from Ceres Marine "
+               "and Tyvak Boats Inc, officials said.",
+               &e, &t);
+    assert_null(find(&e, NW_ENT_ORG, "NHB and Nordic Investment Bank"));
+    assert_null(find(&e, NW_ENT_ORG, "Ceres Marine and Tyvak Boats Inc"));
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
 }
 
 static void test_titles_and_short_forms(void **state)
