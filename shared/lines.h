@@ -17,4 +17,13 @@
  */
 void nw_lines_next(const char *text, size_t len, size_t *pos, size_t *start, size_t *end);
 
+/**
+ * The same walk backwards: takes the line that ends at *pos (the text before *pos is
+ * unread; a '\n' right before *pos ends that line) and moves *pos to the line's first
+ * byte. [*start, *end) is the line trimmed as nw_lines_next trims it. Call only while
+ * *pos > 0: each call then moves *pos back by at least one byte. Starting at len, the
+ * lines come out as nw_lines_next gives them, in reverse order.
+ */
+void nw_lines_prev(const char *text, size_t *pos, size_t *start, size_t *end);
+
 #endif

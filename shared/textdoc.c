@@ -1,9 +1,14 @@
 /*
  * textdoc.c — plain-text input: title line and body.
  *
- * Every line of the input is kept: the title, when there is one, is lifted out of the
- * text, and the lines around it stay in the body, where boiler.c removes the ones that
- * are page furniture by their class (prompts, credits, lone words).
+ * Site chrome at the edges of the text goes first (chrome.h: "Skip to main content",
+ * cookie notices, menus and breadcrumbs, dated bylines, "Related:" lines): the lines from
+ * the top down to the first line of article text, and from the bottom up to the last,
+ * that are chrome, at most NW_TEXTDOC_EDGE_LINES from each end (a headline, one short line
+ * with no sentence end, does not end the top edge). Every other line is kept:
+ * the title, when there is one, is lifted out of the text, and the lines around it stay
+ * in the body, where boiler.c removes the ones that are page furniture by their class
+ * (prompts, credits, lone words); such furniture does not end the edge either.
  *
  * The title is the first line that is not furniture (boiler.h's line kinds: "Next Story",
  * a site name, a date), and only when it clearly is one: short (three to thirty words),
@@ -21,6 +26,7 @@
 
 #include "boiler.h"
 #include "buf.h"
+#include "chrome.h"
 #include "lines.h"
 #include "mem.h"
 
@@ -31,6 +37,7 @@
 #define NW_TEXTDOC_PARA_WORDS 25 /* a line this long is article text, not a headline */
 #define NW_TEXTDOC_DOT_TITLE_WORDS 14
 #define NW_TEXTDOC_SHORT_WORDS 6 /* a byline or a place between a headline and the text */
+#define NW_TEXTDOC_EDGE_LINES 40 /* non-blank lines looked at from each end for chrome */
 
 static size_t count_words(const char *s, size_t n)
 {
@@ -96,16 +103,92 @@ struct head_line {
     size_t start, end, words;
 };
 
+/* A line at an edge that does not end the edge: blank, chrome (dropped) or furniture that
+ * boiler.c drops by its class (kept here). */
+static int edge_line(const char *text, size_t start, size_t end, int *chrome)
+{
+    enum nw_line_kind kind;
+    *chrome = 0;
+    if (start == end)
+        return 1;
+    if (nw_chrome_line(text + start, end - start)) {
+        *chrome = 1;
+        return 1;
+    }
+    kind = nw_boiler_line_kind(text + start, end - start);
+    return kind == NW_LINE_FURNITURE || kind == NW_LINE_SIGNOFF;
+}
+
+struct cut {
+    size_t from, to; /* bytes dropped: a whole line with its line break */
+};
+
+/* Copies text to out without the chrome lines at its two edges. */
+static enum nw_status drop_edge_chrome(const char *text, size_t len, struct nw_buf *out)
+{
+    struct cut cuts[2 * NW_TEXTDOC_EDGE_LINES];
+    size_t ncuts = 0, nhead, pos = 0, head_end = 0, seen = 0, copied = 0;
+    enum nw_status result;
+    int chrome, headline = 0;
+
+    while (pos < len && seen < NW_TEXTDOC_EDGE_LINES) {
+        size_t line = pos, start, end;
+        nw_lines_next(text, len, &pos, &start, &end);
+        if (!edge_line(text, start, end, &chrome)) {
+            /* the headline does not end the top edge: a dated byline may follow it */
+            if (headline || ends_sentence(text + start, end - start) ||
+                count_words(text + start, end - start) > NW_TEXTDOC_TITLE_MAX_WORDS)
+                break;
+            headline = 1;
+        }
+        seen += start != end;
+        head_end = pos;
+        if (chrome)
+            cuts[ncuts++] = (struct cut){line, pos};
+    }
+    nhead = ncuts;
+    pos = len;
+    seen = 0;
+    while (pos > head_end && seen < NW_TEXTDOC_EDGE_LINES) {
+        size_t line_end = pos, start, end;
+        nw_lines_prev(text, &pos, &start, &end);
+        if (pos < head_end || !edge_line(text, start, end, &chrome))
+            break;
+        seen += start != end;
+        if (chrome)
+            cuts[ncuts++] = (struct cut){pos, line_end};
+    }
+    /* the tail's cuts were found from the end: put them in text order */
+    for (size_t a = nhead, b = ncuts; a + 1 < b; a++, b--) {
+        struct cut tmp = cuts[a];
+        cuts[a] = cuts[b - 1];
+        cuts[b - 1] = tmp;
+    }
+    for (size_t k = 0; k < ncuts; k++) {
+        if ((result = nw_buf_append(out, text + copied, cuts[k].from - copied)) != NW_OK)
+            return result;
+        copied = cuts[k].to;
+    }
+    return nw_buf_append(out, text + copied, len - copied);
+}
+
 enum nw_status nw_textdoc_load(const char *text, size_t len, struct nw_article *art)
 {
     enum nw_status result = NW_OK;
     struct head_line h[NW_TEXTDOC_HEAD_LINES + 1];
     size_t nh = 0, i = 0, cut_start = 0, cut_end = 0;
-    struct nw_buf buf;
+    struct nw_buf buf, trimmed;
 
     nw_buf_init(&buf, len + 1);
+    nw_buf_init(&trimmed, len + 1);
     if (!text)
         len = 0;
+    if (len > 0) {
+        if ((result = drop_edge_chrome(text, len, &trimmed)) != NW_OK)
+            goto out;
+        text = nw_buf_str(&trimmed);
+        len = trimmed.len;
+    }
     while (i < len && nh <= NW_TEXTDOC_HEAD_LINES) {
         size_t start, end;
         nw_lines_next(text, len, &i, &start, &end);
@@ -174,5 +257,6 @@ enum nw_status nw_textdoc_load(const char *text, size_t len, struct nw_article *
     result = nw_article_setn(&art->text, nw_buf_str(&buf), buf.len);
 out:
     nw_buf_fini(&buf);
+    nw_buf_fini(&trimmed);
     return result;
 }

@@ -490,6 +490,7 @@ struct ctx {
     uint16_t *facts; /* per token, see token_facts */
     size_t ment_cap, ent_cap;
     size_t skip_until; /* tokens already consumed (an acronym definition) */
+    size_t tail_end;   /* tokens an organization's "of ..." tail took (org_tail) */
 };
 
 static int cmp_listed(const void *key, const void *elem)
@@ -1404,6 +1405,15 @@ int nw_entities_person_in(const struct nw_entities *ents, size_t from, size_t to
     return found;
 }
 
+int nw_entities_first_person(const struct nw_entities *ents, size_t from, size_t to)
+{
+    /* the mentions are in text order (sort_mentions) */
+    for (size_t i = 0; i < ents->nm && ents->m[i].tok < to; i++)
+        if (ents->m[i].tok >= from && ents->v[ents->m[i].entity].type == NW_ENT_PERSON)
+            return ents->m[i].entity;
+    return -1;
+}
+
 int nw_entities_last_person(const struct nw_entities *ents, size_t before)
 {
     int found = -1;
@@ -1720,6 +1730,384 @@ static void consolidate(struct ctx *c)
     }
 }
 
+/* ------------------------------------------------------- names with "and", "of", "on" */
+
+/* A company's legal form ends its name. */
+static const char *const company_heads[] = {"co",    "company",  "corp", "corporation",
+                                            "group", "holdings", "inc",  "industries",
+                                            "llc",   "ltd",      "plc"};
+
+/* Head words that take "on" in a name: "Council on Foreign Relations". */
+static const char *const on_heads[] = {"commission", "committee", "conference", "council", "forum"};
+
+/* Tagger span [k, e) (tagger tokens; toks through map/map_end) is a short name without a
+ * head word, "and" or "&" follows, and then a span of a person or an organization ending
+ * in a head word ("Food and Agriculture Organization", "Bill and Melinda Gates
+ * Foundation"): the whole is one organization. Returns the new end, and sets *tag. */
+static size_t joined_org(const struct ctx *c, const uint8_t *tags, const size_t *map,
+                         const size_t *map_end, size_t n, size_t k, size_t e, int *tag)
+{
+    size_t a = map[k], b = map_end[e - 1] + 1, e2, last;
+    int t2;
+    /* a person's span ending in a head word is an organization: "Road Initiative" */
+    last = b - 1;
+    if (*tag == NW_TAG_B_PER && b - a >= 2 && is_cap(c, last) &&
+        !(c->t->v[last].flags & NW_TOK_UPPER) && has_fact(c, last, WF_ORG_HEAD))
+        *tag = NW_TAG_B_ORG;
+    if ((*tag != NW_TAG_B_ORG && *tag != NW_TAG_B_PER) || b - a > 2 || e + 1 >= n || map[e] != b ||
+        !(nw_tok_eq(c->t, b, "and") || nw_tok_is(c->t, b, '&')) ||
+        (c->t->v[b].flags & NW_TOK_CAP) || c->t->v[b - 1].base_len != c->t->v[b - 1].len ||
+        has_org_head(c, a, b))
+        return e;
+    t2 = tags[e + 1];
+    if (t2 != NW_TAG_B_ORG && t2 != NW_TAG_B_PER)
+        return e;
+    e2 = e + 2;
+    while (e2 < n && tags[e2] == t2 + 1)
+        e2++;
+    last = map_end[e2 - 1];
+    if (!is_cap(c, last) || (c->t->v[last].flags & NW_TOK_UPPER) ||
+        !has_fact(c, last, WF_ORG_HEAD) ||
+        nw_tok_word_in(c->t, last, company_heads, sizeof(company_heads) / sizeof(*company_heads)))
+        return e; /* "Ceres Robotics and Tyvak Systems Inc": two companies */
+    for (size_t q = a; q < b; q++)
+        if (c->t->v[q].flags & NW_TOK_UPPER)
+            return e; /* "SBI and ICICI Bank": an acronym is a whole name */
+    *tag = NW_TAG_B_ORG;
+    return e2;
+}
+
+/* An organization, tagger span [k, e), ending in a head word, after "and" and one or two
+ * capitalized words the tagger left out or took for a name of no kind kept here ("the Belt
+ * and Road Initiative"): the token where the whole name starts. */
+static size_t joined_before(const struct ctx *c, const struct nw_tagger_tok *v, const uint8_t *tags,
+                            const size_t *map, const size_t *map_end, size_t k, size_t e, int tag)
+{
+    size_t last = map_end[e - 1], j;
+    if (tag != NW_TAG_B_ORG || k < 2 || tags[k - 1] != NW_TAG_O || map[k - 1] != map_end[k - 1] ||
+        !(nw_tok_eq(c->t, map[k - 1], "and") || nw_tok_is(c->t, map[k - 1], '&')) ||
+        (c->t->v[map[k - 1]].flags & NW_TOK_CAP) || !is_cap(c, last) ||
+        !has_fact(c, last, WF_ORG_HEAD))
+        return map[k];
+    j = k - 1;
+    while (
+        j > 0 && k - 1 - j < 2 &&
+        (tags[j - 1] == NW_TAG_O || tags[j - 1] == NW_TAG_B_MISC || tags[j - 1] == NW_TAG_I_MISC) &&
+        map[j - 1] == map_end[j - 1] && is_cap(c, map[j - 1]) &&
+        !(v[j - 1].flags & NW_TAGGER_SENT_START) &&
+        !has_fact(c, map[j - 1], WF_STOP_CAP | WF_ORG_HEAD) &&
+        c->t->v[map[j - 1]].base_len == c->t->v[map[j - 1]].len)
+        j--;
+    return j < k - 1 ? map[j] : map[k];
+}
+
+/* An organization [a, b) with a head word, followed by lower-case "of"/"for" (or "on"
+ * after a council or committee), maybe "the", and up to four capitalized words: the name
+ * goes on over them ("Ministry of Foreign Affairs of Pakistan", "Council on Foreign
+ * Relations"). Returns the new end and records it in c->tail_end. */
+static size_t org_tail(struct ctx *c, int tag, size_t a, size_t b)
+{
+    size_t f = b + 1, g;
+    if (tag != NW_TAG_B_ORG || f >= c->t->n || c->t->v[b - 1].base_len != c->t->v[b - 1].len ||
+        (c->t->v[b].flags & NW_TOK_CAP) || !has_org_head(c, a, b) ||
+        nw_tok_word_in(c->t, b - 1, company_heads, sizeof(company_heads) / sizeof(*company_heads)))
+        return b; /* "Acme Inc of Springfield": where the company is, not its name */
+    if (!nw_tok_eq(c->t, b, "of") && !nw_tok_eq(c->t, b, "for") &&
+        !(nw_tok_eq(c->t, b, "on") &&
+          nw_tok_word_in(c->t, b - 1, on_heads, sizeof(on_heads) / sizeof(*on_heads))))
+        return b;
+    if (nw_tok_eq(c->t, f, "the") && !(c->t->v[f].flags & NW_TOK_CAP))
+        f++;
+    g = f;
+    while (g < c->t->n && g - f < 4 && is_cap(c, g) && !has_fact(c, g, WF_STOP_CAP) &&
+           (g == f || c->t->v[g - 1].base_len == c->t->v[g - 1].len))
+        g++;
+    if (g == f || (g < c->t->n && nw_tok_is(c->t, g, '.') && c->t->v[g - 1].len <= 3))
+        return b; /* nothing, or a cut abbreviation ("of St. Petersburg") */
+    c->tail_end = g;
+    return g;
+}
+
+/* ------------------------------------------------------------ headline lines (tagged) */
+
+/* In a line written in headline case ("Finance Ministry Says Talks With International
+ * Monetary Fund Went Well") every word is capitalized, so the tagger, which leans on case,
+ * runs the names and the words between them into one span. There the organizations are
+ * found by rule instead: a head word ("Fund", "Ministry") and the name words around it,
+ * up to a word the text writes in lower case elsewhere or a function word ("Says",
+ * "With"); "of"/"for" joins the name words after the head ("Ministry Of Foreign Affairs Of
+ * China"), "and"/"&" the ones before it when only one side has a head ("Food And
+ * Agriculture Organization"). The tagger's spans that overlap such an organization are
+ * dropped; its other spans in the line stay. */
+
+#define NW_ENT_HEADLINE_TOKENS 48 /* a longer paragraph is no headline */
+#define NW_ENT_HEAD_LEFT 5        /* name words before a head word */
+#define NW_ENT_ORG_TOKENS 12      /* tokens of one organization found by rule */
+#define NW_ENT_HEADLINE_ORGS 64   /* organizations found by rule in one text */
+
+/* Verbs of headlines, which a name never runs over ("Pakistan Thanks International Monetary
+ * Fund"): the common ones; others are known by their stem in the text (headline_verb). */
+static const char *const headline_verbs[] = {
+    "accuses",  "adopts", "announces", "appoints", "approves", "asks",    "backs",   "bans",
+    "blames",   "calls",  "claims",    "closes",   "condemns", "cuts",    "denies",  "discusses",
+    "elects",   "ends",   "expects",   "extends",  "eyes",     "faces",   "gets",    "gives",
+    "hails",    "halts",  "hikes",     "holds",    "hosts",    "joins",   "keeps",   "lauds",
+    "launches", "lifts",  "makes",     "meets",    "names",    "opens",   "orders",  "plans",
+    "praises",  "raises", "receives",  "rejects",  "releases", "resumes", "reviews", "says",
+    "seeks",    "sees",   "sends",     "sets",     "signs",    "slams",   "starts",  "sues",
+    "summons",  "takes",  "thanks",    "urges",    "visits",   "vows",    "warns",   "welcomes",
+    "wins"};
+
+/* Words that end a name in a headline and are no stop word of the chunker. */
+static const char *const headline_breaks[] = {
+    "across", "ahead", "amid",   "amidst",  "around", "beyond", "following", "near", "off",
+    "onto",   "out",   "toward", "towards", "upon",   "versus", "via",       "vs"};
+
+/* Paragraph tokens [a, b) are a headline-case line: mostly capitalized words (lower-case
+ * ones of up to three letters aside), not in capitals throughout, no sentence end. */
+static int is_headline_line(const struct ctx *c, size_t a, size_t b)
+{
+    size_t caps = 0, content = 0, upper = 0, last = b;
+    if (b - a > NW_ENT_HEADLINE_TOKENS)
+        return 0;
+    while (last > a && (c->t->v[last - 1].flags & NW_TOK_QUOTE))
+        last--;
+    if (last == a || nw_tok_is(c->t, last - 1, '.') || nw_tok_is(c->t, last - 1, '!') ||
+        nw_tok_is(c->t, last - 1, '?'))
+        return 0;
+    for (size_t i = a; i < b; i++) {
+        if (!is_word(c, i))
+            continue;
+        if (is_cap(c, i)) {
+            caps++;
+            content++;
+            upper += (c->t->v[i].flags & NW_TOK_UPPER) != 0;
+        } else if (c->t->v[i].base_len > 3) {
+            content++;
+        }
+    }
+    return content >= 4 && caps * 4 >= content * 3 && upper * 2 < caps;
+}
+
+/* The lower-case words of the whole text, filled on first use. */
+static enum nw_status headline_lower_words(struct ctx *c, struct nw_strmap *m, int *built)
+{
+    if (*built)
+        return NW_OK;
+    *built = 1;
+    for (size_t i = 0; i < c->t->n; i++) {
+        char w[NW_ENT_WORD];
+        size_t n;
+        if (!is_word(c, i) || (c->t->v[i].flags & (NW_TOK_CAP | NW_TOK_UPPER)))
+            continue;
+        n = nw_tok_lower(c->t, i, w, sizeof(w));
+        if (nw_strmap_put(m, w, n, 1, NULL) == NW_ENOMEM)
+            return NW_ENOMEM;
+    }
+    return NW_OK;
+}
+
+/* Token i is a verb of the headline: a capitalized word ending in -s whose stem the text
+ * writes in lower case as a verb ("Warns": "warned", "warning", "warn"; "Pledges":
+ * "pledged"). */
+static int headline_verb(const struct ctx *c, const struct nw_strmap *lower, const char *w,
+                         size_t n)
+{
+    static const char *const endings[] = {"", "ed", "ing", "d"};
+    char stem[NW_ENT_WORD + 4];
+    (void)c;
+    if (n < 4 || w[n - 1] != 's' || w[n - 2] == 's' || w[n - 2] == 'u' || w[n - 2] == 'i')
+        return 0; /* "Congress", "Campus", "Analysis" */
+    if (n >= NW_ENT_WORD)
+        return 0;
+    for (size_t cut = 1; cut <= 2 && cut < n; cut++) {
+        size_t m = n - cut;
+        if (cut == 2 && w[n - 2] != 'e')
+            break;
+        for (size_t k = 0; k < sizeof(endings) / sizeof(*endings); k++) {
+            size_t el = strlen(endings[k]);
+            if (m > NW_ENT_WORD || el > 3)
+                continue;
+            memcpy(stem, w, m);
+            memcpy(stem + m, endings[k], el);
+            if (nw_strmap_get(lower, stem, m + el) != NULL)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Token i is a stop word, a break word or a common verb of a headline. */
+static int headline_break(const struct ctx *c, size_t i)
+{
+    return has_fact(c, i, WF_STOP_CAP) ||
+           nw_tok_word_in(c->t, i, headline_breaks,
+                          sizeof(headline_breaks) / sizeof(*headline_breaks)) ||
+           nw_tok_word_in(c->t, i, headline_verbs,
+                          sizeof(headline_verbs) / sizeof(*headline_verbs));
+}
+
+/* Token i can be part of an organization's name in a headline line. loose: it follows
+ * "of"/"for" after the head ("Of Foreign Affairs"), where a word the text also writes in
+ * lower case ("foreign") is still a name word. */
+static int headline_name_word(const struct ctx *c, const struct nw_strmap *lower, size_t i,
+                              int loose)
+{
+    char w[NW_ENT_WORD];
+    size_t n;
+    if (!is_cap(c, i) || has_fact(c, i, WF_STOP_CAP))
+        return 0;
+    if (c->t->v[i].flags & NW_TOK_UPPER)
+        return 1; /* an acronym */
+    if (headline_break(c, i))
+        return 0;
+    n = nw_tok_lower(c->t, i, w, sizeof(w));
+    if (headline_verb(c, lower, w, n))
+        return 0;
+    return loose || nw_strmap_get(lower, w, n) == NULL;
+}
+
+static int is_joiner(const struct ctx *c, size_t i)
+{
+    return nw_tok_eq(c->t, i, "and") || nw_tok_is(c->t, i, '&');
+}
+
+/* The organizations of headline line [a, b): each is added to spans (pairs of token
+ * offsets, at most max_spans) and its tokens marked in cover. */
+static enum nw_status headline_orgs(struct ctx *c, struct nw_strmap *lower, int *lower_built,
+                                    size_t a, size_t b, uint8_t *cover, size_t *spans,
+                                    size_t *nspans, size_t max_spans)
+{
+    enum nw_status r;
+    size_t i = a;
+    while (i < b && *nspans < max_spans) {
+        size_t s, e;
+        if (!is_cap(c, i) || (c->t->v[i].flags & NW_TOK_UPPER) || !has_fact(c, i, WF_ORG_HEAD)) {
+            i++;
+            continue;
+        }
+        if ((r = headline_lower_words(c, lower, lower_built)) != NW_OK)
+            return r;
+        s = i;
+        while (s > a && i - s < NW_ENT_HEAD_LEFT && !cover[s - 1] &&
+               c->t->v[s - 1].base_len == c->t->v[s - 1].len &&
+               headline_name_word(c, lower, s - 1, 0))
+            s--;
+        /* "Food And Agriculture Organization": a name word without a head before "and" */
+        if (s > a + 1 && s < i + 1 && is_joiner(c, s - 1) && !cover[s - 2] &&
+            headline_name_word(c, lower, s - 2, 0) && !has_fact(c, s - 2, WF_ORG_HEAD)) {
+            size_t k = s - 2;
+            while (k > a && s - k < 3 && !cover[k - 1] && headline_name_word(c, lower, k - 1, 0) &&
+                   !has_fact(c, k - 1, WF_ORG_HEAD))
+                k--;
+            s = k;
+        }
+        e = i + 1;
+        for (;;) {
+            /* more head words ("Bank Group"), then "of" and one to three name words, or
+             * "for" and two or three */
+            while (e < b && e - s < NW_ENT_ORG_TOKENS &&
+                   c->t->v[e - 1].base_len == c->t->v[e - 1].len && is_cap(c, e) &&
+                   !(c->t->v[e].flags & NW_TOK_UPPER) && has_fact(c, e, WF_ORG_HEAD))
+                e++;
+            if (e + 1 < b && c->t->v[e - 1].base_len == c->t->v[e - 1].len &&
+                (nw_tok_eq(c->t, e, "of") || nw_tok_eq(c->t, e, "for"))) {
+                size_t f = e + 1, g;
+                if (nw_tok_eq(c->t, f, "the") && f + 1 < b)
+                    f++;
+                g = f;
+                while (g < b && g - f < 3 &&
+                       (g == f || c->t->v[g - 1].base_len == c->t->v[g - 1].len) &&
+                       headline_name_word(c, lower, g, 1))
+                    g++;
+                /* "For Strategic Studies", not "For Support" */
+                if (g > f + (nw_tok_eq(c->t, e, "for") ? 1 : 0) && g - s <= NW_ENT_ORG_TOKENS) {
+                    e = g;
+                    continue;
+                }
+            }
+            break;
+        }
+        if (e - s >= 2) {
+            for (size_t k = s; k < e; k++)
+                cover[k] = 1;
+            spans[2 * *nspans] = s;
+            spans[2 * *nspans + 1] = e;
+            (*nspans)++;
+        }
+        i = e;
+    }
+    return NW_OK;
+}
+
+/* Words at which a tagger span in a headline line is cut: prepositions and conjunctions a
+ * headline capitalizes, besides its verbs and break words (not "New", "A." or "Jan", which
+ * stand inside names). */
+static const char *const headline_cuts[] = {"after", "against", "as",     "at",    "before", "but",
+                                            "by",    "despite", "during", "from",  "in",     "into",
+                                            "on",    "over",    "to",     "under", "with"};
+
+static int headline_cut(const struct ctx *c, size_t i)
+{
+    return nw_tok_word_in(c->t, i, headline_cuts, sizeof(headline_cuts) / sizeof(*headline_cuts)) ||
+           nw_tok_word_in(c->t, i, headline_breaks,
+                          sizeof(headline_breaks) / sizeof(*headline_breaks)) ||
+           nw_tok_word_in(c->t, i, headline_verbs,
+                          sizeof(headline_verbs) / sizeof(*headline_verbs));
+}
+
+/* A tagger span [a, b) in a headline line, outside its organizations: cut at the
+ * headline's own words ("Ajay Banga In Washington"); the first part keeps the tagger's
+ * label, a later part counts only as a place the gazetteer knows. */
+static enum nw_status headline_span(struct ctx *c, int tag, size_t a, size_t b)
+{
+    enum nw_status r = NW_OK;
+    size_t p = a;
+    int first = 1;
+    while (p < b && r == NW_OK) {
+        size_t q = p;
+        int hits[NW_ENT_GAZ_HITS];
+        while (q < b && !(is_cap(c, q) && headline_cut(c, q)))
+            q++;
+        if (q > p) {
+            if (first)
+                r = tagged_span(c, tag, p, q);
+            else if (gaz_lookup(c, p, q, hits) > 0)
+                r = tagged_span(c, NW_TAG_B_LOC, p, q);
+        }
+        first = 0;
+        p = q + 1;
+    }
+    return r;
+}
+
+/* The organizations of every headline line of the text, by rule; *nspans of them. */
+static enum nw_status find_headline_orgs(struct ctx *c, uint8_t *cover, size_t *spans,
+                                         size_t *nspans, size_t max_spans)
+{
+    struct nw_strmap lower;
+    int built = 0;
+    enum nw_status r = NW_OK;
+    size_t a = 0;
+    *nspans = 0;
+    if ((r = nw_strmap_init(&lower, 256)) != NW_OK)
+        return r;
+    while (a < c->t->n && r == NW_OK) {
+        size_t b = a;
+        while (b < c->t->n && !(c->t->v[b].flags & NW_TOK_PARA))
+            b++;
+        if (b > a && is_headline_line(c, a, b)) {
+            r = headline_orgs(c, &lower, &built, a, b, cover, spans, nspans, max_spans);
+            for (size_t k = a; k < b; k++)
+                if (!cover[k])
+                    cover[k] = 2; /* in a headline line, in no organization */
+        }
+        a = b + 1;
+    }
+    nw_strmap_fini(&lower);
+    return r;
+}
+
 enum nw_status nw_entities_extract_tagged(const struct nw_gazetteer *gaz,
                                           const struct nw_tagger *tagger,
                                           const struct nw_toks *toks, struct nw_entities *out)
@@ -1728,7 +2116,8 @@ enum nw_status nw_entities_extract_tagged(const struct nw_gazetteer *gaz,
     struct ctx c;
     struct nw_tagger_tok *v = NULL;
     size_t *map = NULL, *map_end = NULL, n = 0;
-    uint8_t *tags = NULL;
+    uint8_t *tags = NULL, *cover = NULL;
+    size_t hl_spans[2 * NW_ENT_HEADLINE_ORGS], n_hl = 0;
     int para = 1, abbrev_before = 0;
 
     memset(out, 0, sizeof(*out));
@@ -1742,7 +2131,8 @@ enum nw_status nw_entities_extract_tagged(const struct nw_gazetteer *gaz,
     map = nw_malloc((2 * toks->n + 1) * sizeof(*map));
     map_end = nw_malloc((2 * toks->n + 1) * sizeof(*map_end));
     tags = nw_malloc(2 * toks->n + 1);
-    if (!c.facts || !v || !map || !map_end || !tags) {
+    cover = nw_calloc(toks->n + 1, 1);
+    if (!c.facts || !v || !map || !map_end || !tags || !cover) {
         result = NW_ENOMEM;
         goto out;
     }
@@ -1783,15 +2173,27 @@ enum nw_status nw_entities_extract_tagged(const struct nw_gazetteer *gaz,
     if ((result = nw_tagger_prepare(gaz, v, n)) != NW_OK)
         goto out;
     nw_tagger_tag(tagger, v, n, tags);
+    if ((result = find_headline_orgs(&c, cover, hl_spans, &n_hl, NW_ENT_HEADLINE_ORGS)) != NW_OK)
+        goto out;
+    for (size_t k = 0; k < n_hl; k++)
+        if ((result = tagged_span(&c, NW_TAG_B_ORG, hl_spans[2 * k], hl_spans[2 * k + 1])) != NW_OK)
+            goto out;
     for (size_t k = 0; k < n;) {
         int tag = tags[k];
         size_t e = k + 1;
+        int covered = 0;
         if (tag == NW_TAG_O || (tag & 1) == 0) { /* O, or an I- the decoder never starts */
             k++;
             continue;
         }
         while (e < n && tags[e] == tag + 1)
             e++;
+        for (size_t q = map[k]; n_hl && q <= map_end[e - 1] && !covered; q++)
+            covered = cover[q] == 1;
+        if (covered) { /* a headline's organization found by rule */
+            k = e;
+            continue;
+        }
         /* a place and an organization's head word after it is the organization:
          * "Pakistan Army", "Kenya Airways" */
         if (tag == NW_TAG_B_LOC && e < n && tags[e] == NW_TAG_O && map[e] == map_end[e] &&
@@ -1800,10 +2202,20 @@ enum nw_status nw_entities_extract_tagged(const struct nw_gazetteer *gaz,
             tag = NW_TAG_B_ORG;
             e++;
         }
+        if (cover[map[k]] == 2) { /* a name the tagger ran over a headline's words */
+            if ((result = headline_span(&c, tag, map[k], map_end[e - 1] + 1)) != NW_OK)
+                goto out;
+            k = e;
+            continue;
+        }
+        e = joined_org(&c, tags, map, map_end, n, k, e, &tag);
         if (map[k] >= c.skip_until &&
-            (result = tagged_span(&c, tag, map[k], map_end[e - 1] + 1)) != NW_OK)
+            (result = tagged_span(&c, tag, joined_before(&c, v, tags, map, map_end, k, e, tag),
+                                  org_tail(&c, tag, map[k], map_end[e - 1] + 1))) != NW_OK)
             goto out;
         k = e;
+        while (k < n && map[k] < c.tail_end)
+            k++; /* the tokens an organization's "of ..." took */
     }
     if ((result = resolve_tagged_locations(&c)) != NW_OK)
         goto out;
@@ -1816,6 +2228,7 @@ out:
     nw_free(map);
     nw_free(map_end);
     nw_free(tags);
+    nw_free(cover);
     if (result != NW_OK)
         nw_entities_fini(out);
     return result;

@@ -77,4 +77,7 @@ int nw_entities_person_in(const struct nw_entities *ents, size_t from, size_t to
 /* Index of the last person mentioned before token `before`, or -1. */
 int nw_entities_last_person(const struct nw_entities *ents, size_t before);
 
+/* Index of the first person mentioned in tokens [from, to), or -1. */
+int nw_entities_first_person(const struct nw_entities *ents, size_t from, size_t to);
+
 #endif

@@ -126,6 +126,85 @@ static void test_place_with_org_head_is_org(void **state)
     nw_toks_fini(&t);
 }
 
+/* A title in headline case: the organizations inside it by their head words, not one
+ * span running from the first capital to the last; the text's own lower-case words and
+ * verbs ("warned") end a name. */
+static void test_orgs_in_headline_case_title(void **state)
+{
+    struct nw_entities e;
+    struct nw_toks t;
+    (void)state;
+    run_tagged("Harbour Board Says Talks With International Monetary Fund And Nordic Investment "
+               "Bank Went Well\n\n"
+               "Port Council Warns Ministry Of Foreign Affairs Of Norway About Fees\n\n"
+               "The board said the talks went well and the council warned that fees would "
+               "rise, officials said in Oslo on Monday.",
+               &e, &t);
+    assert_non_null(find(&e, NW_ENT_ORG, "International Monetary Fund"));
+    assert_non_null(find(&e, NW_ENT_ORG, "Nordic Investment Bank"));
+    assert_non_null(find(&e, NW_ENT_ORG, "Ministry Of Foreign Affairs Of Norway"));
+    assert_non_null(find(&e, NW_ENT_ORG, "Harbour Board"));
+    assert_non_null(find(&e, NW_ENT_ORG, "Port Council"));
+    for (size_t i = 0; i < e.n; i++)
+        if (e.v[i].count > 0 && (strstr(e.v[i].name, "Says") || strstr(e.v[i].name, "Warns") ||
+                                 strstr(e.v[i].name, "Went")))
+            fail_msg("entity '%s' runs over the headline's words", e.v[i].name);
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+    /* a common headline verb before the name, "For" with one word after the head, and a
+     * name the tagger runs over "In" */
+    run_tagged("Norway Thanks Nordic Investment Bank For Support\n\n"
+               "Harbour Chief Meets Bank President Ola Berg In Oslo\n\n"
+               "The government said on Monday that the plan was welcome.",
+               &e, &t);
+    assert_non_null(find(&e, NW_ENT_ORG, "Nordic Investment Bank"));
+    for (size_t i = 0; i < e.n; i++)
+        if (e.v[i].count > 0 && (strstr(e.v[i].name, "Thanks") || strstr(e.v[i].name, "Support") ||
+                                 strstr(e.v[i].name, " In ")))
+            fail_msg("entity '%s' runs over the headline's words", e.v[i].name);
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+}
+
+/* Names with "and", "of", "for" and "on" inside are one organization; a company's "of"
+ * is where it is, not its name. */
+static void test_org_names_with_joiners(void **state)
+{
+    struct nw_entities e;
+    struct nw_toks t;
+    (void)state;
+    run_tagged("The Food and Agriculture Organization of the United Nations met the Ministry "
+               "of Foreign Affairs of Norway in Oslo on Monday.\n\n"
+               "The Council on Foreign Relations and the Bill and Melinda Gates Foundation sent "
+               "observers, as did Nordic Boats Inc of Bergen.",
+               &e, &t);
+    assert_non_null(
+        find(&e, NW_ENT_ORG, "Food and Agriculture Organization of the United Nations"));
+    assert_non_null(find(&e, NW_ENT_ORG, "Ministry of Foreign Affairs of Norway"));
+    assert_non_null(find(&e, NW_ENT_ORG, "Council on Foreign Relations"));
+    assert_non_null(find(&e, NW_ENT_ORG, "Bill and Melinda Gates Foundation"));
+    assert_null(find(&e, NW_ENT_ORG, "Nordic Boats Inc of Bergen"));
+    assert_null(find(&e, NW_ENT_ORG, "Food"));
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+    /* the words before "and" that the tagger left out, and a "person" ending in a head word */
+    run_tagged("Officials praised the Harbour and Road Initiative, the country's flagship plan, "
+               "on Monday.",
+               &e, &t);
+    assert_non_null(find(&e, NW_ENT_ORG, "Harbour and Road Initiative"));
+    assert_null(find(&e, NW_ENT_PERSON, "Road Initiative"));
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+    /* an acronym, or a company with its legal form, joins nothing */
+    run_tagged("Loans came from the NHB and Nordic Investment Bank, and boats from Ceres Marine "
+               "and Tyvak Boats Inc, officials said.",
+               &e, &t);
+    assert_null(find(&e, NW_ENT_ORG, "NHB and Nordic Investment Bank"));
+    assert_null(find(&e, NW_ENT_ORG, "Ceres Marine and Tyvak Boats Inc"));
+    nw_entities_fini(&e);
+    nw_toks_fini(&t);
+}
+
 static void test_titles_and_short_forms(void **state)
 {
     struct nw_entities e;
@@ -280,6 +359,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_places),
         cmocka_unit_test(test_tagged_names_as_written),
+        cmocka_unit_test(test_orgs_in_headline_case_title),
+        cmocka_unit_test(test_org_names_with_joiners),
         cmocka_unit_test(test_place_with_org_head_is_org),
         cmocka_unit_test(test_titles_and_short_forms),
         cmocka_unit_test(test_acronyms_merge),

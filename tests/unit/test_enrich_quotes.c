@@ -90,6 +90,49 @@ static void test_speaker_after(void **state)
                    "We will open", "Jane Roe");
 }
 
+/* The speaker named only in the sentence after the quote, in the same paragraph. */
+static void test_speaker_in_next_sentence(void **state)
+{
+    (void)state;
+    expect_speaker("The council met for three hours. \"Nothing has been decided about the fees "
+                   "for the smaller boats yet.\" The deputy mayor, Anna Berg, said so after the "
+                   "meeting.",
+                   "Nothing has been", "Anna Berg");
+    expect_speaker("\"The ferries will run again once the new quay is finished next year\". "
+                   "So said harbour chief Peter Lindqvist on Tuesday.",
+                   "The ferries", "Peter Lindqvist");
+    /* a pronoun with nobody named before it: the person the next sentence names */
+    expect_speaker("\"We will open the new terminal in the spring and the ferries will follow,\" "
+                   "he said. Peter Lindqvist, the harbour chief, spoke after the vote.",
+                   "We will open", "Peter Lindqvist");
+    /* the next paragraph, when its sentence points back at the quote; the words' maker */
+    expect_speaker("\"Nothing has been decided about the fees for the smaller boats yet.\"\n\n"
+                   "This was stated by the deputy mayor, Anna Berg, after the meeting.",
+                   "Nothing has been", "Anna Berg");
+    expect_speaker("\"Nothing has been decided about the fees for the smaller boats yet.\" The "
+                   "remarks were made by Anna Berg after the meeting.",
+                   "Nothing has been", "Anna Berg");
+    /* no speech verb in the next sentence, or the next sentence is another paragraph */
+    expect_speaker("\"Nothing in this plan is new to anyone in the town.\" Critics were not "
+                   "convinced, and Olaf Hansen, a fisherman, left early.",
+                   "Nothing in this", NULL);
+    expect_speaker("\"Nothing in this plan is new to anyone in the town.\"\n\nOlaf Hansen, a "
+                   "fisherman, said the fees were too high.",
+                   "Nothing in this", NULL);
+}
+
+/* A quote that goes on after its attribution keeps its speaker; not across a paragraph. */
+static void test_continued_quote(void **state)
+{
+    (void)state;
+    expect_speaker("\"We have met every condition the board set for the loan,\" the harbour chief "
+                   "told reporters. \"There is nothing left to negotiate with them.\"",
+                   "There is nothing", "the harbour chief");
+    expect_speaker("\"We have met every condition the board set for the loan,\" the harbour chief "
+                   "told reporters.\n\n\"There is nothing left to negotiate with them.\"",
+                   "There is nothing", NULL);
+}
+
 static void test_no_speaker(void **state)
 {
     (void)state;
@@ -135,6 +178,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_speaker_before),
         cmocka_unit_test(test_speaker_after),
+        cmocka_unit_test(test_speaker_in_next_sentence),
+        cmocka_unit_test(test_continued_quote),
         cmocka_unit_test(test_no_speaker),
         cmocka_unit_test(test_quote_mark_at_the_end),
     };

@@ -67,11 +67,42 @@ static void test_offsets_point_into_text(void **state)
     assert_int_equal(pos, 10);
 }
 
+/* Walking back from the end gives the same lines in reverse order. */
+static void test_prev_mirrors_next(void **state)
+{
+    char fwd[128], back[128];
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *text = cases[i].text;
+        size_t len = strlen(text), pos = len, n = 0, o = 0;
+        size_t starts[16], ends[16];
+        assert_int_equal(split(text, fwd, sizeof(fwd)), cases[i].lines);
+        while (pos > 0 && n < 16) {
+            size_t before = pos;
+            nw_lines_prev(text, &pos, &starts[n], &ends[n]);
+            assert_true(pos < before);
+            assert_true(starts[n] <= ends[n] && ends[n] <= len);
+            n++;
+        }
+        assert_int_equal(n, cases[i].lines);
+        back[0] = '\0';
+        for (size_t k = n; k-- > 0;) {
+            if (k + 1 < n)
+                back[o++] = '|';
+            memcpy(back + o, text + starts[k], ends[k] - starts[k]);
+            o += ends[k] - starts[k];
+            back[o] = '\0';
+        }
+        assert_string_equal(back, fwd);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_offsets_point_into_text),
+        cmocka_unit_test(test_prev_mirrors_next),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,10 +23,93 @@ static void test_title_after_chrome_lines_kept(void **state)
 {
     struct nw_article art;
     (void)state;
-    load("Next Story\nSite\n\nCouncil approves the harbour budget\n\nBody text here.", &art);
+    load("Sitename\n12:30 PM\n\nCouncil approves the harbour budget\n\nBody text here.", &art);
     assert_string_equal(art.title, "Council approves the harbour budget");
-    /* the chrome stays in the body (boiler.c removes it by its class), nothing is lost */
-    assert_string_equal(art.text, "Next Story\nSite\n\n\nBody text here.");
+    /* furniture stays in the body (boiler.c removes it by its class), nothing is lost */
+    assert_string_equal(art.text, "Sitename\n12:30 PM\n\n\nBody text here.");
+    nw_article_fini(&art);
+}
+
+/* Site chrome above the headline and below the story goes; the story's own lines stay,
+ * a "Read more" sentence inside it too. */
+static void test_edge_chrome_dropped(void **state)
+{
+    char text[2048];
+    struct nw_article art;
+    (void)state;
+    snprintf(text, sizeof(text),
+             "Skip to main content\nSign in\nWorld / Europe / Harbour towns\n\n"
+             "Council approves the harbour budget\n\n"
+             "By Jane Roe | March 3, 2024\n\n%s\n\n"
+             "Read more about the plan on page four of the council's report.\n\n%s\n\n"
+             "Related: Harbour towns ask for more money\n"
+             "Share on Facebook Share on X\n"
+             "We use cookies to improve your experience. By using the site you agree.\n"
+             "Privacy Policy | Terms of Use | Contact Us\n",
+             body_para, body_para);
+    load(text, &art);
+    assert_string_equal(art.title, "Council approves the harbour budget");
+    assert_null(strstr(art.text, "Skip to"));
+    assert_null(strstr(art.text, "Sign in"));
+    assert_null(strstr(art.text, "Europe"));
+    assert_null(strstr(art.text, "Jane Roe"));
+    assert_null(strstr(art.text, "Related"));
+    assert_null(strstr(art.text, "Facebook"));
+    assert_null(strstr(art.text, "cookies"));
+    assert_null(strstr(art.text, "Privacy"));
+    assert_non_null(strstr(art.text, "Read more about the plan"));
+    /* the story is the first line left (the title's and the chrome's line breaks aside) */
+    assert_int_equal(strncmp(art.text + strspn(art.text, "\n"), "The harbour council met", 23), 0);
+    nw_article_fini(&art);
+}
+
+/* More chrome shapes, each at an edge: feed footers, stamps, promotions, labels. */
+static void test_edge_chrome_shapes(void **state)
+{
+    static const char *const top[] = {
+        "Listen to this article",
+        "Follow the Harbour Times on X",
+        "News / Europe",
+        "Harbour Times \xC2\xB7 3 March 2024",
+        "Jane Roe | Updated: March 3, 2024 10:30 am",
+        "Published By: Jane Roe",
+    };
+    static const char *const bottom[] = {
+        "Tags: Harbour, Budget, Council",
+        "The post Council approves the harbour budget appeared first on Harbour Times.",
+        "This article was originally published on Harbour Times.",
+        "Sign up for our daily newsletter to get the latest news.",
+        "Story continues below advertisement",
+        "About Us Contact Us Privacy Policy",
+    };
+    char text[2048];
+    struct nw_article art;
+    (void)state;
+    for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++) {
+        snprintf(text, sizeof(text), "%s\n\nCouncil approves the harbour budget\n\n%s\n\n%s",
+                 top[i], body_para, bottom[i]);
+        load(text, &art);
+        assert_string_equal(art.title, "Council approves the harbour budget");
+        if (strstr(art.text, top[i]) || strstr(art.text, bottom[i]))
+            fail_msg("chrome kept: '%s' / '%s' in '%s'", top[i], bottom[i], art.text);
+        nw_article_fini(&art);
+    }
+}
+
+/* Lines shaped like chrome inside the story, and a table row with slashes at its end, stay:
+ * only the edges are cut. */
+static void test_chrome_inside_story_kept(void **state)
+{
+    char text[2048];
+    struct nw_article art;
+    (void)state;
+    snprintf(text, sizeof(text),
+             "Council approves the harbour budget\n\n%s\n\nRelated: the port\n\n%s\n\n"
+             "- Revenue N / A N / A",
+             body_para, body_para);
+    load(text, &art);
+    assert_non_null(strstr(art.text, "Related: the port"));
+    assert_non_null(strstr(art.text, "- Revenue N / A N / A"));
     nw_article_fini(&art);
 }
 
@@ -138,6 +221,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_title_after_chrome_lines_kept),
+        cmocka_unit_test(test_edge_chrome_dropped),
+        cmocka_unit_test(test_edge_chrome_shapes),
+        cmocka_unit_test(test_chrome_inside_story_kept),
         cmocka_unit_test(test_breadcrumb_title),
         cmocka_unit_test(test_headline_with_full_stop_and_dateline),
         cmocka_unit_test(test_headline_byline_dateline),
