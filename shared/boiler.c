@@ -30,6 +30,7 @@
 #include "extract.h"
 #include "lines.h"
 #include "mem.h"
+#include "words.h"
 
 #define NW_BOILER_MAX_LINES 20000
 #define NW_BOILER_SHORT_WORDS 12  /* a line this short, without a sentence end, is "short" */
@@ -104,47 +105,6 @@ static const char *const months[] = {
     "on",        "at",       "last",
 };
 
-static int in_list(const char *w, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(w, list[i]) == 0)
-            return 1;
-    return 0;
-}
-
-#define IN_LIST(w, l) in_list(w, l, sizeof(l) / sizeof(l[0]))
-
-static int is_alnum_byte(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
-}
-
-/* Iterates over the words of a line: runs of letters/digits (apostrophes inside). Writes
- * the lower-cased ASCII word to w. Returns 0 at the end. */
-static int next_word(const char *s, size_t n, size_t *pos, char *w, size_t wsize, int *cap,
-                     int *digit)
-{
-    size_t i = *pos, k = 0;
-    while (i < n && !is_alnum_byte((unsigned char)s[i]))
-        i++;
-    if (i >= n)
-        return 0;
-    *cap = s[i] >= 'A' && s[i] <= 'Z';
-    *digit = s[i] >= '0' && s[i] <= '9';
-    while (i < n && (is_alnum_byte((unsigned char)s[i]) ||
-                     (s[i] == '\'' && i + 1 < n && is_alnum_byte((unsigned char)s[i + 1])))) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (k + 1 < wsize)
-            w[k++] = c;
-        i++;
-    }
-    w[k] = '\0';
-    *pos = i;
-    return 1;
-}
-
 /* A letter of a script written without spaces between words: wide (utf8proc display width
  * two) and a letter (Lo), which holds Han, Hiragana, Katakana, Bopomofo and Yi but not
  * Hangul (Korean puts spaces between words, so a Hangul run is measured as a word). */
@@ -168,7 +128,7 @@ static size_t spaceless_at(const char *s, size_t n, size_t i)
     return k > 0 && is_spaceless_letter(cp) ? (size_t)k : 0;
 }
 
-/* The number of words in a line: runs of letters/digits as next_word sees them, except that
+/* The number of words in a line: runs of letters/digits as nw_word_next sees them, except that
  * in a script written without spaces (Chinese, Japanese) every letter counts as a word, so
  * a paragraph of such text is as long as its characters say, not one "word". */
 static size_t count_words(const char *s, size_t n)
@@ -181,14 +141,14 @@ static size_t count_words(const char *s, size_t n)
             i += k;
             continue;
         }
-        if (!is_alnum_byte((unsigned char)s[i])) {
+        if (!nw_word_byte((unsigned char)s[i])) {
             i++;
             continue;
         }
         words++;
         while (i < n && spaceless_at(s, n, i) == 0 &&
-               (is_alnum_byte((unsigned char)s[i]) ||
-                (s[i] == '\'' && i + 1 < n && is_alnum_byte((unsigned char)s[i + 1]))))
+               (nw_word_byte((unsigned char)s[i]) ||
+                (s[i] == '\'' && i + 1 < n && nw_word_byte((unsigned char)s[i + 1]))))
             i++;
     }
     return words;
@@ -277,9 +237,9 @@ static int same_letters(const char *a, size_t an, const char *b, size_t bn)
 {
     size_t i = 0, j = 0;
     for (;;) {
-        while (i < an && !is_alnum_byte((unsigned char)a[i]))
+        while (i < an && !nw_word_byte((unsigned char)a[i]))
             i++;
-        while (j < bn && !is_alnum_byte((unsigned char)b[j]))
+        while (j < bn && !nw_word_byte((unsigned char)b[j]))
             j++;
         if (i >= an || j >= bn)
             return i >= an && j >= bn;
@@ -397,17 +357,17 @@ static int is_prompt(const char *s, size_t n, size_t words, int *list)
         return 0;
     for (size_t i = 0; i < n && !lower; i++)
         lower = s[i] >= 'a' && s[i] <= 'z';
-    while (next_word(s, n, &pos, w, sizeof(w), &cap, &digit)) {
+    while (nw_word_next(s, n, &pos, w, sizeof(w), 0, &cap, &digit)) {
         if (digit) {
             if (++numbers > 1)
                 return 0; /* a table row ("Reading 4 1 1 2 5 10 4"), not a counter */
             continue;     /* counters: "0 comment", "Share 12" */
         }
-        if (IN_LIST(w, ui_words)) {
+        if (NW_WORD_IN(w, ui_words)) {
             ui++;
-            if (IN_LIST(w, list_words))
+            if (NW_WORD_IN(w, list_words))
                 listy++;
-        } else if (IN_LIST(w, function_words)) {
+        } else if (NW_WORD_IN(w, function_words)) {
             continue;
         } else if (cap && lower) {
             brands++; /* in an all-caps line ("LATEST PREVIOUS ACTUAL") no word is a brand */
@@ -436,10 +396,10 @@ static int is_date_only(const char *s, size_t n, size_t words)
     int cap, digit;
     if (words == 0 || words > 8)
         return 0;
-    while (next_word(s, n, &pos, w, sizeof(w), &cap, &digit)) {
+    while (nw_word_next(s, n, &pos, w, sizeof(w), 0, &cap, &digit)) {
         if (digit)
             continue;
-        if (!IN_LIST(w, months))
+        if (!NW_WORD_IN(w, months))
             return 0;
         month++;
     }
@@ -500,11 +460,11 @@ static int is_command(const char *s, size_t n, size_t words)
     int cap, digit;
     if (words == 0 || words > 8 || ends_sentence(s, n))
         return 0;
-    while (next_word(s, n, &pos, w, sizeof(w), &cap, &digit)) {
-        if (IN_LIST(w, command_verbs)) {
+    while (nw_word_next(s, n, &pos, w, sizeof(w), 0, &cap, &digit)) {
+        if (NW_WORD_IN(w, command_verbs)) {
             verbs++;
             since_verb = 0;
-        } else if (!IN_LIST(w, command_fillers)) {
+        } else if (!NW_WORD_IN(w, command_fillers)) {
             if (digit || ++since_verb > 1)
                 return 0; /* two words before a verb: a phrase, not a button */
             others++;
@@ -534,11 +494,11 @@ static int is_dateline(const char *s, size_t n, size_t words)
     if (iso)
         return 1;
     /* else "Month D[, YYYY]" ending the line, after a place */
-    while (next_word(s, n, &pos, w, sizeof(w), &cap, &digit)) {
+    while (nw_word_next(s, n, &pos, w, sizeof(w), 0, &cap, &digit)) {
         k++;
         if (digit)
             last_num = k;
-        else if (IN_LIST(w, months) && strlen(w) >= 3 && k > 1)
+        else if (NW_WORD_IN(w, months) && strlen(w) >= 3 && k > 1)
             last_month = k;
     }
     return last_month && last_num > last_month && last_num == k && k - last_month <= 2;
@@ -573,8 +533,8 @@ static int is_greeting(const char *s, size_t n)
     size_t pos = 0, k = 0;
     char w[NW_BOILER_WORD_MAX];
     int cap, digit;
-    while (next_word(s, n, &pos, w, sizeof(w), &cap, &digit)) {
-        if ((k == 0 && IN_LIST(w, greeting_openers)) || IN_LIST(w, greeting_words))
+    while (nw_word_next(s, n, &pos, w, sizeof(w), 0, &cap, &digit)) {
+        if ((k == 0 && NW_WORD_IN(w, greeting_openers)) || NW_WORD_IN(w, greeting_words))
             return 1;
         k++;
     }

@@ -18,6 +18,8 @@
 
 #include <string.h>
 
+#include "words.h"
+
 #define NW_CHROME_WORD_MAX 24
 #define NW_CHROME_CONSENT_WORDS 60 /* a cookie notice is at most this long */
 #define NW_CHROME_LABEL_WORDS 25   /* "Read more: <teaser title>" */
@@ -222,47 +224,9 @@ static const char *const months[] = {
     "thu",     "thursday", "tue",      "tuesday", "wed",    "wednesday",
 };
 
-static int in_list(const char *w, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(w, list[i]) == 0)
-            return 1;
-    return 0;
-}
-
-#define IN_LIST(w, l) in_list(w, l, sizeof(l) / sizeof(l[0]))
-
-static int is_alnum_byte(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
-}
-
 static char lower_c(char c)
 {
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/* The next word of s (letters, digits, inner apostrophes and hyphens), lower-cased into w.
- * Returns 0 at the end. */
-static int next_word(const char *s, size_t n, size_t *pos, char *w, int *cap, int *digit)
-{
-    size_t i = *pos, k = 0;
-    while (i < n && !is_alnum_byte((unsigned char)s[i]))
-        i++;
-    if (i >= n)
-        return 0;
-    *cap = s[i] >= 'A' && s[i] <= 'Z';
-    *digit = s[i] >= '0' && s[i] <= '9';
-    while (i < n &&
-           (is_alnum_byte((unsigned char)s[i]) || ((s[i] == '\'' || s[i] == '-') && i + 1 < n &&
-                                                   is_alnum_byte((unsigned char)s[i + 1])))) {
-        if (k + 1 < NW_CHROME_WORD_MAX)
-            w[k++] = lower_c(s[i]);
-        i++;
-    }
-    w[k] = '\0';
-    *pos = i;
-    return 1;
 }
 
 static size_t count_words(const char *s, size_t n)
@@ -270,7 +234,7 @@ static size_t count_words(const char *s, size_t n)
     char w[NW_CHROME_WORD_MAX];
     size_t pos = 0, words = 0;
     int cap, digit;
-    while (next_word(s, n, &pos, w, &cap, &digit))
+    while (nw_word_next(s, n, &pos, w, sizeof(w), NW_WORD_HYPHEN, &cap, &digit))
         words++;
     return words;
 }
@@ -326,7 +290,7 @@ static int is_label(const char *s, size_t n, size_t words)
         if (labels[k][m - 1] == ':' || (m < n && s[m] == ':'))
             return words <= (labels[k][0] == 'd' || labels[k][0] == 'e' ? NW_CHROME_CONSENT_WORDS
                                                                         : NW_CHROME_LABEL_WORDS);
-        if (m < n && is_alnum_byte((unsigned char)s[m]))
+        if (m < n && nw_word_byte((unsigned char)s[m]))
             continue; /* "Relatedly", "Morello" */
         return words <= NW_CHROME_SHORT_WORDS && !ends_sentence(s, n);
     }
@@ -343,13 +307,13 @@ static int is_interface(const char *s, size_t n, size_t words)
     int cap, digit, opens = 0;
     if (words == 0 || words > NW_CHROME_UI_WORDS)
         return 0;
-    while (next_word(s, n, &pos, w, &cap, &digit)) {
+    while (nw_word_next(s, n, &pos, w, sizeof(w), NW_WORD_HYPHEN, &cap, &digit)) {
         k++;
         if (digit)
             numbers++;
-        else if (IN_LIST(w, ui_words))
+        else if (NW_WORD_IN(w, ui_words))
             opens |= ++ui == 1 && k == 1;
-        else if (IN_LIST(w, function_words))
+        else if (NW_WORD_IN(w, function_words))
             continue;
         else if (cap)
             brands++;
@@ -382,7 +346,7 @@ static int has_long_word(const char *s, size_t n)
     char w[NW_CHROME_WORD_MAX];
     size_t pos = 0;
     int cap, digit;
-    while (next_word(s, n, &pos, w, &cap, &digit))
+    while (nw_word_next(s, n, &pos, w, sizeof(w), NW_WORD_HYPHEN, &cap, &digit))
         if (!digit && strlen(w) >= 2)
             return 1;
     return 0;
@@ -392,7 +356,7 @@ static int has_long_word(const char *s, size_t n)
 static int is_menu(const char *s, size_t n, size_t words)
 {
     size_t items = 0, start = 0, i = 0;
-    int home = at_ci(s, n, 0, "home") && (n == 4 || !is_alnum_byte((unsigned char)s[4]));
+    int home = at_ci(s, n, 0, "home") && (n == 4 || !nw_word_byte((unsigned char)s[4]));
     if (words == 0 || words > NW_CHROME_MENU_WORDS || ends_sentence(s, n))
         return 0;
     while (i <= n) {
@@ -421,9 +385,9 @@ static int has_date(const char *s, size_t n)
     char w[NW_CHROME_WORD_MAX];
     size_t pos = 0;
     int cap, digit;
-    while (next_word(s, n, &pos, w, &cap, &digit)) {
+    while (nw_word_next(s, n, &pos, w, sizeof(w), NW_WORD_HYPHEN, &cap, &digit)) {
         size_t wl = strlen(w);
-        if (digit ? wl == 4 || (pos < n && s[pos] == '/') : IN_LIST(w, months) && wl >= 3)
+        if (digit ? wl == 4 || (pos < n && s[pos] == '/') : NW_WORD_IN(w, months) && wl >= 3)
             return 1;
     }
     return 0;
