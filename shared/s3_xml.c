@@ -7,13 +7,28 @@
 #include <limits.h>
 #include <string.h>
 
-static xmlDocPtr parse(const char *xml, size_t len)
+/* Parses xml into *doc and finds its root element *top; with want, the root must be named
+ * so. NW_EPARSE (not XML, no root) or NW_EINVAL (another root): *doc may then still be set,
+ * and is the caller's to free either way. */
+static enum nw_status parse_root(const char *xml, size_t len, const char *want, xmlDocPtr *doc,
+                                 xmlNodePtr *top)
 {
+    *doc = NULL;
     if (!xml || len == 0 || len > INT_MAX)
-        return NULL;
-    return xmlReadMemory(xml, (int)len, "s3.xml", NULL,
+        return NW_EPARSE;
+    *doc = xmlReadMemory(xml, (int)len, "s3.xml", NULL,
                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                              XML_PARSE_NOBLANKS | XML_PARSE_NOCDATA);
+    *top = *doc ? xmlDocGetRootElement(*doc) : NULL;
+    if (!*top)
+        return NW_EPARSE;
+    return want && strcmp((const char *)(*top)->name, want) != 0 ? NW_EINVAL : NW_OK;
+}
+
+/* A control character (C0 or DEL). */
+static int is_control(char c)
+{
+    return (unsigned char)c < 0x20 || c == 0x7f;
 }
 
 static void copy_clean(const char *s, char *out, size_t out_size)
@@ -23,15 +38,15 @@ static void copy_clean(const char *s, char *out, size_t out_size)
     if (!out_size)
         return;
     for (; s && *s && n + 1 < out_size; s++)
-        out[n++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? ' ' : *s;
+        out[n++] = is_control(*s) ? ' ' : *s;
     out[n] = '\0';
 }
 
-/* 1 if s holds a control character (C0 or DEL). */
+/* 1 if s holds a control character. */
 static int has_control(const char *s)
 {
     for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+        if (is_control(*s))
             return 1;
     return 0;
 }
@@ -43,20 +58,14 @@ static int named(xmlNodePtr n, const char *name)
 
 enum nw_status nw_s3_xml_root(const char *xml, size_t len, char *out, size_t out_size)
 {
-    enum nw_status result = NW_EPARSE;
-    xmlDocPtr doc = parse(xml, len);
+    xmlDocPtr doc;
     xmlNodePtr root;
+    enum nw_status result = parse_root(xml, len, NULL, &doc, &root);
 
     if (out_size)
         out[0] = '\0';
-    if (!doc)
-        goto out;
-    root = xmlDocGetRootElement(doc);
-    if (!root)
-        goto out;
-    copy_clean((const char *)root->name, out, out_size);
-    result = NW_OK;
-out:
+    if (!result)
+        copy_clean((const char *)root->name, out, out_size);
     xmlFreeDoc(doc);
     return result;
 }
@@ -64,21 +73,16 @@ out:
 enum nw_status nw_s3_xml_text(const char *xml, size_t len, const char *root, const char *element,
                               char *out, size_t out_size)
 {
-    enum nw_status result = NW_EPARSE;
-    xmlDocPtr doc = parse(xml, len);
+    xmlDocPtr doc;
     xmlNodePtr top, child;
     xmlChar *text = NULL;
+    enum nw_status result = parse_root(xml, len, root, &doc, &top);
 
     if (out_size)
         out[0] = '\0';
-    if (!doc)
-        goto out;
-    top = xmlDocGetRootElement(doc);
-    if (!top)
+    if (result)
         goto out;
     result = NW_EINVAL;
-    if (strcmp((const char *)top->name, root) != 0)
-        goto out;
     for (child = top->children; child; child = child->next) {
         if (named(child, element))
             break;
@@ -97,23 +101,18 @@ out:
 enum nw_status nw_s3_xml_list(const char *xml, size_t len, nw_s3_xml_key_fn *fn, void *ctx,
                               int *truncated, char *token, size_t token_size)
 {
-    enum nw_status result = NW_EPARSE;
-    xmlDocPtr doc = parse(xml, len);
+    xmlDocPtr doc;
     xmlNodePtr top, child, k;
     xmlChar *text = NULL;
     int stop = 0;
+    enum nw_status result = parse_root(xml, len, "ListBucketResult", &doc, &top);
 
     *truncated = 0;
     if (token_size)
         token[0] = '\0';
-    if (!doc)
-        goto out;
-    top = xmlDocGetRootElement(doc);
-    if (!top)
+    if (result)
         goto out;
     result = NW_EINVAL;
-    if (strcmp((const char *)top->name, "ListBucketResult") != 0)
-        goto out;
     for (child = top->children; child; child = child->next) {
         if (named(child, "IsTruncated")) {
             text = xmlNodeGetContent(child);
