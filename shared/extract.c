@@ -2065,6 +2065,25 @@ static int in_lede(const struct nw_extractor *ex, const struct nw_block *b)
     return 0;
 }
 
+/* The lede among blocks [from, to): the last one in_lede names, taken (even from inside the
+ * dropped header or teaser box that holds it) when it is lede-sized and not mostly links.
+ * With stop_at_taken, a taken block met first (searching back from `to`) ends the search. */
+static void take_last_lede(struct nw_extractor *ex, size_t from, size_t to, int stop_at_taken)
+{
+    for (size_t bi = to; bi-- > from;) {
+        struct nw_block *b = &ex->blocks[bi];
+        if (stop_at_taken && b->take)
+            return;
+        if (!in_lede(ex, b))
+            continue;
+        if (b->chars >= 30 && b->chars <= 800 && b->link * 4 < b->len) {
+            b->take = 1;
+            b->excluded = 0;
+        }
+        return;
+    }
+}
+
 /* The first block of the body: taken, and not inside furniture that stays dropped (the
  * candidate may hold its <header>, whose blocks are marked taken but stay out). With the
  * rule `header_ledes` off, the first taken block. */
@@ -2089,17 +2108,7 @@ static void take_lede(struct nw_extractor *ex, int top)
     /* one lede: the last one before the body (a list of teasers has one per item) */
     const struct nw_elem *s = &ex->elems[scope];
     size_t end = first_taken < s->end_block ? first_taken : s->end_block;
-    for (size_t bi = end; bi-- > s->first_block;) {
-        struct nw_block *b = &ex->blocks[bi];
-        if (!in_lede(ex, b))
-            continue;
-        /* taken even from inside the dropped header or teaser box that holds it */
-        if (b->chars >= 30 && b->chars <= 800 && b->link * 4 < b->len) {
-            b->take = 1;
-            b->excluded = 0;
-        }
-        return;
-    }
+    take_last_lede(ex, s->first_block, end, 0);
 }
 
 /* 1 when the block is the page's <h1>; with `wrapped_h1`, also a block an <h1> wraps
@@ -2134,16 +2143,7 @@ static void take_lede_after_h1(struct nw_extractor *ex, size_t first_taken)
         if (b->take && !b->excluded && (b->kind == NW_BLOCK_PARA || b->chars >= 150))
             break;
     }
-    for (size_t bi = body; bi-- > h1 + 1;) {
-        struct nw_block *b = &ex->blocks[bi];
-        if (!in_lede(ex, b))
-            continue;
-        if (b->chars >= 30 && b->chars <= 800 && b->link * 4 < b->len) {
-            b->take = 1;
-            b->excluded = 0;
-        }
-        return;
-    }
+    take_last_lede(ex, h1 + 1, body, 0);
 }
 
 /* A lede outside the candidate's grandparent: between the page's <h1> and the body, the
@@ -2164,18 +2164,7 @@ static void take_distant_lede(struct nw_extractor *ex)
     }
     if (h1 >= ex->nblocks)
         return;
-    for (size_t bi = first_taken; bi-- > h1 + 1;) {
-        struct nw_block *b = &ex->blocks[bi];
-        if (b->take)
-            return; /* take_lede found one */
-        if (!in_lede(ex, b))
-            continue;
-        if (b->chars >= 30 && b->chars <= 800 && b->link * 4 < b->len) {
-            b->take = 1;
-            b->excluded = 0;
-        }
-        return;
-    }
+    take_last_lede(ex, h1 + 1, first_taken, 1); /* a taken block: take_lede found one */
 }
 
 static enum nw_status assemble(struct nw_extractor *ex, int top, size_t *chars)
