@@ -12,16 +12,9 @@
 #include "warc.h"
 #include "warc_page.h"
 
-/* The WARC reader's source: the bytes already read to recognise the file, then the file. */
-struct warc_source {
-    FILE *f;
-    const char *pre;
-    size_t pre_len, pre_pos;
-};
-
-static long warc_source_read(void *ctx, void *buf, size_t len)
+long nw_warc_file_source_read(void *ctx, void *buf, size_t len)
 {
-    struct warc_source *src = ctx;
+    struct nw_warc_file_source *src = ctx;
     size_t n;
 
     if (src->pre_pos < src->pre_len) {
@@ -175,9 +168,9 @@ int nw_extract_warc(struct nw_processor *proc, nw_extract_write_fn *write, void 
                     const char *path, const char *file_url, FILE *f, const char *pre,
                     size_t pre_len, size_t max_body)
 {
-    struct warc_source src = {.f = f, .pre = pre, .pre_len = pre_len};
+    struct nw_warc_file_source src = {.f = f, .pre = pre, .pre_len = pre_len};
     struct nw_warc_opts opts = {.max_block = max_body + (256u << 10)};
-    struct nw_warc_reader *reader = nw_warc_reader_create(warc_source_read, &src, &opts);
+    struct nw_warc_reader *reader = nw_warc_reader_create(nw_warc_file_source_read, &src, &opts);
     struct warc_counts n = {0};
     struct redirects redirects = {0};
     const struct nw_warc_record *rec;

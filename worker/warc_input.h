@@ -20,6 +20,15 @@
 #include "process.h"
 #include "status.h"
 
+/* A WARC reader's source (nw_warc_read_fn, warc.h) over a file whose first bytes were
+ * already read from it: pre (pre_len bytes, borrowed), then the rest of f. */
+struct nw_warc_file_source {
+    FILE *f;
+    const char *pre;
+    size_t pre_len, pre_pos;
+};
+long nw_warc_file_source_read(void *ctx, void *buf, size_t len);
+
 /* Where each record goes (the caller's sink: a JSONL stream or the lake); record is
  * borrowed. Non-zero status: the record was not written. */
 typedef enum nw_status nw_extract_write_fn(void *ctx, const json_t *record);

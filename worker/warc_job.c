@@ -12,6 +12,7 @@
 #include "mem.h"
 #include "record.h"
 #include "warc.h"
+#include "warc_input.h"
 
 /* Header bytes kept around a record's block (its HTTP head), as warc_input.c keeps. */
 #define WARC_JOB_HEAD_ROOM (256u << 10)
@@ -121,35 +122,12 @@ static char *allowed_path(const char *dir, const struct nw_job *job, struct nw_w
     return copy;
 }
 
-/* The reader's source: the bytes peeked at the offset, then the file. */
-struct source {
-    FILE *f;
-    unsigned char peek[8];
-    size_t peek_len, peek_pos;
-};
-
-static long source_read(void *ctx, void *buf, size_t len)
-{
-    struct source *src = ctx;
-    size_t n;
-
-    if (src->peek_pos < src->peek_len) {
-        n = src->peek_len - src->peek_pos < len ? src->peek_len - src->peek_pos : len;
-        memcpy(buf, src->peek + src->peek_pos, n);
-        src->peek_pos += n;
-        return (long)n;
-    }
-    n = fread(buf, 1, len, src->f);
-    if (n == 0 && ferror(src->f))
-        return -1;
-    return (long)n;
-}
-
 /* Reads the one record at the offset and classifies it. */
 static void read_record(FILE *f, const struct nw_job *job, size_t max_body,
                         struct nw_warc_job_result *out)
 {
-    struct source src = {.f = f};
+    char peek[8]; /* the bytes at the offset, then the file: the reader's source */
+    struct nw_warc_file_source src = {.f = f, .pre = peek};
     struct nw_warc_opts opts = {.max_block = max_body + WARC_JOB_HEAD_ROOM};
     struct nw_warc_reader *reader = NULL;
     const struct nw_warc_record *rec;
@@ -163,18 +141,18 @@ static void read_record(FILE *f, const struct nw_job *job, size_t max_body,
         fail(out, "warc", "warc_bad_offset", job, "cannot seek there", NULL);
         return;
     }
-    src.peek_len = fread(src.peek, 1, sizeof(src.peek), f);
+    src.pre_len = fread(peek, 1, sizeof(peek), f);
     /* Only a record may start here: a gzip member, or a "WARC/" line. Checked first so a
      * wrong offset is an error at once, not a scan of the file for the next record. */
-    if (!(src.peek_len >= 2 && src.peek[0] == 0x1f && src.peek[1] == 0x8b) &&
-        !(src.peek_len >= 5 && !memcmp(src.peek, "WARC/", 5))) {
+    if (!(src.pre_len >= 2 && (unsigned char)peek[0] == 0x1f && (unsigned char)peek[1] == 0x8b) &&
+        !(src.pre_len >= 5 && !memcmp(peek, "WARC/", 5))) {
         fail(out, "warc", "warc_bad_offset", job,
-             src.peek_len ? "no WARC record (nor gzip member) starts there"
-                          : "the offset is at or past the end of the file",
+             src.pre_len ? "no WARC record (nor gzip member) starts there"
+                         : "the offset is at or past the end of the file",
              NULL);
         return;
     }
-    reader = nw_warc_reader_create(source_read, &src, &opts);
+    reader = nw_warc_reader_create(nw_warc_file_source_read, &src, &opts);
     if (!reader) {
         out->res.status = NW_ENOMEM;
         return;
