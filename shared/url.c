@@ -391,8 +391,16 @@ static enum nw_status punycode_url(CURLU *h, char **out)
     uc = curl_url_get(h, CURLUPART_URL, &s, CURLU_PUNYCODE);
     uselocale(old);
     freelocale(utf8);
-    if (uc == CURLUE_OK)
-        result = copy_out(s, out);
+    /* UTS #46 maps some characters to ASCII that no host name may hold (a full-width comma
+     * becomes ','): the ASCII form must parse as a URL itself, or the name is refused. */
+    if (uc == CURLUE_OK) {
+        CURLU *check = curl_url();
+        if (!check)
+            result = NW_ENOMEM;
+        else if (curl_url_set(check, CURLUPART_URL, s, 0) == CURLUE_OK)
+            result = copy_out(s, out);
+        curl_url_cleanup(check);
+    }
     curl_free(s);
     return result;
 }

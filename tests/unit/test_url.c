@@ -240,6 +240,13 @@ static void test_fetchable(void **state)
                                      "cher.example/",
                                      0),
                            "!invalid_url: host name of"));
+    /* a character UTS 46 maps to ASCII no host may hold (full-width comma to ',', found by
+     * fuzz_url) is refused, not sent on as a URL that does not parse */
+    assert_non_null(strstr(fetchable("https://\xef\xbc\x8c_/", 0), "!invalid_url: host name of"));
+    assert_non_null(strstr(fetchable("https://a\xef\xbc\x8c"
+                                     "b.example/",
+                                     0),
+                           "!invalid_url: host name of"));
     /* credentials are refused and never repeated */
     assert_string_equal(fetchable("http://user:s3cret@example.com/feed", 0),
                         "!invalid_url: user name or password in the URL (not sent): "
