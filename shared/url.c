@@ -377,30 +377,34 @@ out:
 
 /* url with its host in ASCII (punycode) form, from h (parsed from url). libcurl converts
  * with libidn2 from the locale's character set, so the conversion runs under a UTF-8
- * LC_CTYPE for this thread only (uselocale), whatever the process set. */
+ * LC_CTYPE for this thread only (uselocale), whatever the process set. UTS #46 maps some
+ * characters to ASCII that no host name may hold: a full-width solidus, commercial at or
+ * comma becomes '/', '@' or ',', which would move the host ("a\xef\xbc\x8fb.example" would
+ * fetch from "a"). The ASCII host must be letters, digits, '-', '.' and '_' only, or the
+ * name is refused. */
 static enum nw_status punycode_url(CURLU *h, char **out)
 {
     locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0), old;
     enum nw_status result = NW_EINVAL;
-    char *s = NULL;
+    char *s = NULL, *host = NULL;
     CURLUcode uc;
 
     if (!utf8)
         return NW_EINVAL;
     old = uselocale(utf8);
-    uc = curl_url_get(h, CURLUPART_URL, &s, CURLU_PUNYCODE);
+    uc = curl_url_get(h, CURLUPART_HOST, &host, CURLU_PUNYCODE);
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(h, CURLUPART_URL, &s, CURLU_PUNYCODE);
     uselocale(old);
     freelocale(utf8);
-    /* UTS #46 maps some characters to ASCII that no host name may hold (a full-width comma
-     * becomes ','): the ASCII form must parse as a URL itself, or the name is refused. */
-    if (uc == CURLUE_OK) {
-        CURLU *check = curl_url();
-        if (!check)
-            result = NW_ENOMEM;
-        else if (curl_url_set(check, CURLUPART_URL, s, 0) == CURLUE_OK)
+    if (uc == CURLUE_OK && host[0]) {
+        const char *p = host;
+        while (isalnum((unsigned char)*p) || *p == '-' || *p == '.' || *p == '_')
+            p++;
+        if (!*p)
             result = copy_out(s, out);
-        curl_url_cleanup(check);
     }
+    curl_free(host);
     curl_free(s);
     return result;
 }

@@ -247,6 +247,16 @@ static void test_fetchable(void **state)
                                      "b.example/",
                                      0),
                            "!invalid_url: host name of"));
+    /* ... and so is one whose mapping would move the host: a full-width solidus or
+     * commercial at becomes '/' or '@' ("a/b.example" would fetch from "a") */
+    assert_non_null(strstr(fetchable("https://a\xef\xbc\x8f"
+                                     "b.example/x",
+                                     0),
+                           "!invalid_url: host name of"));
+    assert_non_null(strstr(fetchable("https://evil\xef\xbc\xa0"
+                                     "bank.example/",
+                                     0),
+                           "!invalid_url: host name of"));
     /* credentials are refused and never repeated */
     assert_string_equal(fetchable("http://user:s3cret@example.com/feed", 0),
                         "!invalid_url: user name or password in the URL (not sent): "
