@@ -1,4 +1,5 @@
 /* test_url.c — normal form, canonical form without tracking, resolution, hostile URLs. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -300,6 +301,70 @@ static void test_fetchable(void **state)
     nw_free(longurl);
 }
 
+/* Each code point up to U+33FF and from U+F900 to U+FFFF, where the compatibility and
+ * full-width forms that UTS 46 maps to ASCII are; every 13th in the CJK blocks between,
+ * every 97th above the BMP. */
+static unsigned long every_code_point_step(unsigned long cp)
+{
+    if (cp < 0x3400 || (cp >= 0xF900 && cp < 0x10000))
+        return 1;
+    return cp < 0x10000 ? 13 : 97;
+}
+
+/* Code points inside a host, one at a time ("https://a<cp>b.example/x?q=1"): a URL that
+ * is fetchable keeps its path and query, its host is ASCII letters, digits, '-', '.' and
+ * '_' (UTS 46 must not turn it into '/', '@', ':' or ','), and it is fetchable as it is;
+ * one that is not is refused as an invalid URL. */
+static void test_fetchable_every_code_point(void **state)
+{
+    unsigned long checked = 0, refused = 0;
+    (void)state;
+    for (unsigned long cp = 0x80; cp <= 0x10FFFF; cp += every_code_point_step(cp)) {
+        char url[32], errstr[256], *out = NULL, *again = NULL;
+        const char *code = NULL, *p;
+        unsigned char u[4];
+        size_t n;
+
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        if (cp < 0x800) {
+            u[0] = (unsigned char)(0xC0 | (cp >> 6));
+            u[1] = (unsigned char)(0x80 | (cp & 0x3F));
+            n = 2;
+        } else if (cp < 0x10000) {
+            u[0] = (unsigned char)(0xE0 | (cp >> 12));
+            u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+            u[2] = (unsigned char)(0x80 | (cp & 0x3F));
+            n = 3;
+        } else {
+            u[0] = (unsigned char)(0xF0 | (cp >> 18));
+            u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+            u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+            u[3] = (unsigned char)(0x80 | (cp & 0x3F));
+            n = 4;
+        }
+        snprintf(url, sizeof(url), "https://a%.*sb.example/x?q=1", (int)n, (const char *)u);
+        checked++;
+        if (nw_url_fetchable(url, 0, &out, &code, errstr, sizeof(errstr)) != NW_OK) {
+            assert_null(out);
+            assert_string_equal(code, "invalid_url");
+            refused++;
+            continue;
+        }
+        assert_memory_equal(out, "https://", 8);
+        for (p = out + 8; isalnum((unsigned char)*p) || *p == '-' || *p == '.' || *p == '_'; p++)
+            ;
+        if (strcmp(p, "/x?q=1") != 0)
+            fail_msg("U+%04lX: %s gave %s", cp, url, out);
+        assert_int_equal(nw_url_fetchable(out, 0, &again, &code, errstr, sizeof(errstr)), NW_OK);
+        assert_string_equal(again, out);
+        nw_free(again);
+        nw_free(out);
+    }
+    assert_true(checked > 25000);
+    assert_true(refused > 0 && refused < checked);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_resolve),
         cmocka_unit_test(test_from_path),
         cmocka_unit_test(test_fetchable),
+        cmocka_unit_test(test_fetchable_every_code_point),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
