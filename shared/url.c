@@ -375,6 +375,17 @@ out:
     return result;
 }
 
+/* Length of the run at p of what an ASCII host name or IPv4 address is made of: letters,
+ * digits, '-', '.' and '_'. */
+static size_t host_name_span(const char *p)
+{
+    size_t n = 0;
+
+    while (isalnum((unsigned char)p[n]) || p[n] == '-' || p[n] == '.' || p[n] == '_')
+        n++;
+    return n;
+}
+
 /* url with its host in ASCII (punycode) form, from h (parsed from url). libcurl converts
  * with libidn2 from the locale's character set, so the conversion runs under a UTF-8
  * LC_CTYPE for this thread only (uselocale), whatever the process set. UTS #46 maps some
@@ -397,13 +408,8 @@ static enum nw_status punycode_url(CURLU *h, char **out)
         uc = curl_url_get(h, CURLUPART_URL, &s, CURLU_PUNYCODE);
     uselocale(old);
     freelocale(utf8);
-    if (uc == CURLUE_OK && host[0]) {
-        const char *p = host;
-        while (isalnum((unsigned char)*p) || *p == '-' || *p == '.' || *p == '_')
-            p++;
-        if (!*p)
-            result = copy_out(s, out);
-    }
+    if (uc == CURLUE_OK && host[0] && !host[host_name_span(host)])
+        result = copy_out(s, out);
     curl_free(host);
     curl_free(s);
     return result;
@@ -424,8 +430,8 @@ static int plain_http_url(const char *url)
         p = url + 8;
     else
         return 0;
-    for (start = p; isalnum((unsigned char)*p) || *p == '-' || *p == '.' || *p == '_'; p++)
-        ;
+    start = p;
+    p += host_name_span(p);
     if (p == start)
         return 0;
     if (*p == ':') {
