@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "mem.h"
 #include "url.h"
@@ -322,27 +323,12 @@ static void test_fetchable_every_code_point(void **state)
     for (unsigned long cp = 0x80; cp <= 0x10FFFF; cp += every_code_point_step(cp)) {
         char url[32], errstr[256], *out = NULL, *again = NULL;
         const char *code = NULL, *p;
-        unsigned char u[4];
-        size_t n;
+        utf8proc_uint8_t u[4];
+        utf8proc_ssize_t n;
 
         if (cp >= 0xD800 && cp <= 0xDFFF)
             continue;
-        if (cp < 0x800) {
-            u[0] = (unsigned char)(0xC0 | (cp >> 6));
-            u[1] = (unsigned char)(0x80 | (cp & 0x3F));
-            n = 2;
-        } else if (cp < 0x10000) {
-            u[0] = (unsigned char)(0xE0 | (cp >> 12));
-            u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-            u[2] = (unsigned char)(0x80 | (cp & 0x3F));
-            n = 3;
-        } else {
-            u[0] = (unsigned char)(0xF0 | (cp >> 18));
-            u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-            u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-            u[3] = (unsigned char)(0x80 | (cp & 0x3F));
-            n = 4;
-        }
+        n = utf8proc_encode_char((utf8proc_int32_t)cp, u);
         snprintf(url, sizeof(url), "https://a%.*sb.example/x?q=1", (int)n, (const char *)u);
         checked++;
         if (nw_url_fetchable(url, 0, &out, &code, errstr, sizeof(errstr)) != NW_OK) {
